@@ -1,0 +1,145 @@
+/**
+ * The domain-facing interfaces every connector implements (DESIGN §5). Workflows and activities see only these
+ * shapes: integer cents, ISO-8601 UTC timestamps, our own identifiers as strings. A vendor's shape never leaks past
+ * its connector.
+ */
+
+export type MatterStatus = 'open' | 'pending' | 'closed';
+export type BillingMethod = 'hourly' | 'flat' | 'contingency';
+
+export interface ClientContact {
+  id: string;
+  name: string;
+  /** The client's primary email, or null when the practice system has none. */
+  email: string | null;
+}
+
+export interface Matter {
+  id: string;
+  displayNumber: string;
+  description: string;
+  status: MatterStatus;
+  billingMethod: BillingMethod;
+  client: ClientContact;
+  trustBalanceCents: number;
+  /** Flat-fee matters: the amount billed on each billing date. */
+  flatFeeCents: number | null;
+  /** Day of the month (1-28) on which the matter is billed, if the firm set one. */
+  billingDay: number | null;
+  clientReference: string | null;
+  updatedAt: string;
+}
+
+export interface MatterSummary {
+  id: string;
+  displayNumber: string;
+  status: MatterStatus;
+  clientReference: string | null;
+}
+
+/** A time entry that counts for billing (DESIGN §4.1); how a connector decides "approved" is its own business. */
+export interface ApprovedEntry {
+  id: string;
+  matterId: string;
+  date: string;
+  seconds: number;
+  rateCents: number;
+  totalCents: number;
+  note: string;
+  updatedAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface MatterNote {
+  subject: string;
+  detail: string;
+  /** Date the note is about, YYYY-MM-DD in the firm's zone. */
+  date: string;
+}
+
+export interface PracticeManagement {
+  getMatter(matterId: string): Promise<Matter>;
+  listMatters(cursor: string | null, options?: { updatedSince?: string; pageSize?: number }): Promise<Page<MatterSummary>>;
+  listApprovedEntries(matterId: string): Promise<ApprovedEntry[]>;
+  getTrustBalance(matterId: string): Promise<number>;
+  /**
+   * Adds a note once per idempotency key: a retry after a lost response finds the earlier note instead of
+   * writing a second one.
+   */
+  addMatterNote(matterId: string, note: MatterNote, idempotencyKey: string): Promise<{ noteId: string; created: boolean }>;
+  setMatterReference(matterId: string, reference: string): Promise<void>;
+  flagForReview(matterId: string, flagged: boolean): Promise<void>;
+}
+
+export type ProcessorName = 'lawpay' | 'stripe';
+export type AccountKind = 'operating' | 'trust';
+
+export interface CheckoutRequest {
+  invoiceNumber: string;
+  /** The balance due at this moment: what the client will be asked to pay. */
+  amountCents: number;
+  /** Canonical reference carried by the resulting transaction (the invoice number). */
+  reference: string;
+  /** Same key for the same invoice and balance, so a retried request never opens a second checkout. */
+  idempotencyKey: string;
+  clientEmail: string | null;
+  returnUrl: string;
+}
+
+export interface Checkout {
+  url: string;
+  /** When the processor's checkout stops accepting payment, if it expires (ISO-8601). */
+  expiresAt: string | null;
+  processorCheckoutId: string | null;
+}
+
+export type PaymentKind = 'charge' | 'refund';
+export type PaymentStatus = 'completed' | 'pending' | 'failed' | 'voided';
+
+export interface Payment {
+  processor: ProcessorName;
+  /** The processor's own id for this money movement; the exactly-once key. */
+  transactionId: string;
+  kind: PaymentKind;
+  status: PaymentStatus;
+  amountCents: number;
+  currency: string;
+  reference: string | null;
+  accountKind: AccountKind;
+  occurredAt: string;
+  /** For a refund: the charge it returns money from. */
+  chargeTransactionId: string | null;
+  /** Stripe Connect: the connected account the event came from. */
+  account: string | null;
+}
+
+export type WebhookOutcome =
+  | { kind: 'payment'; eventId: string; payment: Payment }
+  | { kind: 'ignored'; eventId: string; reason: string };
+
+export interface PaymentProcessor {
+  readonly name: ProcessorName;
+  checkoutForLink(request: CheckoutRequest): Promise<Checkout>;
+  getTransaction(transactionId: string): Promise<Payment | null>;
+  listTransactionsSince(sinceIso: string, cursor: string | null): Promise<Page<Payment>>;
+  /** Verifies (signature, or a re-fetch where the vendor signs nothing) and translates one webhook. */
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookOutcome>;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Stable per logical message: a resend after a crash reuses it as the Message-ID. */
+  idempotencyKey: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<{ messageId: string }>;
+}

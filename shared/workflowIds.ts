@@ -1,0 +1,17 @@
+/**
+ * Workflow IDs are business keys (DESIGN §3): readable, deterministic, so a duplicate start is refused by Temporal
+ * itself and an admin can find any object by typing its ID in the Web UI.
+ */
+export type Processor = 'lawpay' | 'stripe';
+
+export const workflowIds = {
+  matterBilling: (firmId: string, matterId: string) => `matter/${firmId}/${matterId}`,
+  invoice: (firmId: string, invoiceNumber: string) => `invoice/${firmId}/${invoiceNumber}`,
+  paymentReconciliation: (processor: Processor, transactionId: string) => `payment/${processor}/${transactionId}`,
+  backfillMatterLinks: (firmId: string, runId: string) => `backfill/${firmId}/${runId}`,
+};
+
+export const scheduleIds = {
+  reconciliationSweep: (firmId: string) => `sweep/${firmId}`,
+  billingRun: (firmId: string) => `billing-run/${firmId}`,
+};

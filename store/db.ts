@@ -1,0 +1,36 @@
+import pg from 'pg';
+
+// PostgreSQL BIGINT (int8) is how the store keeps cents; node-postgres returns it as a string by default.
+// Amounts stay far below 2^53, so numbers are exact.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export type Db = pg.Pool;
+
+export function createPool(databaseUrl: string, options: { max?: number; onIdleError?: (err: Error) => void } = {}): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle connection dropped by the server (restart, failover, shutdown) must not crash the process:
+  // the pool replaces it on the next query.
+  pool.on('error', (err) => options.onIdleError?.(err));
+  return pool;
+}
+
+/** Runs `work` in one transaction; rolls back on any error. */
+export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** PostgreSQL's unique_violation: how the store says "this already happened". */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+}

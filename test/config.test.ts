@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from '../worker/config';
+
+const load = (env: Record<string, string>) => loadConfig(env, { dotenvPath: '/nonexistent/.env' });
+
+describe('configuration', () => {
+  it('runs the embedded stack with no variables at all', () => {
+    const config = load({});
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.BILLING_THRESHOLD_CENTS).toBe(50_000);
+    expect(config.BILLING_DEBOUNCE).toBe(15 * 60_000);
+    expect(config.REMINDER_SCHEDULE).toEqual([7, 21, 30].map((d) => d * 86_400_000));
+    expect(config.publicBaseUrl).toBe('http://127.0.0.1:8787');
+  });
+
+  it('names the bad variable and says what it should be', () => {
+    expect(() => load({ BILLING_THRESHOLD_CENTS: '500.50' })).toThrow(ConfigError);
+    expect(() => load({ BILLING_THRESHOLD_CENTS: '500.50' })).toThrow(/BILLING_THRESHOLD_CENTS="500.50": must be a whole number of cents/);
+    expect(() => load({ REMINDER_SCHEDULE: '7d,3d' })).toThrow(/REMINDER_SCHEDULE="7d,3d": must list durations in increasing order/);
+    expect(() => load({ BILLING_DEBOUNCE: 'soon' })).toThrow(/BILLING_DEBOUNCE="soon": must be a positive duration such as "15m"/);
+    expect(() => load({ APPROVAL: 'maybe' })).toThrow(/APPROVAL="maybe"/);
+    expect(() => load({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL="mysql:\/\/x": must be a postgres:\/\/ connection URL/);
+    expect(() => load({ FIRM_TIMEZONE: 'Mars/Olympus' })).toThrow(/FIRM_TIMEZONE="Mars\/Olympus": must be an IANA time zone/);
+  });
+
+  it('reports every bad variable at once', () => {
+    try {
+      load({ INGRESS_PORT: '99999', TEMPORAL_ADDRESS: 'nohost' });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect((err as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(load({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});

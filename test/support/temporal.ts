@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ensureTool } from '../../worker/engine/tools';
+
+/** The run's shared dev server (full features: updates, schedules, search attributes). */
+export async function devServerEnvironment(): Promise<TestWorkflowEnvironment> {
+  const address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is unset: run the tests through jest (test/support/global-setup.ts)');
+  return TestWorkflowEnvironment.createFromExistingServer({ address, namespace: 'default' });
+}
+
+/** Temporal's Java time-skipping server from the tools cache: day-long timers pass in milliseconds. One per file. */
+export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: ensureTool('temporal-test-server') } },
+  });
+}
+
+export async function bundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+}
+
+export const uniqueTaskQueue = (prefix: string) => `${prefix}-${randomUUID()}`;

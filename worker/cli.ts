@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { startStack, type StackParts } from './stack';
+import { printBanner } from './banner';
+
+/**
+ * The `matterpay` command line (DESIGN §8). Human output by default, `--json` for scripts. Every command reads the
+ * same validated configuration, so a bad variable fails here with a message that names it.
+ */
+const program = new Command('matterpay')
+  .description('Durable billing-to-cash worker for law firms')
+  .showHelpAfterError();
+
+program.command('start')
+  .description('run the whole stack: Temporal dev server, PostgreSQL, sandboxes, worker and ingress (what `npm start` runs)')
+  .action(() => runService({ worker: true, ingress: true, embedded: true }));
+
+program.command('worker')
+  .description('run only the Temporal worker (needs TEMPORAL_ADDRESS and DATABASE_URL)')
+  .action(() => runService({ worker: true, ingress: false, embedded: false }));
+
+program.command('ingress')
+  .description('run only the HTTP ingress: webhooks, pay links, health (needs TEMPORAL_ADDRESS and DATABASE_URL)')
+  .action(() => runService({ worker: false, ingress: true, embedded: false }));
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+async function runService(parts: StackParts): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const startedAt = Date.now();
+  const stack = await startStack(config, logger, parts).catch((err: Error) => {
+    logger.fatal({ err: err.message }, 'matterpay could not start');
+    process.exit(1);
+  });
+  printBanner(config, stack, Date.now() - startedAt);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping matterpay');
+    stack.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`matterpay: ${err.message}\n`);
+  process.exit(1);
+});

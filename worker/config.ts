@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import ms from 'ms';
+import { z } from 'zod';
+
+/**
+ * The whole environment of matterpay in one schema. Every variable is optional: the defaults run the embedded
+ * stack (local Temporal dev server, embedded PostgreSQL, sandboxes). Setting TEMPORAL_ADDRESS, DATABASE_URL or a
+ * vendor's credentials replaces that piece with the real one.
+ */
+
+const duration = (example: string) =>
+  z.string().trim().transform((value, ctx) => {
+    const parsed = ms(value as ms.StringValue);
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed <= 0) {
+      ctx.addIssue({ code: 'custom', message: `must be a positive duration such as "${example}" (units: s, m, h, d)` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+const durationList = (example: string) =>
+  z.string().trim().transform((value, ctx) => {
+    const parts = value.split(',').map((part) => part.trim()).filter(Boolean);
+    const millis = parts.map((part) => ms(part as ms.StringValue));
+    if (parts.length === 0 || millis.some((m) => typeof m !== 'number' || !Number.isFinite(m) || m <= 0)) {
+      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of durations such as "${example}"` });
+      return z.NEVER;
+    }
+    if (millis.some((m, i) => i > 0 && m <= millis[i - 1]!)) {
+      ctx.addIssue({ code: 'custom', message: `must list durations in increasing order, such as "${example}"` });
+      return z.NEVER;
+    }
+    return millis as number[];
+  });
+
+const port = z.coerce.number().int().min(1, 'must be a TCP port between 1 and 65535').max(65535, 'must be a TCP port between 1 and 65535');
+const url = z.string().trim().url('must be a full URL such as "https://example.com"');
+const positiveCents = z.coerce.number().int('must be a whole number of cents').positive('must be a positive number of cents');
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const timeZone = z.string().trim().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as "America/New_York"');
+
+export const envSchema = z.object({
+  // Where data lives when nothing external is configured.
+  MATTERPAY_DATA_DIR: z.string().trim().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FIRM_ID: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lowercase letters, digits and dashes, such as "smith-law"').default('demo-firm'),
+  FIRM_TIMEZONE: timeZone.default('America/New_York'),
+
+  // Temporal. Unset TEMPORAL_ADDRESS = the embedded dev server.
+  TEMPORAL_ADDRESS: z.string().trim().regex(/^[^\s:]+:\d+$/, 'must be host:port such as "temporal.internal:7233"').optional(),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('matterpay'),
+  TEMPORAL_API_KEY: z.string().trim().min(1).optional(),
+  TEMPORAL_TLS: flag.default(false),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  // PostgreSQL. Unset DATABASE_URL = the embedded PostgreSQL under the data dir.
+  DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
+  EMBEDDED_POSTGRES_PORT: port.default(5499),
+
+  // Ingress (webhooks, pay links, OAuth callback, health).
+  INGRESS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  INGRESS_PORT: port.default(8787),
+  PUBLIC_BASE_URL: url.optional(),
+
+  // Business policy.
+  BILLING_DEBOUNCE: duration('15m').default(ms('15m')),
+  BILLING_THRESHOLD_CENTS: positiveCents.default(50_000),
+  APPROVAL: z.enum(['none', 'invoice']).default('none'),
+  REMINDER_SCHEDULE: durationList('7d,21d,30d').default([ms('7d'), ms('21d'), ms('30d')]),
+  PAY_LINK_TTL: duration('90d').default(ms('90d')),
+  SWEEP_INTERVAL: duration('10m').default(ms('10m')),
+});
+
+export type Config = z.output<typeof envSchema> & { publicBaseUrl: string; dataDir: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`matterpay configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` (if present) under the real environment, validates, and resolves derived values. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenvPath?: string } = {}): Config {
+  const merged: Record<string, string | undefined> = {};
+  const dotenvPath = options.dotenvPath ?? path.resolve('.env');
+  if (env === process.env && fs.existsSync(dotenvPath)) {
+    Object.assign(merged, dotenv.parse(fs.readFileSync(dotenvPath)));
+  }
+  for (const [key, value] of Object.entries(env)) {
+    // An empty variable means "not set", as in most shells' `VAR= cmd` habits.
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const given = merged[name];
+      return `${name}=${JSON.stringify(given ?? '')}: ${issue.message}`;
+    }));
+  }
+  const values = parsed.data;
+  return {
+    ...values,
+    dataDir: path.resolve(values.MATTERPAY_DATA_DIR),
+    publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://${values.INGRESS_HOST}:${values.INGRESS_PORT}`).replace(/\/$/, ''),
+  };
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { migrate } from '../store/migrate';
+import { createPool, type Db } from '../store/db';
+import { startEmbeddedPostgres } from '../store/embedded';
+import type { Config } from './config';
+import { ensureSearchAttributes } from './engine/search-attributes';
+import { startTemporalDevServer } from './engine/temporal-dev-server';
+import { startIngress } from './ingress/server';
+import type { Logger } from './logger';
+import { createMetrics } from './metrics';
+import { connectClient, connectWorkerConnection } from './temporal';
+import { createWorker, installTemporalRuntime } from './worker';
+
+export interface StackParts {
+  /** Which pieces to run in this process: `start` runs all, `worker` and `ingress` run one each. */
+  worker: boolean;
+  ingress: boolean;
+  /** Start the embedded Temporal dev server / PostgreSQL when their variables are unset. */
+  embedded: boolean;
+}
+
+export interface RunningStack {
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  databaseUrl: string;
+  ingressUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings up matterpay. Each piece is skipped when configured to use a real one (DESIGN §9): TEMPORAL_ADDRESS
+ * replaces the dev server, DATABASE_URL the embedded PostgreSQL. Stops in reverse order of start.
+ */
+export async function startStack(config: Config, logger: Logger, parts: StackParts): Promise<RunningStack> {
+  const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  const stop = async () => {
+    for (const piece of stops.reverse()) {
+      try {
+        await piece.stop();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, `stopping ${piece.name} failed`);
+      }
+    }
+    stops.length = 0;
+  };
+
+  try {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      if (!parts.embedded) throw new Error('DATABASE_URL is not set (only `matterpay start` runs an embedded PostgreSQL)');
+      logger.info('starting the embedded PostgreSQL');
+      const pg = await startEmbeddedPostgres({
+        dir: path.join(config.dataDir, 'postgres'),
+        port: config.EMBEDDED_POSTGRES_PORT,
+        log: (line) => logger.debug({ component: 'postgres' }, line),
+      });
+      stops.push({ name: 'PostgreSQL', stop: pg.stop });
+      databaseUrl = pg.url;
+    }
+    const applied = await migrate(databaseUrl);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    const db: Db = createPool(databaseUrl, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
+    stops.push({ name: 'database pool', stop: () => db.end() });
+
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | null = null;
+    if (!temporalAddress) {
+      if (!parts.embedded) throw new Error('TEMPORAL_ADDRESS is not set (only `matterpay start` runs an embedded Temporal server)');
+      logger.info('starting the Temporal dev server');
+      const server = await startTemporalDevServer({
+        dbFile: path.join(config.dataDir, 'temporal.db'),
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+        log: (line) => logger.debug({ component: 'temporal-server' }, line),
+      });
+      stops.push({ name: 'Temporal dev server', stop: server.stop });
+      temporalAddress = server.address;
+      temporalUiUrl = server.uiUrl;
+    }
+
+    installTemporalRuntime(logger);
+    const client: Client = await connectClient(config, temporalAddress);
+    stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
+    if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
+
+    let ingressUrl: string | null = null;
+    if (parts.ingress) {
+      const ingress: { app: FastifyInstance; url: string } = await startIngress({ config, temporal: client, db, logger, metrics: createMetrics() });
+      stops.push({ name: 'ingress', stop: () => ingress.app.close() });
+      ingressUrl = ingress.url;
+    }
+
+    if (parts.worker) {
+      const connection: NativeConnection = await connectWorkerConnection(config, temporalAddress);
+      const worker: Worker = await createWorker({ config, connection, deps: { db } });
+      const running = worker.run();
+      stops.push({
+        name: 'worker',
+        stop: async () => {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await running;
+          await connection.close();
+        },
+      });
+      running.catch((err: Error) => logger.error({ err: err.message }, 'the worker stopped with an error'));
+    }
+
+    return { temporalAddress, temporalUiUrl, databaseUrl, ingressUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

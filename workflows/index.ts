@@ -1,0 +1,2 @@
+// Every workflow type the worker runs. Deterministic code only: see eslint.config.mjs.
+export {};
