@@ -1,12 +1,19 @@
-import type { Db } from '../store/db';
+import { billingActivities } from './billing';
+import type { ActivityDeps } from './deps';
+import { invoiceActivities } from './invoices';
+import { noteActivities } from './notes';
+import { trustActivities } from './trust';
 
-/** Everything activities may touch, injected so tests can hand in real peers or stubs per test. */
-export interface ActivityDeps {
-  db: Db;
-}
+export type { ActivityDeps, FirmServices } from './deps';
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+/** Every activity the worker registers, built over injected dependencies (no module-level state). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...noteActivities(deps),
+    ...billingActivities(deps),
+    ...trustActivities(deps),
+    ...invoiceActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -71,7 +71,10 @@ export interface PracticeManagement {
    * Adds a note once per idempotency key: a retry after a lost response finds the earlier note instead of
    * writing a second one.
    */
-  addMatterNote(matterId: string, note: MatterNote, idempotencyKey: string): Promise<{ noteId: string; created: boolean }>;
+  addMatterNote(matterId: string, note: MatterNote, idempotencyKey: string, options?: {
+    /** Look for the note first: set on a retry, when an earlier attempt may have written it. */
+    checkFirst?: boolean;
+  }): Promise<{ noteId: string; created: boolean }>;
   setMatterReference(matterId: string, reference: string): Promise<void>;
   flagForReview(matterId: string, flagged: boolean): Promise<void>;
 }

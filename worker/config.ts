@@ -80,6 +80,52 @@ export const envSchema = z.object({
   REMINDER_SCHEDULE: durationList('7d,21d,30d').default([ms('7d'), ms('21d'), ms('30d')]),
   PAY_LINK_TTL: duration('90d').default(ms('90d')),
   SWEEP_INTERVAL: duration('10m').default(ms('10m')),
+
+  // Secrets at rest (OAuth tokens): base64 32-byte keys, newest first. Unset = a key generated under the data dir.
+  MATTERPAY_SECRET_KEYS: z.string().trim().refine(
+    (value) => value.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32),
+    'must be comma-separated base64 keys of 32 bytes each (make one with: openssl rand -base64 32)',
+  ).optional(),
+
+  // Practice management (Clio). Unset CLIO_CLIENT_ID = the Clio-style sandbox.
+  CLIO_CLIENT_ID: z.string().trim().min(1).optional(),
+  CLIO_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  CLIO_REGION: z.enum(['us', 'eu', 'ca', 'au']).default('us'),
+  /** Overrides the region's host, e.g. to point at a Clio-style sandbox. */
+  CLIO_BASE_URL: url.optional(),
+  SANDBOX_CLIO_PORT: port.default(8801),
+
+  // Payment processors. Unset credentials = the LawPay-style sandbox.
+  PROCESSOR: z.enum(['lawpay', 'stripe']).default('lawpay'),
+  LAWPAY_SECRET_KEY: z.string().trim().min(1).optional(),
+  LAWPAY_API_URL: url.default('https://api.affinipay.com'),
+  /** The firm's hosted payment page for its operating account, e.g. https://secure.lawpay.com/pages/smithlaw/operating */
+  LAWPAY_PAYMENT_PAGE_URL: url.optional(),
+  SANDBOX_LAWPAY_PORT: port.default(8802),
+  /** The sandboxes' first webhook retry delay (Clio's real one is 2 minutes); short so demos recover quickly. */
+  SANDBOX_WEBHOOK_RETRY_BASE: duration('10s').default(ms('10s')),
+  STRIPE_SECRET_KEY: z.string().trim().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_live_… or sk_test_…)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  STRIPE_ACCOUNT: z.string().trim().regex(/^acct_/, "must be the firm's connected account id (acct_…)").optional(),
+
+  // Mail. Unset SMTP_URL = .eml files in the outbox under the data dir.
+  SMTP_URL: z.string().trim().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().trim().email('must be an email address').default('billing@matterpay.localhost'),
+  STAFF_EMAIL: z.string().trim().email('must be an email address').optional(),
+}).superRefine((env, ctx) => {
+  const requireWith = (present: keyof typeof env, needed: Array<keyof typeof env>) => {
+    if (!env[present]) return;
+    for (const name of needed) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${String(present)} is set` });
+    }
+  };
+  requireWith('CLIO_CLIENT_ID', ['CLIO_CLIENT_SECRET']);
+  requireWith('LAWPAY_SECRET_KEY', ['LAWPAY_PAYMENT_PAGE_URL']);
+  if (env.PROCESSOR === 'stripe') {
+    for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_ACCOUNT'] as const) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PROCESSOR=stripe' });
+    }
+  }
 });
 
 export type Config = z.output<typeof envSchema> & { publicBaseUrl: string; dataDir: string };

@@ -6,6 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { migrate } from '../store/migrate';
 import { createPool, type Db } from '../store/db';
 import { startEmbeddedPostgres } from '../store/embedded';
+import { createSecretBox, loadSecretKeys } from '../store/encryption';
+import { connectToSandbox } from './clio/connect';
+import { ensureClioWebhooks } from './clio/webhookLifecycle';
+import { startSandboxesWhereNeeded } from './engine/sandboxes';
+import { buildFirmRegistry, clioTokenStore } from './firms';
 import type { Config } from './config';
 import { ensureSearchAttributes } from './engine/search-attributes';
 import { startTemporalDevServer } from './engine/temporal-dev-server';
@@ -28,6 +33,9 @@ export interface RunningStack {
   temporalUiUrl: string | null;
   databaseUrl: string;
   ingressUrl: string | null;
+  clioSandboxUrl: string | null;
+  lawPaySandboxUrl: string | null;
+  outboxDir: string | null;
   stop(): Promise<void>;
 }
 
@@ -89,16 +97,34 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 
+    const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir));
+    const stateKey = box.deriveKey('oauth-state');
+    const sandboxes = await startSandboxesWhereNeeded(config, { allowed: parts.embedded });
+    stops.push({ name: 'sandboxes', stop: sandboxes.stop });
+    const firms = buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints });
+
     let ingressUrl: string | null = null;
     if (parts.ingress) {
-      const ingress: { app: FastifyInstance; url: string } = await startIngress({ config, temporal: client, db, logger, metrics: createMetrics() });
+      const ingress: { app: FastifyInstance; url: string } = await startIngress({ config, temporal: client, db, logger, metrics: createMetrics(), firms, box, stateKey });
       stops.push({ name: 'ingress', stop: () => ingress.app.close() });
       ingressUrl = ingress.url;
     }
 
+    // With the Clio-style sandbox, connect and subscribe by ourselves: the same OAuth and webhook code a real
+    // connection uses, minus the browser. Needs the ingress up, because Clio handshakes with it.
+    if (sandboxes.clioSandboxUrl && parts.ingress) {
+      for (const firmId of firms.ids()) {
+        const connection = firms.connection(firmId);
+        await connectToSandbox(connection.clio.oauth, clioTokenStore(db, box, firmId, connection.clio.oauth.baseUrl),
+          `${config.publicBaseUrl}/oauth/clio/callback`, stateKey, firmId);
+        await ensureClioWebhooks({ firmId, http: connection.clio.http, db, box, ingressUrl: config.publicBaseUrl, logger });
+      }
+    }
+    if (sandboxes.lawPaySandboxUrl && parts.ingress) await sandboxes.registerLawPayWebhook(`${config.publicBaseUrl}/webhooks/lawpay`);
+
     if (parts.worker) {
       const connection: NativeConnection = await connectWorkerConnection(config, temporalAddress);
-      const worker: Worker = await createWorker({ config, connection, deps: { db } });
+      const worker: Worker = await createWorker({ config, connection, deps: { db, firm: (firmId) => firms.get(firmId) } });
       const running = worker.run();
       stops.push({
         name: 'worker',
@@ -111,7 +137,12 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       running.catch((err: Error) => logger.error({ err: err.message }, 'the worker stopped with an error'));
     }
 
-    return { temporalAddress, temporalUiUrl, databaseUrl, ingressUrl, stop };
+    return {
+      temporalAddress, temporalUiUrl, databaseUrl, ingressUrl, stop,
+      clioSandboxUrl: sandboxes.clioSandboxUrl,
+      lawPaySandboxUrl: sandboxes.lawPaySandboxUrl,
+      outboxDir: config.SMTP_URL ? null : path.join(config.dataDir, 'outbox'),
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -1,2 +1,3 @@
 // Every workflow type the worker runs. Deterministic code only: see eslint.config.mjs.
-export {};
+export { matterBilling } from './matterBilling';
+export { invoice } from './invoice';

@@ -2,9 +2,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../../store/db';
+import type { SecretBox } from '../../store/encryption';
+import type { FirmRegistry } from '../firms';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { registerClioWebhook } from './clioWebhook';
 import { registerHealthRoutes } from './health';
+import { registerClioOAuth } from './oauth';
+import { registerPayLinks } from './payLinks';
 
 export interface IngressDeps {
   config: Config;
@@ -12,6 +17,10 @@ export interface IngressDeps {
   db: Db;
   logger: Logger;
   metrics: Metrics;
+  firms: FirmRegistry;
+  box: SecretBox;
+  /** Signs OAuth `state`; derived from the secret key. */
+  stateKey: Buffer;
 }
 
 /**
@@ -30,6 +39,9 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   registerHealthRoutes(app, deps);
+  registerClioWebhook(app, deps);
+  registerClioOAuth(app, deps);
+  registerPayLinks(app, deps);
   return app;
 }
 

@@ -1,0 +1,99 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { decideBilling, type BillingDecision } from '../domain/billing';
+import { billingPeriod } from '../domain/dates';
+import { invoiceNumber } from '../domain/invoiceNumber';
+import { formatCents } from '../domain/money';
+import type { Matter } from '../connectors/ports';
+import { inTransaction } from '../store/db';
+import { InvoiceRepository, lockMatter, type InvoiceKind } from '../store/invoices';
+import type { ActivityDeps } from './deps';
+
+export interface MatterEvaluation {
+  decision: BillingDecision;
+  matter: Pick<Matter, 'id' | 'displayNumber' | 'status' | 'billingMethod' | 'billingDay'>;
+  period: string;
+  /** Lines to bill when the decision is to invoice. */
+  lines: Array<{ lineKey: string; description: string; amountCents: number }>;
+}
+
+export interface DraftRequest {
+  firmId: string;
+  matterId: string;
+  matterDisplayNumber: string;
+  kind: InvoiceKind;
+  period: string;
+  lines: Array<{ lineKey: string; description: string; amountCents: number }>;
+}
+
+export type DraftResult =
+  | { invoiceNumber: string; totalCents: number; reused: boolean }
+  | { invoiceNumber: null; reason: string };
+
+export function billingActivities(deps: ActivityDeps) {
+  const invoices = new InvoiceRepository(deps.db);
+  return {
+    /** Reads the matter and its approved time (two practice-system calls) and applies the billing rules. */
+    async evaluateMatter(input: { firmId: string; matterId: string; thresholdCents: number; billingDateReached: boolean; nowMs: number }): Promise<MatterEvaluation> {
+      const firm = deps.firm(input.firmId);
+      const matter = await firm.practice.getMatter(input.matterId);
+      const period = billingPeriod(input.nowMs, firm.timeZone);
+      const summary = { id: matter.id, displayNumber: matter.displayNumber, status: matter.status, billingMethod: matter.billingMethod, billingDay: matter.billingDay };
+      let lines: MatterEvaluation['lines'] = [];
+      let flatAlreadyInvoiced = false;
+      if (matter.status === 'open' && matter.billingMethod === 'hourly') {
+        const entries = await firm.practice.listApprovedEntries(matter.id);
+        const candidates = entries.map((e) => ({
+          lineKey: `entry:${e.id}`,
+          description: `${e.date} ${(e.seconds / 3600).toFixed(2)} h at ${formatCents(e.rateCents)}/h${e.note ? ` — ${e.note}` : ''}`,
+          amountCents: e.totalCents,
+        }));
+        const billed = await invoices.billedLineKeys(input.firmId, candidates.map((c) => c.lineKey));
+        lines = candidates.filter((c) => !billed.has(c.lineKey));
+      } else if (matter.status === 'open' && matter.billingMethod === 'flat' && matter.flatFeeCents) {
+        const lineKey = `flat:${matter.id}:${period}`;
+        flatAlreadyInvoiced = (await invoices.billedLineKeys(input.firmId, [lineKey])).size > 0;
+        lines = [{ lineKey, description: `Flat fee for ${period}`, amountCents: matter.flatFeeCents }];
+      }
+      const decision = decideBilling({
+        matter,
+        unbilledEntries: lines.filter((l) => l.lineKey.startsWith('entry:')).map((l) => ({ id: l.lineKey.slice(6), totalCents: l.amountCents })),
+        thresholdCents: input.thresholdCents,
+        billingDateReached: input.billingDateReached,
+        flatFeeAlreadyInvoicedThisPeriod: flatAlreadyInvoiced,
+      });
+      return { decision, matter: summary, period, lines: decision.action === 'invoice' ? lines : [] };
+    },
+
+    /**
+     * Idempotent by (matter, kind, period): an open draft of the same matter and period is reused and gets the new
+     * lines; otherwise the next sequence number is taken. Lines already on another invoice are skipped by the
+     * store's primary key, so a time entry is billed once even when two evaluations race.
+     */
+    async draftInvoice(request: DraftRequest): Promise<DraftResult> {
+      if (request.lines.length === 0) return { invoiceNumber: null, reason: 'nothing to bill' };
+      return inTransaction(deps.db, async (client) => {
+        await lockMatter(client, request.firmId, request.matterId);
+        const open = await invoices.openDraft(client, request.firmId, request.matterId, request.kind, request.period);
+        if (open) {
+          await invoices.addLines(client, request.firmId, open.invoiceNumber, request.lines);
+          const totalCents = await invoices.recomputeTotal(client, request.firmId, open.invoiceNumber);
+          return { invoiceNumber: open.invoiceNumber, totalCents, reused: true };
+        }
+        const billed = await invoices.billedLineKeys(request.firmId, request.lines.map((l) => l.lineKey), client);
+        const fresh = request.lines.filter((l) => !billed.has(l.lineKey));
+        const totalCents = fresh.reduce((sum, l) => sum + l.amountCents, 0);
+        // $0 invoices are never created (DESIGN §4.1).
+        if (totalCents <= 0) return { invoiceNumber: null, reason: 'every line is already on another invoice' };
+        const sequence = await invoices.nextSequence(client, request.firmId, request.matterId);
+        const number = invoiceNumber(request.matterDisplayNumber, sequence);
+        await invoices.insert(client, {
+          firmId: request.firmId, invoiceNumber: number, matterId: request.matterId, matterDisplayNumber: request.matterDisplayNumber,
+          sequence, kind: request.kind, period: request.period, totalCents,
+        });
+        const added = await invoices.addLines(client, request.firmId, number, fresh);
+        if (added.length !== fresh.length) throw ApplicationFailure.retryable('a line was claimed concurrently; retrying the draft', 'DraftConflict');
+        return { invoiceNumber: number, totalCents, reused: false };
+      });
+    },
+  };
+}

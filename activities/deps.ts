@@ -1,0 +1,28 @@
+import type { Mailer, PaymentProcessor, PracticeManagement } from '../connectors/ports';
+import type { Db } from '../store/db';
+
+/** What one firm's activities talk to: its practice system, its processor, its mail, and its house rules. */
+export interface FirmServices {
+  firmId: string;
+  practice: PracticeManagement;
+  processor: PaymentProcessor;
+  mailer: Mailer;
+  timeZone: string;
+  publicBaseUrl: string;
+  staffEmail: string | null;
+  payLinkTtlMs: number;
+}
+
+/** Everything activities may touch, injected so tests can hand in real peers (sandboxes, PostgreSQL). */
+export interface ActivityDeps {
+  db: Db;
+  /** Throws UnknownFirmError for a firm this deployment does not serve: nothing from one firm reaches another. */
+  firm(firmId: string): FirmServices;
+}
+
+export class UnknownFirmError extends Error {
+  constructor(firmId: string) {
+    super(`firm ${firmId} is not configured on this deployment`);
+    this.name = 'UnknownFirmError';
+  }
+}

@@ -1,0 +1,196 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { isDeliverableEmail } from '../connectors/mail';
+import { localDate } from '../domain/dates';
+import { parseInvoiceNumber } from '../domain/invoiceNumber';
+import { formatCents } from '../domain/money';
+import { AlertRepository } from '../store/alerts';
+import { InvoiceRepository, type InvoiceRecord, type InvoiceStatus } from '../store/invoices';
+import { PayLinkRepository } from '../store/payLinks';
+import { PracticeWriteRepository } from '../store/practiceWrites';
+import { TrustDrawRepository } from '../store/trustDraws';
+import type { ActivityDeps } from './deps';
+import { invoiceEmail, type EmailPurpose } from './emails';
+import { writeNoteOnce } from './notes';
+
+/** What the invoice workflow needs to know about its invoice; plain data (it crosses into workflow history). */
+export interface InvoiceSnapshot {
+  invoiceNumber: string;
+  matterId: string;
+  matterDisplayNumber: string;
+  status: InvoiceStatus;
+  totalCents: number;
+  trustAppliedCents: number;
+  paidCents: number;
+  amountDueCents: number;
+  issuedAtMs: number | null;
+  escalated: boolean;
+}
+
+export function snapshot(invoice: InvoiceRecord): InvoiceSnapshot {
+  return {
+    invoiceNumber: invoice.invoiceNumber,
+    matterId: invoice.matterId,
+    matterDisplayNumber: invoice.matterDisplayNumber,
+    status: invoice.status,
+    totalCents: invoice.totalCents,
+    trustAppliedCents: invoice.trustAppliedCents,
+    paidCents: invoice.paidCents,
+    amountDueCents: invoice.amountDueCents,
+    issuedAtMs: invoice.issuedAt?.getTime() ?? null,
+    escalated: invoice.escalatedAt !== null,
+  };
+}
+
+export type DeliveryOutcome = 'sent' | 'held' | 'matter closed' | 'nothing due';
+
+export function invoiceActivities(deps: ActivityDeps) {
+  const invoices = new InvoiceRepository(deps.db);
+  const links = new PayLinkRepository(deps.db);
+  const alerts = new AlertRepository(deps.db);
+  const draws = new TrustDrawRepository(deps.db);
+  const writes = new PracticeWriteRepository(deps.db);
+
+  /**
+   * The matter's reference field shows the latest invoice (DESIGN §4.2), but only where the firm left it empty or
+   * matterpay wrote it: a reference the firm set for its own use is never overwritten.
+   */
+  async function referenceMatter(firmId: string, invoice: InvoiceRecord, currentReference: string | null): Promise<void> {
+    const key = `invoice/${invoice.invoiceNumber}/reference`;
+    if (await writes.find(firmId, key)) return;
+    const ours = !currentReference || parseInvoiceNumber(currentReference)?.matterDisplayNumber === invoice.matterDisplayNumber;
+    if (ours) await deps.firm(firmId).practice.setMatterReference(invoice.matterId, invoice.invoiceNumber);
+    await writes.record(firmId, key, invoice.matterId, 'reference', ours ? invoice.invoiceNumber : null);
+  }
+
+  return {
+    async loadInvoice(input: { firmId: string; invoiceNumber: string }): Promise<InvoiceSnapshot> {
+      return snapshot(await invoices.require(input.firmId, input.invoiceNumber));
+    },
+
+    async markAwaitingApproval(input: { firmId: string; invoiceNumber: string }): Promise<void> {
+      await invoices.update(input.firmId, input.invoiceNumber, { status: 'awaiting_approval' });
+    },
+
+    async recordApproval(input: { firmId: string; invoiceNumber: string; approvedBy: string; approvedAtMs: number }): Promise<void> {
+      await invoices.update(input.firmId, input.invoiceNumber, { approvedBy: input.approvedBy, approvedAt: new Date(input.approvedAtMs) });
+    },
+
+    /**
+     * Issues once: settled from trust when nothing remains due (no link, no reminders), otherwise issued with an
+     * outstanding pay link. The issue time is kept from the first call, so a retry never moves the reminder dates.
+     */
+    async issueInvoice(input: { firmId: string; invoiceNumber: string; nowMs: number }): Promise<{ snapshot: InvoiceSnapshot; payLinkUrl: string | null }> {
+      const firm = deps.firm(input.firmId);
+      const invoice = await invoices.require(input.firmId, input.invoiceNumber);
+      if (invoice.status === 'void') throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is void`, 'InvoiceRuleError');
+      if (invoice.status === 'draft' || invoice.status === 'awaiting_approval') {
+        const settled = invoice.amountDueCents === 0;
+        await invoices.update(input.firmId, input.invoiceNumber, settled
+          ? { status: 'paid', settledAt: new Date(input.nowMs), issuedAt: new Date(input.nowMs), delivery: 'not_needed' }
+          : { status: 'issued', issuedAt: new Date(input.nowMs) });
+      }
+      const current = await invoices.require(input.firmId, input.invoiceNumber);
+      if (current.amountDueCents === 0) return { snapshot: snapshot(current), payLinkUrl: null };
+      const link = await links.ensureOutstanding(input.firmId, input.invoiceNumber, firm.payLinkTtlMs);
+      return { snapshot: snapshot(current), payLinkUrl: `${firm.publicBaseUrl}/pay/${link.token}` };
+    },
+
+    /**
+     * Emails the invoice or a reminder, once per purpose (the purpose is the mail's idempotency key). Checks first
+     * that the matter is open and money is still due, and that the client has a deliverable email; if not, the
+     * delivery is held with an alert and a note, never skipped in silence.
+     */
+    async deliverInvoice(input: { firmId: string; invoiceNumber: string; purpose: EmailPurpose; installment?: string }): Promise<DeliveryOutcome> {
+      const firm = deps.firm(input.firmId);
+      const invoice = await invoices.require(input.firmId, input.invoiceNumber);
+      if (invoice.amountDueCents === 0 || invoice.status === 'void') return 'nothing due';
+      const matter = await firm.practice.getMatter(invoice.matterId);
+      if (matter.status === 'closed') return 'matter closed';
+      const link = await links.outstanding(input.firmId, input.invoiceNumber);
+      const today = localDate(Date.now(), firm.timeZone);
+      if (input.purpose === 'issued') await referenceMatter(input.firmId, invoice, matter.clientReference);
+      const email = matter.client.email;
+      if (!email || !isDeliverableEmail(email)) {
+        await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'held' });
+        await alerts.raise(input.firmId, 'delivery-held', input.invoiceNumber,
+          `Invoice ${input.invoiceNumber} was not emailed: the client has ${email ? `an undeliverable email address (${email})` : 'no email address'} in the practice system.`);
+        await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/held`,
+          subject: `Invoice ${input.invoiceNumber}: delivery held`,
+          detail: `Invoice ${input.invoiceNumber} for ${formatCents(invoice.amountDueCents)} could not be emailed because the client has no valid email address. Add one in the practice system, or send the invoice by hand${link ? `; its pay link is ${firm.publicBaseUrl}/pay/${link.token}` : ''}.`,
+          date: today,
+        });
+        return 'held';
+      }
+      const message = invoiceEmail({
+        purpose: input.purpose, invoiceNumber: input.invoiceNumber, clientName: matter.client.name, matterDescription: matter.description,
+        amountDueCents: invoice.amountDueCents, totalCents: invoice.totalCents, trustAppliedCents: invoice.trustAppliedCents,
+        payLinkUrl: link ? `${firm.publicBaseUrl}/pay/${link.token}` : null, installment: input.installment ?? null,
+      });
+      await firm.mailer.send({ to: email, subject: message.subject, text: message.text, idempotencyKey: `${input.firmId}/${input.invoiceNumber}/${input.purpose}` });
+      if (invoice.delivery !== 'sent') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'sent' });
+      await alerts.resolve(input.firmId, 'delivery-held', input.invoiceNumber);
+      await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/${input.purpose}`,
+        subject: `Invoice ${input.invoiceNumber}: ${message.noteSubject}`,
+        detail: `${message.noteSubject} to the client for ${formatCents(invoice.amountDueCents)} due on invoice ${input.invoiceNumber}.`,
+        date: today,
+      });
+      return 'sent';
+    },
+
+    /** Day-30 escalation (DESIGN §4.5): review flag on the matter, a note, staff told, once. */
+    async escalateInvoice(input: { firmId: string; invoiceNumber: string; daysOverdue: number }): Promise<void> {
+      const firm = deps.firm(input.firmId);
+      const invoice = await invoices.require(input.firmId, input.invoiceNumber);
+      const key = `invoice/${input.invoiceNumber}/escalated`;
+      if (!(await writes.find(input.firmId, `${key}/flag`))) {
+        await firm.practice.flagForReview(invoice.matterId, true);
+        await writes.record(input.firmId, `${key}/flag`, invoice.matterId, 'review_flag', null);
+      }
+      const detail = `Invoice ${input.invoiceNumber} is unpaid ${input.daysOverdue} days after issue with ${formatCents(invoice.amountDueCents)} due. The matter is flagged for attorney review.`;
+      await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: key,
+        subject: `Invoice ${input.invoiceNumber}: escalated for attorney review`, detail, date: localDate(Date.now(), firm.timeZone),
+      });
+      if (firm.staffEmail) {
+        await firm.mailer.send({ to: firm.staffEmail, subject: `Escalated: invoice ${input.invoiceNumber} unpaid for ${input.daysOverdue} days`, text: `${detail}\n`, idempotencyKey: `${input.firmId}/${key}/staff` });
+      }
+      if (!invoice.escalatedAt) await invoices.update(input.firmId, input.invoiceNumber, { escalatedAt: new Date() });
+    },
+
+    /** Cancel: void the invoice, release its time entries for a later invoice, close its link, undo an unposted trust draw. */
+    async voidInvoice(input: { firmId: string; invoiceNumber: string; reason: string }): Promise<InvoiceSnapshot> {
+      const invoice = await invoices.require(input.firmId, input.invoiceNumber);
+      if (invoice.status === 'paid') throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is paid and cannot be voided`, 'InvoiceRuleError');
+      if (invoice.status !== 'void') {
+        await deps.db.query('DELETE FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2', [input.firmId, input.invoiceNumber]);
+        await invoices.update(input.firmId, input.invoiceNumber, { status: 'void', voidedAt: new Date() });
+        await links.close(input.firmId, input.invoiceNumber, 'cancelled');
+        const draw = await draws.forInvoice(input.firmId, input.invoiceNumber);
+        if (draw?.state === 'recorded') await draws.setState(deps.db, draw.id, 'reversed');
+        if (draw?.state === 'confirmed') {
+          await alerts.raise(input.firmId, 'trust-reversal', input.invoiceNumber,
+            `Invoice ${input.invoiceNumber} was voided after its trust draw of ${formatCents(draw.amountCents)} was posted: reverse it in the practice system.`);
+        }
+      }
+      await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/void`,
+        subject: `Invoice ${input.invoiceNumber}: void`, detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.`,
+        date: localDate(Date.now(), deps.firm(input.firmId).timeZone),
+      });
+      return snapshot(await invoices.require(input.firmId, input.invoiceNumber));
+    },
+
+    /** Paid in full: closes the pay link (a later open shows "paid") and records when. */
+    async settleInvoice(input: { firmId: string; invoiceNumber: string }): Promise<InvoiceSnapshot> {
+      const invoice = await invoices.require(input.firmId, input.invoiceNumber);
+      if (invoice.amountDueCents === 0 && invoice.status !== 'void') {
+        if (invoice.status !== 'paid') await invoices.update(input.firmId, input.invoiceNumber, { status: 'paid', settledAt: new Date() });
+        await links.close(input.firmId, input.invoiceNumber, 'paid');
+      }
+      return snapshot(await invoices.require(input.firmId, input.invoiceNumber));
+    },
+
+    async listOpenInvoices(input: { firmId: string; matterId: string }): Promise<string[]> {
+      const open = await invoices.list(input.firmId, { matterId: input.matterId, status: ['draft', 'awaiting_approval', 'issued', 'partially_paid'] });
+      return open.map((i) => i.invoiceNumber);
+    },
+  };
+}

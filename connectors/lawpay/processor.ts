@@ -1,0 +1,104 @@
+
+import { WebhookVerificationError } from '../errors';
+import { parseWebhookJson } from '../shared/validation';
+import type { AccountKind, Checkout, CheckoutRequest, Page, Payment, PaymentProcessor, PaymentStatus, WebhookOutcome } from '../ports';
+import type { LawPayHttp } from './http';
+import { eventSchema, merchantSchema, transactionPageSchema, transactionSchema, type LawPayTransaction } from './schemas';
+
+const PAGE_SIZE = 200;
+
+/**
+ * PaymentProcessor over the LawPay / AffiniPay gateway. Pay links go to the firm's hosted payment page with the
+ * amount and reference locked (APIS.md §2.5), so opening one costs no API call. LawPay documents no webhook
+ * signature (§2.6): a webhook is only a hint, and the transaction is re-fetched from the API before it is trusted.
+ */
+export class LawPayProcessor implements PaymentProcessor {
+  readonly name = 'lawpay' as const;
+  private accountKinds: Promise<Map<string, AccountKind>> | null = null;
+
+  constructor(private readonly http: LawPayHttp, private readonly paymentPageUrl: string) {}
+
+  async checkoutForLink(request: CheckoutRequest): Promise<Checkout> {
+    const url = new URL(this.paymentPageUrl);
+    url.searchParams.set('amount', String(request.amountCents));
+    url.searchParams.set('reference', request.reference);
+    url.searchParams.set('Invoice', request.invoiceNumber);
+    url.searchParams.set('readOnlyFields', 'reference,amount');
+    return { url: url.toString(), expiresAt: null, processorCheckoutId: null };
+  }
+
+  async getTransaction(transactionId: string): Promise<Payment | null> {
+    const transaction = await this.http.request('GET', `/v1/transactions/${encodeURIComponent(transactionId)}`, {
+      schema: transactionSchema,
+      allowNotFound: true,
+    });
+    return transaction ? this.toPayment(transaction) : null;
+  }
+
+  /** Page by page from `since` (the sweep passes a window that overlaps the previous one). Cursor = next page number. */
+  async listTransactionsSince(sinceIso: string, cursor: string | null): Promise<Page<Payment>> {
+    const page = Number(cursor ?? '1');
+    const result = (await this.http.request('GET', '/v1/transactions', {
+      query: { start_date: sinceIso, page, page_size: PAGE_SIZE, order_by: 'created' },
+      schema: transactionPageSchema,
+    }))!;
+    const items = await Promise.all(result.results.map((t) => this.toPayment(t)));
+    const more = result.page * result.page_size < result.total_entries;
+    return { items, nextCursor: more ? String(page + 1) : null };
+  }
+
+  async parseWebhook(rawBody: Buffer): Promise<WebhookOutcome> {
+    const event = parseWebhookJson(rawBody, eventSchema);
+    if (!event.type.startsWith('transaction.')) {
+      return { kind: 'ignored', eventId: event.id, reason: `event type ${event.type} is not about a transaction` };
+    }
+    // The body is only a hint: what we act on is what the gateway says about this transaction now.
+    const payment = await this.getTransaction(event.data.id);
+    if (!payment) throw new WebhookVerificationError(`transaction ${event.data.id} does not exist at LawPay`);
+    return { kind: 'payment', eventId: event.id, payment };
+  }
+
+  private async toPayment(t: LawPayTransaction): Promise<Payment> {
+    const kinds = await this.loadAccountKinds();
+    let reference = t.reference ?? null;
+    if (t.type === 'REFUND' && t.charge_id) {
+      // A refund's own reference is free text; the charge it returns money from carries ours.
+      const charge = await this.http.request('GET', `/v1/transactions/${encodeURIComponent(t.charge_id)}`, { schema: transactionSchema, allowNotFound: true });
+      reference = charge?.reference ?? reference;
+    }
+    return {
+      processor: 'lawpay',
+      transactionId: t.id,
+      kind: t.type === 'REFUND' ? 'refund' : 'charge',
+      status: statusOf(t.status),
+      amountCents: t.amount,
+      currency: t.currency.toUpperCase(),
+      reference,
+      accountKind: kinds.get(t.account_id) ?? 'operating',
+      occurredAt: new Date(t.created).toISOString(),
+      chargeTransactionId: t.type === 'REFUND' ? (t.charge_id ?? null) : null,
+      account: t.account_id,
+    };
+  }
+
+  private loadAccountKinds(): Promise<Map<string, AccountKind>> {
+    this.accountKinds ??= this.http.request('GET', '/v1/merchant', { schema: merchantSchema }).then((merchant) => {
+      const accounts = [...merchant!.merchant_accounts, ...merchant!.ach_accounts];
+      return new Map(accounts.map((a) => [a.id, a.trust_account ? 'trust' : 'operating'] as const));
+    }).catch((err: unknown) => {
+      this.accountKinds = null;
+      throw err;
+    });
+    return this.accountKinds;
+  }
+}
+
+function statusOf(status: string): PaymentStatus {
+  switch (status.toUpperCase()) {
+    case 'COMPLETED': return 'completed';
+    case 'VOIDED': return 'voided';
+    case 'FAILED': return 'failed';
+    default: return 'pending';
+  }
+}
+

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** LawPay / AffiniPay gateway shapes (APIS.md §2). Amounts are integer cents on the wire. */
+const cents = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
+
+export const transactionSchema = z.object({
+  id: z.string().min(1),
+  created: z.string(),
+  type: z.enum(['CHARGE', 'REFUND', 'CREDIT']),
+  status: z.string(),
+  account_id: z.string().min(1),
+  amount: cents,
+  currency: z.string().default('USD'),
+  reference: z.string().nullable().optional(),
+  charge_id: z.string().nullable().optional(),
+});
+export type LawPayTransaction = z.output<typeof transactionSchema>;
+
+export const transactionPageSchema = z.object({
+  page: z.number().int(),
+  page_size: z.number().int(),
+  total_entries: z.number().int(),
+  results: z.array(transactionSchema),
+});
+
+export const eventSchema = z.object({
+  id: z.string().min(1),
+  created: z.string().optional(),
+  type: z.string(),
+  data: z.object({ id: z.string().min(1) }).passthrough(),
+});
+
+const account = z.object({ id: z.string().min(1), name: z.string(), trust_account: z.boolean().default(false) });
+export const merchantSchema = z.object({
+  merchant_accounts: z.array(account).default([]),
+  ach_accounts: z.array(account).default([]),
+});
+
+export const errorBodySchema = z.object({ messages: z.array(z.object({ code: z.string().optional(), message: z.string() })) });

@@ -1,0 +1,21 @@
+/** The mail port (DESIGN §4.4): SMTP when a URL is configured, otherwise `.eml` files in the outbox folder. */
+import type { Mailer } from '../ports';
+import { createOutboxMailer } from './outbox';
+import { createSmtpMailer } from './smtp';
+
+export { createOutboxMailer, type OutboxMailerOptions } from './outbox';
+export { createSmtpMailer, type SmtpMailerOptions } from './smtp';
+export { isDeliverableEmail } from './validate';
+export { messageIdFor } from './message';
+
+export interface MailerConfig {
+  smtpUrl?: string;
+  outboxDir: string;
+  from: string;
+}
+
+export function createMailer(config: MailerConfig): Mailer {
+  return config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, from: config.from })
+    : createOutboxMailer({ dir: config.outboxDir, from: config.from });
+}

@@ -1,0 +1,69 @@
+/**
+ * What both mailers share: the stable Message-ID derived from the idempotency key, the nodemailer message, the
+ * recipient check and the classification of SMTP failures.
+ */
+import { createHash } from 'node:crypto';
+import type { SendMailOptions } from 'nodemailer';
+import type { MailMessage } from '../ports';
+import { VendorRejectedError, VendorUnavailableError } from '../errors';
+import { isDeliverableEmail } from './validate';
+
+export const MAIL_VENDOR = 'smtp';
+
+/** 128 bits of SHA-256 of the idempotency key, hex: the key itself (which may name a client) never leaves. */
+export function keyHash(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+}
+
+/** Same key, same Message-ID: a resend after a crash is recognisably the same message to mail systems. */
+export function messageIdFor(idempotencyKey: string): string {
+  return `<${keyHash(idempotencyKey)}@matterpay>`;
+}
+
+/** 553: the SMTP reply for a mailbox name that is not allowed — what a server would answer, said before sending. */
+export function assertDeliverable(to: string): void {
+  if (!isDeliverableEmail(to)) {
+    throw new VendorRejectedError(MAIL_VENDOR, 'recipient is not a deliverable email address', 553);
+  }
+}
+
+export function mailOptions(message: MailMessage, from: string, date?: Date): SendMailOptions {
+  return {
+    from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    ...(message.html !== undefined ? { html: message.html } : {}),
+    messageId: messageIdFor(message.idempotencyKey),
+    ...(date ? { date } : {}),
+    // Message content is text we composed: never let it pull in a local file or a URL.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+interface SmtpFailure {
+  code?: string;
+  responseCode?: number;
+  permanent?: boolean;
+  message?: string;
+}
+
+const NOT_RETRYABLE_CODES = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE', 'EMAXRECIPIENTS', 'EREQUIRETLS']);
+
+/**
+ * 5xx replies (but 503) are permanent and so are bad credentials or configuration: VendorRejectedError (status =
+ * the SMTP reply code, 0 when the server gave none). 4xx replies, timeouts and dropped connections may pass later.
+ */
+export function mapSmtpError(err: unknown): unknown {
+  if (typeof err !== 'object' || err === null) return err;
+  const e = err as SmtpFailure;
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  const reply = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const message = `SMTP send failed${code ? ` (${code}${reply ? ` ${reply}` : ''})` : ''}: ${e.message ?? String(err)}`;
+  if (code === undefined && reply === undefined && e.permanent === undefined) return err; // not nodemailer's
+  const permanent = e.permanent ?? (reply !== undefined ? reply >= 500 && reply !== 503 : code !== undefined && NOT_RETRYABLE_CODES.has(code));
+  return permanent
+    ? new VendorRejectedError(MAIL_VENDOR, message, reply ?? 0)
+    : new VendorUnavailableError(MAIL_VENDOR, message, reply ?? null);
+}

@@ -1,0 +1,66 @@
+/**
+ * The embedded default mailer (DESIGN §4.4, §9): each message becomes an RFC 822 `.eml` file in an outbox folder,
+ * built by nodemailer exactly as it would be sent, so a person can open it in any mail program.
+ *
+ * Once per idempotency key: the file name ends with the key's hash, and a send whose hash is already there writes
+ * nothing. The file is written under a temporary dot-name, synced, then renamed into place, so a crash leaves either
+ * the whole message or no message under a `.eml` name (at worst a stray `.tmp` file, which is never read).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Mailer } from '../ports';
+import { assertDeliverable, keyHash, mailOptions, messageIdFor } from './message';
+
+export interface OutboxMailerOptions {
+  dir: string;
+  from: string;
+  /** Clock for the Date header and the file name; default Date.now. */
+  now?: () => number;
+}
+
+/** `20261121T110355Z`: sorts by time, safe on every file system. */
+function fileStamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+async function alreadyWritten(dir: string, hash: string): Promise<string | null> {
+  const suffix = `-${hash}.eml`;
+  const names = await readdir(dir);
+  return names.find((name) => name.endsWith(suffix) && !name.startsWith('.')) ?? null;
+}
+
+export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
+  const now = options.now ?? Date.now;
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return {
+    async send(message) {
+      assertDeliverable(message.to);
+      const hash = keyHash(message.idempotencyKey);
+      const messageId = messageIdFor(message.idempotencyKey);
+      await mkdir(options.dir, { recursive: true });
+      if (await alreadyWritten(options.dir, hash)) return { messageId };
+
+      const at = now();
+      const info = await composer.sendMail(mailOptions(message, options.from, new Date(at)));
+      if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer stream transport returned no buffer');
+
+      const temp = path.join(options.dir, `.${hash}.${randomBytes(6).toString('hex')}.tmp`);
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(info.message);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      // A concurrent send of the same key may have finished meanwhile: keep one file.
+      if (await alreadyWritten(options.dir, hash)) {
+        await rm(temp, { force: true });
+        return { messageId };
+      }
+      await rename(temp, path.join(options.dir, `${fileStamp(at)}-${hash}.eml`));
+      return { messageId };
+    },
+  };
+}

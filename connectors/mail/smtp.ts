@@ -1,0 +1,32 @@
+/** Production mail: SMTP through nodemailer, configured by one `smtp://` or `smtps://` URL (credentials inside). */
+import nodemailer from 'nodemailer';
+import type { Mailer } from '../ports';
+import { assertDeliverable, mailOptions, mapSmtpError, messageIdFor } from './message';
+
+export interface SmtpMailerOptions {
+  url: string;
+  from: string;
+}
+
+export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
+  let protocol: string;
+  try {
+    protocol = new URL(options.url).protocol;
+  } catch {
+    // The URL may hold a password: never echo it.
+    throw new RangeError('SMTP URL is not a valid URL');
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') throw new RangeError(`SMTP URL must be smtp:// or smtps://, not ${protocol}//`);
+  const transport = nodemailer.createTransport(options.url);
+  return {
+    async send(message) {
+      assertDeliverable(message.to);
+      try {
+        const info = await transport.sendMail(mailOptions(message, options.from));
+        return { messageId: info.messageId || messageIdFor(message.idempotencyKey) };
+      } catch (err) {
+        throw mapSmtpError(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { parseControlInput } from '../common/controlInput';
+import { faultPatchSchema } from '../common/faults';
+import type { ClioContext } from './context';
+import { billingTermsAsCustomFields } from './billingTerms';
+import { clioError } from './errors';
+import { expireAllAccessTokens, issueTokens } from './oauth';
+import { createTimeEntry, submitTimeEntry } from './operations/activities';
+import { createContact } from './operations/contacts';
+import { applyTrustDraw, createMatter, updateMatter } from './operations/matters';
+import type { ActivityRecord, MatterRecord } from './state';
+import { activitySummary, matterSummary, snapshotClioState } from './stateSnapshot';
+
+const cents = z.number().int('must be a whole number of cents');
+const billingMethod = z.enum(['hourly', 'flat', 'contingency']);
+const status = z.enum(['open', 'pending', 'closed']);
+
+const newMatterSchema = z
+  .object({
+    description: z.string().trim().min(1),
+    client: z.object({
+      name: z.string().trim().min(1),
+      // Not validated as an address: a client with a bad email is a case the billing flow must handle.
+      email: z.string().nullable().optional(),
+    }).strict(),
+    billing_method: billingMethod.default('hourly'),
+    flat_fee_cents: cents.positive().optional(),
+    billing_day: z.number().int().min(1).max(28).optional(),
+    trust_balance_cents: cents.min(0).optional(),
+    status: status.optional(),
+    client_reference: z.string().optional(),
+  })
+  .strict();
+
+const bulkMattersSchema = z
+  .object({
+    count: z.number().int().min(1).max(50_000),
+    billing_method: billingMethod.default('hourly'),
+    trust_balance_cents: cents.min(0).optional(),
+  })
+  .strict();
+
+const newActivitySchema = z
+  .object({
+    matter_id: z.number().int().positive(),
+    hours: z.number().positive().max(24),
+    rate_cents: cents.min(0),
+    note: z.string().optional(),
+    non_billable: z.boolean().optional(),
+    draft: z.boolean().optional(),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').optional(),
+  })
+  .strict();
+
+const matterStatusSchema = z.object({ status }).strict();
+const trustDrawSchema = z.object({ amount_cents: cents.positive() }).strict();
+
+function numericParam(request: FastifyRequest, name: string): number {
+  const raw = (request.params as Record<string, string | undefined>)[name] ?? '';
+  if (!/^\d+$/.test(raw)) throw clioError(400, `${name}: must be a numeric id`);
+  return Number(raw);
+}
+
+function matterOr404(ctx: ClioContext, id: number): MatterRecord {
+  const matter = ctx.state.matters.get(id);
+  if (!matter) throw clioError(404, `Matter ${id} not found`);
+  return matter;
+}
+
+function activityOr404(ctx: ClioContext, id: number): ActivityRecord {
+  const activity = ctx.state.activities.get(id);
+  if (!activity) throw clioError(404, `Activity ${id} not found`);
+  return activity;
+}
+
+/** The `/__sandbox` contract (DESIGN §6): no auth, no rate limit, no injected faults. */
+export function registerClioControlRoutes(app: FastifyInstance, ctx: ClioContext): void {
+  app.post('/__sandbox/reset', async () => {
+    ctx.reset();
+    return { ok: true };
+  });
+
+  app.get('/__sandbox/state', async () => snapshotClioState(ctx));
+
+  app.post('/__sandbox/faults', async (request) => ctx.faults.update(parseControlInput(faultPatchSchema, request.body)));
+
+  app.post('/__sandbox/matters', async (request, reply) => {
+    const input = parseControlInput(newMatterSchema, request.body);
+    const client = createContact(ctx, { name: input.client.name, email: input.client.email ?? null });
+    const matter = createMatter(ctx, {
+      client_id: client.id,
+      description: input.description,
+      billing_method: input.billing_method,
+      status: input.status,
+      client_reference: input.client_reference,
+      trust_balance_cents: input.trust_balance_cents,
+      custom_field_values: billingTermsAsCustomFields(ctx, input),
+    });
+    return reply.code(201).send({ id: matter.id, display_number: matter.display_number, client_id: client.id });
+  });
+
+  /** Extension: many matters at once (backfill and paging tests need thousands). */
+  app.post('/__sandbox/matters/bulk', async (request, reply) => {
+    const input = parseControlInput(bulkMattersSchema, request.body);
+    const ids: number[] = [];
+    for (let index = 1; index <= input.count; index += 1) {
+      const serial = ctx.state.sequences.matterNumber + 1;
+      const client = createContact(ctx, { name: `Bulk Client${serial}`, email: `client${serial}@sandbox.example` });
+      ids.push(createMatter(ctx, {
+        client_id: client.id,
+        description: `Bulk matter ${serial}`,
+        billing_method: input.billing_method,
+        trust_balance_cents: input.trust_balance_cents,
+      }).id);
+    }
+    return reply.code(201).send({ count: ids.length, first_id: ids[0], last_id: ids[ids.length - 1], ids });
+  });
+
+  app.patch('/__sandbox/matters/:id', async (request) => {
+    const matter = matterOr404(ctx, numericParam(request, 'id'));
+    const input = parseControlInput(matterStatusSchema, request.body);
+    updateMatter(ctx, matter, { status: input.status });
+    return matterSummary(ctx.state, matter);
+  });
+
+  app.post('/__sandbox/activities', async (request, reply) => {
+    const input = parseControlInput(newActivitySchema, request.body);
+    matterOr404(ctx, input.matter_id);
+    const activity = createTimeEntry(ctx, input);
+    return reply.code(201).send({ id: activity.id, total_cents: activity.total_cents, draft: activity.draft });
+  });
+
+  app.post('/__sandbox/activities/:id/submit', async (request) => {
+    const activity = submitTimeEntry(ctx, activityOr404(ctx, numericParam(request, 'id')));
+    return activitySummary(activity);
+  });
+
+  app.post('/__sandbox/trust/:matterId/apply', async (request) => {
+    const matter = matterOr404(ctx, numericParam(request, 'matterId'));
+    const input = parseControlInput(trustDrawSchema, request.body);
+    applyTrustDraw(ctx, matter, input.amount_cents);
+    return { matter_id: matter.id, trust_balance_cents: matter.trust_balance_cents };
+  });
+
+  /** Extension: a token pair without the browser dance, for the embedded stack and tests. */
+  app.post('/__sandbox/tokens', async (_request, reply) => reply.code(201).send(issueTokens(ctx)));
+
+  app.post('/__sandbox/tokens/expire', async () => ({ expired: expireAllAccessTokens(ctx) }));
+}

@@ -1,0 +1,55 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/** Signal, update and query names are part of the contract (DESIGN §3): clients, the CLI and the ingress use these. */
+
+// matterBilling
+export interface TimeEntryApproved { entryId: string }
+export interface MatterStatusChanged { status: 'open' | 'pending' | 'closed' }
+export interface MatterBillingStatus {
+  firmId: string;
+  matterId: string;
+  matterDisplayNumber: string | null;
+  pendingEvaluation: boolean;
+  lastEvaluation: { atMs: number; outcome: string } | null;
+  nextBillingDateMs: number | null;
+  invoicesStarted: string[];
+  closed: boolean;
+}
+export const timeEntryApprovedSignal = defineSignal<[TimeEntryApproved]>('timeEntryApproved');
+export const matterStatusChangedSignal = defineSignal<[MatterStatusChanged]>('matterStatusChanged');
+export const matterStatusQuery = defineQuery<MatterBillingStatus>('status');
+
+// invoice
+export interface Approval { approvedBy: string }
+export interface ApprovalResult { approvedBy: string; approvedAtMs: number }
+export interface PaymentReceived {
+  processor: 'lawpay' | 'stripe';
+  transactionId: string;
+  kind: 'charge' | 'refund';
+  amountCents: number;
+  /** The invoice's totals after the store applied this payment: the workflow adopts them as the truth. */
+  paidCentsAfter: number;
+  amountDueCentsAfter: number;
+}
+export interface InvoiceWorkflowStatus {
+  invoiceNumber: string;
+  matterDisplayNumber: string;
+  status: 'draft' | 'awaiting_approval' | 'issued' | 'partially_paid' | 'paid' | 'void';
+  totalCents: number;
+  trustAppliedCents: number;
+  paidCents: number;
+  amountDueCents: number;
+  payLinkUrl: string | null;
+  issuedAtMs: number | null;
+  approvedBy: string | null;
+  approvedAtMs: number | null;
+  nextReminder: { kind: string; atMs: number } | null;
+  escalated: boolean;
+  deliveryHeld: boolean;
+}
+export const approveUpdate = defineUpdate<ApprovalResult, [Approval]>('approve');
+export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentReceived');
+export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
+/** Sent by matterBilling when the matter closes: reminders stop at once (DESIGN §4.5). */
+export const matterClosedSignal = defineSignal<[]>('matterClosed');
+export const invoiceStatusQuery = defineQuery<InvoiceWorkflowStatus>('status');

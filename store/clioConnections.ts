@@ -1,0 +1,41 @@
+import type { Db } from './db';
+import type { SecretBox } from './encryption';
+
+export interface StoredClioConnection {
+  firmId: string;
+  baseUrl: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+}
+
+/** Clio OAuth tokens per firm, sealed at rest. */
+export class ClioConnectionRepository {
+  constructor(private readonly db: Db, private readonly box: SecretBox) {}
+
+  async get(firmId: string): Promise<StoredClioConnection | null> {
+    const { rows } = await this.db.query(
+      'SELECT firm_id, base_url, access_token_sealed, refresh_token_sealed, expires_at FROM clio_connections WHERE firm_id = $1',
+      [firmId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      firmId: row.firm_id,
+      baseUrl: row.base_url,
+      accessToken: this.box.open(row.access_token_sealed),
+      refreshToken: this.box.open(row.refresh_token_sealed),
+      expiresAt: row.expires_at,
+    };
+  }
+
+  async save(connection: StoredClioConnection): Promise<void> {
+    await this.db.query(
+      `INSERT INTO clio_connections (firm_id, base_url, access_token_sealed, refresh_token_sealed, expires_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (firm_id) DO UPDATE SET base_url = EXCLUDED.base_url, access_token_sealed = EXCLUDED.access_token_sealed,
+         refresh_token_sealed = EXCLUDED.refresh_token_sealed, expires_at = EXCLUDED.expires_at, refreshed_at = now()`,
+      [connection.firmId, connection.baseUrl, this.box.seal(connection.accessToken), this.box.seal(connection.refreshToken), connection.expiresAt],
+    );
+  }
+}

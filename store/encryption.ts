@@ -1,0 +1,60 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * AES-256-GCM for secrets at rest (OAuth tokens, webhook shared secrets). The sealed form names the key by a short
+ * fingerprint so a rotated key can still open old values while it is kept beside the new one.
+ */
+export interface SecretBox {
+  seal(plaintext: string): string;
+  open(sealed: string): string;
+  /** A separate key for another purpose (e.g. signing OAuth state), derived from the current secret key. */
+  deriveKey(purpose: string): Buffer;
+  readonly keyId: string;
+}
+
+export function createSecretBox(keys: Buffer[]): SecretBox {
+  if (keys.length === 0 || keys.some((k) => k.length !== 32)) throw new Error('secret keys must be 32 bytes each');
+  const byId = new Map(keys.map((key) => [fingerprint(key), key]));
+  const current = keys[0]!;
+  const currentId = fingerprint(current);
+  return {
+    keyId: currentId,
+    deriveKey: (purpose) => createHmac('sha256', current).update(`matterpay:${purpose}`).digest(),
+    seal(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', current, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+      return `v1:${currentId}:${iv.toString('base64')}:${body.toString('base64')}`;
+    },
+    open(sealed) {
+      const [version, keyId, ivText, bodyText] = sealed.split(':');
+      if (version !== 'v1' || !keyId || !ivText || !bodyText) throw new Error('not a sealed secret');
+      const key = byId.get(keyId);
+      if (!key) throw new Error(`secret sealed with unknown key ${keyId}: add that key to MATTERPAY_SECRET_KEYS`);
+      const body = Buffer.from(bodyText, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64'));
+      decipher.setAuthTag(body.subarray(body.length - 16));
+      return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+function fingerprint(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
+/**
+ * Keys from MATTERPAY_SECRET_KEYS (comma-separated base64, newest first). With none configured (the embedded
+ * stack) a key is generated once into the data dir, readable by this user only.
+ */
+export function loadSecretKeys(configured: string | undefined, dataDir: string): Buffer[] {
+  if (configured) return configured.split(',').map((k) => Buffer.from(k.trim(), 'base64'));
+  const file = path.join(dataDir, 'secret.key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return [Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64')];
+}

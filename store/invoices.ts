@@ -1,0 +1,172 @@
+import type pg from 'pg';
+import type { Db } from './db';
+
+export type InvoiceStatus = 'draft' | 'awaiting_approval' | 'issued' | 'partially_paid' | 'paid' | 'void';
+export type InvoiceKind = 'hourly' | 'flat';
+
+export interface InvoiceRecord {
+  firmId: string;
+  invoiceNumber: string;
+  matterId: string;
+  matterDisplayNumber: string;
+  sequence: number;
+  kind: InvoiceKind;
+  period: string;
+  status: InvoiceStatus;
+  totalCents: number;
+  trustAppliedCents: number;
+  paidCents: number;
+  amountDueCents: number;
+  delivery: 'pending' | 'sent' | 'held' | 'not_needed';
+  approvedBy: string | null;
+  approvedAt: Date | null;
+  issuedAt: Date | null;
+  settledAt: Date | null;
+  voidedAt: Date | null;
+  escalatedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface InvoiceLine {
+  lineKey: string;
+  description: string;
+  amountCents: number;
+}
+
+type Queryable = Db | pg.PoolClient;
+
+const columns = `firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents,
+  trust_applied_cents, paid_cents, delivery, approved_by, approved_at, issued_at, settled_at, voided_at, escalated_at, created_at`;
+
+function toRecord(row: Record<string, unknown>): InvoiceRecord {
+  const total = Number(row.total_cents);
+  const trust = Number(row.trust_applied_cents);
+  const paid = Number(row.paid_cents);
+  return {
+    firmId: row.firm_id as string,
+    invoiceNumber: row.invoice_number as string,
+    matterId: row.matter_id as string,
+    matterDisplayNumber: row.matter_display_number as string,
+    sequence: row.sequence as number,
+    kind: row.kind as InvoiceKind,
+    period: row.period as string,
+    status: row.status as InvoiceStatus,
+    totalCents: total,
+    trustAppliedCents: trust,
+    paidCents: paid,
+    amountDueCents: row.status === 'void' ? 0 : Math.max(0, total - trust - paid),
+    delivery: row.delivery as InvoiceRecord['delivery'],
+    approvedBy: (row.approved_by as string | null) ?? null,
+    approvedAt: (row.approved_at as Date | null) ?? null,
+    issuedAt: (row.issued_at as Date | null) ?? null,
+    settledAt: (row.settled_at as Date | null) ?? null,
+    voidedAt: (row.voided_at as Date | null) ?? null,
+    escalatedAt: (row.escalated_at as Date | null) ?? null,
+    createdAt: row.created_at as Date,
+  };
+}
+
+/** Serialises everything that changes one matter's invoices or trust (drafting, drawing) across all workers. */
+export async function lockMatter(client: pg.PoolClient, firmId: string, matterId: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`matter:${firmId}:${matterId}`]);
+}
+
+export class InvoiceRepository {
+  constructor(private readonly db: Db) {}
+
+  async get(firmId: string, invoiceNumber: string, q: Queryable = this.db): Promise<InvoiceRecord | null> {
+    const { rows } = await q.query(`SELECT ${columns} FROM invoices WHERE firm_id = $1 AND invoice_number = $2`, [firmId, invoiceNumber]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async require(firmId: string, invoiceNumber: string, q: Queryable = this.db): Promise<InvoiceRecord> {
+    const invoice = await this.get(firmId, invoiceNumber, q);
+    if (!invoice) throw new Error(`invoice ${invoiceNumber} of firm ${firmId} does not exist`);
+    return invoice;
+  }
+
+  async list(firmId: string, filter: { status?: InvoiceStatus[]; matterId?: string } = {}): Promise<InvoiceRecord[]> {
+    const { rows } = await this.db.query(
+      `SELECT ${columns} FROM invoices WHERE firm_id = $1 AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::text IS NULL OR matter_id = $3)
+       ORDER BY created_at, invoice_number`,
+      [firmId, filter.status ?? null, filter.matterId ?? null],
+    );
+    return rows.map(toRecord);
+  }
+
+  async lines(firmId: string, invoiceNumber: string): Promise<InvoiceLine[]> {
+    const { rows } = await this.db.query(
+      'SELECT line_key, description, amount_cents FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2 ORDER BY line_key',
+      [firmId, invoiceNumber],
+    );
+    return rows.map((r) => ({ lineKey: r.line_key, description: r.description, amountCents: Number(r.amount_cents) }));
+  }
+
+  /** Line keys (entry ids, flat periods) of this matter already on a live invoice. */
+  async billedLineKeys(firmId: string, lineKeys: string[], q: Queryable = this.db): Promise<Set<string>> {
+    if (lineKeys.length === 0) return new Set();
+    const { rows } = await q.query('SELECT line_key FROM invoice_lines WHERE firm_id = $1 AND line_key = ANY($2)', [firmId, lineKeys]);
+    return new Set(rows.map((r) => r.line_key as string));
+  }
+
+  async openDraft(client: pg.PoolClient, firmId: string, matterId: string, kind: InvoiceKind, period: string): Promise<InvoiceRecord | null> {
+    const { rows } = await client.query(
+      `SELECT ${columns} FROM invoices WHERE firm_id = $1 AND matter_id = $2 AND kind = $3 AND period = $4 AND status IN ('draft', 'awaiting_approval')`,
+      [firmId, matterId, kind, period],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async nextSequence(client: pg.PoolClient, firmId: string, matterId: string): Promise<number> {
+    const { rows } = await client.query('SELECT coalesce(max(sequence), 0) + 1 AS next FROM invoices WHERE firm_id = $1 AND matter_id = $2', [firmId, matterId]);
+    return Number(rows[0].next);
+  }
+
+  async insert(client: pg.PoolClient, invoice: Pick<InvoiceRecord, 'firmId' | 'invoiceNumber' | 'matterId' | 'matterDisplayNumber' | 'sequence' | 'kind' | 'period' | 'totalCents'>): Promise<void> {
+    await client.query(
+      `INSERT INTO invoices (firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8)`,
+      [invoice.firmId, invoice.invoiceNumber, invoice.matterId, invoice.matterDisplayNumber, invoice.sequence, invoice.kind, invoice.period, invoice.totalCents],
+    );
+  }
+
+  /** Adds lines not on any invoice yet; returns the ones added (a concurrent claim loses quietly). */
+  async addLines(client: pg.PoolClient, firmId: string, invoiceNumber: string, lines: InvoiceLine[]): Promise<InvoiceLine[]> {
+    const added: InvoiceLine[] = [];
+    for (const line of lines) {
+      const result = await client.query(
+        `INSERT INTO invoice_lines (firm_id, invoice_number, line_key, description, amount_cents) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (firm_id, line_key) DO NOTHING`,
+        [firmId, invoiceNumber, line.lineKey, line.description, line.amountCents],
+      );
+      if (result.rowCount === 1) added.push(line);
+    }
+    return added;
+  }
+
+  async recomputeTotal(client: pg.PoolClient, firmId: string, invoiceNumber: string): Promise<number> {
+    const { rows } = await client.query(
+      `UPDATE invoices SET total_cents = (SELECT sum(amount_cents) FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2), updated_at = now()
+       WHERE firm_id = $1 AND invoice_number = $2 RETURNING total_cents`,
+      [firmId, invoiceNumber],
+    );
+    return Number(rows[0].total_cents);
+  }
+
+  async update(firmId: string, invoiceNumber: string, changes: Partial<{
+    status: InvoiceStatus; delivery: InvoiceRecord['delivery']; approvedBy: string; approvedAt: Date; issuedAt: Date;
+    settledAt: Date; voidedAt: Date; escalatedAt: Date; trustAppliedCents: number;
+  }>, q: Queryable = this.db): Promise<void> {
+    const map: Record<string, string> = {
+      status: 'status', delivery: 'delivery', approvedBy: 'approved_by', approvedAt: 'approved_at', issuedAt: 'issued_at',
+      settledAt: 'settled_at', voidedAt: 'voided_at', escalatedAt: 'escalated_at', trustAppliedCents: 'trust_applied_cents',
+    };
+    const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return;
+    const sets = entries.map(([key], i) => `${map[key]} = $${i + 3}`);
+    await q.query(
+      `UPDATE invoices SET ${sets.join(', ')}, updated_at = now() WHERE firm_id = $1 AND invoice_number = $2`,
+      [firmId, invoiceNumber, ...entries.map(([, v]) => v)],
+    );
+  }
+}

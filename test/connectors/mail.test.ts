@@ -1,0 +1,180 @@
+/**
+ * The mail port: the outbox writes one openable .eml per idempotency key; the SMTP mailer keeps the key as a stable
+ * Message-ID and classifies failures. No SMTP server package is installed (only nodemailer, a client), so SMTP is
+ * exercised over the wire only as far as a refused connection; the message it would send is the outbox's, built by
+ * the same nodemailer composer with the same options.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createMailer, createOutboxMailer, createSmtpMailer, isDeliverableEmail, messageIdFor } from '../../connectors/mail';
+import { mapSmtpError } from '../../connectors/mail/message';
+import { VendorRejectedError, VendorUnavailableError } from '../../connectors/errors';
+import type { MailMessage } from '../../connectors/ports';
+
+const FROM = 'Smith Law Billing <billing@smithlaw.example>';
+const AT = Date.parse('2026-03-02T10:15:00.000Z');
+
+const invoiceMail: MailMessage = {
+  to: 'client@example.com',
+  subject: 'Invoice SL-0042-0007 from Smith Law',
+  text: 'Your invoice SL-0042-0007 for $1,250.00 is ready.\nPay online: https://pay.example.com/pay/tok_abc123\n',
+  idempotencyKey: 'invoice-email:SL-0042-0007',
+};
+
+/** Splits an RFC 822 message into unfolded headers (lower-cased names) and body. */
+function parseEml(raw: string): { headers: Record<string, string>; body: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  expect(split).toBeGreaterThan(0);
+  const headers: Record<string, string> = {};
+  for (const line of raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { headers, body: raw.slice(split + 4) };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'matterpay-outbox-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('outbox mailer', () => {
+  it('writes an .eml a person can open, with To, Subject, the body and a stable Message-ID', async () => {
+    const mailer = createOutboxMailer({ dir, from: FROM, now: () => AT });
+    const { messageId } = await mailer.send(invoiceMail);
+
+    expect(messageId).toBe(messageIdFor(invoiceMail.idempotencyKey));
+    expect(messageId).toMatch(/^<[0-9a-f]{32}@matterpay>$/);
+    const files = await readdir(dir);
+    expect(files).toEqual([`20260302T101500Z-${messageId.slice(1, 33)}.eml`]);
+
+    const raw = await readFile(path.join(dir, files[0]!), 'utf8');
+    const { headers, body } = parseEml(raw);
+    expect(headers.to).toBe('client@example.com');
+    expect(headers.from).toBe('Smith Law Billing <billing@smithlaw.example>');
+    expect(headers.subject).toBe('Invoice SL-0042-0007 from Smith Law');
+    expect(headers['message-id']).toBe(messageId);
+    expect(new Date(headers.date!).getTime()).toBe(AT);
+    expect(headers['content-type']).toMatch(/^text\/plain/);
+    expect(body.replace(/\r\n/g, '\n')).toContain('Pay online: https://pay.example.com/pay/tok_abc123');
+    expect(raw).not.toMatch(/[^\r]\n/); // RFC 822 line endings throughout
+  });
+
+  it('writes one file for the same idempotency key, however often and however concurrently it is sent', async () => {
+    const mailer = createOutboxMailer({ dir, from: FROM, now: () => AT });
+    const first = await mailer.send(invoiceMail);
+    const later = createOutboxMailer({ dir, from: FROM, now: () => AT + 3_600_000 });
+    const again = await later.send({ ...invoiceMail, subject: 'resent after a crash' });
+    expect(again.messageId).toBe(first.messageId);
+    expect(await readdir(dir)).toHaveLength(1);
+
+    const other = { ...invoiceMail, idempotencyKey: 'reminder-7d:SL-0042-0007' };
+    await Promise.all([1, 2, 3, 4, 5].map(() => mailer.send(other)));
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(2);
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([]); // no temp files left behind
+  });
+
+  it('builds a multipart message when there is HTML too', async () => {
+    const mailer = createOutboxMailer({ dir, from: FROM, now: () => AT });
+    await mailer.send({ ...invoiceMail, html: '<p>Your invoice is ready.</p>' });
+    const [file] = await readdir(dir);
+    const { headers, body } = parseEml(await readFile(path.join(dir, file!), 'utf8'));
+    expect(headers['content-type']).toMatch(/^multipart\/alternative/);
+    expect(body).toContain('text/plain');
+    expect(body).toContain('<p>Your invoice is ready.</p>');
+  });
+
+  it('refuses an undeliverable address and writes nothing', async () => {
+    const mailer = createOutboxMailer({ dir, from: FROM });
+    const err = await mailer.send({ ...invoiceMail, to: 'client at example dot com' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VendorRejectedError);
+    expect((err as VendorRejectedError).retryable).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('is what createMailer picks without an SMTP URL', async () => {
+    await createMailer({ outboxDir: dir, from: FROM }).send(invoiceMail);
+    expect(await readdir(dir)).toHaveLength(1);
+  });
+});
+
+describe('SMTP mailer', () => {
+  it('treats a refused connection as retryable, and is what createMailer picks with an SMTP URL', async () => {
+    const mailer = createMailer({ smtpUrl: 'smtp://user:secret-password@127.0.0.1:1', outboxDir: dir, from: FROM });
+    const err = await mailer.send(invoiceMail).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VendorUnavailableError);
+    expect((err as Error).message).not.toContain('secret-password');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('accepts only smtp:// and smtps:// URLs, without echoing them', () => {
+    expect(() => createSmtpMailer({ url: 'http://mail.example.com', from: FROM })).toThrow(/smtp:\/\/ or smtps:\/\//);
+    expect(() => createSmtpMailer({ url: 'not a url with p4ssw0rd', from: FROM })).toThrow(expect.objectContaining({
+      message: expect.not.stringContaining('p4ssw0rd'),
+    }));
+    expect(() => createSmtpMailer({ url: 'smtps://user:pw@smtp.example.com:465', from: FROM })).not.toThrow();
+  });
+
+  it.each([
+    ['550 mailbox unavailable', { code: 'EENVELOPE', responseCode: 550, permanent: true }, VendorRejectedError, 550],
+    ['535 bad credentials', { code: 'EAUTH', responseCode: 535 }, VendorRejectedError, 535],
+    ['missing credentials', { code: 'ENOAUTH' }, VendorRejectedError, 0],
+    ['451 try again later', { code: 'EMESSAGE', responseCode: 451, permanent: false }, VendorUnavailableError, 451],
+    ['503 bad sequence', { code: 'EPROTOCOL', responseCode: 503 }, VendorUnavailableError, 503],
+    ['timeout', { code: 'ETIMEDOUT' }, VendorUnavailableError, null],
+    ['dropped connection', { code: 'ECONNECTION' }, VendorUnavailableError, null],
+  ] as const)('classifies %s', (_label, failure, expected, status) => {
+    const out = mapSmtpError(Object.assign(new Error('smtp said no'), failure));
+    expect(out).toBeInstanceOf(expected);
+    expect((out as VendorRejectedError).status).toBe(status);
+  });
+
+  it('leaves errors that are not nodemailer\'s alone', () => {
+    const bug = new TypeError('bug');
+    expect(mapSmtpError(bug)).toBe(bug);
+  });
+
+  it('derives one Message-ID per key', () => {
+    expect(messageIdFor('a')).toBe(messageIdFor('a'));
+    expect(messageIdFor('a')).not.toBe(messageIdFor('b'));
+    expect(messageIdFor('invoice-email:SL-0042-0007')).not.toContain('SL-0042');
+  });
+});
+
+describe('isDeliverableEmail', () => {
+  it.each([
+    'client@example.com',
+    'john.doe+billing@law-firm.co.uk',
+    'O.Brien@Example.COM',
+    "o'brien@example.com",
+  ])('accepts %s', (address) => {
+    expect(isDeliverableEmail(address)).toBe(true);
+  });
+
+  it.each([
+    '',
+    'client',
+    'client@',
+    '@example.com',
+    'client@localhost',
+    'client@example',
+    'client@@example.com',
+    'client example@example.com',
+    ' client@example.com',
+    'client@example.com\n',
+    'Client <client@example.com>',
+    'client@example..com',
+    '.client@example.com',
+    'client@-example.com',
+    'a,b@example.com',
+    `${'x'.repeat(65)}@example.com`,
+    `client@${'d'.repeat(250)}.com`,
+  ])('rejects %j', (address) => {
+    expect(isDeliverableEmail(address)).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+import {
+  activateClioWebhook, createClioWebhook, getClioWebhook, renewClioWebhook, WEBHOOK_RENEW_BEFORE_MS, type ClioHttp, type ClioWebhookSpec,
+} from '../../connectors/clio';
+import { VendorRejectedError } from '../../connectors/errors';
+import type { Db } from '../../store/db';
+import type { SecretBox } from '../../store/encryption';
+import type { Logger } from '../logger';
+
+/**
+ * The Clio webhooks matterpay lives on: approved time (activities) and matter changes. Fields always include
+ * `etag`, because Clio fires `updated` only when a subscribed field changes and every change moves the etag.
+ */
+export function clioWebhookSpecs(ingressUrl: string): ClioWebhookSpec[] {
+  const url = `${ingressUrl}/webhooks/clio`;
+  return [
+    { url, model: 'activity', events: ['created', 'updated'], fields: 'id,etag,matter{id}' },
+    { url, model: 'matter', events: ['created', 'updated', 'matter_opened', 'matter_pended', 'matter_closed'], fields: 'id,etag,status,display_number' },
+  ];
+}
+
+/**
+ * Makes sure each webhook exists, is enabled and is far from expiry: created when missing (Clio then handshakes
+ * with the ingress), re-activated with its secret when pending or suspended, renewed within a week of expiry.
+ * Safe to run on every start and on a schedule.
+ */
+export async function ensureClioWebhooks(options: {
+  firmId: string; http: ClioHttp; db: Db; box: SecretBox; ingressUrl: string; logger: Logger; now?: number;
+}): Promise<Array<{ model: string; action: string }>> {
+  const { firmId, http, db, box, logger } = options;
+  const now = options.now ?? Date.now();
+  const results: Array<{ model: string; action: string }> = [];
+  for (const spec of clioWebhookSpecs(options.ingressUrl)) {
+    const { rows } = await db.query('SELECT webhook_id, shared_secret_sealed FROM clio_webhooks WHERE firm_id = $1 AND model = $2', [firmId, spec.model]);
+    const stored = rows[0] as { webhook_id: string; shared_secret_sealed: string } | undefined;
+    let action = 'unchanged';
+    let hook = stored ? await getClioWebhook(http, stored.webhook_id).catch((err: unknown) => {
+      if (err instanceof VendorRejectedError && err.status === 404) return null;
+      throw err;
+    }) : null;
+    if (hook && hook.url !== spec.url) hook = null;
+    if (!hook) {
+      hook = await createClioWebhook(http, spec, now);
+      if (!hook.sharedSecret) throw new Error(`Clio did not return a shared secret for the ${spec.model} webhook`);
+      await db.query(
+        `INSERT INTO clio_webhooks (firm_id, webhook_id, model, shared_secret_sealed, status, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (firm_id, model) DO UPDATE SET webhook_id = EXCLUDED.webhook_id, shared_secret_sealed = EXCLUDED.shared_secret_sealed,
+           status = EXCLUDED.status, expires_at = EXCLUDED.expires_at, updated_at = now()`,
+        [firmId, hook.id, spec.model, box.seal(hook.sharedSecret), hook.status, hook.expiresAt],
+      );
+      action = 'created';
+    } else {
+      if (hook.status !== 'enabled' && stored) {
+        await activateClioWebhook(http, hook.id, box.open(stored.shared_secret_sealed));
+        action = 're-activated';
+      }
+      if (new Date(hook.expiresAt).getTime() - now < WEBHOOK_RENEW_BEFORE_MS) {
+        hook = await renewClioWebhook(http, hook.id, now);
+        action = action === 'unchanged' ? 'renewed' : `${action}, renewed`;
+      }
+      await db.query('UPDATE clio_webhooks SET status = $3, expires_at = $4, updated_at = now() WHERE firm_id = $1 AND model = $2',
+        [firmId, spec.model, hook.status, hook.expiresAt]);
+    }
+    if (action !== 'unchanged') logger.info({ model: spec.model, webhookId: hook.id, action }, 'Clio webhook');
+    results.push({ model: spec.model, action });
+  }
+  return results;
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { UnknownFirmError, type FirmServices } from '../activities/deps';
+import { ClioTokenManager, createClioConnector, type ClioHttp, type ClioOAuthClient, type ClioTokenStore } from '../connectors/clio';
+import { createLawPayProcessor } from '../connectors/lawpay';
+import { createMailer } from '../connectors/mail';
+import type { PaymentProcessor } from '../connectors/ports';
+import { createStripeProcessor } from '../connectors/stripe';
+import { ClioConnectionRepository } from '../store/clioConnections';
+import type { Db } from '../store/db';
+import type { SecretBox } from '../store/encryption';
+import type { Config } from './config';
+
+/** Where each vendor is for this process: the real services, or the sandboxes the stack started. */
+export interface VendorEndpoints {
+  clio: ClioOAuthClient;
+  lawpay: { apiUrl: string; secretKey: string; paymentPageUrl: string } | null;
+  stripe: { secretKey: string; webhookSecret: string; connectedAccount: string; apiHost?: { host: string; port: number; protocol: 'http' | 'https' } } | null;
+}
+
+export interface FirmConnection {
+  services: FirmServices;
+  clio: { http: ClioHttp; tokens: ClioTokenManager; oauth: ClioOAuthClient };
+}
+
+/**
+ * The firms this deployment serves and their connectors, built once per process so every activity of a firm
+ * shares one Clio rate limiter. Today one firm comes from configuration; the registry is keyed by firm id so
+ * nothing below it assumes a single firm.
+ */
+export class FirmRegistry {
+  constructor(private readonly firms: Map<string, FirmConnection>) {}
+
+  get(firmId: string): FirmServices {
+    return this.connection(firmId).services;
+  }
+
+  connection(firmId: string): FirmConnection {
+    const firm = this.firms.get(firmId);
+    if (!firm) throw new UnknownFirmError(firmId);
+    return firm;
+  }
+
+  ids(): string[] {
+    return [...this.firms.keys()];
+  }
+}
+
+export function clioTokenStore(db: Db, box: SecretBox, firmId: string, baseUrl: string): ClioTokenStore {
+  const repository = new ClioConnectionRepository(db, box);
+  return {
+    load: () => repository.get(firmId),
+    save: (tokens) => repository.save({ firmId, baseUrl, ...tokens }),
+  };
+}
+
+export function buildFirmRegistry(options: {
+  config: Config;
+  db: Db;
+  box: SecretBox;
+  endpoints: VendorEndpoints;
+  onVendorRequest?: (vendor: string, method: string, path: string) => void;
+}): FirmRegistry {
+  const { config, db, box, endpoints } = options;
+  const firmId = config.FIRM_ID;
+  const tokens = new ClioTokenManager(endpoints.clio, clioTokenStore(db, box, firmId, endpoints.clio.baseUrl));
+  const clio = createClioConnector({
+    baseUrl: endpoints.clio.baseUrl,
+    tokens,
+    onRequest: (method, p) => options.onVendorRequest?.('clio', method, p),
+  });
+  const services: FirmServices = {
+    firmId,
+    practice: clio.practice,
+    processor: buildProcessor(config, endpoints, options.onVendorRequest),
+    mailer: createMailer({ smtpUrl: config.SMTP_URL, outboxDir: path.join(config.dataDir, 'outbox'), from: config.MAIL_FROM }),
+    timeZone: config.FIRM_TIMEZONE,
+    publicBaseUrl: config.publicBaseUrl,
+    staffEmail: config.STAFF_EMAIL ?? null,
+    payLinkTtlMs: config.PAY_LINK_TTL,
+  };
+  return new FirmRegistry(new Map([[firmId, { services, clio: { http: clio.http, tokens, oauth: endpoints.clio } }]]));
+}
+
+function buildProcessor(config: Config, endpoints: VendorEndpoints, onVendorRequest?: (vendor: string, method: string, path: string) => void): PaymentProcessor {
+  if (config.PROCESSOR === 'stripe') {
+    if (!endpoints.stripe) throw new Error('PROCESSOR=stripe needs STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_ACCOUNT');
+    return createStripeProcessor(endpoints.stripe);
+  }
+  if (!endpoints.lawpay) throw new Error('PROCESSOR=lawpay needs LAWPAY_SECRET_KEY and LAWPAY_PAYMENT_PAGE_URL');
+  return createLawPayProcessor({ ...endpoints.lawpay, onRequest: (method, p) => onVendorRequest?.('lawpay', method, p) });
+}

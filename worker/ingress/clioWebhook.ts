@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import { parseClioDelivery, peekClioWebhookId, verifyClioSignature } from '../../connectors/clio';
+import { WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
+import { signalMatterBilling } from '../starters';
+import type { IngressDeps } from './server';
+
+/**
+ * Clio webhooks (DESIGN §7): the handshake, then signed deliveries. A delivery is verified against the secret of
+ * the webhook it names (so one firm's secret never opens another's), validated, and turned into a signal to the
+ * matter's billing workflow. 2xx only once Temporal accepted it; 503 when Temporal is down, so Clio retries.
+ */
+export function registerClioWebhook(app: FastifyInstance, deps: IngressDeps): void {
+  const log = deps.logger.child({ component: 'ingress', source: 'clio' });
+  app.post('/webhooks/clio', async (req, reply) => {
+    const handshake = req.headers['x-hook-secret'];
+    if (typeof handshake === 'string' && handshake) {
+      // Echoing the secret confirms the webhook. Harmless for a hook we did not create: its deliveries carry an id we
+      // do not know and are refused below.
+      deps.metrics.webhooksReceived.inc({ source: 'clio', outcome: 'handshake' });
+      return reply.header('X-Hook-Secret', handshake).code(200).send({ status: 'confirmed' });
+    }
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    try {
+      const webhookId = peekClioWebhookId(raw);
+      const { rows } = await deps.db.query('SELECT firm_id, model, shared_secret_sealed FROM clio_webhooks WHERE webhook_id = $1', [webhookId]);
+      const hook = rows[0] as { firm_id: string; model: string; shared_secret_sealed: string } | undefined;
+      if (!hook) throw new WebhookVerificationError(`unknown webhook ${webhookId}`);
+      const signature = req.headers['x-hook-signature'];
+      verifyClioSignature(raw, typeof signature === 'string' ? signature : undefined, deps.box.open(hook.shared_secret_sealed));
+      const delivery = parseClioDelivery(raw);
+      const outcome = await route(hook.firm_id, hook.model, delivery);
+      deps.metrics.webhooksReceived.inc({ source: 'clio', outcome });
+      return reply.code(200).send({ status: outcome });
+    } catch (err) {
+      return rejectWebhook(reply, err, 'clio', deps, log);
+    }
+  });
+
+  async function route(firmId: string, model: string, delivery: ReturnType<typeof parseClioDelivery>): Promise<string> {
+    if (delivery.event === 'deleted') return 'ignored';
+    if (model === 'activity') {
+      const matter = delivery.fields.matter as { id?: unknown } | null | undefined;
+      if (!matter?.id) return 'ignored';
+      await signalMatterBilling(deps.temporal, deps.config, firmId, String(matter.id), { kind: 'timeEntryApproved', payload: { entryId: delivery.recordId } });
+      return 'accepted';
+    }
+    if (model === 'matter') {
+      const status = delivery.event === 'matter_closed' ? 'closed' : String(delivery.fields.status ?? 'open').toLowerCase();
+      const displayNumber = delivery.fields.display_number;
+      if (typeof displayNumber === 'string' && displayNumber) {
+        // New matters are mapped as soon as the practice system announces them (DESIGN §4.6).
+        await deps.db.query(
+          `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source)
+           VALUES ($1, 'any', $2, $3, $2, 'webhook') ON CONFLICT DO NOTHING`,
+          [firmId, displayNumber, delivery.recordId],
+        );
+      }
+      const known = status === 'open' || status === 'pending' || status === 'closed';
+      await signalMatterBilling(deps.temporal, deps.config, firmId, delivery.recordId, {
+        kind: 'matterStatusChanged', payload: { status: known ? status : 'open' },
+      });
+      return 'accepted';
+    }
+    return 'ignored';
+  }
+}
+
+/** The one answer to a webhook we did not accept: 401 forged, 400 malformed, 503 when we could not record it. */
+export function rejectWebhook(
+  reply: import('fastify').FastifyReply, err: unknown, source: string, deps: IngressDeps, log: import('../logger').Logger,
+) {
+  if (err instanceof WebhookVerificationError) {
+    deps.metrics.webhooksReceived.inc({ source, outcome: 'unauthorized' });
+    log.warn({ reason: err.message }, 'webhook refused: verification failed');
+    return reply.code(401).send({ error: err.message });
+  }
+  if (err instanceof WebhookPayloadError) {
+    deps.metrics.webhooksReceived.inc({ source, outcome: 'malformed' });
+    log.warn({ reason: err.message }, 'webhook refused: malformed');
+    return reply.code(400).send({ error: err.message });
+  }
+  deps.metrics.webhooksReceived.inc({ source, outcome: 'unavailable' });
+  log.error({ err: (err as Error).message }, 'webhook not recorded: answering 503 so the sender retries');
+  return reply.code(503).header('Retry-After', '30').send({ error: 'temporarily unable to record this event; please retry' });
+}

@@ -1,0 +1,13 @@
+import type { BillingPolicy } from '../workflows/policy';
+import type { Config } from './config';
+
+/** The firm's billing policy from configuration, as workflows receive it in their input. */
+export function billingPolicy(config: Config): BillingPolicy {
+  return {
+    debounceMs: config.BILLING_DEBOUNCE,
+    thresholdCents: config.BILLING_THRESHOLD_CENTS,
+    approval: config.APPROVAL,
+    reminderScheduleMs: config.REMINDER_SCHEDULE,
+    timeZone: config.FIRM_TIMEZONE,
+  };
+}

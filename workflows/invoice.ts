@@ -1,0 +1,216 @@
+import {
+  allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { InvoiceSnapshot } from '../activities/invoices';
+import { wholeDaysBetween } from '../domain/dates';
+import { formatCents } from '../domain/money';
+import { dunningSteps } from '../domain/reminders';
+import {
+  AMOUNT_DUE_CENTS, DAYS_OVERDUE, ESCALATED, FIRM_ID, INVOICE_NUMBER, INVOICE_STATUS, MATTER_NUMBER,
+} from '../shared/searchAttributes';
+import {
+  approveUpdate, cancelSignal, invoiceStatusQuery, matterClosedSignal, paymentReceivedSignal, type ApprovalResult, type InvoiceWorkflowStatus,
+} from '../shared/messages';
+import { vendorActivityOptions, type BillingPolicy } from './policy';
+
+const activities = proxyActivities<Activities>(vendorActivityOptions);
+
+export interface InvoiceInput {
+  firmId: string;
+  invoiceNumber: string;
+  policy: BillingPolicy;
+  /**
+   * Set when the invoice is already issued: after continue-as-new, or when a payment event (a refund) reopens an
+   * invoice whose workflow had finished. The workflow then reloads the invoice and carries on with the dunning
+   * steps still ahead of it.
+   */
+  resume?: { seenPayments: string[]; escalated: boolean; payLinkUrl: string | null };
+}
+
+const DAY_MS = 86_400_000;
+/** Daily wake-ups keep DaysOverdue current; continue-as-new well before the history grows large. */
+const MAX_DAILY_WAKEUPS = 120;
+
+/**
+ * One per invoice (`invoice/<firm>/<invoiceNumber>`): draft → approval → trust first → pay link → delivery →
+ * reminders → paid, or void. Decides only: every read and write is an activity, idempotent by its key.
+ */
+export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatus> {
+  const { firmId, invoiceNumber, policy } = input;
+  const seenPayments = new Set(input.resume?.seenPayments ?? []);
+  const state: InvoiceWorkflowStatus = {
+    invoiceNumber, matterDisplayNumber: '', status: 'draft', totalCents: 0, trustAppliedCents: 0, paidCents: 0, amountDueCents: 0,
+    payLinkUrl: input.resume?.payLinkUrl ?? null, issuedAtMs: null, approvedBy: null, approvedAtMs: null, nextReminder: null,
+    escalated: input.resume?.escalated ?? false, deliveryHeld: false,
+  };
+  let current: InvoiceSnapshot | null = null;
+  let approval: ApprovalResult | null = null;
+  let cancelReason: string | null = null;
+  let matterClosed = false;
+
+  setHandler(invoiceStatusQuery, () => state);
+  setHandler(paymentReceivedSignal, (payment) => {
+    const key = `${payment.processor}:${payment.transactionId}:${payment.kind}`;
+    if (seenPayments.has(key)) return;
+    seenPayments.add(key);
+    state.paidCents = payment.paidCentsAfter;
+    state.amountDueCents = payment.amountDueCentsAfter;
+    if (state.status === 'issued' || state.status === 'partially_paid' || state.status === 'paid') {
+      state.status = state.amountDueCents === 0 ? 'paid' : state.paidCents > 0 ? 'partially_paid' : 'issued';
+    }
+    publish();
+  });
+  setHandler(cancelSignal, ({ reason }) => {
+    cancelReason ??= reason || 'cancelled by an admin';
+  });
+  setHandler(matterClosedSignal, () => {
+    matterClosed = true;
+  });
+  setHandler(approveUpdate, ({ approvedBy }) => {
+    approval = { approvedBy, approvedAtMs: Date.now() };
+    state.approvedBy = approvedBy;
+    state.approvedAtMs = approval.approvedAtMs;
+    return approval;
+  }, {
+    validator: ({ approvedBy }) => {
+      if (!approvedBy || !approvedBy.trim()) throw new Error('approve needs the name of who approves');
+      if (state.status !== 'awaiting_approval') throw new Error(`invoice ${invoiceNumber} is ${state.status}, not awaiting approval`);
+      if (approval) throw new Error(`invoice ${invoiceNumber} was already approved by ${approval.approvedBy}`);
+    },
+  });
+
+  adopt(await activities.loadInvoice({ firmId, invoiceNumber }));
+  upsertMemo({ summary: `Invoice ${invoiceNumber} on matter ${state.matterDisplayNumber}` });
+
+  if (!input.resume) {
+    await note('drafted', `Invoice ${invoiceNumber} drafted`, `Invoice ${invoiceNumber} drafted for ${formatCents(state.totalCents)}.`);
+    if (policy.approval === 'invoice') {
+      await activities.markAwaitingApproval({ firmId, invoiceNumber });
+      state.status = 'awaiting_approval';
+      publish();
+      await condition(() => approval !== null || cancelReason !== null);
+      if (cancelReason === null && approval) {
+        const approved: ApprovalResult = approval;
+        await activities.recordApproval({ firmId, invoiceNumber, approvedBy: approved.approvedBy, approvedAtMs: approved.approvedAtMs });
+        await note('approved', `Invoice ${invoiceNumber} approved`, `Invoice ${invoiceNumber} approved by ${approved.approvedBy}.`);
+      }
+    }
+    if (cancelReason !== null) return finishVoid(cancelReason);
+
+    const trust = await activities.drawTrust({ firmId, invoiceNumber });
+    if (trust.drawCents > 0) {
+      await note('trust-draw', `Invoice ${invoiceNumber}: trust draw`,
+        `${formatCents(trust.drawCents)} of trust funds applied to invoice ${invoiceNumber}. Please post this transfer from the matter's trust account in the practice system.`);
+    }
+    const issued = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
+    adopt(issued.snapshot);
+    state.payLinkUrl = issued.payLinkUrl;
+    publish();
+    if (state.status === 'paid') {
+      await note('settled-from-trust', `Invoice ${invoiceNumber} paid from trust`,
+        `Invoice ${invoiceNumber} (${formatCents(state.totalCents)}) was settled in full from trust. No payment was requested from the client.`);
+      return finish();
+    }
+    await deliver('issued');
+  }
+
+  // Dunning: each step waits until its day unless the invoice is settled, cancelled or the matter closes first.
+  const issuedAtMs = state.issuedAtMs ?? Date.now();
+  for (const step of dunningSteps(issuedAtMs, policy.reminderScheduleMs)) {
+    if (step.atMs <= Date.now() && input.resume) continue;
+    state.nextReminder = { kind: step.kind === 'reminder' ? `reminder ${step.number}` : 'escalation', atMs: step.atMs };
+    if (await condition(stopped, Math.max(1, step.atMs - Date.now()))) break;
+    state.nextReminder = null;
+    publish();
+    if (step.kind === 'reminder') {
+      const outcome = await deliver(step.number === 1 ? 'reminder-1' : 'reminder-2');
+      if (outcome === 'matter closed') matterClosed = true;
+    } else if (!state.escalated) {
+      await activities.escalateInvoice({ firmId, invoiceNumber, daysOverdue: wholeDaysBetween(issuedAtMs, Date.now()) });
+      state.escalated = true;
+      publish();
+    }
+  }
+  state.nextReminder = null;
+
+  // After the schedule: no more messages, but the invoice stays open for payment until paid or voided.
+  for (let day = 0; day < MAX_DAILY_WAKEUPS; day++) {
+    if (await condition(() => state.amountDueCents === 0 || cancelReason !== null, DAY_MS)) break;
+    publish();
+    if (workflowInfo().continueAsNewSuggested) break;
+  }
+  if (cancelReason !== null && state.amountDueCents > 0) return finishVoid(cancelReason);
+  if (state.amountDueCents === 0) {
+    adopt(await activities.settleInvoice({ firmId, invoiceNumber }));
+    await note('paid', `Invoice ${invoiceNumber} paid`, `Invoice ${invoiceNumber} is paid in full (${formatCents(state.totalCents)}).`);
+    return finish();
+  }
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof invoice>({
+    firmId, invoiceNumber, policy, resume: { seenPayments: [...seenPayments], escalated: state.escalated, payLinkUrl: state.payLinkUrl },
+  });
+
+  function stopped(): boolean {
+    return state.amountDueCents === 0 || cancelReason !== null || matterClosed;
+  }
+
+  async function deliver(purpose: 'issued' | 'reminder-1' | 'reminder-2') {
+    const outcome = await activities.deliverInvoice({ firmId, invoiceNumber, purpose });
+    if (outcome === 'held') state.deliveryHeld = true;
+    if (outcome === 'sent') state.deliveryHeld = false;
+    return outcome;
+  }
+
+  async function note(event: string, subject: string, detail: string): Promise<void> {
+    await activities.writeMatterNote({
+      firmId, matterId: matterIdOf(), key: `invoice/${invoiceNumber}/${event}`, subject, detail, date: localToday(),
+    });
+  }
+
+  async function finishVoid(reason: string): Promise<InvoiceWorkflowStatus> {
+    adopt(await activities.voidInvoice({ firmId, invoiceNumber, reason }));
+    return finish();
+  }
+
+  async function finish(): Promise<InvoiceWorkflowStatus> {
+    state.nextReminder = null;
+    publish();
+    await condition(allHandlersFinished);
+    return state;
+  }
+
+  function adopt(snap: InvoiceSnapshot): void {
+    current = snap;
+    state.matterDisplayNumber = snap.matterDisplayNumber;
+    state.status = snap.status;
+    state.totalCents = snap.totalCents;
+    state.trustAppliedCents = snap.trustAppliedCents;
+    state.paidCents = snap.paidCents;
+    state.amountDueCents = snap.amountDueCents;
+    state.issuedAtMs = snap.issuedAtMs;
+    state.escalated ||= snap.escalated;
+    publish();
+  }
+
+  function matterIdOf(snap: InvoiceSnapshot | null = current): string {
+    return snap!.matterId;
+  }
+
+  function localToday(): string {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: policy.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  }
+
+  /** Search attributes and memo follow the state, so the Web UI's filter box answers "which invoices are escalated?". */
+  function publish(): void {
+    upsertSearchAttributes([
+      { key: FIRM_ID, value: firmId },
+      { key: MATTER_NUMBER, value: state.matterDisplayNumber },
+      { key: INVOICE_NUMBER, value: invoiceNumber },
+      { key: INVOICE_STATUS, value: state.status },
+      { key: AMOUNT_DUE_CENTS, value: state.amountDueCents },
+      { key: DAYS_OVERDUE, value: state.issuedAtMs !== null && state.amountDueCents > 0 ? wholeDaysBetween(state.issuedAtMs, Date.now()) : 0 },
+      { key: ESCALATED, value: state.escalated },
+    ]);
+  }
+}

@@ -1,0 +1,25 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/** A firm's billing policy, read from configuration by whoever starts a workflow and carried in its input. */
+export interface BillingPolicy {
+  debounceMs: number;
+  thresholdCents: number;
+  approval: 'none' | 'invoice';
+  reminderScheduleMs: number[];
+  timeZone: string;
+}
+
+/**
+ * Retries for activities that call vendors: patient with outages (429/5xx are retried for hours, since the work
+ * must happen eventually), immediate failure for what a retry cannot fix.
+ */
+export const vendorActivityOptions: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '6 hours',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: ['VendorRejectedError', 'VendorSchemaError', 'InvoiceRuleError', 'UnknownFirmError'],
+  },
+};
