@@ -2,6 +2,7 @@ import { billingActivities } from './billing';
 import type { ActivityDeps } from './deps';
 import { invoiceActivities } from './invoices';
 import { noteActivities } from './notes';
+import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
 
 export type { ActivityDeps, FirmServices } from './deps';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...billingActivities(deps),
     ...trustActivities(deps),
     ...invoiceActivities(deps),
+    ...reconciliationActivities(deps),
   };
 }
 

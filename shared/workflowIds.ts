@@ -15,3 +15,8 @@ export const scheduleIds = {
   reconciliationSweep: (firmId: string) => `sweep/${firmId}`,
   billingRun: (firmId: string) => `billing-run/${firmId}`,
 };
+
+/** The memo on an invoice workflow: one readable line, no personal data (memos are shown in the Web UI). */
+export const invoiceMemo = (invoiceNumber: string, matterDisplayNumber: string) => ({
+  summary: `Invoice ${invoiceNumber} on matter ${matterDisplayNumber}`,
+});

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
-import { startStack, type StackParts } from './stack';
+import type { StackParts } from './stack';
 import { printBanner } from './banner';
+import { registerAdminCommands } from './commands';
 
 /**
  * The `matterpay` command line (DESIGN §8). Human output by default, `--json` for scripts. Every command reads the
@@ -24,6 +25,8 @@ program.command('ingress')
   .description('run only the HTTP ingress: webhooks, pay links, health (needs TEMPORAL_ADDRESS and DATABASE_URL)')
   .action(() => runService({ worker: false, ingress: true, embedded: false }));
 
+registerAdminCommands(program);
+
 function readConfig(): Config {
   try {
     return loadConfig();
@@ -40,6 +43,8 @@ async function runService(parts: StackParts): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const startedAt = Date.now();
+  // Loaded here, not at the top: the admin commands start without the worker, ingress and engine code.
+  const { startStack } = require('./stack') as typeof import('./stack');
   const stack = await startStack(config, logger, parts).catch((err: Error) => {
     logger.fatal({ err: err.message }, 'matterpay could not start');
     process.exit(1);

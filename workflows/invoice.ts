@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { InvoiceSnapshot } from '../activities/invoices';
@@ -81,7 +81,6 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   });
 
   adopt(await activities.loadInvoice({ firmId, invoiceNumber }));
-  upsertMemo({ summary: `Invoice ${invoiceNumber} on matter ${state.matterDisplayNumber}` });
 
   if (!input.resume) {
     await note('drafted', `Invoice ${invoiceNumber} drafted`, `Invoice ${invoiceNumber} drafted for ${formatCents(state.totalCents)}.`);
@@ -147,6 +146,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     return finish();
   }
   await condition(allHandlersFinished);
+  // The memo (the one-line summary set at start) carries over to the next run on its own.
   return continueAsNew<typeof invoice>({
     firmId, invoiceNumber, policy, resume: { seenPayments: [...seenPayments], escalated: state.escalated, payLinkUrl: state.payLinkUrl },
   });

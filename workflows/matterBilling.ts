@@ -8,7 +8,7 @@ import { nextBillingDate } from '../domain/dates';
 import {
   matterClosedSignal, matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal, type MatterBillingStatus,
 } from '../shared/messages';
-import { workflowIds } from '../shared/workflowIds';
+import { invoiceMemo, workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
 import { vendorActivityOptions, type BillingPolicy } from './policy';
 
@@ -109,6 +109,7 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
         workflowId: workflowIds.invoice(firmId, draft.invoiceNumber),
         args: [{ firmId, invoiceNumber: draft.invoiceNumber, policy }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        memo: invoiceMemo(draft.invoiceNumber, evaluation.matter.displayNumber),
       });
       if (!status.invoicesStarted.includes(draft.invoiceNumber)) status.invoicesStarted.push(draft.invoiceNumber);
       status.invoicesStarted = status.invoicesStarted.slice(-20);

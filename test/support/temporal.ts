@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../shared/searchAttributes';
 import { ensureTool } from '../../worker/engine/tools';
 
 /** The run's shared dev server (full features: updates, schedules, search attributes). */
@@ -12,9 +14,16 @@ export async function devServerEnvironment(): Promise<TestWorkflowEnvironment> {
 
 /** Temporal's Java time-skipping server from the tools cache: day-long timers pass in milliseconds. One per file. */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: ensureTool('temporal-test-server') } },
   });
+  // The Java test server refuses unregistered search attributes, as a real server does; it implements the
+  // operator's add call (not its list call), so register ours the way `npm start` does for a real server.
+  await env.client.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
+  });
+  return env;
 }
 
 export async function bundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {

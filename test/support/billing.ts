@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '../../activities';
+import type { FirmServices } from '../../activities/deps';
+import { ClioTokenManager, createClioConnector, type ClioTokens } from '../../connectors/clio';
+import { createLawPayProcessor } from '../../connectors/lawpay';
+import { createOutboxMailer } from '../../connectors/mail';
+import { startClioSandbox, startLawPaySandbox, type ClioSandboxHandle, type LawPaySandboxHandle } from '../../sandbox';
+import type { BillingPolicy } from '../../workflows/policy';
+import { createTestDatabase, type TestDatabase } from './db';
+import { uniqueTaskQueue } from './temporal';
+
+export const FIRM = 'test-firm';
+const DAY = 86_400_000;
+
+export interface SandboxMatter {
+  id: number;
+  display_number: string;
+  client_id: number;
+}
+
+/**
+ * Real peers for workflow tests: the real activities, over HTTP to the Clio- and LawPay-style sandboxes, writing to
+ * a fresh PostgreSQL database and an outbox of .eml files. Only Temporal's clock is fake (the time-skipping server).
+ */
+export class BillingHarness {
+  readonly taskQueue = uniqueTaskQueue('billing');
+  activities!: Activities;
+  services!: FirmServices;
+  private worker!: Worker;
+  private running!: Promise<void>;
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly database: TestDatabase,
+    readonly clio: ClioSandboxHandle,
+    readonly lawpay: LawPaySandboxHandle,
+    readonly outboxDir: string,
+  ) {}
+
+  static async start(env: TestWorkflowEnvironment, options: { workflowsPath?: string } = {}): Promise<BillingHarness> {
+    const database = await createTestDatabase();
+    const clio = await startClioSandbox({ port: 0, webhookRetryBaseMs: 50 });
+    const lawpay = await startLawPaySandbox({ port: 0, webhookRetryBaseMs: 50 });
+    const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-outbox-'));
+    const harness = new BillingHarness(env, database, clio, lawpay, outboxDir);
+    await harness.startWorker(options.workflowsPath ?? require.resolve('../../workflows'));
+    return harness;
+  }
+
+  private async startWorker(workflowsPath: string): Promise<void> {
+    const issued = this.clio.issueTokens();
+    let tokens: ClioTokens = { accessToken: issued.access_token, refreshToken: issued.refresh_token, expiresAt: new Date(Date.now() + issued.expires_in * 1000) };
+    const oauth = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: this.clio.url };
+    const clio = createClioConnector({
+      baseUrl: this.clio.url,
+      tokens: new ClioTokenManager(oauth, { load: async () => tokens, save: async (next) => { tokens = next; } }),
+    });
+    this.services = {
+      firmId: FIRM,
+      practice: clio.practice,
+      processor: createLawPayProcessor({ apiUrl: this.lawpay.url, secretKey: 'sandbox_secret_key', paymentPageUrl: this.lawpay.hostedPageUrl('operating') }),
+      mailer: createOutboxMailer({ dir: this.outboxDir, from: 'billing@firm.test' }),
+      timeZone: 'America/New_York',
+      publicBaseUrl: 'http://pay.firm.test',
+      staffEmail: 'staff@firm.test',
+      payLinkTtlMs: 90 * DAY,
+    };
+    this.activities = createActivities({
+      db: this.database.db,
+      firm: (firmId) => {
+        if (firmId !== FIRM) throw new Error(`unknown firm ${firmId}`);
+        return this.services;
+      },
+    });
+    this.worker = await Worker.create({
+      connection: this.env.nativeConnection,
+      taskQueue: this.taskQueue,
+      workflowsPath,
+      activities: this.activities,
+    });
+    this.running = this.worker.run();
+  }
+
+  policy(overrides: Partial<BillingPolicy> = {}): BillingPolicy {
+    return { debounceMs: 15 * 60_000, thresholdCents: 50_000, approval: 'none', reminderScheduleMs: [7 * DAY, 21 * DAY, 30 * DAY], timeZone: 'America/New_York', ...overrides };
+  }
+
+  async control<T = unknown>(method: string, pathname: string, body?: unknown, base = this.clio.url): Promise<T> {
+    const response = await fetch(`${base}${pathname}`, {
+      method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${pathname}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  createMatter(body: {
+    description?: string; client?: { name: string; email?: string | null }; billing_method?: 'hourly' | 'flat' | 'contingency';
+    flat_fee_cents?: number; billing_day?: number; trust_balance_cents?: number;
+  } = {}): Promise<SandboxMatter> {
+    return this.control('POST', '/__sandbox/matters', {
+      description: 'Estate planning', client: { name: 'Jane Smith', email: 'jane@client.test' }, billing_method: 'hourly', ...body,
+    });
+  }
+
+  async addEntry(matterId: number, hours: number, rateCents = 25_000, extra: { draft?: boolean; non_billable?: boolean } = {}): Promise<string> {
+    const { id } = await this.control<{ id: number }>('POST', '/__sandbox/activities', { matter_id: matterId, hours, rate_cents: rateCents, note: 'Drafting', ...extra });
+    return String(id);
+  }
+
+  async clioState(): Promise<ClioState> {
+    return this.control('GET', '/__sandbox/state');
+  }
+
+  async noteSubjects(matterId: number): Promise<string[]> {
+    const state = await this.clioState();
+    return state.notes.filter((n) => n.matter_id === matterId).map((n) => n.subject);
+  }
+
+  /** Emails in the outbox, oldest first, decoded as a person's mail client would show them. */
+  async emails(): Promise<Array<{ to: string; subject: string; text: string }>> {
+    const files = fs.readdirSync(this.outboxDir).filter((f) => f.endsWith('.eml'))
+      .map((f) => ({ f, at: fs.statSync(path.join(this.outboxDir, f)).mtimeMs })).sort((a, b) => a.at - b.at).map(({ f }) => f);
+    return Promise.all(files.map(async (file) => {
+      const mail = await simpleParser(fs.readFileSync(path.join(this.outboxDir, file)));
+      const to = Array.isArray(mail.to) ? mail.to[0]?.text ?? '' : mail.to?.text ?? '';
+      return { to, subject: mail.subject ?? '', text: mail.text ?? '' };
+    }));
+  }
+
+  async invoiceRows(): Promise<Array<Record<string, unknown>>> {
+    const { rows } = await this.database.db.query('SELECT * FROM invoices WHERE firm_id = $1 ORDER BY created_at', [FIRM]);
+    return rows;
+  }
+
+  async teardown(): Promise<void> {
+    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.clio.close();
+    await this.lawpay.close();
+    await this.database.drop();
+    fs.rmSync(this.outboxDir, { recursive: true, force: true });
+  }
+}
+
+export interface ClioState {
+  matters: Array<{ id: number; status: string; client_reference: string | null; trust_balance_cents: number; custom_fields: Record<string, unknown> }>;
+  notes: Array<{ subject: string; detail: string | null; matter_id: number | null }>;
+  request_counts: Record<string, number>;
+}

@@ -1,0 +1,237 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Payment } from '../../connectors/ports';
+import { AMOUNT_DUE_CENTS, ESCALATED, INVOICE_STATUS } from '../../shared/searchAttributes';
+import { approveUpdate, cancelSignal, invoiceStatusQuery, matterClosedSignal, paymentReceivedSignal } from '../../shared/messages';
+import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
+import { invoice } from '../../workflows';
+import { BillingHarness, FIRM, type SandboxMatter } from '../support/billing';
+import { timeSkippingEnvironment } from '../support/temporal';
+
+/**
+ * The invoice lifecycle (DESIGN §4.2–§4.5) on real peers: trust first, the pay link, delivery, reminders and
+ * escalation, payments. Each test checks what a bookkeeper would: notes on the matter, emails in the outbox,
+ * amounts in the store and on the pay link.
+ */
+describe('invoice: trust first, pay link, delivery, reminders, escalation, payment', () => {
+  let env: TestWorkflowEnvironment;
+  let h: BillingHarness;
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    h = await BillingHarness.start(env);
+  });
+  afterAll(async () => {
+    await h?.teardown();
+    await env?.teardown();
+  });
+
+  /** Drafts an invoice for the matter's approved time exactly as matterBilling does, then starts its workflow. */
+  async function issue(matter: SandboxMatter, totalHours: number, overrides: Parameters<BillingHarness['policy']>[0] = {}) {
+    const entry = await h.addEntry(matter.id, totalHours, 20_000);
+    const draft = await h.activities.draftInvoice({
+      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: Math.round(totalHours * 20_000) }],
+    });
+    if (!draft.invoiceNumber) throw new Error('nothing drafted');
+    const handle = await env.client.workflow.start(invoice, {
+      taskQueue: h.taskQueue,
+      workflowId: workflowIds.invoice(FIRM, draft.invoiceNumber),
+      args: [{ firmId: FIRM, invoiceNumber: draft.invoiceNumber, policy: h.policy(overrides) }],
+      memo: invoiceMemo(draft.invoiceNumber, matter.display_number),
+    });
+    return { handle, number: draft.invoiceNumber };
+  }
+
+  async function settle(handle: Awaited<ReturnType<typeof issue>>['handle']) {
+    for (let i = 0; i < 50; i++) {
+      const status = await handle.query(invoiceStatusQuery);
+      if (status.status !== 'draft' && status.status !== 'awaiting_approval') return status;
+      await env.sleep('1 minute');
+    }
+    throw new Error('invoice never left draft');
+  }
+
+  const emailsTo = async (to: string) => (await h.emails()).filter((e) => e.to === to);
+
+  async function payLinkRedirect(url: string): Promise<URL> {
+    const token = url.split('/pay/')[1]!;
+    const { rows } = await h.database.db.query('SELECT firm_id, invoice_number FROM pay_links WHERE token = $1', [token]);
+    const inv = (await h.invoiceRows()).find((r) => r.invoice_number === rows[0].invoice_number)!;
+    const due = Number(inv.total_cents) - Number(inv.trust_applied_cents) - Number(inv.paid_cents);
+    const checkout = await h.services.processor.checkoutForLink({
+      invoiceNumber: rows[0].invoice_number, amountCents: due, reference: rows[0].invoice_number, idempotencyKey: 'k', clientEmail: null, returnUrl: url,
+    });
+    return new URL(checkout.url);
+  }
+
+  it('settles from trust when trust covers it all: no link, no email, no reminders', async () => {
+    const matter = await h.createMatter({ trust_balance_cents: 100_000, client: { name: 'Ann Trust', email: 'ann@client.test' } });
+    const { handle, number } = await issue(matter, 2); // $400, trust $1,000
+    await env.sleep('40 days');
+    const status = await handle.query(invoiceStatusQuery);
+    expect(status).toMatchObject({ status: 'paid', trustAppliedCents: 40_000, amountDueCents: 0, payLinkUrl: null });
+    expect(await handle.result()).toMatchObject({ status: 'paid' });
+    expect(await emailsTo('ann@client.test')).toEqual([]);
+    const { rows: links } = await h.database.db.query('SELECT * FROM pay_links WHERE invoice_number = $1', [number]);
+    expect(links).toEqual([]);
+    expect(await h.noteSubjects(matter.id)).toEqual(expect.arrayContaining([`Invoice ${number}: trust draw`, `Invoice ${number} paid from trust`]));
+    const { rows: draws } = await h.database.db.query('SELECT amount_cents, state FROM trust_draws WHERE invoice_number = $1', [number]);
+    expect(draws).toEqual([{ amount_cents: 40_000, state: 'recorded' }]);
+  });
+
+  it('asks the client only for what trust cannot cover: the link charges exactly the remainder', async () => {
+    const matter = await h.createMatter({ trust_balance_cents: 15_000, client: { name: 'Bo Part', email: 'bo@client.test' } });
+    const { handle } = await issue(matter, 3); // $600, trust $150
+    const status = await settle(handle);
+    expect(status).toMatchObject({ status: 'issued', trustAppliedCents: 15_000, amountDueCents: 45_000 });
+    const checkout = await payLinkRedirect(status.payLinkUrl!);
+    expect(checkout.searchParams.get('amount')).toBe('45000');
+    const [email] = await emailsTo('bo@client.test');
+    expect(email?.text).toContain('Amount due: $450.00');
+    expect(email?.text).toContain(status.payLinkUrl!);
+  });
+
+  it('asks for the whole amount when the matter has no trust', async () => {
+    const matter = await h.createMatter({ trust_balance_cents: 0, client: { name: 'Cy None', email: 'cy@client.test' } });
+    const { handle } = await issue(matter, 2.5);
+    const status = await settle(handle);
+    expect(status).toMatchObject({ trustAppliedCents: 0, amountDueCents: 50_000 });
+    expect((await payLinkRedirect(status.payLinkUrl!)).searchParams.get('amount')).toBe('50000');
+  });
+
+  it('never overdraws trust when two invoices of one matter are issued together', async () => {
+    const matter = await h.createMatter({ trust_balance_cents: 50_000, client: { name: 'Di Two', email: 'di@client.test' } });
+    const a = await h.addEntry(matter.id, 2, 20_000);
+    const b = await h.addEntry(matter.id, 2, 20_000);
+    const numbers: string[] = [];
+    for (const [entry, period] of [[a, '2026-10'], [b, '2026-11']] as const) {
+      const draft = await h.activities.draftInvoice({
+        firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period,
+        lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: 40_000 }],
+      });
+      numbers.push(draft.invoiceNumber!);
+    }
+    const handles = await Promise.all(numbers.map((number) => env.client.workflow.start(invoice, {
+      taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
+    })));
+    const statuses = await Promise.all(handles.map(settle));
+    const drawn = statuses.reduce((sum, s) => sum + s.trustAppliedCents, 0);
+    expect(drawn).toBe(50_000); // $800 owed, $500 in trust: all of it used, not a cent more
+    expect(statuses.map((s) => s.trustAppliedCents).sort()).toEqual([10_000, 40_000]);
+  });
+
+  it('reminds at day 7 and 21 and escalates at day 30: note, review flag, Escalated=true', async () => {
+    const matter = await h.createMatter({ client: { name: 'Ed Late', email: 'ed@client.test' } });
+    const { handle, number } = await issue(matter, 3);
+    await settle(handle);
+    await env.sleep('6 days');
+    expect((await emailsTo('ed@client.test')).map((e) => e.subject)).toEqual([`Invoice ${number}: $600.00 due`]);
+    await env.sleep('2 days'); // day 8
+    expect((await emailsTo('ed@client.test')).map((e) => e.subject)).toEqual([`Invoice ${number}: $600.00 due`, `Reminder: invoice ${number} has $600.00 outstanding`]);
+    await env.sleep('14 days'); // day 22
+    const reminders = await emailsTo('ed@client.test');
+    expect(reminders).toHaveLength(3);
+    expect(reminders[2]!.text).toContain('/pay/');
+    expect((await handle.query(invoiceStatusQuery)).escalated).toBe(false);
+    await env.sleep('9 days'); // day 31
+    const status = await handle.query(invoiceStatusQuery);
+    expect(status.escalated).toBe(true);
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(ESCALATED)).toBe(true);
+    expect(description.typedSearchAttributes.get(INVOICE_STATUS)).toBe('issued');
+    expect(description.typedSearchAttributes.get(AMOUNT_DUE_CENTS)).toBe(60_000);
+    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: escalated for attorney review`);
+    const clioMatter = (await h.clioState()).matters.find((m) => m.id === matter.id)!;
+    expect(clioMatter.custom_fields['matterpay: attorney review']).toBe(true);
+    const staffMail = (await emailsTo('staff@firm.test')).filter((e) => e.subject.includes(number));
+    expect(staffMail.map((e) => e.subject)).toEqual([`Escalated: invoice ${number} unpaid for 30 days`]);
+    expect(await emailsTo('ed@client.test')).toHaveLength(3); // escalation does not email the client
+  });
+
+  it('sends nothing more once the matter closes', async () => {
+    const matter = await h.createMatter({ client: { name: 'Flo Closed', email: 'flo@client.test' } });
+    const { handle, number } = await issue(matter, 3);
+    await settle(handle);
+    await env.sleep('3 days');
+    await h.control('PATCH', `/__sandbox/matters/${matter.id}`, { status: 'closed' });
+    await handle.signal(matterClosedSignal);
+    await env.sleep('40 days');
+    expect((await emailsTo('flo@client.test')).map((e) => e.subject)).toEqual([`Invoice ${number}: $600.00 due`]);
+    expect(await h.noteSubjects(matter.id)).not.toContain(`Invoice ${number}: escalated for attorney review`);
+  });
+
+  it('sends nothing more once paid; a partial payment makes the link charge only the new balance', async () => {
+    const matter = await h.createMatter({ client: { name: 'Gus Pays', email: 'gus@client.test' } });
+    const { handle, number } = await issue(matter, 5); // $1,000
+    const issued = await settle(handle);
+    const pay = async (transactionId: string, amountCents: number) => {
+      const payment: Payment = {
+        processor: 'lawpay', transactionId, kind: 'charge', status: 'completed', amountCents, currency: 'USD', reference: number,
+        accountKind: 'operating', occurredAt: new Date().toISOString(), chargeTransactionId: null, account: null,
+      };
+      const applied = await h.activities.applyPayment({ firmId: FIRM, payment });
+      if (applied.state !== 'applied') throw new Error(applied.reason);
+      await handle.signal(paymentReceivedSignal, {
+        processor: 'lawpay', transactionId, kind: 'charge', amountCents, paidCentsAfter: applied.paidCentsAfter, amountDueCentsAfter: applied.amountDueCentsAfter,
+      });
+    };
+    await env.sleep('2 days');
+    await pay('txn-partial', 30_000);
+    await pay('txn-partial', 30_000); // the same payment again changes nothing
+    const partial = await handle.query(invoiceStatusQuery);
+    expect(partial).toMatchObject({ status: 'partially_paid', paidCents: 30_000, amountDueCents: 70_000, payLinkUrl: issued.payLinkUrl });
+    expect((await payLinkRedirect(issued.payLinkUrl!)).searchParams.get('amount')).toBe('70000');
+    await env.sleep('6 days'); // the day-7 reminder asks for the new balance
+    expect((await emailsTo('gus@client.test'))[1]?.subject).toBe(`Reminder: invoice ${number} has $700.00 outstanding`);
+
+    await pay('txn-rest', 70_000);
+    expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0, paidCents: 100_000 });
+    await env.sleep('40 days');
+    expect(await emailsTo('gus@client.test')).toHaveLength(2);
+    const { rows } = await h.database.db.query('SELECT status FROM pay_links WHERE invoice_number = $1', [number]);
+    expect(rows).toEqual([{ status: 'paid' }]);
+    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number} paid`);
+  });
+
+  it('holds delivery with a note and an alert when the client has no email', async () => {
+    const matter = await h.createMatter({ client: { name: 'Hal NoMail', email: null } });
+    const { handle, number } = await issue(matter, 3);
+    const status = await settle(handle);
+    expect(status).toMatchObject({ status: 'issued', deliveryHeld: true });
+    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: delivery held`);
+    const { rows } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [number]);
+    expect(rows).toEqual([{ kind: 'delivery-held' }]);
+    expect((await h.invoiceRows()).find((r) => r.invoice_number === number)?.delivery).toBe('held');
+  });
+
+  it('waits for approval when the firm requires it, and records who approved', async () => {
+    const matter = await h.createMatter({ trust_balance_cents: 10_000, client: { name: 'Ida Gate', email: 'ida@client.test' } });
+    const { handle, number } = await issue(matter, 3, { approval: 'invoice' });
+    await env.sleep('3 days');
+    expect(await handle.query(invoiceStatusQuery)).toMatchObject({ status: 'awaiting_approval', trustAppliedCents: 0 });
+    expect(await emailsTo('ida@client.test')).toEqual([]);
+    const { rows: noDraw } = await h.database.db.query('SELECT * FROM trust_draws WHERE invoice_number = $1', [number]);
+    expect(noDraw).toEqual([]); // never draw trust for an unapproved invoice
+    const approval = await handle.executeUpdate(approveUpdate, { args: [{ approvedBy: 'Pat Partner' }] });
+    expect(approval.approvedBy).toBe('Pat Partner');
+    const second = await handle.executeUpdate(approveUpdate, { args: [{ approvedBy: 'Someone Else' }] }).catch((err: Error) => err);
+    expect((second as Error & { cause?: Error }).cause?.message).toMatch(/already approved by Pat Partner|not awaiting approval/);
+    const status = await settle(handle);
+    expect(status).toMatchObject({ status: 'issued', approvedBy: 'Pat Partner', trustAppliedCents: 10_000 });
+    const row = (await h.invoiceRows()).find((r) => r.invoice_number === number)!;
+    expect(row.approved_by).toBe('Pat Partner');
+    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number} approved`);
+  });
+
+  it('voids on cancel: entries released, link cancelled', async () => {
+    const matter = await h.createMatter({ client: { name: 'Jo Void', email: 'jo@client.test' } });
+    const { handle, number } = await issue(matter, 3);
+    await settle(handle);
+    await handle.signal(cancelSignal, { reason: 'billed in error' });
+    await env.sleep('2 days');
+    expect(await handle.result()).toMatchObject({ status: 'void' });
+    const { rows: lines } = await h.database.db.query('SELECT * FROM invoice_lines WHERE invoice_number = $1', [number]);
+    expect(lines).toEqual([]);
+    const { rows: links } = await h.database.db.query('SELECT status FROM pay_links WHERE invoice_number = $1', [number]);
+    expect(links).toEqual([{ status: 'cancelled' }]);
+  });
+});

@@ -1,0 +1,131 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal } from '../../shared/messages';
+import { workflowIds } from '../../shared/workflowIds';
+import { matterBilling } from '../../workflows';
+import { BillingHarness, FIRM } from '../support/billing';
+import { timeSkippingEnvironment } from '../support/temporal';
+
+/**
+ * The billing trigger (DESIGN §4.1) end to end on real peers: approved time in the Clio-style sandbox, signals as
+ * the ingress sends them, the real activities and store. Temporal's clock is skipped: 15-minute debounces and
+ * month-long waits take milliseconds.
+ */
+describe('matterBilling: approved time becomes an invoice draft', () => {
+  let env: TestWorkflowEnvironment;
+  let h: BillingHarness;
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    h = await BillingHarness.start(env);
+  });
+  afterAll(async () => {
+    await h?.teardown();
+    await env?.teardown();
+  });
+
+  async function startBilling(matterId: number, overrides: Parameters<BillingHarness['policy']>[0] = {}) {
+    return env.client.workflow.start(matterBilling, {
+      taskQueue: h.taskQueue,
+      workflowId: workflowIds.matterBilling(FIRM, String(matterId)),
+      args: [{ firmId: FIRM, matterId: String(matterId), policy: h.policy(overrides) }],
+    });
+  }
+
+  async function invoicesOf(matterId: number) {
+    return (await h.invoiceRows()).filter((r) => r.matter_id === String(matterId));
+  }
+
+  it('invoices an hourly matter once approved time reaches the threshold, and not before', async () => {
+    const matter = await h.createMatter();
+    await h.addEntry(matter.id, 1, 25_000); // $250: below the $500 threshold
+    const handle = await startBilling(matter.id);
+    await env.sleep('1 hour');
+    expect(await invoicesOf(matter.id)).toHaveLength(0);
+    expect((await handle.query(matterStatusQuery)).lastEvaluation?.outcome).toMatch(/below the threshold/);
+
+    const second = await h.addEntry(matter.id, 1.5, 25_000); // now $625
+    await handle.signal(timeEntryApprovedSignal, { entryId: second });
+    await env.sleep('1 hour');
+    const invoices = await invoicesOf(matter.id);
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]).toMatchObject({ invoice_number: `${matter.display_number}-1`, total_cents: 62_500, kind: 'hourly' });
+    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${matter.display_number}-1 drafted`);
+  });
+
+  it('debounces: entries arriving five minutes apart give one invoice with all of them', async () => {
+    const matter = await h.createMatter();
+    const handle = await startBilling(matter.id, { thresholdCents: 50_000 });
+    for (const hours of [1, 1, 1]) {
+      const entryId = await h.addEntry(matter.id, hours, 25_000);
+      await handle.signal(timeEntryApprovedSignal, { entryId });
+      await env.sleep('5 minutes');
+      // Still inside the 15-minute quiet period: nothing may be drafted from a partial save.
+      expect(await invoicesOf(matter.id)).toHaveLength(0);
+    }
+    await env.sleep('30 minutes');
+    const invoices = await invoicesOf(matter.id);
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]!.total_cents).toBe(75_000);
+  });
+
+  it('gives one invoice for a duplicated trigger', async () => {
+    const matter = await h.createMatter();
+    const entryId = await h.addEntry(matter.id, 3, 25_000);
+    const handle = await startBilling(matter.id);
+    for (let i = 0; i < 3; i++) await handle.signal(timeEntryApprovedSignal, { entryId });
+    await env.sleep('1 hour');
+    await handle.signal(timeEntryApprovedSignal, { entryId });
+    await env.sleep('1 hour');
+    const invoices = await invoicesOf(matter.id);
+    expect(invoices).toHaveLength(1);
+    const { rows } = await h.database.db.query('SELECT line_key FROM invoice_lines WHERE invoice_number = $1', [invoices[0]!.invoice_number]);
+    expect(rows).toEqual([{ line_key: `entry:${entryId}` }]);
+  });
+
+  it('ignores draft (unsubmitted) time until it is submitted', async () => {
+    const matter = await h.createMatter();
+    const draft = await h.addEntry(matter.id, 4, 25_000, { draft: true });
+    const handle = await startBilling(matter.id);
+    await env.sleep('1 hour');
+    expect(await invoicesOf(matter.id)).toHaveLength(0);
+    await h.control('POST', `/__sandbox/activities/${draft}/submit`);
+    await handle.signal(timeEntryApprovedSignal, { entryId: draft });
+    await env.sleep('1 hour');
+    expect((await invoicesOf(matter.id)).map((i) => i.total_cents)).toEqual([100_000]);
+  });
+
+  it('invoices a flat-fee matter on its billing day, once per period, and never from time entries', async () => {
+    const now = new Date(await env.currentTimeMs());
+    const billingDay = ((now.getUTCDate() + 3) % 28) + 1;
+    const matter = await h.createMatter({ billing_method: 'flat', flat_fee_cents: 150_000, billing_day: billingDay });
+    await h.addEntry(matter.id, 10, 25_000);
+    const handle = await startBilling(matter.id);
+    await env.sleep('1 hour');
+    expect(await invoicesOf(matter.id)).toHaveLength(0);
+    expect((await handle.query(matterStatusQuery)).nextBillingDateMs).not.toBeNull();
+    await env.sleep('32 days');
+    const invoices = await invoicesOf(matter.id);
+    expect(invoices.length).toBeGreaterThanOrEqual(1);
+    expect(invoices.every((i) => i.kind === 'flat' && i.total_cents === 150_000)).toBe(true);
+    expect(new Set(invoices.map((i) => i.period)).size).toBe(invoices.length);
+  });
+
+  it('never invoices a contingency matter', async () => {
+    const matter = await h.createMatter({ billing_method: 'contingency' });
+    const entryId = await h.addEntry(matter.id, 20, 50_000);
+    const handle = await startBilling(matter.id);
+    await handle.signal(timeEntryApprovedSignal, { entryId });
+    await env.sleep('45 days');
+    expect(await invoicesOf(matter.id)).toHaveLength(0);
+    expect((await handle.query(matterStatusQuery)).lastEvaluation?.outcome).toMatch(/contingency/);
+  });
+
+  it('ends when the matter closes', async () => {
+    const matter = await h.createMatter();
+    const handle = await startBilling(matter.id);
+    await env.sleep('1 hour');
+    await h.control('PATCH', `/__sandbox/matters/${matter.id}`, { status: 'closed' });
+    await handle.signal(matterStatusChangedSignal, { status: 'closed' });
+    const result = await handle.result();
+    expect(result.closed).toBe(true);
+  });
+});

@@ -1,0 +1,189 @@
+import type { Client } from '@temporalio/client';
+import pg from 'pg';
+import type { Db } from '../../store/db';
+import { ConfigError, loadConfig, type Config } from '../config';
+
+// Imported for its side effect: BIGINT (cents) columns arrive as numbers, as everywhere else in matterpay.
+import '../../store/db';
+
+/**
+ * What every admin command (DESIGN §8) shares: the validated configuration, where the store and Temporal are, and
+ * connections opened on first use and always closed, so the process exits by itself when the command is done.
+ *
+ * Expected failures (a database or Temporal that is not running, an unknown invoice) are a `CommandError`: one
+ * line on stderr and an exit code, never a stack trace.
+ */
+export class CommandError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export interface CommandContext {
+  readonly config: Config;
+  readonly firmId: string;
+  readonly timeZone: string;
+  /** The database URL with its password replaced by `***`, for messages. */
+  readonly databaseLabel: string;
+  readonly temporalAddress: string;
+  /** The store, connected and checked on first call. */
+  db(): Promise<Db>;
+  /** A Temporal client, connected on first call. */
+  temporal(): Promise<Client>;
+  /** Writes text to stdout, adding a final newline. */
+  print(text: string): void;
+  /** Writes a value as indented JSON to stdout. */
+  printJson(value: unknown): void;
+  close(): Promise<void>;
+}
+
+const DB_CONNECT_TIMEOUT_MS = 5_000;
+const TEMPORAL_CONNECT_TIMEOUT_MS = 5_000;
+
+/** Loads the configuration; a bad variable prints the message naming it and exits 2, as `matterpay start` does. */
+export function readCommandConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** DATABASE_URL, or the embedded PostgreSQL a running `npm start` serves (store/embedded.ts). */
+export function resolveDatabaseUrl(config: Config): string {
+  return config.DATABASE_URL ?? `postgres://matterpay:matterpay@127.0.0.1:${config.EMBEDDED_POSTGRES_PORT}/matterpay`;
+}
+
+/** TEMPORAL_ADDRESS, or the embedded dev server of a running `npm start`. */
+export function resolveTemporalAddress(config: Config): string {
+  return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
+}
+
+export function redactPassword(url: string): string {
+  return url.replace(/:\/\/([^:/@]+):[^@]+@/, '://$1:***@');
+}
+
+export function createCommandContext(config: Config): CommandContext {
+  const databaseUrl = resolveDatabaseUrl(config);
+  const databaseLabel = redactPassword(databaseUrl);
+  const temporalAddress = resolveTemporalAddress(config);
+  let pool: pg.Pool | null = null;
+  let dbReady: Promise<Db> | null = null;
+  let client: Client | null = null;
+  let clientReady: Promise<Client> | null = null;
+
+  const unreachableDb = (reason: string) => new CommandError(
+    `cannot reach the database at ${databaseLabel}: ${config.DATABASE_URL ? 'check DATABASE_URL and that the server is up' : 'is `npm start` running?'} (${reason})`,
+  );
+
+  async function openDb(): Promise<Db> {
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
+    // An idle connection dropped by the server must not crash the command; the next query reports the problem.
+    pool.on('error', () => {});
+    let tables: { rows: Array<{ invoices: string | null }> };
+    try {
+      tables = await pool.query(`SELECT to_regclass('invoices')::text AS invoices`);
+    } catch (err) {
+      throw unreachableDb(describeDbError(err));
+    }
+    if (!tables.rows[0]?.invoices) {
+      throw new CommandError(`the database at ${databaseLabel} has no matterpay tables yet: start matterpay once (\`npm start\` or \`matterpay worker\`) so it applies its migrations`);
+    }
+    return pool;
+  }
+
+  async function openTemporal(): Promise<Client> {
+    const { Client: TemporalClient, Connection } = await import('@temporalio/client');
+    let connection;
+    try {
+      connection = await Connection.connect({
+        address: temporalAddress,
+        tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY) ? {} : undefined,
+        apiKey: config.TEMPORAL_API_KEY,
+        connectTimeout: TEMPORAL_CONNECT_TIMEOUT_MS,
+      });
+    } catch (err) {
+      throw new CommandError(
+        `cannot reach Temporal at ${temporalAddress}: ${config.TEMPORAL_ADDRESS ? 'check TEMPORAL_ADDRESS and that the server is up' : 'is `npm start` running?'} (${firstLine(err)})`,
+      );
+    }
+    client = new TemporalClient({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    return client;
+  }
+
+  return {
+    config,
+    firmId: config.FIRM_ID,
+    timeZone: config.FIRM_TIMEZONE,
+    databaseLabel,
+    temporalAddress,
+    db: () => (dbReady ??= openDb()),
+    temporal: () => (clientReady ??= openTemporal()),
+    print: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    async close() {
+      const closing: Array<Promise<unknown>> = [];
+      if (pool) closing.push(pool.end().catch(() => {}));
+      if (client) closing.push(client.connection.close().catch(() => {}));
+      pool = null;
+      client = null;
+      await Promise.all(closing);
+    },
+  };
+}
+
+/**
+ * Wraps a command's work for commander: builds the context, runs, prints an expected failure as one line, closes
+ * every connection, and sets the exit code. The work returns an exit code (default 0).
+ */
+export function commandAction<A extends unknown[]>(
+  work: (ctx: CommandContext, ...args: A) => Promise<number | void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const ctx = createCommandContext(readCommandConfig());
+    let exitCode = 0;
+    try {
+      exitCode = (await work(ctx, ...args)) ?? 0;
+    } catch (err) {
+      exitCode = reportFailure(err);
+    } finally {
+      await ctx.close();
+    }
+    process.exitCode = exitCode;
+    // Everything is closed; should a library still hold a handle, do not let it keep the command alive.
+    setTimeout(() => process.exit(exitCode), 2_000).unref();
+  };
+}
+
+function reportFailure(err: unknown): number {
+  if (err instanceof CommandError) {
+    process.stderr.write(`${err.message}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`matterpay: ${message}\n`);
+  if (process.env.MATTERPAY_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return 1;
+}
+
+function describeDbError(err: unknown): string {
+  const e = err as { code?: string; message?: string; errors?: Array<{ message?: string }> };
+  switch (e.code) {
+    case 'ECONNREFUSED': return 'connection refused';
+    case 'ENOTFOUND': return 'unknown host';
+    case 'ETIMEDOUT': return 'timed out';
+    case '28P01': return 'password authentication failed';
+    case '3D000': return e.message ?? 'database does not exist';
+    default: return firstLine(e.errors?.[0] ?? err);
+  }
+}
+
+export function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String(err.message) : String(err);
+  return message.split('\n')[0]!.trim() || 'unknown error';
+}

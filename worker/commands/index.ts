@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { registerAgingCommand } from './aging';
+import { registerApproveCommand } from './approve';
+import { registerInvoiceCommands } from './invoices';
+import { registerLinkCommands } from './links';
+import { registerTrustReportCommand } from './trustReport';
+
+/** The admin commands that read and steer invoices (DESIGN §8). Each connects only to what it needs, on first use. */
+export function registerAdminCommands(program: Command): void {
+  registerInvoiceCommands(program);
+  registerApproveCommand(program);
+  registerAgingCommand(program);
+  registerLinkCommands(program);
+  registerTrustReportCommand(program);
+}
