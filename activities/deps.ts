@@ -1,4 +1,5 @@
 import type { Mailer, PaymentProcessor, PracticeManagement } from '../connectors/ports';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../store/db';
 
 /** What one firm's activities talk to: its practice system, its processor, its mail, and its house rules. */
@@ -16,6 +17,8 @@ export interface FirmServices {
 /** Everything activities may touch, injected so tests can hand in real peers (sandboxes, PostgreSQL). */
 export interface ActivityDeps {
   db: Db;
+  /** For the few activities that must reach other workflows (waking parked payments); absent in unit tests. */
+  temporal?: { client: Client; taskQueue: string };
   /** Throws UnknownFirmError for a firm this deployment does not serve: nothing from one firm reaches another. */
   firm(firmId: string): FirmServices;
 }

@@ -1,9 +1,11 @@
+import { backfillActivities } from './backfill';
 import { billingActivities } from './billing';
 import type { ActivityDeps } from './deps';
 import { invoiceActivities } from './invoices';
 import { noteActivities } from './notes';
 import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
+import { wakeParkedActivities } from './wakeParked';
 
 export type { ActivityDeps, FirmServices } from './deps';
 
@@ -15,6 +17,8 @@ export function createActivities(deps: ActivityDeps) {
     ...trustActivities(deps),
     ...invoiceActivities(deps),
     ...reconciliationActivities(deps),
+    ...wakeParkedActivities(deps),
+    ...backfillActivities(deps),
   };
 }
 

@@ -93,6 +93,34 @@ export function reconciliationActivities(deps: ActivityDeps) {
       }
     },
 
+    /**
+     * One page of the processor's transactions since `sinceIso`, reduced to the completed ones the store has never
+     * seen: what the sweep must reconcile. Everything else (recorded already, pending, failed) is left alone.
+     */
+    async sweepPage(input: { firmId: string; sinceIso: string; cursor: string | null }): Promise<{ scanned: number; unrecorded: Payment[]; nextCursor: string | null }> {
+      const page = await deps.firm(input.firmId).processor.listTransactionsSince(input.sinceIso, input.cursor);
+      const completed = page.items.filter((p) => p.status === 'completed' && p.accountKind === 'operating');
+      const unrecorded: Payment[] = [];
+      for (const payment of completed) {
+        if (!(await payments.get(input.firmId, payment.processor, payment.transactionId, payment.kind))) unrecorded.push(payment);
+      }
+      return { scanned: page.items.length, unrecorded, nextCursor: page.nextCursor };
+    },
+
+    /** A failed (or otherwise unapplied) payment is recorded as a note on its matter when the matter is known. */
+    async noteUnappliedPayment(input: { firmId: string; payment: Payment; reason: string }): Promise<'noted' | 'no matter'> {
+      const { payment } = input;
+      const target = await resolve(input.firmId, payment);
+      if (!target) return 'no matter';
+      await writeNoteOnce(deps, writes, {
+        firmId: input.firmId, matterId: target.matterId, key: `${paymentKey(payment)}/${payment.status}`,
+        subject: `Payment ${payment.status}: ${formatCents(payment.amountCents)}`,
+        detail: `A ${payment.kind} of ${formatCents(payment.amountCents)} via ${payment.processor} (transaction ${payment.transactionId}) ${target.invoiceNumber ? `for invoice ${target.invoiceNumber} ` : ''}was not applied: ${input.reason}.`,
+        date: localDate(new Date(payment.occurredAt).getTime(), deps.firm(input.firmId).timeZone),
+      });
+      return 'noted';
+    },
+
     /** The note on the matter for an applied payment or refund, once per payment. */
     async notePayment(input: { firmId: string; payment: Payment; matterId: string; invoiceNumber: string | null; amountDueCentsAfter: number }): Promise<void> {
       const { payment } = input;

@@ -53,3 +53,28 @@ export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
 /** Sent by matterBilling when the matter closes: reminders stop at once (DESIGN §4.5). */
 export const matterClosedSignal = defineSignal<[]>('matterClosed');
 export const invoiceStatusQuery = defineQuery<InvoiceWorkflowStatus>('status');
+
+// paymentReconciliation
+export interface ReconciliationStatus {
+  processor: 'lawpay' | 'stripe';
+  transactionId: string;
+  state: 'pending' | 'applied' | 'unmatched' | 'ignored';
+  invoiceNumber: string | null;
+  matterId: string | null;
+  detail: string;
+  attempts: number;
+}
+/** Sent when a mapping appears (`matterpay link`, a backfill): a parked payment tries its match again at once. */
+export const retryMatchSignal = defineSignal<[]>('retryMatch');
+export const reconciliationStatusQuery = defineQuery<ReconciliationStatus>('status');
+
+// backfillMatterLinks
+export interface BackfillProgress {
+  firmId: string;
+  runId: string;
+  pages: number;
+  matters: number;
+  linksAdded: number;
+  done: boolean;
+}
+export const backfillProgressQuery = defineQuery<BackfillProgress>('progress');

@@ -17,6 +17,7 @@ import { startTemporalDevServer } from './engine/temporal-dev-server';
 import { startIngress } from './ingress/server';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
+import { ensureSweepSchedule } from './schedules';
 import { connectClient, connectWorkerConnection } from './temporal';
 import { createWorker, installTemporalRuntime } from './worker';
 
@@ -124,7 +125,10 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
 
     if (parts.worker) {
       const connection: NativeConnection = await connectWorkerConnection(config, temporalAddress);
-      const worker: Worker = await createWorker({ config, connection, deps: { db, firm: (firmId) => firms.get(firmId) } });
+      const worker: Worker = await createWorker({
+        config, connection, deps: { db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE } },
+      });
+      for (const firmId of firms.ids()) await ensureSweepSchedule(client, config, firmId, logger);
       const running = worker.run();
       stops.push({
         name: 'worker',

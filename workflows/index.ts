@@ -1,3 +1,6 @@
 // Every workflow type the worker runs. Deterministic code only: see eslint.config.mjs.
 export { matterBilling } from './matterBilling';
 export { invoice } from './invoice';
+export { paymentReconciliation } from './paymentReconciliation';
+export { reconciliationSweep } from './reconciliationSweep';
+export { backfillMatterLinks } from './backfillMatterLinks';

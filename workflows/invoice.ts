@@ -112,6 +112,12 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       return finish();
     }
     await deliver('issued');
+  } else if (state.amountDueCents > 0 && state.status !== 'void') {
+    // Reopened (a refund after payment) or continued: make sure the client still has a link to pay with.
+    const reopened = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
+    adopt(reopened.snapshot);
+    state.payLinkUrl = reopened.payLinkUrl;
+    publish();
   }
 
   // Dunning: each step waits until its day unless the invoice is settled, cancelled or the matter closes first.

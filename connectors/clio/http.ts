@@ -7,8 +7,11 @@ import { describeIssues, issuePaths } from '../shared/validation';
 
 export interface TokenSource {
   accessToken(): Promise<string>;
-  /** Forces a refresh (after a 401 invalid_token); returns the new access token. */
-  refresh(): Promise<string>;
+  /**
+   * Forces a refresh (after a 401 invalid_token); returns the new access token. `rejectedToken` is the token the
+   * 401 was for: when another call has already replaced it, the current token is returned without a refresh.
+   */
+  refresh(rejectedToken?: string): Promise<string>;
 }
 
 export interface ClioHttpOptions {
@@ -49,8 +52,8 @@ export class ClioHttp {
     let rateLimitWaits = 0;
     for (;;) {
       const token = await this.options.tokens.accessToken();
-      const response = await this.options.limiter.schedule(() => this.send(method, url, token, options));
-      this.options.limiter.observe(rateLimitHeaders(response));
+      // The limiter reads this answer's X-RateLimit-* headers before it lets the next request go.
+      const response = await this.options.limiter.schedule(() => this.send(method, url, token, options), rateLimitHeaders);
 
       if (response.status === 429) {
         const retryAfter = Number(response.headers['retry-after']) || 60;
@@ -62,7 +65,7 @@ export class ClioHttp {
       }
       if (response.status === 401 && isInvalidToken(response.data) && !refreshed) {
         refreshed = true;
-        await this.options.tokens.refresh();
+        await this.options.tokens.refresh(token);
         continue;
       }
       if (response.status >= 500) {

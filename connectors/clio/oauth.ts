@@ -61,20 +61,29 @@ export class ClioTokenManager implements TokenSource {
   async accessToken(): Promise<string> {
     const tokens = await this.store.load();
     if (!tokens) throw new VendorRejectedError('Clio', 'no Clio connection: run `matterpay connect clio`', 401);
-    if (tokens.expiresAt.getTime() - this.now() > REFRESH_MARGIN_MS) return tokens.accessToken;
-    return this.refresh();
+    if (this.isFresh(tokens)) return tokens.accessToken;
+    return this.refresh(tokens.accessToken);
   }
 
-  refresh(): Promise<string> {
-    this.pendingRefresh ??= this.doRefresh().finally(() => {
+  /**
+   * One refresh for every caller that met the same stale token: a caller that saw the old token after another
+   * caller's refresh had already finished gets the new token instead of refreshing again.
+   */
+  refresh(staleToken?: string): Promise<string> {
+    this.pendingRefresh ??= this.doRefresh(staleToken).finally(() => {
       this.pendingRefresh = null;
     });
     return this.pendingRefresh;
   }
 
-  private async doRefresh(): Promise<string> {
+  private isFresh(tokens: ClioTokens): boolean {
+    return tokens.expiresAt.getTime() - this.now() > REFRESH_MARGIN_MS;
+  }
+
+  private async doRefresh(staleToken?: string): Promise<string> {
     const tokens = await this.store.load();
     if (!tokens) throw new VendorRejectedError('Clio', 'no Clio connection: run `matterpay connect clio`', 401);
+    if (staleToken !== undefined && tokens.accessToken !== staleToken && this.isFresh(tokens)) return tokens.accessToken;
     const oauth = oauthClient(this.client);
     const current = oauth.createToken({ access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'bearer' });
     const refreshed = toTokens(await callTokenEndpoint(() => current.refresh()), tokens.refreshToken);

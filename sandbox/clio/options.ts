@@ -24,6 +24,11 @@ export interface ClioSandboxOptions {
   webhookTimeoutMs?: number;
   /** Initial fault settings (also what `/__sandbox/reset` restores). */
   faults?: FaultPatch;
+  /**
+   * Length of the fixed rate-limit window; default 60000 (Clio's minute). Tests shorten it so a burst can run
+   * into `rate_limit_per_minute` (which then means "per window") and out again in seconds.
+   */
+  rateLimitWindowMs?: number;
   /** The implicit user that auto-approves OAuth and owns time entries. */
   user?: { name: string; email: string };
   clock?: Clock;
@@ -50,6 +55,7 @@ export function resolveClioOptions(options: ClioSandboxOptions = {}): ResolvedCl
     webhookMaxAttempts: options.webhookMaxAttempts ?? 5,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
     faults: options.faults ?? {},
+    rateLimitWindowMs: options.rateLimitWindowMs ?? 60_000,
     user: options.user ?? { name: 'Sandbox Attorney', email: 'attorney@sandbox.example' },
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,

@@ -11,6 +11,14 @@ import { createLawPayProcessor } from '../../connectors/lawpay';
 import { createOutboxMailer } from '../../connectors/mail';
 import { startClioSandbox, startLawPaySandbox, type ClioSandboxHandle, type LawPaySandboxHandle } from '../../sandbox';
 import type { BillingPolicy } from '../../workflows/policy';
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { createSecretBox } from '../../store/encryption';
+import { loadConfig } from '../../worker/config';
+import { FirmRegistry, type FirmConnection } from '../../worker/firms';
+import { buildIngress } from '../../worker/ingress/server';
+import { createLogger } from '../../worker/logger';
+import { createMetrics } from '../../worker/metrics';
 import { createTestDatabase, type TestDatabase } from './db';
 import { uniqueTaskQueue } from './temporal';
 
@@ -31,6 +39,7 @@ export class BillingHarness {
   readonly taskQueue = uniqueTaskQueue('billing');
   activities!: Activities;
   services!: FirmServices;
+  firms!: FirmRegistry;
   private worker!: Worker;
   private running!: Promise<void>;
 
@@ -56,10 +65,8 @@ export class BillingHarness {
     const issued = this.clio.issueTokens();
     let tokens: ClioTokens = { accessToken: issued.access_token, refreshToken: issued.refresh_token, expiresAt: new Date(Date.now() + issued.expires_in * 1000) };
     const oauth = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: this.clio.url };
-    const clio = createClioConnector({
-      baseUrl: this.clio.url,
-      tokens: new ClioTokenManager(oauth, { load: async () => tokens, save: async (next) => { tokens = next; } }),
-    });
+    const clioTokens = new ClioTokenManager(oauth, { load: async () => tokens, save: async (next) => { tokens = next; } });
+    const clio = { ...createClioConnector({ baseUrl: this.clio.url, tokens: clioTokens }), tokens: clioTokens };
     this.services = {
       firmId: FIRM,
       practice: clio.practice,
@@ -70,12 +77,11 @@ export class BillingHarness {
       staffEmail: 'staff@firm.test',
       payLinkTtlMs: 90 * DAY,
     };
+    this.firms = new FirmRegistry(new Map([[FIRM, { services: this.services, clio: { http: clio.http, tokens: clio.tokens, oauth } }]]));
     this.activities = createActivities({
       db: this.database.db,
-      firm: (firmId) => {
-        if (firmId !== FIRM) throw new Error(`unknown firm ${firmId}`);
-        return this.services;
-      },
+      firm: (firmId) => this.firms.get(firmId),
+      temporal: { client: this.env.client, taskQueue: this.taskQueue },
     });
     this.worker = await Worker.create({
       connection: this.env.nativeConnection,
@@ -137,7 +143,27 @@ export class BillingHarness {
     return rows;
   }
 
+  /** The real ingress in front of this harness's firm (webhooks, pay links), listening on a free port. */
+  async startIngress(options: { temporal?: Client; extraFirms?: Array<[string, FirmConnection]> } = {}): Promise<{ url: string; close(): Promise<void> }> {
+    const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: this.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'silent' }, { dotenvPath: '/nonexistent' });
+    const box = createSecretBox([randomBytes(32)]);
+    const firms = options.extraFirms?.length
+      ? new FirmRegistry(new Map([[FIRM, this.firms.connection(FIRM)], ...options.extraFirms]))
+      : this.firms;
+    const app = await buildIngress({
+      config, temporal: options.temporal ?? this.env.client, db: this.database.db, logger: createLogger('silent'), metrics: createMetrics(), firms, box, stateKey: box.deriveKey('oauth-state'),
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.ingressClosers.push(() => app.close());
+    return { url, close: () => app.close() };
+  }
+
+  private readonly ingressClosers: Array<() => Promise<unknown>> = [];
+
   async teardown(): Promise<void> {
+    for (const close of this.ingressClosers) await close().catch(() => undefined);
     if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.clio.close();

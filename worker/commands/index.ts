@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerAgingCommand } from './aging';
 import { registerApproveCommand } from './approve';
+import { registerLookupTableCommands } from './backfill';
 import { registerInvoiceCommands } from './invoices';
 import { registerLinkCommands } from './links';
+import { registerSweepCommand } from './sweep';
 import { registerTrustReportCommand } from './trustReport';
 
 /** The admin commands that read and steer invoices (DESIGN §8). Each connects only to what it needs, on first use. */
@@ -11,5 +13,7 @@ export function registerAdminCommands(program: Command): void {
   registerApproveCommand(program);
   registerAgingCommand(program);
   registerLinkCommands(program);
+  registerLookupTableCommands(program);
   registerTrustReportCommand(program);
+  registerSweepCommand(program);
 }

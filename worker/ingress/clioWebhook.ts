@@ -3,6 +3,7 @@ import { parseClioDelivery, peekClioWebhookId, verifyClioSignature } from '../..
 import { WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
 import { signalMatterBilling } from '../starters';
 import type { IngressDeps } from './server';
+import { withTemporalDeadline } from './temporalDeadline';
 
 /**
  * Clio webhooks (DESIGN §7): the handshake, then signed deliveries. A delivery is verified against the secret of
@@ -41,7 +42,7 @@ export function registerClioWebhook(app: FastifyInstance, deps: IngressDeps): vo
     if (model === 'activity') {
       const matter = delivery.fields.matter as { id?: unknown } | null | undefined;
       if (!matter?.id) return 'ignored';
-      await signalMatterBilling(deps.temporal, deps.config, firmId, String(matter.id), { kind: 'timeEntryApproved', payload: { entryId: delivery.recordId } });
+      await withTemporalDeadline(deps.temporal, () => signalMatterBilling(deps.temporal, deps.config, firmId, String(matter.id), { kind: 'timeEntryApproved', payload: { entryId: delivery.recordId } }));
       return 'accepted';
     }
     if (model === 'matter') {
@@ -56,9 +57,9 @@ export function registerClioWebhook(app: FastifyInstance, deps: IngressDeps): vo
         );
       }
       const known = status === 'open' || status === 'pending' || status === 'closed';
-      await signalMatterBilling(deps.temporal, deps.config, firmId, delivery.recordId, {
+      await withTemporalDeadline(deps.temporal, () => signalMatterBilling(deps.temporal, deps.config, firmId, delivery.recordId, {
         kind: 'matterStatusChanged', payload: { status: known ? status : 'open' },
-      });
+      }));
       return 'accepted';
     }
     return 'ignored';
@@ -80,6 +81,7 @@ export function rejectWebhook(
     return reply.code(400).send({ error: err.message });
   }
   deps.metrics.webhooksReceived.inc({ source, outcome: 'unavailable' });
-  log.error({ err: (err as Error).message }, 'webhook not recorded: answering 503 so the sender retries');
+  const cause = (err as { cause?: { message?: string } }).cause?.message;
+  log.error({ err: (err as Error).message, cause }, 'webhook not recorded: answering 503 so the sender retries');
   return reply.code(503).header('Retry-After', '30').send({ error: 'temporarily unable to record this event; please retry' });
 }

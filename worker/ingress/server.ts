@@ -10,6 +10,7 @@ import { registerClioWebhook } from './clioWebhook';
 import { registerHealthRoutes } from './health';
 import { registerClioOAuth } from './oauth';
 import { registerPayLinks } from './payLinks';
+import { registerPaymentWebhooks } from './paymentWebhooks';
 
 export interface IngressDeps {
   config: Config;
@@ -42,6 +43,7 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
   registerClioWebhook(app, deps);
   registerClioOAuth(app, deps);
   registerPayLinks(app, deps);
+  registerPaymentWebhooks(app, deps);
   return app;
 }
 

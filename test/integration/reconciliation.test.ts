@@ -1,0 +1,214 @@
+import { Connection, Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { invoiceStatusQuery, reconciliationStatusQuery } from '../../shared/messages';
+import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
+import { invoice, reconciliationSweep } from '../../workflows';
+import { BillingHarness, FIRM, type SandboxMatter } from '../support/billing';
+import { devServerEnvironment } from '../support/temporal';
+import { startTcpProxy } from '../support/tcpProxy';
+
+/**
+ * Payment reconciliation end to end (DESIGN §4.6, §7): the LawPay-style sandbox pays and delivers webhooks to the
+ * real ingress over HTTP, which starts reconciliation on the dev server; the sweep lists the sandbox's
+ * transactions. What a bookkeeper checks: the invoice's balance, one ledger row, one note per payment.
+ */
+describe('payment reconciliation: exactly once, however the payment arrives', () => {
+  let env: TestWorkflowEnvironment;
+  let h: BillingHarness;
+  let ingressUrl: string;
+  beforeAll(async () => {
+    env = await devServerEnvironment();
+    h = await BillingHarness.start(env);
+    ingressUrl = (await h.startIngress()).url;
+  });
+  afterAll(async () => {
+    await h?.teardown();
+    await env?.teardown();
+  });
+
+  const lawpay = (method: string, pathname: string, body?: unknown) => h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
+
+  async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async function issuedInvoice(matter: SandboxMatter, amountCents: number) {
+    const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
+    const draft = await h.activities.draftInvoice({
+      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
+    });
+    const number = draft.invoiceNumber!;
+    const handle = await env.client.workflow.start(invoice, {
+      taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), memo: invoiceMemo(number, matter.display_number),
+      args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
+    });
+    await waitFor('the invoice to be issued', async () => (await handle.query(invoiceStatusQuery)).status === 'issued');
+    return { number, handle };
+  }
+
+  async function paymentRows(transactionId: string) {
+    const { rows } = await h.database.db.query('SELECT kind, state, amount_cents, invoice_number FROM processed_payments WHERE transaction_id = $1', [transactionId]);
+    return rows;
+  }
+
+  async function paidCents(number: string): Promise<number> {
+    return Number((await h.invoiceRows()).find((r) => r.invoice_number === number)!.paid_cents);
+  }
+
+  async function eventBody(transactionId: string): Promise<string> {
+    const response = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, { headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` } });
+    const { results } = (await response.json()) as { results: Array<{ data: { id: string } }> };
+    return JSON.stringify(results.find((e) => e.data.id === transactionId));
+  }
+
+  const postWebhook = (body: string, base = ingressUrl, source = 'lawpay') =>
+    fetch(`${base}/webhooks/${source}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  async function sweepOnce() {
+    return env.client.workflow.execute(reconciliationSweep, {
+      taskQueue: h.taskQueue, workflowId: `sweep-test-${Math.random().toString(36).slice(2)}`,
+      args: [{ firmId: FIRM, lookbackMs: 3_600_000, policy: h.policy() }],
+    });
+  }
+
+  it('applies one payment once when it arrives five times at once (webhook ×3, sweep ×2)', async () => {
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 }); // we deliver this one by hand
+    const matter = await h.createMatter({ client: { name: 'Kim Five', email: 'kim@client.test' } });
+    const { number, handle } = await issuedInvoice(matter, 80_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 80_000, reference: number });
+    const txn = String(paid.transaction_id);
+    const body = await eventBody(txn);
+    const responses = await Promise.all([postWebhook(body), postWebhook(body), postWebhook(body), sweepOnce(), sweepOnce()]);
+    for (const r of responses.slice(0, 3) as Response[]) expect(r.status).toBe(200);
+
+    await waitFor('the invoice to be paid', async () => (await handle.query(invoiceStatusQuery).catch(() => null))?.status === 'paid' || (await handle.describe()).status.name === 'COMPLETED');
+    expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'applied', amount_cents: 80_000, invoice_number: number }]);
+    expect(await paidCents(number)).toBe(80_000);
+    expect((await h.noteSubjects(matter.id)).filter((s) => s.startsWith('Payment received'))).toEqual(['Payment received: $800.00']);
+    expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+
+  it('finds a dropped webhook with the next sweep', async () => {
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const matter = await h.createMatter({ client: { name: 'Lee Dropped', email: 'lee@client.test' } });
+    const { number } = await issuedInvoice(matter, 40_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 40_000, reference: number });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await paymentRows(String(paid.transaction_id))).toEqual([]);
+    const sweep = await sweepOnce();
+    expect(sweep.started).toContain(workflowIds.paymentReconciliation('lawpay', String(paid.transaction_id)));
+    await waitFor('the sweep to apply it', async () => (await paymentRows(String(paid.transaction_id))).length === 1);
+    await waitFor('the balance to reach zero', async () => (await paidCents(number)) === 40_000);
+    expect((await sweepOnce()).started).toEqual([]); // a later sweep finds nothing left to do
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+
+  it('applies a webhook delivered by the sandbox itself, then a refund raises the balance again and reopens the invoice', async () => {
+    await lawpay('POST', '/__sandbox/webhooks', { url: `${ingressUrl}/webhooks/lawpay` });
+    const matter = await h.createMatter({ client: { name: 'Max Refund', email: 'max@client.test' } });
+    const { number, handle } = await issuedInvoice(matter, 60_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 60_000, reference: number });
+    expect(await handle.result()).toMatchObject({ status: 'paid' });
+
+    const refund = await lawpay('POST', `/__sandbox/transactions/${String(paid.transaction_id)}/refund`, { amount_cents: 25_000 });
+    await waitFor('the refund to be applied', async () => (await paymentRows(String(refund.transaction_id))).length === 1);
+    expect(await paymentRows(String(refund.transaction_id))).toEqual([{ kind: 'refund', state: 'applied', amount_cents: 25_000, invoice_number: number }]);
+    expect(await paidCents(number)).toBe(35_000);
+    expect((await h.invoiceRows()).find((r) => r.invoice_number === number)!.status).toBe('partially_paid');
+    await waitFor('the refund note', async () => (await h.noteSubjects(matter.id)).includes('Refund issued: $250.00'));
+    // The invoice is open again, with a live link for the $250 now due.
+    const reopened = env.client.workflow.getHandle(workflowIds.invoice(FIRM, number));
+    const status = await waitFor('the invoice to reopen', async () => {
+      const s = await reopened.query(invoiceStatusQuery).catch(() => null);
+      return s?.status === 'partially_paid' && s.payLinkUrl ? s : null;
+    });
+    expect(status).toMatchObject({ status: 'partially_paid', amountDueCents: 25_000, paidCents: 35_000 });
+    expect(status.payLinkUrl).toMatch(/\/pay\//);
+    const { rows: links } = await h.database.db.query(`SELECT status FROM pay_links WHERE invoice_number = $1 ORDER BY created_at`, [number]);
+    expect(links).toEqual([{ status: 'paid' }, { status: 'outstanding' }]);
+  });
+
+  it('answers 401 to a webhook it cannot verify, 400 to a malformed one, and starts nothing', async () => {
+    const forged = JSON.stringify({ id: 'evt_forged', type: 'transaction.completed', data: { id: 'txn_does_not_exist' } });
+    const unauthorized = await postWebhook(forged);
+    expect(unauthorized.status).toBe(401);
+    const malformed = await postWebhook('{"not": "an event"');
+    expect(malformed.status).toBe(400);
+    const wrongShape = await postWebhook(JSON.stringify({ hello: 'world' }));
+    expect(wrongShape.status).toBe(400);
+    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation('lawpay', 'txn_does_not_exist')).describe()).rejects.toThrow();
+    const { rows } = await h.database.db.query(`SELECT * FROM processed_events WHERE event_id = 'evt_forged'`);
+    expect(rows).toEqual([]);
+
+    const clioForged = await fetch(`${ingressUrl}/webhooks/clio`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-hook-signature': 'deadbeef' },
+      body: JSON.stringify({ data: { id: 1, etag: '"x"' }, meta: { event: 'created', webhook_id: 999 } }),
+    });
+    expect(clioForged.status).toBe(401);
+  });
+
+  it('answers 503 while Temporal is unreachable, and the sender’s later retry succeeds', async () => {
+    const [host, port] = process.env.TEST_TEMPORAL_ADDRESS!.split(':');
+    const proxy = await startTcpProxy({ host: host!, port: Number(port) });
+    const connection = await Connection.connect({ address: `127.0.0.1:${proxy.port}` });
+    const proxiedIngress = await h.startIngress({ temporal: new Client({ connection, namespace: 'default' }) });
+    try {
+      await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+      const matter = await h.createMatter({ client: { name: 'Nia Outage', email: 'nia@client.test' } });
+      const { number } = await issuedInvoice(matter, 30_000);
+      const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 30_000, reference: number });
+      const body = await eventBody(String(paid.transaction_id));
+
+      await proxy.cut();
+      const during = await postWebhook(body, proxiedIngress.url);
+      expect(during.status).toBe(503);
+      expect(await paymentRows(String(paid.transaction_id))).toEqual([]);
+      const { rows } = await h.database.db.query('SELECT * FROM processed_events WHERE event_id = $1', [JSON.parse(body).id]);
+      expect(rows).toEqual([]); // nothing half-recorded: the retry is not mistaken for a duplicate
+
+      await proxy.restore();
+      const retry = await waitFor('the retry to be accepted', async () => {
+        const r = await postWebhook(body, proxiedIngress.url);
+        return r.status === 200 ? r : null;
+      });
+      expect(retry.status).toBe(200);
+      await waitFor('the payment to be applied', async () => (await paidCents(number)) === 30_000);
+      await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+    } finally {
+      await proxiedIngress.close();
+      await connection.close();
+      await proxy.stop();
+    }
+  });
+
+  it('parks a payment whose reference matches nothing, and applies it once the reference is linked', async () => {
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const matter = await h.createMatter({ client: { name: 'Oz Legacy', email: 'oz@client.test' } });
+    const { number } = await issuedInvoice(matter, 50_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 50_000, reference: 'Oz retainer 2019' });
+    const txn = String(paid.transaction_id);
+    expect((await postWebhook(await eventBody(txn))).status).toBe(200);
+    const parked = env.client.workflow.getHandle(workflowIds.paymentReconciliation('lawpay', txn));
+    await waitFor('the payment to be parked', async () => (await parked.query(reconciliationStatusQuery)).state === 'unmatched');
+    expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'unmatched', amount_cents: 50_000, invoice_number: null }]);
+    const { rows: alerts } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [`lawpay/${txn}`]);
+    expect(alerts).toEqual([{ kind: 'unmatched-payment' }]);
+
+    await h.database.db.query(
+      `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'lawpay', 'Oz retainer 2019', $2, $3, 'admin')`,
+      [FIRM, String(matter.id), matter.display_number]);
+    await h.activities.wakeParkedPayments({ firmId: FIRM });
+    expect(await parked.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
+    expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'applied', amount_cents: 50_000, invoice_number: number }]);
+    expect(await paidCents(number)).toBe(50_000);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Records workflow histories for the replay test (test/replay/replay.test.ts). Not part of `npm test`: run
+ * `npm run record-histories` after a deliberate, versioned change to a workflow, and commit the new files.
+ * Each scenario drives the real workflows on real peers (time-skipping server, sandboxes, PostgreSQL).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Payment } from '../../connectors/ports';
+import { invoiceStatusQuery, paymentReceivedSignal, timeEntryApprovedSignal } from '../../shared/messages';
+import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
+import { invoice, matterBilling } from '../../workflows';
+import { BillingHarness, FIRM } from '../support/billing';
+import { timeSkippingEnvironment } from '../support/temporal';
+
+const outDir = path.join(__dirname, '..', 'histories');
+
+describe('record workflow histories', () => {
+  let env: TestWorkflowEnvironment;
+  let h: BillingHarness;
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    h = await BillingHarness.start(env);
+  });
+  afterAll(async () => {
+    await h?.teardown();
+    await env?.teardown();
+  });
+
+  async function save(name: string, handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }) {
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
+  }
+
+  it('matterBilling: debounced approved time reaches the threshold, then the matter closes', async () => {
+    const matter = await h.createMatter({ description: 'Replay matter' });
+    const handle = await env.client.workflow.start(matterBilling, {
+      taskQueue: h.taskQueue, workflowId: workflowIds.matterBilling(FIRM, String(matter.id)),
+      args: [{ firmId: FIRM, matterId: String(matter.id), policy: h.policy() }],
+    });
+    for (const hours of [1, 2]) {
+      await handle.signal(timeEntryApprovedSignal, { entryId: await h.addEntry(matter.id, hours, 25_000) });
+      await env.sleep('5 minutes');
+    }
+    await env.sleep('1 hour');
+    await h.control('PATCH', `/__sandbox/matters/${matter.id}`, { status: 'closed' });
+    await handle.signal('matterStatusChanged', { status: 'closed' });
+    await handle.result();
+    await save('matterBilling-threshold-then-close', handle);
+  });
+
+  it('invoice: trust covers part, reminders, escalation, partial then full payment', async () => {
+    const matter = await h.createMatter({ trust_balance_cents: 10_000, description: 'Replay invoice' });
+    const entry = await h.addEntry(matter.id, 3, 20_000);
+    const draft = await h.activities.draftInvoice({
+      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: 60_000 }],
+    });
+    const number = draft.invoiceNumber!;
+    const handle = await env.client.workflow.start(invoice, {
+      taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), memo: invoiceMemo(number, matter.display_number),
+      args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
+    });
+    await env.sleep('31 days');
+    for (const [id, cents] of [['replay-partial', 20_000], ['replay-rest', 30_000]] as const) {
+      const payment: Payment = {
+        processor: 'lawpay', transactionId: id, kind: 'charge', status: 'completed', amountCents: cents, currency: 'USD', reference: number,
+        accountKind: 'operating', occurredAt: new Date().toISOString(), chargeTransactionId: null, account: null,
+      };
+      const applied = await h.activities.applyPayment({ firmId: FIRM, payment });
+      if (applied.state !== 'applied') throw new Error('payment not applied');
+      await handle.signal(paymentReceivedSignal, { processor: 'lawpay', transactionId: id, kind: 'charge', amountCents: cents, paidCentsAfter: applied.paidCentsAfter, amountDueCentsAfter: applied.amountDueCentsAfter });
+      await env.sleep('1 day');
+    }
+    expect((await handle.result()).status).toBe('paid');
+    expect((await handle.query(invoiceStatusQuery)).escalated).toBe(true);
+    await save('invoice-trust-reminders-escalation-paid', handle);
+  });
+});

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ProcessorName } from '../../connectors/ports';
+import { ReconcileStateValues } from '../../shared/reconcileState';
+import { FIRM_ID, RECONCILE_STATE } from '../../shared/searchAttributes';
+import { workflowIds } from '../../shared/workflowIds';
+import { billingPolicy } from '../policy';
+import { rejectWebhook } from './clioWebhook';
+import type { IngressDeps } from './server';
+import { withTemporalDeadline } from './temporalDeadline';
+
+/**
+ * Payment webhooks (DESIGN §7): the processor connector verifies (Stripe's signature; LawPay signs nothing, so its
+ * connector re-fetches the transaction from the API) and translates. The payment's reconciliation workflow is
+ * started under the transaction's own ID, so three deliveries of one event start one workflow; the event id is
+ * recorded only after Temporal accepted, so a refused delivery leaves nothing behind.
+ */
+export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps): void {
+  for (const processorName of ['lawpay', 'stripe'] as const satisfies readonly ProcessorName[]) {
+    const log = deps.logger.child({ component: 'ingress', source: processorName });
+    app.post(`/webhooks/${processorName}`, async (req, reply) => {
+      const query = z.object({ firm: z.string().optional() }).safeParse(req.query);
+      const firmId = (query.success && query.data.firm) || deps.config.FIRM_ID;
+      let processor;
+      try {
+        processor = deps.firms.get(firmId).processor;
+      } catch {
+        return reply.code(404).send({ error: `firm ${firmId} is not served here` });
+      }
+      if (processor.name !== processorName) return reply.code(404).send({ error: `${processorName} is not this firm's processor` });
+      try {
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const outcome = await processor.parseWebhook(raw, req.headers);
+        const seen = await deps.db.query('SELECT 1 FROM processed_events WHERE firm_id = $1 AND source = $2 AND event_id = $3', [firmId, processorName, outcome.eventId]);
+        if ((seen.rowCount ?? 0) > 0) {
+          deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'duplicate' });
+          return reply.code(200).send({ status: 'duplicate' });
+        }
+        if (outcome.kind === 'payment') {
+          const { payment } = outcome;
+          await withTemporalDeadline(deps.temporal, () => deps.temporal.workflow.start('paymentReconciliation', {
+            taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+            workflowId: workflowIds.paymentReconciliation(payment.processor, payment.transactionId),
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            args: [{ firmId, payment, policy: billingPolicy(deps.config) }],
+            typedSearchAttributes: [{ key: FIRM_ID, value: firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues.pending }],
+          }));
+        }
+        await deps.db.query(
+          `INSERT INTO processed_events (firm_id, source, event_id, event_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+          [firmId, processorName, outcome.eventId, outcome.kind === 'payment' ? `${outcome.payment.kind}.${outcome.payment.status}` : 'ignored']);
+        const result = outcome.kind === 'payment' ? 'accepted' : 'ignored';
+        deps.metrics.webhooksReceived.inc({ source: processorName, outcome: result });
+        return reply.code(200).send({ status: result });
+      } catch (err) {
+        return rejectWebhook(reply, err, processorName, deps, log);
+      }
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
+import { scheduleIds } from '../shared/workflowIds';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { billingPolicy } from './policy';
+
+/** Each sweep looks back three intervals (at least an hour), so consecutive sweeps overlap generously. */
+export function sweepLookbackMs(config: Config): number {
+  return Math.max(3 * config.SWEEP_INTERVAL, 3_600_000);
+}
+
+export function sweepAction(config: Config, firmId: string, workflowId: string): ScheduleOptionsAction {
+  return {
+    type: 'startWorkflow',
+    workflowType: 'reconciliationSweep',
+    workflowId,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ firmId, lookbackMs: sweepLookbackMs(config), policy: billingPolicy(config) }],
+  };
+}
+
+/**
+ * The reconciliation sweep as a Temporal Schedule per firm (DESIGN §4.6), visible and pausable in the Web UI.
+ * Created on start; an existing schedule is updated to the configured interval.
+ */
+export async function ensureSweepSchedule(client: Client, config: Config, firmId: string, logger: Logger): Promise<void> {
+  const scheduleId = scheduleIds.reconciliationSweep(firmId);
+  const spec = { intervals: [{ every: config.SWEEP_INTERVAL }] };
+  const action = sweepAction(config, firmId, scheduleId);
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+      memo: { summary: `Reconciliation sweep for ${firmId}` },
+    });
+    logger.info({ scheduleId, everyMs: config.SWEEP_INTERVAL }, 'created the reconciliation sweep schedule');
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
+  }
+}

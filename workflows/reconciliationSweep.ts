@@ -1,0 +1,53 @@
+import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities';
+import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
+import { ReconcileStateValues } from '../shared/reconcileState';
+import { workflowIds } from '../shared/workflowIds';
+import { paymentReconciliation } from './paymentReconciliation';
+import { vendorActivityOptions, type BillingPolicy } from './policy';
+
+const activities = proxyActivities<Activities>(vendorActivityOptions);
+
+export interface SweepInput {
+  firmId: string;
+  /** How far back to look. Longer than the interval, so consecutive sweeps overlap and nothing falls between. */
+  lookbackMs: number;
+  policy: BillingPolicy;
+}
+
+export interface SweepResult {
+  scanned: number;
+  started: string[];
+}
+
+/**
+ * Run by a Temporal Schedule (and by `matterpay sweep`): lists the processor's recent transactions and starts
+ * reconciliation for any completed one the store has not recorded: the safety net for missed webhooks.
+ */
+export async function reconciliationSweep(input: SweepInput): Promise<SweepResult> {
+  const sinceIso = new Date(Date.now() - input.lookbackMs).toISOString();
+  const result: SweepResult = { scanned: 0, started: [] };
+  let cursor: string | null = null;
+  do {
+    const page: Awaited<ReturnType<Activities['sweepPage']>> = await activities.sweepPage({ firmId: input.firmId, sinceIso, cursor });
+    result.scanned += page.scanned;
+    for (const payment of page.unrecorded) {
+      const workflowId = workflowIds.paymentReconciliation(payment.processor, payment.transactionId);
+      try {
+        await startChild(paymentReconciliation, {
+          workflowId,
+          args: [{ firmId: input.firmId, payment, policy: input.policy }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: [{ key: FIRM_ID, value: input.firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues.pending }],
+        });
+        result.started.push(workflowId);
+      } catch (err) {
+        // A webhook got there first: its workflow is applying this payment right now.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return result;
+}
