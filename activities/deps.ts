@@ -12,6 +12,11 @@ export interface FirmServices {
   publicBaseUrl: string;
   staffEmail: string | null;
   payLinkTtlMs: number;
+  /**
+   * Keeps the practice system's webhooks alive: created if missing, re-activated if suspended, renewed before
+   * they expire. Absent where the practice system has no webhooks to keep.
+   */
+  maintainWebhooks?: () => Promise<Array<{ model: string; action: string }>>;
 }
 
 /** Everything activities may touch, injected so tests can hand in real peers (sandboxes, PostgreSQL). */

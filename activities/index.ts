@@ -6,6 +6,7 @@ import { noteActivities } from './notes';
 import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
 import { wakeParkedActivities } from './wakeParked';
+import { webhookActivities } from './webhooks';
 
 export type { ActivityDeps, FirmServices } from './deps';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...invoiceActivities(deps),
     ...reconciliationActivities(deps),
     ...wakeParkedActivities(deps),
+    ...webhookActivities(deps),
     ...backfillActivities(deps),
   };
 }

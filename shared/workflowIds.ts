@@ -14,6 +14,7 @@ export const workflowIds = {
 export const scheduleIds = {
   reconciliationSweep: (firmId: string) => `sweep/${firmId}`,
   billingRun: (firmId: string) => `billing-run/${firmId}`,
+  practiceWebhooks: (firmId: string) => `practice-webhooks/${firmId}`,
 };
 
 /** The memo on an invoice workflow: one readable line, no personal data (memos are shown in the Web UI). */

@@ -8,7 +8,9 @@ import { createStripeProcessor } from '../connectors/stripe';
 import { ClioConnectionRepository } from '../store/clioConnections';
 import type { Db } from '../store/db';
 import type { SecretBox } from '../store/encryption';
+import { ensureClioWebhooks } from './clio/webhookLifecycle';
 import type { Config } from './config';
+import type { Logger } from './logger';
 
 /** Where each vendor is for this process: the real services, or the sandboxes the stack started. */
 export interface VendorEndpoints {
@@ -59,6 +61,7 @@ export function buildFirmRegistry(options: {
   box: SecretBox;
   endpoints: VendorEndpoints;
   onVendorRequest?: (vendor: string, method: string, path: string) => void;
+  logger?: Logger;
 }): FirmRegistry {
   const { config, db, box, endpoints } = options;
   const firmId = config.FIRM_ID;
@@ -77,6 +80,9 @@ export function buildFirmRegistry(options: {
     publicBaseUrl: config.publicBaseUrl,
     staffEmail: config.STAFF_EMAIL ?? null,
     payLinkTtlMs: config.PAY_LINK_TTL,
+    maintainWebhooks: options.logger
+      ? () => ensureClioWebhooks({ firmId, http: clio.http, db, box, ingressUrl: config.publicBaseUrl, logger: options.logger! })
+      : undefined,
   };
   return new FirmRegistry(new Map([[firmId, { services, clio: { http: clio.http, tokens, oauth: endpoints.clio } }]]));
 }

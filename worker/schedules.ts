@@ -41,3 +41,20 @@ export async function ensureSweepSchedule(client: Client, config: Config, firmId
     await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
   }
 }
+
+/** Daily upkeep of the practice system's webhooks (renewal before expiry, re-activation), per firm. */
+export async function ensureWebhookMaintenanceSchedule(client: Client, config: Config, firmId: string): Promise<void> {
+  const scheduleId = scheduleIds.practiceWebhooks(firmId);
+  const action: ScheduleOptionsAction = {
+    type: 'startWorkflow', workflowType: 'maintainPracticeWebhooks', workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ firmId }],
+  };
+  try {
+    await client.schedule.create({
+      scheduleId, spec: { intervals: [{ every: '1 day' }] }, action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      memo: { summary: `Clio webhook upkeep for ${firmId}` },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+}

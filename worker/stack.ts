@@ -8,7 +8,6 @@ import { createPool, type Db } from '../store/db';
 import { startEmbeddedPostgres } from '../store/embedded';
 import { createSecretBox, loadSecretKeys } from '../store/encryption';
 import { connectToSandbox } from './clio/connect';
-import { ensureClioWebhooks } from './clio/webhookLifecycle';
 import { startSandboxesWhereNeeded } from './engine/sandboxes';
 import { buildFirmRegistry, clioTokenStore } from './firms';
 import type { Config } from './config';
@@ -17,7 +16,7 @@ import { startTemporalDevServer } from './engine/temporal-dev-server';
 import { startIngress } from './ingress/server';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
-import { ensureSweepSchedule } from './schedules';
+import { ensureSweepSchedule, ensureWebhookMaintenanceSchedule } from './schedules';
 import { connectClient, connectWorkerConnection } from './temporal';
 import { createWorker, installTemporalRuntime } from './worker';
 
@@ -102,7 +101,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     const stateKey = box.deriveKey('oauth-state');
     const sandboxes = await startSandboxesWhereNeeded(config, { allowed: parts.embedded });
     stops.push({ name: 'sandboxes', stop: sandboxes.stop });
-    const firms = buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints });
+    const firms = buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints, logger });
 
     let ingressUrl: string | null = null;
     if (parts.ingress) {
@@ -113,12 +112,16 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
 
     // With the Clio-style sandbox, connect and subscribe by ourselves: the same OAuth and webhook code a real
     // connection uses, minus the browser. Needs the ingress up, because Clio handshakes with it.
-    if (sandboxes.clioSandboxUrl && parts.ingress) {
+    if (parts.ingress) {
       for (const firmId of firms.ids()) {
         const connection = firms.connection(firmId);
-        await connectToSandbox(connection.clio.oauth, clioTokenStore(db, box, firmId, connection.clio.oauth.baseUrl),
-          `${config.publicBaseUrl}/oauth/clio/callback`, stateKey, firmId);
-        await ensureClioWebhooks({ firmId, http: connection.clio.http, db, box, ingressUrl: config.publicBaseUrl, logger });
+        const tokens = clioTokenStore(db, box, firmId, connection.clio.oauth.baseUrl);
+        if (sandboxes.clioSandboxUrl) await connectToSandbox(connection.clio.oauth, tokens, `${config.publicBaseUrl}/oauth/clio/callback`, stateKey, firmId);
+        if (await tokens.load()) {
+          await connection.services.maintainWebhooks?.().catch((err: Error) => logger.warn({ err: err.message, firmId }, 'could not set up the Clio webhooks; the daily upkeep will retry'));
+        } else {
+          logger.warn({ firmId }, `Clio is not connected yet: run \`matterpay connect clio\` (or open ${config.publicBaseUrl}/oauth/clio/start)`);
+        }
       }
     }
     if (sandboxes.lawPaySandboxUrl && parts.ingress) await sandboxes.registerLawPayWebhook(`${config.publicBaseUrl}/webhooks/lawpay`);
@@ -128,7 +131,10 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       const worker: Worker = await createWorker({
         config, connection, deps: { db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE } },
       });
-      for (const firmId of firms.ids()) await ensureSweepSchedule(client, config, firmId, logger);
+      for (const firmId of firms.ids()) {
+        await ensureSweepSchedule(client, config, firmId, logger);
+        await ensureWebhookMaintenanceSchedule(client, config, firmId);
+      }
       const running = worker.run();
       stops.push({
         name: 'worker',

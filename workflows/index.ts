@@ -4,3 +4,4 @@ export { invoice } from './invoice';
 export { paymentReconciliation } from './paymentReconciliation';
 export { reconciliationSweep } from './reconciliationSweep';
 export { backfillMatterLinks } from './backfillMatterLinks';
+export { maintainPracticeWebhooks } from './maintainPracticeWebhooks';

@@ -40,6 +40,8 @@ export class BillingHarness {
   activities!: Activities;
   services!: FirmServices;
   firms!: FirmRegistry;
+  /** Seals secrets (webhook shared secrets) for the harness's ingress and whatever the test stores. */
+  readonly box = createSecretBox([randomBytes(32)]);
   private worker!: Worker;
   private running!: Promise<void>;
 
@@ -146,7 +148,7 @@ export class BillingHarness {
   /** The real ingress in front of this harness's firm (webhooks, pay links), listening on a free port. */
   async startIngress(options: { temporal?: Client; extraFirms?: Array<[string, FirmConnection]> } = {}): Promise<{ url: string; close(): Promise<void> }> {
     const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: this.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'silent' }, { dotenvPath: '/nonexistent' });
-    const box = createSecretBox([randomBytes(32)]);
+    const box = this.box;
     const firms = options.extraFirms?.length
       ? new FirmRegistry(new Map([[FIRM, this.firms.connection(FIRM)], ...options.extraFirms]))
       : this.firms;

@@ -1,5 +1,5 @@
 import {
-  activateClioWebhook, createClioWebhook, getClioWebhook, renewClioWebhook, WEBHOOK_RENEW_BEFORE_MS, type ClioHttp, type ClioWebhookSpec,
+  activateClioWebhook, createClioWebhook, deleteClioWebhook, getClioWebhook, renewClioWebhook, WEBHOOK_RENEW_BEFORE_MS, type ClioHttp, type ClioWebhookSpec,
 } from '../../connectors/clio';
 import { VendorRejectedError } from '../../connectors/errors';
 import type { Db } from '../../store/db';
@@ -37,7 +37,11 @@ export async function ensureClioWebhooks(options: {
       if (err instanceof VendorRejectedError && err.status === 404) return null;
       throw err;
     }) : null;
-    if (hook && hook.url !== spec.url) hook = null;
+    if (hook && hook.url !== spec.url) {
+      // The ingress moved (PUBLIC_BASE_URL changed): retire the old hook so Clio does not deliver twice.
+      await deleteClioWebhook(http, hook.id).catch(() => undefined);
+      hook = null;
+    }
     if (!hook) {
       hook = await createClioWebhook(http, spec, now);
       if (!hook.sharedSecret) throw new Error(`Clio did not return a shared secret for the ${spec.model} webhook`);

@@ -4,6 +4,7 @@ import { registerApproveCommand } from './approve';
 import { registerLookupTableCommands } from './backfill';
 import { registerInvoiceCommands } from './invoices';
 import { registerLinkCommands } from './links';
+import { registerConnectCommand } from './connect';
 import { registerSweepCommand } from './sweep';
 import { registerTrustReportCommand } from './trustReport';
 
@@ -16,4 +17,5 @@ export function registerAdminCommands(program: Command): void {
   registerLookupTableCommands(program);
   registerTrustReportCommand(program);
   registerSweepCommand(program);
+  registerConnectCommand(program);
 }

@@ -27,6 +27,8 @@ export function registerClioOAuth(app: FastifyInstance, deps: IngressDeps): void
     const connection = deps.firms.connection(firmId);
     const tokens = await exchangeClioCode(connection.clio.oauth, query.data.code, redirectUri);
     await clioTokenStore(deps.db, deps.box, firmId, connection.clio.oauth.baseUrl).save(tokens);
+    // Subscribe at once, so approved time starts flowing without waiting for the daily webhook upkeep.
+    await connection.services.maintainWebhooks?.().catch((err: Error) => deps.logger.warn({ err: err.message, firmId }, 'Clio connected, but its webhooks could not be set up yet'));
     return reply.type('text/html').send(page('Clio is connected', `matterpay can now read matters and time for ${firmId}. You can close this window.`));
   });
 }
