@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { invoiceStatusQuery, reconciliationStatusQuery } from '../../shared/messages';
@@ -202,10 +205,17 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     const { rows: alerts } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [`lawpay/${txn}`]);
     expect(alerts).toEqual([{ kind: 'unmatched-payment' }]);
 
+    // The matter is known to the lookup table (as a matter webhook or a backfill would have recorded it) …
     await h.database.db.query(
-      `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'lawpay', 'Oz retainer 2019', $2, $3, 'admin')`,
-      [FIRM, String(matter.id), matter.display_number]);
-    await h.activities.wakeParkedPayments({ firmId: FIRM });
+      `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'any', $2, $3, $2, 'webhook')`,
+      [FIRM, matter.display_number, String(matter.id)]);
+    // … and an admin maps the legacy reference with the command line, which wakes the parked payment.
+    const link = spawnSync(process.execPath, [path.resolve('bin/matterpay.js'), 'link', 'Oz retainer 2019', matter.display_number, '--processor', 'lawpay'], {
+      encoding: 'utf8', cwd: os.tmpdir(),
+      env: { ...process.env, DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'silent' },
+    });
+    expect(link.status).toBe(0);
+    expect(link.stdout).toMatch(/1 parked payment/);
     expect(await parked.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
     expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'applied', amount_cents: 50_000, invoice_number: number }]);
     expect(await paidCents(number)).toBe(50_000);
