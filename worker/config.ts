@@ -87,6 +87,14 @@ export const envSchema = z.object({
     'must be comma-separated base64 keys of 32 bytes each (make one with: openssl rand -base64 32)',
   ).optional(),
 
+  // Temporal payloads are encrypted (AES-256-GCM) unless turned off; the ingress serves the Web UI's codec endpoint.
+  TEMPORAL_PAYLOAD_ENCRYPTION: flag.default(true),
+  /** Browser origins of the Temporal Web UI allowed to call the codec endpoint. */
+  TEMPORAL_UI_ORIGINS: z.string().trim().default('http://127.0.0.1:8233,http://localhost:8233')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** When set, the codec endpoint requires `Authorization: Bearer <token>`; unset, it answers loopback callers only. */
+  CODEC_ACCESS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+
   // Practice management (Clio). Unset CLIO_CLIENT_ID = the Clio-style sandbox.
   CLIO_CLIENT_ID: z.string().trim().min(1).optional(),
   CLIO_CLIENT_SECRET: z.string().trim().min(1).optional(),

@@ -17,7 +17,7 @@ import { startIngress } from './ingress/server';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { ensureSweepSchedule, ensureWebhookMaintenanceSchedule } from './schedules';
-import { connectClient, connectWorkerConnection } from './temporal';
+import { connectClient, connectWorkerConnection, temporalDataConverter } from './temporal';
 import { createWorker, installTemporalRuntime } from './worker';
 
 export interface StackParts {
@@ -85,6 +85,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
+        codecEndpoint: config.TEMPORAL_PAYLOAD_ENCRYPTION ? `${config.publicBaseUrl}/codec` : undefined,
         log: (line) => logger.debug({ component: 'temporal-server' }, line),
       });
       stops.push({ name: 'Temporal dev server', stop: server.stop });
@@ -93,7 +94,8 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     }
 
     installTemporalRuntime(logger);
-    const client: Client = await connectClient(config, temporalAddress);
+    const dataConverter = temporalDataConverter(config);
+    const client: Client = await connectClient(config, temporalAddress, dataConverter);
     stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 
@@ -105,7 +107,9 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
 
     let ingressUrl: string | null = null;
     if (parts.ingress) {
-      const ingress: { app: FastifyInstance; url: string } = await startIngress({ config, temporal: client, db, logger, metrics: createMetrics(), firms, box, stateKey });
+      const ingress: { app: FastifyInstance; url: string } = await startIngress({ config, temporal: client, db, logger, metrics: createMetrics(), firms, box, stateKey,
+        codec: dataConverter?.payloadCodecs?.[0],
+      });
       stops.push({ name: 'ingress', stop: () => ingress.app.close() });
       ingressUrl = ingress.url;
     }
@@ -129,7 +133,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     if (parts.worker) {
       const connection: NativeConnection = await connectWorkerConnection(config, temporalAddress);
       const worker: Worker = await createWorker({
-        config, connection, deps: { db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE } },
+        config, connection, dataConverter, deps: { db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE } },
       });
       for (const firmId of firms.ids()) {
         await ensureSweepSchedule(client, config, firmId, logger);

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Config } from './config';
 
 /** Connection options for Temporal: the embedded dev server, a self-hosted cluster, or Temporal Cloud (TLS + API key). */
@@ -11,10 +12,12 @@ function connectionOptions(config: Config, address: string) {
   };
 }
 
-export async function connectClient(config: Config, address: string): Promise<Client> {
+export async function connectClient(config: Config, address: string, dataConverter?: DataConverter): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(config, address));
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
+
+export { temporalDataConverter } from './codec';
 
 export async function connectWorkerConnection(config: Config, address: string): Promise<NativeConnection> {
   return NativeConnection.connect(connectionOptions(config, address));

@@ -1,4 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -24,6 +25,7 @@ export async function createWorker(options: {
   config: Config;
   connection: NativeConnection;
   deps: ActivityDeps;
+  dataConverter?: DataConverter;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -31,6 +33,7 @@ export async function createWorker(options: {
     taskQueue: options.config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities(options.deps),
+    dataConverter: options.dataConverter,
     // Let an in-flight vendor call finish (and record its result) instead of abandoning it on Ctrl-C.
     shutdownGraceTime: '10s',
   });

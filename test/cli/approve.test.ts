@@ -9,6 +9,7 @@ import { workflowIds } from '../../shared/workflowIds';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { freePort } from '../support/ports';
 import { devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
+import { TEST_SECRET_KEY, encryptingClient, testDataConverter } from '../support/codec';
 import type { StubInvoiceInput } from '../fixtures/cli-invoice-workflows';
 
 /**
@@ -39,6 +40,7 @@ function matterpay(args: string[], extraEnv: Record<string, string> = {}): Promi
     FIRM_ID: firmId,
     FIRM_TIMEZONE: TZ,
     LOG_LEVEL: 'silent',
+    MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY,
     ...extraEnv,
   };
   return new Promise((resolve, reject) => {
@@ -55,7 +57,7 @@ function matterpay(args: string[], extraEnv: Record<string, string> = {}): Promi
 async function startInvoice(invoiceNumber: string, status: StubInvoiceInput['status'] = 'awaiting_approval') {
   const input: StubInvoiceInput = { invoiceNumber, matterDisplayNumber: '00042-Smith', totalCents: 120_000, status };
   started.push(workflowIds.invoice(firmId, invoiceNumber));
-  return env.client.workflow.start('invoice', { taskQueue, workflowId: workflowIds.invoice(firmId, invoiceNumber), args: [input] });
+  return encryptingClient(env).workflow.start('invoice', { taskQueue, workflowId: workflowIds.invoice(firmId, invoiceNumber), args: [input] });
 }
 
 const firmTime = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} E[SD]T/;
@@ -68,6 +70,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../fixtures/cli-invoice-workflows'),
+    dataConverter: testDataConverter,
   });
   workerRun = worker.run();
 });

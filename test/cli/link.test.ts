@@ -13,6 +13,7 @@ import { workflowIds } from '../../shared/workflowIds';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSandboxedClio, waitFor, type SandboxedClio } from '../support/sandboxes';
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
+import { TEST_SECRET_KEY, encryptingClient, testDataConverter } from '../support/codec';
 
 /**
  * The lookup-table commands as an admin runs them (`node bin/matterpay.js …` in its own process): `matterpay link`
@@ -35,7 +36,7 @@ const cleanups: Array<() => Promise<unknown>> = [];
 function spawnMatterpay(args: string[], env: Record<string, string> = {}): ChildProcess & { done: Promise<Run>; output: () => Run } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: workDir,
-    env: { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, LOG_LEVEL: 'silent', MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -66,7 +67,7 @@ async function canonical(displayNumber: string, matterId: string): Promise<void>
 
 /** A payment parked as unmatched for the firm, on a task queue no worker polls: it keeps every signal in its history. */
 async function parkedPayment() {
-  const handle = await env.client.workflow.start('paymentReconciliation', {
+  const handle = await encryptingClient(env).workflow.start('paymentReconciliation', {
     taskQueue: uniqueTaskQueue('parked'),
     workflowId: `payment/lawpay/parked-${randomBytes(6).toString('hex')}`,
     args: [],
@@ -74,12 +75,12 @@ async function parkedPayment() {
   });
   cleanups.push(() => handle.terminate('test over'));
   const query = `ReconcileState = 'unmatched' AND FirmId = '${FIRM}' AND ExecutionStatus = 'Running'`;
-  await waitFor(async () => (await env.client.workflow.count(query)).count >= 1, 10_000);
+  await waitFor(async () => (await encryptingClient(env).workflow.count(query)).count >= 1, 10_000);
   return handle;
 }
 
 async function signalsReceived(workflowId: string): Promise<string[]> {
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await encryptingClient(env).workflow.getHandle(workflowId).fetchHistory();
   return (history.events ?? []).flatMap((event) => (event.workflowExecutionSignaledEventAttributes?.signalName ? [event.workflowExecutionSignaledEventAttributes.signalName] : []));
 }
 
@@ -184,8 +185,8 @@ describe('matterpay backfill', () => {
       timeZone: 'America/New_York', publicBaseUrl: 'http://pay.firm.test', staffEmail: null, payLinkTtlMs: 90 * 86_400_000,
     };
     const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowBundle,
-      activities: createActivities({ db: database.db, temporal: { client: env.client, taskQueue }, firm: () => services }),
+      connection: env.nativeConnection, taskQueue, workflowBundle, dataConverter: testDataConverter,
+      activities: createActivities({ db: database.db, temporal: { client: encryptingClient(env), taskQueue }, firm: () => services }),
     });
     const running = worker.run();
     cleanups.push(async () => {
@@ -222,7 +223,7 @@ describe('matterpay backfill', () => {
     expect(stopped.stdout).toContain('Started backfill second of');
     expect(stopped.stdout).toContain('Stopped watching. Backfill second carries on in the worker');
     expect(stopped.stdout).toContain('matterpay backfill --run-id second');
-    const handle = env.client.workflow.getHandle(workflowIds.backfillMatterLinks(FIRM, 'second'));
+    const handle = encryptingClient(env).workflow.getHandle(workflowIds.backfillMatterLinks(FIRM, 'second'));
     expect((await handle.describe()).status.name).toBe('RUNNING');
 
     // Run again with the same run id: it attaches to the waiting backfill, which finishes once a worker is up.
@@ -235,7 +236,7 @@ describe('matterpay backfill', () => {
     expect(attached.stdout).toMatch(/Links added\s+0 \(every matter was already mapped\)/);
     // One workflow under that id, never two.
     const runs: string[] = [];
-    for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(execution.runId);
+    for await (const execution of encryptingClient(env).workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(execution.runId);
     expect(runs).toHaveLength(1);
   });
 });

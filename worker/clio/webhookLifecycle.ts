@@ -7,14 +7,16 @@ import type { SecretBox } from '../../store/encryption';
 import type { Logger } from '../logger';
 
 /**
- * The Clio webhooks matterpay lives on: approved time (activities) and matter changes. Fields always include
- * `etag`, because Clio fires `updated` only when a subscribed field changes and every change moves the etag.
+ * The Clio webhooks matterpay lives on. Clio fires `updated` only when a subscribed field changes, so the fields
+ * are chosen with care: activities include `etag` (any change to a time entry may change what is billable), but
+ * matters list only what billing depends on, so matterpay's own notes and reference writes do not echo back as
+ * matter updates and re-evaluations.
  */
 export function clioWebhookSpecs(ingressUrl: string): ClioWebhookSpec[] {
   const url = `${ingressUrl}/webhooks/clio`;
   return [
     { url, model: 'activity', events: ['created', 'updated'], fields: 'id,etag,matter{id}' },
-    { url, model: 'matter', events: ['created', 'updated', 'matter_opened', 'matter_pended', 'matter_closed'], fields: 'id,etag,status,display_number' },
+    { url, model: 'matter', events: ['created', 'updated', 'matter_opened', 'matter_pended', 'matter_closed'], fields: 'id,status,display_number,billing_method' },
   ];
 }
 

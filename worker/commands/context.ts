@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import type { Db } from '../../store/db';
+import { temporalDataConverter } from '../codec';
 import { ConfigError, loadConfig, type Config } from '../config';
 
 // Imported for its side effect: BIGINT (cents) columns arrive as numbers, as everywhere else in matterpay.
@@ -112,7 +113,8 @@ export function createCommandContext(config: Config): CommandContext {
         `cannot reach Temporal at ${temporalAddress}: ${config.TEMPORAL_ADDRESS ? 'check TEMPORAL_ADDRESS and that the server is up' : 'is `npm start` running?'} (${firstLine(err)})`,
       );
     }
-    client = new TemporalClient({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    // Same payload codec as the worker: an update's arguments and a query's answer are encrypted payloads too.
+    client = new TemporalClient({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
     return client;
   }
 

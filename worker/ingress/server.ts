@@ -6,7 +6,9 @@ import type { SecretBox } from '../../store/encryption';
 import type { FirmRegistry } from '../firms';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { PayloadCodec } from '@temporalio/common';
 import { registerClioWebhook } from './clioWebhook';
+import { registerCodecServer } from './codecServer';
 import { registerHealthRoutes } from './health';
 import { registerClioOAuth } from './oauth';
 import { registerPayLinks } from './payLinks';
@@ -22,6 +24,8 @@ export interface IngressDeps {
   box: SecretBox;
   /** Signs OAuth `state`; derived from the secret key. */
   stateKey: Buffer;
+  /** The Temporal payload codec, served to the Web UI at /codec when payloads are encrypted. */
+  codec?: PayloadCodec;
 }
 
 /**
@@ -44,6 +48,7 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
   registerClioOAuth(app, deps);
   registerPayLinks(app, deps);
   registerPaymentWebhooks(app, deps);
+  registerCodecServer(app, deps);
   return app;
 }
 

@@ -1,0 +1,115 @@
+import Fastify from 'fastify';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { AesGcmPayloadCodec, payloadKeys } from '../../worker/codec';
+import { loadConfig } from '../../worker/config';
+import { codecCallerAllowed, registerCodecServer } from '../../worker/ingress/codecServer';
+import type { IngressDeps } from '../../worker/ingress/server';
+import { echo } from '../fixtures/foundation-workflows';
+import { encryptingClient, testDataConverter, TEST_SECRET_KEY } from '../support/codec';
+import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
+
+const secret = Buffer.from(TEST_SECRET_KEY, 'base64');
+const codec = new AesGcmPayloadCodec(payloadKeys([secret]));
+const text = (value: string) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(value)) });
+
+describe('Temporal payload encryption (AES-256-GCM codec)', () => {
+  it('round-trips, passes unencrypted payloads through, and refuses tampered or foreign ones', async () => {
+    const [sealed] = await codec.encode([text('Jane Smith owes $650.00')]);
+    expect(new TextDecoder().decode(sealed!.metadata!.encoding)).toBe('binary/encrypted');
+    expect(Buffer.from(sealed!.data!).toString('latin1')).not.toContain('Jane Smith');
+    const [opened] = await codec.decode([sealed!]);
+    expect(JSON.parse(new TextDecoder().decode(opened!.data))).toBe('Jane Smith owes $650.00');
+    expect(await codec.decode([text('plain')])).toEqual([text('plain')]);
+
+    const tampered = { ...sealed!, data: Uint8Array.from(sealed!.data!, (b, i) => (i === 20 ? b ^ 1 : b)) };
+    await expect(codec.decode([tampered])).rejects.toThrow();
+    const stranger = new AesGcmPayloadCodec(payloadKeys([Buffer.alloc(32, 9)]));
+    await expect(stranger.decode([sealed!])).rejects.toThrow(/unknown key/);
+    // After a key rotation (new key first, old kept), old payloads still open.
+    const rotated = new AesGcmPayloadCodec(payloadKeys([Buffer.alloc(32, 9), secret]));
+    expect(JSON.parse(new TextDecoder().decode((await rotated.decode([sealed!]))[0]!.data))).toBe('Jane Smith owes $650.00');
+  });
+
+  describe('on a Temporal server', () => {
+    let env: TestWorkflowEnvironment;
+    beforeAll(async () => {
+      env = await devServerEnvironment();
+    });
+    afterAll(async () => {
+      await env?.teardown();
+    });
+
+    it('stores only ciphertext: the history holds no client data, yet client and worker read it', async () => {
+      const taskQueue = uniqueTaskQueue('codec');
+      const worker = await Worker.create({
+        connection: env.nativeConnection, taskQueue, dataConverter: testDataConverter,
+        workflowBundle: await bundle(require.resolve('../fixtures/foundation-workflows')),
+      });
+      const client = encryptingClient(env);
+      const handle = await client.workflow.start(echo, { taskQueue, workflowId: `codec-${taskQueue}`, args: ['Jane Smith, 12 Elm St'] });
+      expect(await worker.runUntil(handle.result())).toBe('received: Jane Smith, 12 Elm St');
+
+      // What the server keeps, read without the key.
+      const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+      const raw = JSON.stringify(history.events, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+      expect(raw).not.toContain('Jane Smith');
+      const started = history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!;
+      const input = started.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+      expect(new TextDecoder().decode(input.metadata!.encoding!)).toBe('binary/encrypted');
+    });
+  });
+
+  describe('the codec endpoint for the Web UI', () => {
+    const listen = async (env: Record<string, string> = {}) => {
+      const app = Fastify();
+      app.removeAllContentTypeParsers();
+      app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+      registerCodecServer(app, { config: loadConfig(env, { dotenvPath: '/nonexistent' }), codec } as unknown as IngressDeps);
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const address = app.server.address();
+      return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+    };
+    const asJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+    });
+
+    it('decodes for the UI on this machine, with CORS for the UI origin only', async () => {
+      const { app, url } = await listen();
+      try {
+        const [sealed] = await codec.encode([text('Invoice 00001-Smith-1')]);
+        const response = await fetch(`${url}/codec/decode`, {
+          method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:8233', 'x-namespace': 'default' },
+          body: JSON.stringify({ payloads: [asJson(sealed!)] }),
+        });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
+        const decoded = ((await response.json()) as { payloads: Array<{ data: string }> }).payloads[0]!;
+        expect(JSON.parse(Buffer.from(decoded.data, 'base64').toString('utf8'))).toBe('Invoice 00001-Smith-1');
+        const preflight = await fetch(`${url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
+        expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+        expect((await fetch(`${url}/codec/decode`, { method: 'POST', body: 'nope' })).status).toBe(400);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('requires the bearer token when CODEC_ACCESS_TOKEN is set, and otherwise answers this machine only', async () => {
+      const { app, url } = await listen({ CODEC_ACCESS_TOKEN: 'a-long-enough-token-123' });
+      try {
+        const post = (authorization?: string) => fetch(`${url}/codec/encode`, {
+          method: 'POST', headers: authorization ? { authorization } : {}, body: JSON.stringify({ payloads: [] }),
+        });
+        expect((await post()).status).toBe(401);
+        expect((await post('Bearer wrong-token-wrong-token')).status).toBe(401);
+        expect((await post('Bearer a-long-enough-token-123')).status).toBe(200);
+      } finally {
+        await app.close();
+      }
+      expect(codecCallerAllowed('127.0.0.1', undefined, undefined)).toBe(true);
+      expect(codecCallerAllowed('::1', undefined, undefined)).toBe(true);
+      expect(codecCallerAllowed('203.0.113.9', undefined, undefined)).toBe(false);
+    });
+  });
+});
