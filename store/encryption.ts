@@ -49,10 +49,14 @@ function fingerprint(key: Buffer): string {
  * Keys from MATTERPAY_SECRET_KEYS (comma-separated base64, newest first). With none configured (the embedded
  * stack) a key is generated once into the data dir, readable by this user only.
  */
-export function loadSecretKeys(configured: string | undefined, dataDir: string): Buffer[] {
+export function loadSecretKeys(configured: string | undefined, dataDir: string, options: { mayGenerate?: boolean } = {}): Buffer[] {
   if (configured) return configured.split(',').map((k) => Buffer.from(k.trim(), 'base64'));
   const file = path.join(dataDir, 'secret.key');
   if (!fs.existsSync(file)) {
+    // Every worker, ingress and command of a deployment must share the key: only the embedded stack invents one.
+    if (options.mayGenerate === false) {
+      throw new Error('MATTERPAY_SECRET_KEYS is not set: give every worker, ingress and matterpay command the same key (make one with: openssl rand -base64 32)');
+    }
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   }

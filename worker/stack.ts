@@ -99,7 +99,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 
-    const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir));
+    const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: parts.embedded && !config.TEMPORAL_ADDRESS }));
     const stateKey = box.deriveKey('oauth-state');
     const sandboxes = await startSandboxesWhereNeeded(config, { allowed: parts.embedded });
     stops.push({ name: 'sandboxes', stop: sandboxes.stop });

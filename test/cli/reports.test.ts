@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { localDate, startOfLocalDay } from '../../domain/dates';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { TEST_SECRET_KEY } from '../support/codec';
 import { freePort } from '../support/ports';
 
 /**
@@ -31,6 +32,7 @@ function matterpay(args: string[], env: Record<string, string | undefined> = {})
     FIRM_TIMEZONE: TZ,
     PUBLIC_BASE_URL: BASE,
     LOG_LEVEL: 'silent',
+    MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY,
   };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[key];

@@ -9,6 +9,7 @@ import { invoice, reconciliationSweep } from '../../workflows';
 import { BillingHarness, FIRM, type SandboxMatter } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 import { startTcpProxy } from '../support/tcpProxy';
+import { TEST_SECRET_KEY } from '../support/codec';
 
 /**
  * Payment reconciliation end to end (DESIGN §4.6, §7): the LawPay-style sandbox pays and delivers webhooks to the
@@ -212,7 +213,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     // … and an admin maps the legacy reference with the command line, which wakes the parked payment.
     const link = spawnSync(process.execPath, [path.resolve('bin/matterpay.js'), 'link', 'Oz retainer 2019', matter.display_number, '--processor', 'lawpay'], {
       encoding: 'utf8', cwd: os.tmpdir(),
-      env: { ...process.env, DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'silent' },
+      env: { ...process.env, DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'silent', MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY },
     });
     expect(link.status).toBe(0);
     expect(link.stdout).toMatch(/1 parked payment/);

@@ -7,5 +7,7 @@ export { AesGcmPayloadCodec, payloadKeys, dataConverterFor } from './aesGcmCodec
 
 /** The payload codec every client and worker of this deployment uses (or none, with TEMPORAL_PAYLOAD_ENCRYPTION=false). */
 export function temporalDataConverter(config: Config): DataConverter | undefined {
-  return config.TEMPORAL_PAYLOAD_ENCRYPTION ? dataConverterFor(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir)) : undefined;
+  if (!config.TEMPORAL_PAYLOAD_ENCRYPTION) return undefined;
+  // Only a deployment on the embedded Temporal server may use (or make) the key under the data dir.
+  return dataConverterFor(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: !config.TEMPORAL_ADDRESS }));
 }
