@@ -1,5 +1,6 @@
 import { backfillActivities } from './backfill';
 import { billingActivities } from './billing';
+import { billingRunActivities } from './billingRun';
 import type { ActivityDeps } from './deps';
 import { invoiceActivities } from './invoices';
 import { noteActivities } from './notes';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...noteActivities(deps),
     ...billingActivities(deps),
+    ...billingRunActivities(deps),
     ...trustActivities(deps),
     ...invoiceActivities(deps),
     ...reconciliationActivities(deps),

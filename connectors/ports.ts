@@ -35,6 +35,8 @@ export interface MatterSummary {
   displayNumber: string;
   status: MatterStatus;
   clientReference: string | null;
+  billingMethod: BillingMethod;
+  billingDay: number | null;
 }
 
 /** A time entry that counts for billing (DESIGN §4.1); how a connector decides "approved" is its own business. */

@@ -18,6 +18,8 @@ export interface MatterBillingStatus {
 export const timeEntryApprovedSignal = defineSignal<[TimeEntryApproved]>('timeEntryApproved');
 export const matterStatusChangedSignal = defineSignal<[MatterStatusChanged]>('matterStatusChanged');
 export const matterStatusQuery = defineQuery<MatterBillingStatus>('status');
+/** Bill now (`matterpay bill`, the billing run): approved time regardless of the threshold, or this period's flat fee. */
+export const billNowSignal = defineSignal<[{ reason: string }]>('billNow');
 
 // invoice
 export interface Approval { approvedBy: string }

@@ -58,3 +58,23 @@ export async function ensureWebhookMaintenanceSchedule(client: Client, config: C
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
 }
+
+/** The daily billing run (DESIGN §3), at 06:00 on the firm's clock. */
+export async function ensureBillingRunSchedule(client: Client, config: Config, firmId: string): Promise<void> {
+  const scheduleId = scheduleIds.billingRun(firmId);
+  const action: ScheduleOptionsAction = {
+    type: 'startWorkflow', workflowType: 'billingRun', workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ firmId, policy: billingPolicy(config) }],
+  };
+  const spec = { calendars: [{ hour: 6, minute: 0 }], timezone: config.FIRM_TIMEZONE };
+  try {
+    await client.schedule.create({
+      scheduleId, spec, action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      memo: { summary: `Daily billing run for ${firmId}` },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
+  }
+}

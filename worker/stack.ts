@@ -16,7 +16,7 @@ import { startTemporalDevServer } from './engine/temporal-dev-server';
 import { startIngress } from './ingress/server';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
-import { ensureSweepSchedule, ensureWebhookMaintenanceSchedule } from './schedules';
+import { ensureBillingRunSchedule, ensureSweepSchedule, ensureWebhookMaintenanceSchedule } from './schedules';
 import { connectClient, connectWorkerConnection, temporalDataConverter } from './temporal';
 import { createWorker, installTemporalRuntime } from './worker';
 
@@ -138,6 +138,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       for (const firmId of firms.ids()) {
         await ensureSweepSchedule(client, config, firmId, logger);
         await ensureWebhookMaintenanceSchedule(client, config, firmId);
+        await ensureBillingRunSchedule(client, config, firmId);
       }
       const running = worker.run();
       stops.push({

@@ -5,3 +5,4 @@ export { paymentReconciliation } from './paymentReconciliation';
 export { reconciliationSweep } from './reconciliationSweep';
 export { backfillMatterLinks } from './backfillMatterLinks';
 export { maintainPracticeWebhooks } from './maintainPracticeWebhooks';
+export { billingRun } from './billingRun';

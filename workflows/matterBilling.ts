@@ -6,7 +6,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { nextBillingDate } from '../domain/dates';
 import {
-  matterClosedSignal, matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal, type MatterBillingStatus,
+  billNowSignal, matterClosedSignal, matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal, type MatterBillingStatus,
 } from '../shared/messages';
 import { invoiceMemo, workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
@@ -38,6 +38,7 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
   let signalsSeen = input.carried?.signalsSeen ?? 0;
   let pendingEvaluation = input.carried?.pendingEvaluation ?? true;
   let closeRequested = false;
+  let billNowRequested = false;
 
   setHandler(timeEntryApprovedSignal, () => {
     signalsSeen++;
@@ -48,14 +49,19 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
     if (matterStatus === 'closed') closeRequested = true;
     else pendingEvaluation = true;
   });
+  setHandler(billNowSignal, () => {
+    billNowRequested = true;
+  });
   setHandler(matterStatusQuery, () => ({ ...status, pendingEvaluation }));
 
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    const wake = () => pendingEvaluation || closeRequested;
+    const wake = () => pendingEvaluation || closeRequested || billNowRequested;
     if (status.nextBillingDateMs === null) await condition(wake);
     else if (status.nextBillingDateMs > Date.now()) await condition(wake, status.nextBillingDateMs - Date.now());
     if (closeRequested) break;
-    const billingDateReached = status.nextBillingDateMs !== null && Date.now() >= status.nextBillingDateMs;
+    // An admin's "bill now" counts as the billing date: no threshold, no waiting for quiet.
+    const billingDateReached = billNowRequested || (status.nextBillingDateMs !== null && Date.now() >= status.nextBillingDateMs);
+    billNowRequested = false;
 
     if (!billingDateReached) {
       // Debounce: evaluate only once the approved time has been quiet for the whole debounce period.

@@ -38,7 +38,10 @@ export class ClioPracticeManagement implements PracticeManagement {
       schema: list(matterSummarySchema),
     });
     return {
-      items: page.data.map((m) => ({ id: m.id, displayNumber: m.display_number, status: statusOf(m.status), clientReference: m.client_reference ?? null })),
+      items: page.data.map((m) => ({
+        id: m.id, displayNumber: m.display_number, status: statusOf(m.status), clientReference: m.client_reference ?? null,
+        billingMethod: m.billing_method, billingDay: billingDayOf(m.custom_field_values),
+      })),
       nextCursor: page.meta?.paging?.next ?? null,
     };
   }
@@ -157,8 +160,6 @@ export class ClioPracticeManagement implements PracticeManagement {
 function toMatter(m: ClioMatter): Matter {
   const custom = (name: string) => m.custom_field_values.find((v) => v.field_name === name)?.value ?? null;
   const flatFee = custom(FLAT_FEE_FIELD_NAME);
-  const billingDay = custom(BILLING_DAY_FIELD_NAME);
-  const day = billingDay === null ? null : Number(billingDay);
   return {
     id: m.id,
     displayNumber: m.display_number,
@@ -168,8 +169,15 @@ function toMatter(m: ClioMatter): Matter {
     client: { id: m.client.id, name: m.client.name, email: m.client.primary_email_address || null },
     trustBalanceCents: m.account_balances.filter((b) => b.type === 'Trust').reduce((sum, b) => sum + toCents(b.balance), 0),
     flatFeeCents: flatFee === null || flatFee === '' ? null : toCents(Number(flatFee)),
-    billingDay: day !== null && Number.isInteger(day) && day >= 1 && day <= 31 ? day : null,
+    billingDay: billingDayOf(m.custom_field_values),
     clientReference: m.client_reference ?? null,
     updatedAt: m.updated_at,
   };
+}
+
+/** The "Billing day" custom field as a day of the month (1–31), or null when unset or not a day. */
+function billingDayOf(values: ClioMatter['custom_field_values']): number | null {
+  const raw = values.find((v) => v.field_name === BILLING_DAY_FIELD_NAME)?.value ?? null;
+  const day = raw === null || raw === '' ? null : Number(raw);
+  return day !== null && Number.isInteger(day) && day >= 1 && day <= 31 ? day : null;
 }

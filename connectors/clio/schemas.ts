@@ -30,8 +30,10 @@ export const matterSchema = z.object({
 });
 export type ClioMatter = z.output<typeof matterSchema>;
 
-export const matterSummaryFields = 'id,display_number,status,client_reference';
-export const matterSummarySchema = matterSchema.pick({ id: true, display_number: true, status: true, client_reference: true });
+export const matterSummaryFields = 'id,display_number,status,client_reference,billing_method,custom_field_values{id,field_name,value}';
+export const matterSummarySchema = matterSchema.pick({
+  id: true, display_number: true, status: true, client_reference: true, billing_method: true, custom_field_values: true,
+});
 
 export const activityFields = 'id,type,date,quantity,price,total,note,non_billable,no_charge,billed,on_bill,updated_at,matter{id}';
 export const activitySchema = z.object({

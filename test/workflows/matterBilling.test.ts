@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal } from '../../shared/messages';
+import { billNowSignal, matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
-import { matterBilling } from '../../workflows';
+import { billingRun, matterBilling } from '../../workflows';
 import { BillingHarness, FIRM } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
@@ -127,5 +127,45 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
     await handle.signal(matterStatusChangedSignal, { status: 'closed' });
     const result = await handle.result();
     expect(result.closed).toBe(true);
+  });
+
+  it('bills now on request: approved time below the threshold, without waiting for quiet', async () => {
+    const matter = await h.createMatter();
+    await h.addEntry(matter.id, 1, 25_000); // $250, below the threshold
+    const handle = await startBilling(matter.id);
+    await env.sleep('1 hour');
+    expect(await invoicesOf(matter.id)).toHaveLength(0);
+    await handle.signal(billNowSignal, { reason: 'test' });
+    await env.sleep('1 minute');
+    expect((await invoicesOf(matter.id)).map((i) => i.total_cents)).toEqual([25_000]);
+  });
+
+  it('the daily billing run bills the matters due today that nothing else is billing, once', async () => {
+    const today = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', day: 'numeric' }).format(new Date(await env.currentTimeMs())));
+    const tomorrow = (today % 28) + 1;
+    const flat = await h.createMatter({ billing_method: 'flat', flat_fee_cents: 90_000, billing_day: today });
+    const hourly = await h.createMatter({ billing_method: 'hourly', billing_day: today });
+    await h.addEntry(hourly.id, 1, 20_000); // $200: below the threshold, but it is the billing day
+    const notYet = await h.createMatter({ billing_method: 'flat', flat_fee_cents: 90_000, billing_day: tomorrow });
+    const contingency = await h.createMatter({ billing_method: 'contingency', billing_day: today });
+
+    const run = () => env.client.workflow.execute(billingRun, {
+      taskQueue: h.taskQueue, workflowId: `billing-run-${Math.random().toString(36).slice(2)}`, args: [{ firmId: FIRM, policy: h.policy() }],
+    });
+    const first = await run();
+    expect(first.due).toEqual(expect.arrayContaining([String(flat.id), String(hourly.id)]));
+    expect(first.due).not.toContain(String(notYet.id));
+    expect(first.due).not.toContain(String(contingency.id));
+    expect(first.started).toEqual(expect.arrayContaining([String(flat.id), String(hourly.id)]));
+    await env.sleep('1 minute');
+    expect((await invoicesOf(flat.id)).map((i) => [i.kind, i.total_cents])).toEqual([['flat', 90_000]]);
+    expect((await invoicesOf(hourly.id)).map((i) => [i.kind, i.total_cents])).toEqual([['hourly', 20_000]]);
+
+    const second = await run(); // the matters' own workflows now run: nothing is started twice
+    expect(second.started).not.toContain(String(flat.id));
+    expect(second.started).not.toContain(String(hourly.id));
+    await env.sleep('1 minute');
+    expect(await invoicesOf(flat.id)).toHaveLength(1);
+    expect(await invoicesOf(hourly.id)).toHaveLength(1);
   });
 });

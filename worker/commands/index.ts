@@ -4,6 +4,7 @@ import { registerApproveCommand } from './approve';
 import { registerLookupTableCommands } from './backfill';
 import { registerInvoiceCommands } from './invoices';
 import { registerLinkCommands } from './links';
+import { registerBillCommand } from './bill';
 import { registerConnectCommand } from './connect';
 import { registerSweepCommand } from './sweep';
 import { registerTrustReportCommand } from './trustReport';
@@ -18,4 +19,5 @@ export function registerAdminCommands(program: Command): void {
   registerTrustReportCommand(program);
   registerSweepCommand(program);
   registerConnectCommand(program);
+  registerBillCommand(program);
 }

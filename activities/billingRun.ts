@@ -1,0 +1,64 @@
+import { heartbeat } from '@temporalio/activity';
+import { localDate } from '../domain/dates';
+import { billNowSignal } from '../shared/messages';
+import { FIRM_ID } from '../shared/searchAttributes';
+import { workflowIds } from '../shared/workflowIds';
+import type { BillingPolicy } from '../workflows/policy';
+import type { ActivityDeps } from './deps';
+
+export interface BillingRunResult {
+  scanned: number;
+  /** Open, billable matters whose billing day is today. */
+  due: string[];
+  /** Of those, the ones that had no billing workflow and were started with "bill now". */
+  started: string[];
+}
+
+/** The day of the month a billing day falls on this month: a 31 bills on the 30th, 29th or 28th. */
+function effectiveDay(billingDay: number, year: number, month: number): number {
+  return Math.min(billingDay, new Date(Date.UTC(year, month, 0)).getUTCDate());
+}
+
+export function billingRunActivities(deps: ActivityDeps) {
+  return {
+    /**
+     * The daily billing run (DESIGN §3 `billingRun`): finds the matters whose billing day is today (firm-local) and
+     * starts billing for any that has no running `matterBilling` workflow. Matters that have one bill themselves
+     * on their billing date, so they are left alone: never two invoices for one billing date.
+     */
+    async billDueMatters(input: { firmId: string; nowMs: number; policy: BillingPolicy }): Promise<BillingRunResult> {
+      const firm = deps.firm(input.firmId);
+      if (!deps.temporal) throw new Error('the billing run needs a Temporal client');
+      const { client, taskQueue } = deps.temporal;
+      const [year, month, day] = localDate(input.nowMs, firm.timeZone).split('-').map(Number) as [number, number, number];
+      const result: BillingRunResult = { scanned: 0, due: [], started: [] };
+      let cursor: string | null = null;
+      do {
+        const page = await firm.practice.listMatters(cursor, { pageSize: 200 });
+        result.scanned += page.items.length;
+        for (const m of page.items) {
+          if (m.status === 'open' && m.billingMethod !== 'contingency' && m.billingDay !== null && effectiveDay(m.billingDay, year, month) === day) {
+            result.due.push(m.id);
+          }
+        }
+        cursor = page.nextCursor;
+        heartbeat({ scanned: result.scanned });
+      } while (cursor);
+
+      for (const matterId of result.due) {
+        const workflowId = workflowIds.matterBilling(input.firmId, matterId);
+        const running = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
+        if (running) continue;
+        // Signal-with-start: the "bill now" is in the new workflow's history before its first decision.
+        await client.workflow.signalWithStart('matterBilling', {
+          taskQueue, workflowId,
+          args: [{ firmId: input.firmId, matterId, policy: input.policy }],
+          typedSearchAttributes: [{ key: FIRM_ID, value: input.firmId }],
+          signal: billNowSignal, signalArgs: [{ reason: 'billing run' }],
+        });
+        result.started.push(matterId);
+      }
+      return result;
+    },
+  };
+}
