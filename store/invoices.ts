@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Db } from './db';
 
 export type InvoiceStatus = 'draft' | 'awaiting_approval' | 'issued' | 'partially_paid' | 'paid' | 'void';
-export type InvoiceKind = 'hourly' | 'flat';
+export type InvoiceKind = 'hourly' | 'flat' | 'manual';
 
 export interface InvoiceRecord {
   firmId: string;

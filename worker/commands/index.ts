@@ -5,6 +5,7 @@ import { registerLookupTableCommands } from './backfill';
 import { registerInvoiceCommands } from './invoices';
 import { registerLinkCommands } from './links';
 import { registerBillCommand } from './bill';
+import { registerSendCsvCommand } from './sendCsv';
 import { registerConnectCommand } from './connect';
 import { registerSweepCommand } from './sweep';
 import { registerTrustReportCommand } from './trustReport';
@@ -20,4 +21,5 @@ export function registerAdminCommands(program: Command): void {
   registerSweepCommand(program);
   registerConnectCommand(program);
   registerBillCommand(program);
+  registerSendCsvCommand(program);
 }

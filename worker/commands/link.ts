@@ -33,7 +33,7 @@ const referenceArg = z.string().trim()
 
 type Processor = MatterLink['processor'];
 
-interface ResolvedMatter { practiceMatterId: string; matterDisplayNumber: string }
+export interface ResolvedMatter { practiceMatterId: string; matterDisplayNumber: string }
 
 async function link(ctx: CommandContext, reference: string, matterArg: string, options: { processor: Processor; json?: boolean }): Promise<number> {
   const db = await ctx.db();
