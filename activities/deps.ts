@@ -1,6 +1,7 @@
 import type { Mailer, PaymentProcessor, PracticeManagement } from '../connectors/ports';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../store/db';
+import type { Logger } from '../worker/logger';
 
 /** What one firm's activities talk to: its practice system, its processor, its mail, and its house rules. */
 export interface FirmServices {
@@ -22,6 +23,8 @@ export interface FirmServices {
 /** Everything activities may touch, injected so tests can hand in real peers (sandboxes, PostgreSQL). */
 export interface ActivityDeps {
   db: Db;
+  /** Business events a firm's admin reads in the worker's log (invoice issued, payment parked…). */
+  logger?: Pick<Logger, 'info' | 'warn'>;
   /** For the few activities that must reach other workflows (waking parked payments); absent in unit tests. */
   temporal?: { client: Client; taskQueue: string };
   /** Throws UnknownFirmError for a firm this deployment does not serve: nothing from one firm reaches another. */

@@ -1,6 +1,9 @@
 import { formatCents } from '../domain/money';
 
-export type EmailPurpose = 'issued' | 'reminder-1' | 'reminder-2';
+/** `reminder-N`: the Nth reminder of the schedule. Each purpose is its own idempotency key, so each is sent once. */
+export type EmailPurpose = 'issued' | `reminder-${number}`;
+
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
 /**
  * The words clients read. Factual, no pressure: what is owed, for what, and how to pay. A payment-plan
@@ -29,11 +32,11 @@ export function invoiceEmail(input: {
     if (input.trustAppliedCents > 0) lines.push(`Paid from funds held in trust: ${formatCents(input.trustAppliedCents)}`);
     lines.push(`Amount due: ${amount}`);
   } else {
-    const first = input.purpose === 'reminder-1';
+    const n = Number(input.purpose.slice('reminder-'.length));
     subject = `Reminder: ${what} has ${amount} outstanding`;
-    noteSubject = first ? 'first reminder emailed' : 'second reminder emailed';
+    noteSubject = `${ORDINALS[n - 1] ?? `reminder ${n}:`} reminder emailed`.replace(': reminder', '');
     lines.push(`Our records show ${amount} outstanding on ${what} for ${input.matterDescription || 'your matter'}.`);
-    if (!first) lines.push('', 'You can pay directly with the secure link below.');
+    if (n > 1) lines.push('', 'You can pay directly with the secure link below.');
   }
   if (input.payLinkUrl) lines.push('', `Pay online: ${input.payLinkUrl}`, '(The link always asks for the balance due at the time you open it.)');
   lines.push('', 'If you have already paid, please disregard this message. Reply to this email with any question.');

@@ -90,6 +90,8 @@ export function invoiceActivities(deps: ActivityDeps) {
           : { status: 'issued', issuedAt: new Date(input.nowMs) });
       }
       const current = await invoices.require(input.firmId, input.invoiceNumber);
+      deps.logger?.info({ firmId: input.firmId, invoice: input.invoiceNumber, totalCents: current.totalCents, trustCents: current.trustAppliedCents, dueCents: current.amountDueCents },
+        current.amountDueCents === 0 ? 'invoice settled from trust' : 'invoice issued');
       if (current.amountDueCents === 0) return { snapshot: snapshot(current), payLinkUrl: null };
       const link = await links.ensureOutstanding(input.firmId, input.invoiceNumber, firm.payLinkTtlMs);
       return { snapshot: snapshot(current), payLinkUrl: `${firm.publicBaseUrl}/pay/${link.token}` };
@@ -112,6 +114,7 @@ export function invoiceActivities(deps: ActivityDeps) {
       const email = matter.client.email;
       if (!email || !isDeliverableEmail(email)) {
         await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'held' });
+        deps.logger?.warn({ firmId: input.firmId, invoice: input.invoiceNumber }, 'invoice delivery held: the client has no valid email (see `matterpay alerts`)');
         await alerts.raise(input.firmId, 'delivery-held', input.invoiceNumber,
           `Invoice ${input.invoiceNumber} was not emailed: the client has ${email ? `an undeliverable email address (${email})` : 'no email address'} in the practice system.`);
         await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/held`,
@@ -138,7 +141,7 @@ export function invoiceActivities(deps: ActivityDeps) {
     },
 
     /** Day-30 escalation (DESIGN §4.5): review flag on the matter, a note, staff told, once. */
-    async escalateInvoice(input: { firmId: string; invoiceNumber: string; daysOverdue: number }): Promise<void> {
+    async escalateInvoice(input: { firmId: string; invoiceNumber: string; daysOverdue: number; elapsedMs?: number }): Promise<void> {
       const firm = deps.firm(input.firmId);
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
       const key = `invoice/${input.invoiceNumber}/escalated`;
@@ -146,14 +149,18 @@ export function invoiceActivities(deps: ActivityDeps) {
         await firm.practice.flagForReview(invoice.matterId, true);
         await writes.record(input.firmId, `${key}/flag`, invoice.matterId, 'review_flag', null);
       }
-      const detail = `Invoice ${input.invoiceNumber} is unpaid ${input.daysOverdue} days after issue with ${formatCents(invoice.amountDueCents)} due. The matter is flagged for attorney review.`;
+      const unpaidFor = describeElapsed(input.elapsedMs ?? input.daysOverdue * 86_400_000);
+      const detail = `Invoice ${input.invoiceNumber} is unpaid ${unpaidFor} after issue with ${formatCents(invoice.amountDueCents)} due. The matter is flagged for attorney review.`;
       await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: key,
         subject: `Invoice ${input.invoiceNumber}: escalated for attorney review`, detail, date: localDate(Date.now(), firm.timeZone),
       });
       if (firm.staffEmail) {
-        await firm.mailer.send({ to: firm.staffEmail, subject: `Escalated: invoice ${input.invoiceNumber} unpaid for ${input.daysOverdue} days`, text: `${detail}\n`, idempotencyKey: `${input.firmId}/${key}/staff` });
+        await firm.mailer.send({ to: firm.staffEmail, subject: `Escalated: invoice ${input.invoiceNumber} unpaid for ${unpaidFor}`, text: `${detail}\n`, idempotencyKey: `${input.firmId}/${key}/staff` });
       }
-      if (!invoice.escalatedAt) await invoices.update(input.firmId, input.invoiceNumber, { escalatedAt: new Date() });
+      if (!invoice.escalatedAt) {
+        await invoices.update(input.firmId, input.invoiceNumber, { escalatedAt: new Date() });
+        deps.logger?.warn({ firmId: input.firmId, invoice: input.invoiceNumber, dueCents: invoice.amountDueCents }, 'invoice escalated for attorney review');
+      }
     },
 
     /** Cancel: void the invoice, release its time entries for a later invoice, close its link, undo an unposted trust draw. */
@@ -193,4 +200,14 @@ export function invoiceActivities(deps: ActivityDeps) {
       return open.map((i) => i.invoiceNumber);
     },
   };
+}
+
+/** "30 days", or for a short test schedule "90 seconds": never "0 days". */
+function describeElapsed(ms: number): string {
+  const units: Array<[string, number]> = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000], ['second', 1_000]];
+  for (const [unit, size] of units) {
+    const n = Math.floor(ms / size);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  }
+  return 'under a second';
 }

@@ -64,6 +64,8 @@ export function reconciliationActivities(deps: ActivityDeps) {
         await inTransaction(deps.db, (client) => payments.insert(client, row('unmatched', null, null, 'no invoice or matter matches the reference')));
         await alerts.raise(firmId, 'unmatched-payment', `${payment.processor}/${payment.transactionId}`,
           `${formatCents(payment.amountCents)} ${payment.kind} ${payment.transactionId} via ${payment.processor} has reference "${payment.reference ?? ''}", which matches no matter. Map it with: matterpay link "${payment.reference ?? ''}" <matter>`);
+        deps.logger?.warn({ firmId, processor: payment.processor, transaction: payment.transactionId, amountCents: payment.amountCents, reference: payment.reference },
+          'payment parked: its reference matches no matter (see `matterpay alerts`; map it with `matterpay link`)');
         return { state: 'unmatched', reason: `reference "${payment.reference ?? ''}" matches no matter` };
       }
 
@@ -82,7 +84,11 @@ export function reconciliationActivities(deps: ActivityDeps) {
         }
         return true;
       });
-      if (firstTime) await alerts.resolve(firmId, 'unmatched-payment', `${payment.processor}/${payment.transactionId}`);
+      if (firstTime) {
+        await alerts.resolve(firmId, 'unmatched-payment', `${payment.processor}/${payment.transactionId}`);
+        deps.logger?.info({ firmId, processor: payment.processor, transaction: payment.transactionId, kind: payment.kind, amountCents: payment.amountCents, invoice: target.invoiceNumber },
+          `${payment.kind} applied`);
+      }
       return appliedOutcome(firmId, target.matterId, target.invoiceNumber, firstTime);
 
       function row(state: 'applied' | 'unmatched', invoiceNumber: string | null, matterId: string | null, detail: string | null) {

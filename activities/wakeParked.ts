@@ -11,8 +11,9 @@ export function wakeParkedActivities(deps: ActivityDeps) {
       let woken = 0;
       const query = `ReconcileState = '${ReconcileStateValues.unmatched}' AND FirmId = '${input.firmId.replace(/'/g, '')}' AND ExecutionStatus = 'Running'`;
       for await (const execution of client.workflow.list({ query })) {
-        await client.workflow.getHandle(execution.workflowId).signal(retryMatchSignal).catch(() => undefined);
-        woken++;
+        // Visibility lags: a payment that just finished may still be listed. Count only the signals delivered.
+        const delivered = await client.workflow.getHandle(execution.workflowId).signal(retryMatchSignal).then(() => true, () => false);
+        if (delivered) woken++;
       }
       return woken;
     },

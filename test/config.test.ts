@@ -16,6 +16,9 @@ describe('configuration', () => {
   it('names the bad variable and says what it should be', () => {
     expect(() => load({ BILLING_THRESHOLD_CENTS: '500.50' })).toThrow(ConfigError);
     expect(() => load({ BILLING_THRESHOLD_CENTS: '500.50' })).toThrow(/BILLING_THRESHOLD_CENTS="500.50": must be a whole number of cents/);
+    expect(() => load({ BILLING_THRESHOLD_CENTS: 'abc' })).toThrow(/BILLING_THRESHOLD_CENTS="abc": must be a whole number of cents, such as 50000/);
+    expect(() => load({ TEMPORAL_PORT: 'abc' })).toThrow(/TEMPORAL_PORT="abc": must be a TCP port between 1 and 65535/);
+    expect(() => load({ APPROVAL: 'maybe' })).toThrow(/APPROVAL="maybe": must be "none" or "invoice"/);
     expect(() => load({ REMINDER_SCHEDULE: '7d,3d' })).toThrow(/REMINDER_SCHEDULE="7d,3d": must list durations in increasing order/);
     expect(() => load({ BILLING_DEBOUNCE: 'soon' })).toThrow(/BILLING_DEBOUNCE="soon": must be a positive duration such as "15m"/);
     expect(() => load({ APPROVAL: 'maybe' })).toThrow(/APPROVAL="maybe"/);
@@ -30,6 +33,11 @@ describe('configuration', () => {
     } catch (err) {
       expect((err as ConfigError).problems).toHaveLength(2);
     }
+  });
+
+  it('lets the Web UI origins follow the UI port', () => {
+    expect(load({ TEMPORAL_UI_PORT: '18233' }).temporalUiOrigins).toEqual(['http://127.0.0.1:18233', 'http://localhost:18233']);
+    expect(load({ TEMPORAL_UI_ORIGINS: 'https://temporal.firm.example' }).temporalUiOrigins).toEqual(['https://temporal.firm.example']);
   });
 
   it('treats an empty variable as unset', () => {

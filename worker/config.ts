@@ -35,10 +35,12 @@ const durationList = (example: string) =>
     return millis as number[];
   });
 
-const port = z.coerce.number().int().min(1, 'must be a TCP port between 1 and 65535').max(65535, 'must be a TCP port between 1 and 65535');
+const port = z.coerce.number({ error: 'must be a TCP port between 1 and 65535' }).int('must be a TCP port between 1 and 65535')
+  .min(1, 'must be a TCP port between 1 and 65535').max(65535, 'must be a TCP port between 1 and 65535');
 const url = z.string().trim().url('must be a full URL such as "https://example.com"');
-const positiveCents = z.coerce.number().int('must be a whole number of cents').positive('must be a positive number of cents');
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveCents = z.coerce.number({ error: 'must be a whole number of cents, such as 50000 for $500.00' })
+  .int('must be a whole number of cents, such as 50000 for $500.00').positive('must be a positive number of cents, such as 50000 for $500.00');
+const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 const timeZone = z.string().trim().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -51,7 +53,7 @@ const timeZone = z.string().trim().refine((tz) => {
 export const envSchema = z.object({
   // Where data lives when nothing external is configured.
   MATTERPAY_DATA_DIR: z.string().trim().min(1).default('.data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   FIRM_ID: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lowercase letters, digits and dashes, such as "smith-law"').default('demo-firm'),
   FIRM_TIMEZONE: timeZone.default('America/New_York'),
 
@@ -76,7 +78,7 @@ export const envSchema = z.object({
   // Business policy.
   BILLING_DEBOUNCE: duration('15m').default(ms('15m')),
   BILLING_THRESHOLD_CENTS: positiveCents.default(50_000),
-  APPROVAL: z.enum(['none', 'invoice']).default('none'),
+  APPROVAL: z.enum(['none', 'invoice'], { error: 'must be "none" or "invoice"' }).default('none'),
   REMINDER_SCHEDULE: durationList('7d,21d,30d').default([ms('7d'), ms('21d'), ms('30d')]),
   PAY_LINK_TTL: duration('90d').default(ms('90d')),
   SWEEP_INTERVAL: duration('10m').default(ms('10m')),
@@ -89,22 +91,21 @@ export const envSchema = z.object({
 
   // Temporal payloads are encrypted (AES-256-GCM) unless turned off; the ingress serves the Web UI's codec endpoint.
   TEMPORAL_PAYLOAD_ENCRYPTION: flag.default(true),
-  /** Browser origins of the Temporal Web UI allowed to call the codec endpoint. */
-  TEMPORAL_UI_ORIGINS: z.string().trim().default('http://127.0.0.1:8233,http://localhost:8233')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** Browser origins of the Temporal Web UI allowed to call the codec endpoint (default: the embedded UI's). */
+  TEMPORAL_UI_ORIGINS: z.string().trim().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)).optional(),
   /** When set, the codec endpoint requires `Authorization: Bearer <token>`; unset, it answers loopback callers only. */
   CODEC_ACCESS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
 
   // Practice management (Clio). Unset CLIO_CLIENT_ID = the Clio-style sandbox.
   CLIO_CLIENT_ID: z.string().trim().min(1).optional(),
   CLIO_CLIENT_SECRET: z.string().trim().min(1).optional(),
-  CLIO_REGION: z.enum(['us', 'eu', 'ca', 'au']).default('us'),
+  CLIO_REGION: z.enum(['us', 'eu', 'ca', 'au'], { error: 'must be one of us, eu, ca, au' }).default('us'),
   /** Overrides the region's host, e.g. to point at a Clio-style sandbox. */
   CLIO_BASE_URL: url.optional(),
   SANDBOX_CLIO_PORT: port.default(8801),
 
   // Payment processors. Unset credentials = the LawPay-style sandbox.
-  PROCESSOR: z.enum(['lawpay', 'stripe']).default('lawpay'),
+  PROCESSOR: z.enum(['lawpay', 'stripe'], { error: 'must be "lawpay" or "stripe"' }).default('lawpay'),
   LAWPAY_SECRET_KEY: z.string().trim().min(1).optional(),
   LAWPAY_API_URL: url.default('https://api.affinipay.com'),
   /** The firm's hosted payment page for its operating account, e.g. https://secure.lawpay.com/pages/smithlaw/operating */
@@ -136,7 +137,7 @@ export const envSchema = z.object({
   }
 });
 
-export type Config = z.output<typeof envSchema> & { publicBaseUrl: string; dataDir: string };
+export type Config = z.output<typeof envSchema> & { publicBaseUrl: string; dataDir: string; temporalUiOrigins: string[] };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -169,5 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     ...values,
     dataDir: path.resolve(values.MATTERPAY_DATA_DIR),
     publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://${values.INGRESS_HOST}:${values.INGRESS_PORT}`).replace(/\/$/, ''),
+    temporalUiOrigins: values.TEMPORAL_UI_ORIGINS ?? [`http://127.0.0.1:${values.TEMPORAL_UI_PORT}`, `http://localhost:${values.TEMPORAL_UI_PORT}`],
   };
 }

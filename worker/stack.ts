@@ -133,7 +133,9 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     if (parts.worker) {
       const connection: NativeConnection = await connectWorkerConnection(config, temporalAddress);
       const worker: Worker = await createWorker({
-        config, connection, dataConverter, deps: { db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE } },
+        config, connection, dataConverter, deps: {
+          db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger: logger.child({ component: 'billing' }),
+        },
       });
       for (const firmId of firms.ids()) {
         await ensureSweepSchedule(client, config, firmId, logger);

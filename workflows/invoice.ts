@@ -2,6 +2,7 @@ import {
   allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { EmailPurpose } from '../activities/emails';
 import type { InvoiceSnapshot } from '../activities/invoices';
 import { wholeDaysBetween } from '../domain/dates';
 import { formatCents } from '../domain/money';
@@ -129,10 +130,10 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     state.nextReminder = null;
     publish();
     if (step.kind === 'reminder') {
-      const outcome = await deliver(step.number === 1 ? 'reminder-1' : 'reminder-2');
+      const outcome = await deliver(`reminder-${step.number}`);
       if (outcome === 'matter closed') matterClosed = true;
     } else if (!state.escalated) {
-      await activities.escalateInvoice({ firmId, invoiceNumber, daysOverdue: wholeDaysBetween(issuedAtMs, Date.now()) });
+      await activities.escalateInvoice({ firmId, invoiceNumber, daysOverdue: wholeDaysBetween(issuedAtMs, Date.now()), elapsedMs: Date.now() - issuedAtMs });
       state.escalated = true;
       publish();
     }
@@ -161,7 +162,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     return state.amountDueCents === 0 || cancelReason !== null || matterClosed;
   }
 
-  async function deliver(purpose: 'issued' | 'reminder-1' | 'reminder-2') {
+  async function deliver(purpose: EmailPurpose) {
     const outcome = await activities.deliverInvoice({ firmId, invoiceNumber, purpose });
     if (outcome === 'held') state.deliveryHeld = true;
     if (outcome === 'sent') state.deliveryHeld = false;

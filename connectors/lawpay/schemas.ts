@@ -23,11 +23,14 @@ export const transactionPageSchema = z.object({
   results: z.array(transactionSchema),
 });
 
+/** Gateway ids are short tokens; anything else is refused before it reaches a URL or a log line. */
+const gatewayId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a gateway id (1-64 letters, digits, _ or -)');
+
 export const eventSchema = z.object({
-  id: z.string().min(1),
+  id: gatewayId,
   created: z.string().optional(),
-  type: z.string(),
-  data: z.object({ id: z.string().min(1) }).passthrough(),
+  type: z.string().max(100),
+  data: z.object({ id: gatewayId }).passthrough(),
 });
 
 const account = z.object({ id: z.string().min(1), name: z.string(), trust_account: z.boolean().default(false) });

@@ -119,7 +119,7 @@ describe('matterpay link', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Mapped "LEG-1" to matter 00001-Smith (id 101): payments from any processor carrying it now go to that matter.');
-    expect(result.stdout).toContain('Woke 1 parked payment to retry their match.');
+    expect(result.stdout).toContain('Woke 1 parked payment to retry its match.');
     expect(await links('LEG-1')).toEqual([{ processor: 'any', practice_matter_id: '101', matter_display_number: '00001-Smith', source: 'admin' }]);
     expect(await signalsReceived(parked.workflowId)).toEqual(['retryMatch']);
     await parked.terminate('test over');

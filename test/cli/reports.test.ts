@@ -335,7 +335,7 @@ describe('matterpay trust-report', () => {
     expect(byMatter.C).toMatchObject({ recorded: { count: 1, amountCents: 50_000 } });
     expect(report.staleUnconfirmed.map((d: { invoiceNumber: string }) => d.invoiceNumber).sort()).toEqual(['A-1', 'C-2']);
     expect(report.staleUnconfirmed.find((d: { invoiceNumber: string }) => d.invoiceNumber === 'C-2')).toMatchObject({ amountCents: 50_000, ageDays: 9 });
-    expect(report.notIncluded.join(' ')).toMatch(/practice-system trust balance/);
+    expect(report.notIncluded.join(' ')).toMatch(/Clio's trust balance/);
   });
 
   it('prints the table, what needs attention, and what the report does not cover yet', async () => {
@@ -345,7 +345,7 @@ describe('matterpay trust-report', () => {
     expect(result.stdout).toContain('NEEDS ATTENTION: 2 draws unconfirmed for more than 2 days.');
     expect(result.stdout).toMatch(/^\s+C\s+C-2\s+\$500\.00\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} E[SD]T\s+9 days$/m);
     expect(result.stdout).toContain('Not in this report yet:');
-    expect(result.stdout).toContain("TODO practice-system trust balance per matter");
+    expect(result.stdout).toContain("Clio's trust balance per matter");
   });
 });
 
@@ -370,5 +370,21 @@ describe('expected failures are one line, not a stack trace', () => {
     const result = await matterpay(['aging'], { FIRM_TIMEZONE: 'Mars/Olympus' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('FIRM_TIMEZONE="Mars/Olympus": must be an IANA time zone');
+  });
+});
+
+describe('matterpay alerts', () => {
+  it('lists what needs a person, and --json gives the same', async () => {
+    await database.db.query(
+      `INSERT INTO alerts (firm_id, kind, subject, message) VALUES ($1, 'unmatched-payment', 'lawpay/txn_9', 'Map it with: matterpay link "OLD-REF-7" <matter>')`, [FIRM]);
+    const human = await matterpay(['alerts']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('unmatched-payment');
+    expect(human.stdout).toContain('matterpay link "OLD-REF-7" <matter>');
+    expect(human.stdout).toContain('delivery-held');
+    const json = await matterpay(['alerts', '--json']);
+    expect(json.code).toBe(0);
+    const alerts = JSON.parse(json.stdout) as Array<{ kind: string; subject: string }>;
+    expect(alerts.map((a) => a.subject)).toEqual(expect.arrayContaining(['lawpay/txn_9', 'A-3']));
   });
 });

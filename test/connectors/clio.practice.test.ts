@@ -46,7 +46,7 @@ describe('listMatters', () => {
     // Ascending ids across pages, as cursor paging promises.
     expect(ids.map(Number)).toEqual([...bulk.ids].sort((a, b) => a - b));
     const first = pages[0]![0]!;
-    expect(first).toEqual({ id: String(bulk.ids[0]), displayNumber: expect.stringMatching(/^\d{5}-/), status: 'open', clientReference: null });
+    expect(first).toEqual({ id: String(bulk.ids[0]), displayNumber: expect.stringMatching(/^\d{5}-/), status: 'open', clientReference: null, billingMethod: 'hourly', billingDay: null });
 
     // What the sandbox received, request by request: 5 GETs of /matters, each with the required parameters.
     const requests = clio.apiRequests();

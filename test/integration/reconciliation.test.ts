@@ -148,6 +148,8 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     expect(malformed.status).toBe(400);
     const wrongShape = await postWebhook(JSON.stringify({ hello: 'world' }));
     expect(wrongShape.status).toBe(400);
+    const hugeId = await postWebhook(JSON.stringify({ id: 'e', type: 'transaction.completed', data: { id: 'a'.repeat(5000) } }));
+    expect(hugeId.status).toBe(400);
     await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation('lawpay', 'txn_does_not_exist')).describe()).rejects.toThrow();
     const { rows } = await h.database.db.query(`SELECT * FROM processed_events WHERE event_id = 'evt_forged'`);
     expect(rows).toEqual([]);

@@ -147,6 +147,18 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect(await emailsTo('ed@client.test')).toHaveLength(3); // escalation does not email the client
   });
 
+  it('sends every reminder of a longer schedule, each once; the last step is the escalation', async () => {
+    const matter = await h.createMatter({ client: { name: 'Uma Four', email: 'uma@client.test' } });
+    const { handle, number } = await issue(matter, 3, { reminderScheduleMs: [5, 10, 15, 20].map((d) => d * 86_400_000) });
+    await settle(handle);
+    await env.sleep('21 days');
+    const subjects = (await emailsTo('uma@client.test')).map((e) => e.subject);
+    expect(subjects.filter((s) => s.startsWith('Reminder:'))).toHaveLength(3);
+    const notes = await h.noteSubjects(matter.id);
+    for (const n of ['first', 'second', 'third']) expect(notes).toContain(`Invoice ${number}: ${n} reminder emailed`);
+    expect(notes).toContain(`Invoice ${number}: escalated for attorney review`);
+  });
+
   it('sends nothing more once the matter closes', async () => {
     const matter = await h.createMatter({ client: { name: 'Flo Closed', email: 'flo@client.test' } });
     const { handle, number } = await issue(matter, 3);

@@ -144,13 +144,15 @@ export function createCommandContext(config: Config): CommandContext {
  * every connection, and sets the exit code. The work returns an exit code (default 0).
  */
 export function commandAction<A extends unknown[]>(
-  work: (ctx: CommandContext, ...args: A) => Promise<number | void>,
+  work: (ctx: CommandContext, ...args: A) => Promise<unknown>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const ctx = createCommandContext(readCommandConfig());
     let exitCode = 0;
     try {
-      exitCode = (await work(ctx, ...args)) ?? 0;
+      // Only a number is an exit code: a command may end with `return ctx.printJson(…)` and must still exit 0.
+      const returned = await work(ctx, ...args);
+      exitCode = typeof returned === 'number' ? returned : 0;
     } catch (err) {
       exitCode = reportFailure(err);
     } finally {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAgingCommand } from './aging';
+import { registerAlertsCommand } from './alerts';
 import { registerApproveCommand } from './approve';
 import { registerLookupTableCommands } from './backfill';
 import { registerInvoiceCommands } from './invoices';
@@ -15,6 +16,7 @@ export function registerAdminCommands(program: Command): void {
   registerInvoiceCommands(program);
   registerApproveCommand(program);
   registerAgingCommand(program);
+  registerAlertsCommand(program);
   registerLinkCommands(program);
   registerLookupTableCommands(program);
   registerTrustReportCommand(program);

@@ -76,7 +76,7 @@ async function link(ctx: CommandContext, reference: string, matterArg: string, o
     ctx.print(added
       ? `Mapped "${reference}" to matter ${label(matter)}: payments ${scope} carrying it now go to that matter.`
       : `"${reference}" was already mapped to matter ${label(matter)}; nothing changed.`);
-    if (woken !== null) ctx.print(`Woke ${plural(woken, 'parked payment')} to retry their match.`);
+    if (woken !== null) ctx.print(`Woke ${plural(woken, 'parked payment')} to retry ${woken === 1 ? 'its' : 'their'} match.`);
   }
   if (wakeError) {
     process.stderr.write(`The mapping is saved, but parked payments were not woken: ${wakeError}. Run the same command again to wake them (it never maps twice).\n`);

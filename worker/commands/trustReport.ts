@@ -4,7 +4,7 @@ import { dateTime, iso, money, plural, table } from './format';
 import { jsonOption } from './shared';
 
 /**
- * `matterpay trust-report` (DESIGN §4.3, §8): matterpay's side of the three-way trust report. Per matter, the trust
+ * `matterpay trust-report` (DESIGN §4.3, §8): matterpay's side of the three-way trust reconciliation. Per matter, the trust
  * draws matterpay recorded (not yet seen in the practice system), confirmed and reversed; and every draw still
  * unconfirmed after two days, which a bookkeeper must post in the practice system.
  *
@@ -21,8 +21,8 @@ export function registerTrustReportCommand(program: Command): void {
 export const STALE_AFTER_MS = 2 * 86_400_000;
 
 export const NOT_INCLUDED = [
-  'TODO practice-system trust balance per matter: needs the practice-management connector (not read by this command yet)',
-  'TODO processor deposits: not part of this report yet',
+  "Clio's trust balance per matter (compare it by hand with the draws above for now)",
+  "the payment processor's trust deposits",
 ] as const;
 
 type DrawState = 'recorded' | 'confirmed' | 'reversed';
@@ -100,7 +100,7 @@ async function trustReport(ctx: CommandContext, options: { json?: boolean }): Pr
 
   const tz = ctx.timeZone;
   const tally = (t: Tally) => (t.count === 0 ? '-' : `${money(t.amountCents)} (${t.count})`);
-  const out: string[] = [`Trust draws of ${ctx.firmId} as of ${dateTime(now, tz)}: matterpay's side of the three-way trust report`, ''];
+  const out: string[] = [`Trust draws of ${ctx.firmId} as of ${dateTime(now, tz)}: matterpay's side of the trust reconciliation`, ''];
   if (matters.length === 0) {
     out.push('No trust draws recorded.');
   } else {

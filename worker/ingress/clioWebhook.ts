@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseClioDelivery, peekClioWebhookId, verifyClioSignature } from '../../connectors/clio';
-import { WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
+import { VendorRejectedError, WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
 import { signalMatterBilling } from '../starters';
 import type { IngressDeps } from './server';
 import { withTemporalDeadline } from './temporalDeadline';
@@ -70,18 +70,20 @@ export function registerClioWebhook(app: FastifyInstance, deps: IngressDeps): vo
 export function rejectWebhook(
   reply: import('fastify').FastifyReply, err: unknown, source: string, deps: IngressDeps, log: import('../logger').Logger,
 ) {
-  if (err instanceof WebhookVerificationError) {
+  const reason = (err as Error).message.slice(0, 300);
+  // A processor that refuses our re-fetch (4xx) does not confirm the event: as unverified as a bad signature.
+  if (err instanceof WebhookVerificationError || err instanceof VendorRejectedError) {
     deps.metrics.webhooksReceived.inc({ source, outcome: 'unauthorized' });
-    log.warn({ reason: err.message }, 'webhook refused: verification failed');
-    return reply.code(401).send({ error: err.message });
+    log.warn({ reason }, 'webhook refused: verification failed');
+    return reply.code(401).send({ error: err instanceof VendorRejectedError ? 'the processor does not confirm this event' : reason });
   }
   if (err instanceof WebhookPayloadError) {
     deps.metrics.webhooksReceived.inc({ source, outcome: 'malformed' });
-    log.warn({ reason: err.message }, 'webhook refused: malformed');
-    return reply.code(400).send({ error: err.message });
+    log.warn({ reason }, 'webhook refused: malformed');
+    return reply.code(400).send({ error: reason });
   }
   deps.metrics.webhooksReceived.inc({ source, outcome: 'unavailable' });
-  const cause = (err as { cause?: { message?: string } }).cause?.message;
-  log.error({ err: (err as Error).message, cause }, 'webhook not recorded: answering 503 so the sender retries');
+  const cause = (err as { cause?: { message?: string } }).cause?.message?.slice(0, 300);
+  log.error({ err: reason, cause }, 'webhook not recorded: answering 503 so the sender retries');
   return reply.code(503).header('Retry-After', '30').send({ error: 'temporarily unable to record this event; please retry' });
 }

@@ -24,7 +24,7 @@ const payloadsSchema = z.object({
 export function registerCodecServer(app: FastifyInstance, deps: IngressDeps): void {
   const codec = deps.codec;
   if (!codec) return;
-  const allowedOrigins = new Set(deps.config.TEMPORAL_UI_ORIGINS);
+  const allowedOrigins = new Set(deps.config.temporalUiOrigins);
 
   const cors = (req: FastifyRequest, reply: FastifyReply) => {
     const origin = req.headers.origin;
