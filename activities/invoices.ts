@@ -168,7 +168,7 @@ export function invoiceActivities(deps: ActivityDeps) {
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
       if (invoice.status === 'paid') throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is paid and cannot be voided`, 'InvoiceRuleError');
       if (invoice.status !== 'void') {
-        await deps.db.query('DELETE FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2', [input.firmId, input.invoiceNumber]);
+        await invoices.releaseLines(input.firmId, input.invoiceNumber);
         await invoices.update(input.firmId, input.invoiceNumber, { status: 'void', voidedAt: new Date() });
         await links.close(input.firmId, input.invoiceNumber, 'cancelled');
         const draw = await draws.forInvoice(input.firmId, input.invoiceNumber);

@@ -4,8 +4,9 @@
  * its connector.
  */
 
-export type MatterStatus = 'open' | 'pending' | 'closed';
-export type BillingMethod = 'hourly' | 'flat' | 'contingency';
+import type { BillingMethod, MatterStatus } from '../domain/matter';
+
+export type { BillingMethod, MatterStatus };
 
 export interface ClientContact {
   id: string;

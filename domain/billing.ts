@@ -1,4 +1,4 @@
-import type { BillingMethod, MatterStatus } from '../connectors/ports';
+import type { BillingMethod, MatterStatus } from './matter';
 
 /** The billing trigger of DESIGN §4.1, as a pure decision over what the practice system says now. */
 export type BillingDecision =

@@ -1,7 +1,7 @@
 /**
  * The dunning schedule (DESIGN §4.5): offsets from the issue date. The first offsets are reminders, the last is the
- * escalation to the attorney. With `7d,21d,30d`: reminder at day 7, reminder with the direct pay link at day 21,
- * escalation at day 30.
+ * escalation to the attorney. With `7d,21d,30d`: reminders at day 7 and 21 (every one carries the pay link; the
+ * second and later say so plainly), escalation at day 30.
  */
 export type DunningStep = { kind: 'reminder'; number: number; atMs: number } | { kind: 'escalation'; atMs: number };
 

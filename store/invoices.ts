@@ -144,6 +144,11 @@ export class InvoiceRepository {
     return added;
   }
 
+  /** A voided invoice gives its time entries back: they may go on a later invoice. */
+  async releaseLines(firmId: string, invoiceNumber: string): Promise<void> {
+    await this.db.query('DELETE FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2', [firmId, invoiceNumber]);
+  }
+
   async recomputeTotal(client: pg.PoolClient, firmId: string, invoiceNumber: string): Promise<number> {
     const { rows } = await client.query(
       `UPDATE invoices SET total_cents = (SELECT sum(amount_cents) FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2), updated_at = now()

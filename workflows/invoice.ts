@@ -200,8 +200,10 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     publish();
   }
 
-  function matterIdOf(snap: InvoiceSnapshot | null = current): string {
-    return snap!.matterId;
+  /** The matter is known from the first activity on: every note is written after `loadInvoice`. */
+  function matterIdOf(): string {
+    if (!current) throw new Error('invoice not loaded yet');
+    return current.matterId;
   }
 
   function localToday(): string {

@@ -2,6 +2,7 @@ import {
   activateClioWebhook, createClioWebhook, deleteClioWebhook, getClioWebhook, renewClioWebhook, WEBHOOK_RENEW_BEFORE_MS, type ClioHttp, type ClioWebhookSpec,
 } from '../../connectors/clio';
 import { VendorRejectedError } from '../../connectors/errors';
+import { ClioWebhookRepository } from '../../store/clioWebhooks';
 import type { Db } from '../../store/db';
 import type { SecretBox } from '../../store/encryption';
 import type { Logger } from '../logger';
@@ -31,11 +32,11 @@ export async function ensureClioWebhooks(options: {
   const { firmId, http, db, box, logger } = options;
   const now = options.now ?? Date.now();
   const results: Array<{ model: string; action: string }> = [];
+  const webhooks = new ClioWebhookRepository(db, box);
   for (const spec of clioWebhookSpecs(options.ingressUrl)) {
-    const { rows } = await db.query('SELECT webhook_id, shared_secret_sealed FROM clio_webhooks WHERE firm_id = $1 AND model = $2', [firmId, spec.model]);
-    const stored = rows[0] as { webhook_id: string; shared_secret_sealed: string } | undefined;
+    const stored = await webhooks.byModel(firmId, spec.model);
     let action = 'unchanged';
-    let hook = stored ? await getClioWebhook(http, stored.webhook_id).catch((err: unknown) => {
+    let hook = stored ? await getClioWebhook(http, stored.webhookId).catch((err: unknown) => {
       if (err instanceof VendorRejectedError && err.status === 404) return null;
       throw err;
     }) : null;
@@ -47,24 +48,18 @@ export async function ensureClioWebhooks(options: {
     if (!hook) {
       hook = await createClioWebhook(http, spec, now);
       if (!hook.sharedSecret) throw new Error(`Clio did not return a shared secret for the ${spec.model} webhook`);
-      await db.query(
-        `INSERT INTO clio_webhooks (firm_id, webhook_id, model, shared_secret_sealed, status, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (firm_id, model) DO UPDATE SET webhook_id = EXCLUDED.webhook_id, shared_secret_sealed = EXCLUDED.shared_secret_sealed,
-           status = EXCLUDED.status, expires_at = EXCLUDED.expires_at, updated_at = now()`,
-        [firmId, hook.id, spec.model, box.seal(hook.sharedSecret), hook.status, hook.expiresAt],
-      );
+      await webhooks.save({ firmId, webhookId: hook.id, model: spec.model, sharedSecret: hook.sharedSecret, status: hook.status, expiresAt: hook.expiresAt });
       action = 'created';
     } else {
       if (hook.status !== 'enabled' && stored) {
-        await activateClioWebhook(http, hook.id, box.open(stored.shared_secret_sealed));
+        await activateClioWebhook(http, hook.id, stored.sharedSecret);
         action = 're-activated';
       }
       if (new Date(hook.expiresAt).getTime() - now < WEBHOOK_RENEW_BEFORE_MS) {
         hook = await renewClioWebhook(http, hook.id, now);
         action = action === 'unchanged' ? 'renewed' : `${action}, renewed`;
       }
-      await db.query('UPDATE clio_webhooks SET status = $3, expires_at = $4, updated_at = now() WHERE firm_id = $1 AND model = $2',
-        [firmId, spec.model, hook.status, hook.expiresAt]);
+      await webhooks.updateState(firmId, spec.model, hook.status, hook.expiresAt);
     }
     if (action !== 'unchanged') logger.info({ model: spec.model, webhookId: hook.id, action }, 'Clio webhook');
     results.push({ model: spec.model, action });

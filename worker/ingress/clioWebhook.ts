@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { parseClioDelivery, peekClioWebhookId, verifyClioSignature } from '../../connectors/clio';
 import { VendorRejectedError, WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
+import { ClioWebhookRepository } from '../../store/clioWebhooks';
+import { MatterLinkRepository } from '../../store/matterLinks';
 import { signalMatterBilling } from '../starters';
 import type { IngressDeps } from './server';
 import { withTemporalDeadline } from './temporalDeadline';
@@ -12,6 +14,8 @@ import { withTemporalDeadline } from './temporalDeadline';
  */
 export function registerClioWebhook(app: FastifyInstance, deps: IngressDeps): void {
   const log = deps.logger.child({ component: 'ingress', source: 'clio' });
+  const webhooks = new ClioWebhookRepository(deps.db, deps.box);
+  const links = new MatterLinkRepository(deps.db);
   app.post('/webhooks/clio', async (req, reply) => {
     const handshake = req.headers['x-hook-secret'];
     if (typeof handshake === 'string' && handshake) {
@@ -23,13 +27,12 @@ export function registerClioWebhook(app: FastifyInstance, deps: IngressDeps): vo
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     try {
       const webhookId = peekClioWebhookId(raw);
-      const { rows } = await deps.db.query('SELECT firm_id, model, shared_secret_sealed FROM clio_webhooks WHERE webhook_id = $1', [webhookId]);
-      const hook = rows[0] as { firm_id: string; model: string; shared_secret_sealed: string } | undefined;
+      const hook = await webhooks.byId(webhookId);
       if (!hook) throw new WebhookVerificationError(`unknown webhook ${webhookId}`);
       const signature = req.headers['x-hook-signature'];
-      verifyClioSignature(raw, typeof signature === 'string' ? signature : undefined, deps.box.open(hook.shared_secret_sealed));
+      verifyClioSignature(raw, typeof signature === 'string' ? signature : undefined, hook.sharedSecret);
       const delivery = parseClioDelivery(raw);
-      const outcome = await route(hook.firm_id, hook.model, delivery);
+      const outcome = await route(hook.firmId, hook.model, delivery);
       deps.metrics.webhooksReceived.inc({ source: 'clio', outcome });
       return reply.code(200).send({ status: outcome });
     } catch (err) {
@@ -50,11 +53,7 @@ export function registerClioWebhook(app: FastifyInstance, deps: IngressDeps): vo
       const displayNumber = delivery.fields.display_number;
       if (typeof displayNumber === 'string' && displayNumber) {
         // New matters are mapped as soon as the practice system announces them (DESIGN §4.6).
-        await deps.db.query(
-          `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source)
-           VALUES ($1, 'any', $2, $3, $2, 'webhook') ON CONFLICT DO NOTHING`,
-          [firmId, displayNumber, delivery.recordId],
-        );
+        await links.add(firmId, { processor: 'any', externalReference: displayNumber, practiceMatterId: delivery.recordId, matterDisplayNumber: displayNumber, source: 'webhook' });
       }
       const known = status === 'open' || status === 'pending' || status === 'closed';
       await withTemporalDeadline(deps.temporal, () => signalMatterBilling(deps.temporal, deps.config, firmId, delivery.recordId, {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ProcessorName } from '../../connectors/ports';
 import { ReconcileStateValues } from '../../shared/reconcileState';
+import { ProcessedEventRepository } from '../../store/processedEvents';
 import { FIRM_ID, RECONCILE_STATE } from '../../shared/searchAttributes';
 import { workflowIds } from '../../shared/workflowIds';
 import { billingPolicy } from '../policy';
@@ -16,6 +17,7 @@ import { withTemporalDeadline } from './temporalDeadline';
  * recorded only after Temporal accepted, so a refused delivery leaves nothing behind.
  */
 export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps): void {
+  const events = new ProcessedEventRepository(deps.db);
   for (const processorName of ['lawpay', 'stripe'] as const satisfies readonly ProcessorName[]) {
     const log = deps.logger.child({ component: 'ingress', source: processorName });
     app.post(`/webhooks/${processorName}`, async (req, reply) => {
@@ -31,8 +33,7 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
       try {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const outcome = await processor.parseWebhook(raw, req.headers);
-        const seen = await deps.db.query('SELECT 1 FROM processed_events WHERE firm_id = $1 AND source = $2 AND event_id = $3', [firmId, processorName, outcome.eventId]);
-        if ((seen.rowCount ?? 0) > 0) {
+        if (await events.seen(firmId, processorName, outcome.eventId)) {
           deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'duplicate' });
           return reply.code(200).send({ status: 'duplicate' });
         }
@@ -46,9 +47,7 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
             typedSearchAttributes: [{ key: FIRM_ID, value: firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues.pending }],
           }));
         }
-        await deps.db.query(
-          `INSERT INTO processed_events (firm_id, source, event_id, event_type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-          [firmId, processorName, outcome.eventId, outcome.kind === 'payment' ? `${outcome.payment.kind}.${outcome.payment.status}` : 'ignored']);
+        await events.record(firmId, processorName, outcome.eventId, outcome.kind === 'payment' ? `${outcome.payment.kind}.${outcome.payment.status}` : 'ignored');
         const result = outcome.kind === 'payment' ? 'accepted' : 'ignored';
         deps.metrics.webhooksReceived.inc({ source: processorName, outcome: result });
         return reply.code(200).send({ status: result });
