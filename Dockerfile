@@ -5,6 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
+# The mail outbox (when no SMTP_URL is set) lives under .data: owned by the unprivileged user that runs matterpay.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 8787
 # `worker` or `ingress`: the compose file runs both from this one image.
