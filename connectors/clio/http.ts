@@ -1,8 +1,9 @@
-import axios, { type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { VendorRejectedError, VendorSchemaError, VendorUnavailableError } from '../errors';
 import { CLIO_API_VERSION } from './constants';
 import type { HeaderDrivenRateLimiter, RateLimitHeaders } from '../shared/rateLimiter';
+import { sendToVendor } from '../shared/transport';
 import { describeIssues, issuePaths } from '../shared/validation';
 
 export interface TokenSource {
@@ -84,21 +85,16 @@ export class ClioHttp {
 
   private async send(method: string, url: string, token: string, options: RequestOptions<z.ZodTypeAny>): Promise<AxiosResponse> {
     this.options.onRequest?.(method, new URL(url).pathname);
-    try {
-      return await axios.request({
-        method,
-        url,
-        params: options.query,
-        data: options.body,
-        headers: { ...options.headers, Authorization: `Bearer ${token}`, 'X-API-VERSION': CLIO_API_VERSION, Accept: 'application/json' },
-        timeout: this.options.timeoutMs ?? 30_000,
-        validateStatus: () => true,
-        // Clio expects Rails-style arrays: ids[]=1&ids[]=2.
-        paramsSerializer: { indexes: false },
-      });
-    } catch (err) {
-      throw new VendorUnavailableError(VENDOR, `${method} ${new URL(url).pathname}: ${(err as Error).message}`);
-    }
+    return sendToVendor(VENDOR, {
+      method,
+      url,
+      params: options.query,
+      data: options.body,
+      headers: { ...options.headers, Authorization: `Bearer ${token}`, 'X-API-VERSION': CLIO_API_VERSION, Accept: 'application/json' },
+      timeout: this.options.timeoutMs ?? 30_000,
+      // Clio expects Rails-style arrays: ids[]=1&ids[]=2.
+      paramsSerializer: { indexes: false },
+    });
   }
 }
 

@@ -1,7 +1,8 @@
-import axios, { type AxiosResponse } from 'axios';
+import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { VendorRejectedError, VendorSchemaError, VendorUnavailableError } from '../errors';
 import type { HeaderDrivenRateLimiter } from '../shared/rateLimiter';
+import { sendToVendor } from '../shared/transport';
 import { describeIssues, issuePaths } from '../shared/validation';
 import { errorBodySchema } from './schemas';
 
@@ -54,19 +55,14 @@ export class LawPayHttp {
 
   private async send(method: string, url: string, options: { query?: Record<string, string | number | undefined>; body?: unknown }): Promise<AxiosResponse> {
     this.options.onRequest?.(method, new URL(url).pathname);
-    try {
-      return await axios.request({
-        method,
-        url,
-        params: options.query,
-        data: options.body,
-        auth: { username: this.options.secretKey, password: '' },
-        headers: { Accept: 'application/json' },
-        timeout: this.options.timeoutMs ?? 30_000,
-        validateStatus: () => true,
-      });
-    } catch (err) {
-      throw new VendorUnavailableError(VENDOR, `${method} ${new URL(url).pathname}: ${(err as Error).message}`);
-    }
+    return sendToVendor(VENDOR, {
+      method,
+      url,
+      params: options.query,
+      data: options.body,
+      auth: { username: this.options.secretKey, password: '' },
+      headers: { Accept: 'application/json' },
+      timeout: this.options.timeoutMs ?? 30_000,
+    });
   }
 }
