@@ -3,7 +3,3 @@ export function formatCents(cents: number, currency = 'USD'): string {
   if (!Number.isInteger(cents)) throw new Error(`amount must be whole cents, got ${cents}`);
   return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
 }
-
-export function sumCents(values: number[]): number {
-  return values.reduce((total, v) => total + v, 0);
-}

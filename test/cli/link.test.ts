@@ -75,7 +75,7 @@ async function parkedPayment() {
   });
   cleanups.push(() => handle.terminate('test over'));
   const query = `ReconcileState = 'unmatched' AND FirmId = '${FIRM}' AND ExecutionStatus = 'Running'`;
-  await waitFor(async () => (await encryptingClient(env).workflow.count(query)).count >= 1, 10_000);
+  await waitFor(async () => (await encryptingClient(env).workflow.count(query)).count >= 1, { timeoutMs: 10_000 });
   return handle;
 }
 
@@ -216,7 +216,7 @@ describe('matterpay backfill', () => {
     // No worker on this queue yet: the backfill waits, as it would with every worker down.
     const taskQueue = uniqueTaskQueue('cli-backfill');
     const watching = spawnMatterpay(['backfill', '--run-id', 'second'], { TEMPORAL_TASK_QUEUE: taskQueue });
-    await waitFor(() => watching.output().stdout.includes('Ctrl-C stops watching'), 20_000);
+    await waitFor(() => watching.output().stdout.includes('Ctrl-C stops watching'), { timeoutMs: 20_000 });
     watching.kill('SIGINT');
     const stopped = await watching.done;
     expect(stopped.code).toBe(130);
@@ -228,7 +228,7 @@ describe('matterpay backfill', () => {
 
     // Run again with the same run id: it attaches to the waiting backfill, which finishes once a worker is up.
     const again = spawnMatterpay(['backfill', '--run-id', 'second'], { TEMPORAL_TASK_QUEUE: taskQueue });
-    await waitFor(() => again.output().stdout.includes(`Watching the running backfill second of ${FIRM}`), 20_000);
+    await waitFor(() => again.output().stdout.includes(`Watching the running backfill second of ${FIRM}`), { timeoutMs: 20_000 });
     await startWorker(taskQueue);
     const attached = await again.done;
     expect(attached.code).toBe(0);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { BillingHarness, FIRM, type SandboxMatter } from '../support/billing';
+import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 
 /** `matterpay send-csv`: all rows or none, each imported invoice issued by its workflow, a second import adds nothing. */
@@ -14,9 +14,9 @@ describe('matterpay send-csv', () => {
   let smith: SandboxMatter;
   let jones: SandboxMatter;
 
-  beforeAll(async () => {
-    env = await devServerEnvironment();
-    h = await BillingHarness.start(env);
+  useBillingHarness(devServerEnvironment, async (started, harness) => {
+    env = started;
+    h = harness;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-csv-'));
     smith = await h.createMatter({ client: { name: 'Sam Smith', email: 'sam@client.test' } });
     jones = await h.createMatter({ client: { name: 'Jo Jones', email: 'jo@client.test' } });
@@ -26,11 +26,7 @@ describe('matterpay send-csv', () => {
         [FIRM, m.display_number, String(m.id)]);
     }
   });
-  afterAll(async () => {
-    await h?.teardown();
-    await env?.teardown();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const sendCsv = (content: string) => {
     const file = path.join(dir, `upload-${Math.random().toString(36).slice(2)}.csv`);

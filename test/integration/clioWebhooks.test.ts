@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLogger } from '../../worker/logger';
 import { ensureClioWebhooks } from '../../worker/clio/webhookLifecycle';
 import { workflowIds } from '../../shared/workflowIds';
-import { BillingHarness, FIRM } from '../support/billing';
+import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 import { freePort } from '../support/ports';
 
@@ -16,14 +16,10 @@ describe('Clio webhooks: created, delivered, renewed, re-activated', () => {
   let h: BillingHarness;
   let ingressUrl: string;
   const logger = createLogger('silent');
-  beforeAll(async () => {
-    env = await devServerEnvironment();
-    h = await BillingHarness.start(env);
+  useBillingHarness(devServerEnvironment, async (started, harness) => {
+    env = started;
+    h = harness;
     ingressUrl = (await h.startIngress()).url;
-  });
-  afterAll(async () => {
-    await h?.teardown();
-    await env?.teardown();
   });
 
   const http = () => h.firms.connection(FIRM).clio.http;

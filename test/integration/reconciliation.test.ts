@@ -6,9 +6,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { invoiceStatusQuery, reconciliationStatusQuery } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice, reconciliationSweep } from '../../workflows';
-import { BillingHarness, FIRM, type SandboxMatter } from '../support/billing';
+import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 import { startTcpProxy } from '../support/tcpProxy';
+import { waitFor } from '../support/wait';
 import { TEST_SECRET_KEY } from '../support/codec';
 
 /**
@@ -20,27 +21,16 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
   let env: TestWorkflowEnvironment;
   let h: BillingHarness;
   let ingressUrl: string;
-  beforeAll(async () => {
-    env = await devServerEnvironment();
-    h = await BillingHarness.start(env);
+  useBillingHarness(devServerEnvironment, async (started, harness) => {
+    env = started;
+    h = harness;
     ingressUrl = (await h.startIngress()).url;
   });
-  afterAll(async () => {
-    await h?.teardown();
-    await env?.teardown();
-  });
+
+  /** Workflows on the shared dev server take a moment: poll every 100 ms for up to 30 s. */
+  const patiently = { timeoutMs: 30_000, everyMs: 100 };
 
   const lawpay = (method: string, pathname: string, body?: unknown) => h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
-
-  async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   async function issuedInvoice(matter: SandboxMatter, amountCents: number) {
     const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
@@ -53,7 +43,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), memo: invoiceMemo(number, matter.display_number),
       args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
     });
-    await waitFor('the invoice to be issued', async () => (await handle.query(invoiceStatusQuery)).status === 'issued');
+    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'issued', { what: 'the invoice to be issued', ...patiently });
     return { number, handle };
   }
 
@@ -92,7 +82,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     const responses = await Promise.all([postWebhook(body), postWebhook(body), postWebhook(body), sweepOnce(), sweepOnce()]);
     for (const r of responses.slice(0, 3) as Response[]) expect(r.status).toBe(200);
 
-    await waitFor('the invoice to be paid', async () => (await handle.query(invoiceStatusQuery).catch(() => null))?.status === 'paid' || (await handle.describe()).status.name === 'COMPLETED');
+    await waitFor(async () => (await handle.query(invoiceStatusQuery).catch(() => null))?.status === 'paid' || (await handle.describe()).status.name === 'COMPLETED', { what: 'the invoice to be paid', ...patiently });
     expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'applied', amount_cents: 80_000, invoice_number: number }]);
     expect(await paidCents(number)).toBe(80_000);
     expect((await h.noteSubjects(matter.id)).filter((s) => s.startsWith('Payment received'))).toEqual(['Payment received: $800.00']);
@@ -109,8 +99,8 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     expect(await paymentRows(String(paid.transaction_id))).toEqual([]);
     const sweep = await sweepOnce();
     expect(sweep.started).toContain(workflowIds.paymentReconciliation('lawpay', String(paid.transaction_id)));
-    await waitFor('the sweep to apply it', async () => (await paymentRows(String(paid.transaction_id))).length === 1);
-    await waitFor('the balance to reach zero', async () => (await paidCents(number)) === 40_000);
+    await waitFor(async () => (await paymentRows(String(paid.transaction_id))).length === 1, { what: 'the sweep to apply it', ...patiently });
+    await waitFor(async () => (await paidCents(number)) === 40_000, { what: 'the balance to reach zero', ...patiently });
     expect((await sweepOnce()).started).toEqual([]); // a later sweep finds nothing left to do
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
   });
@@ -123,17 +113,17 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     expect(await handle.result()).toMatchObject({ status: 'paid' });
 
     const refund = await lawpay('POST', `/__sandbox/transactions/${String(paid.transaction_id)}/refund`, { amount_cents: 25_000 });
-    await waitFor('the refund to be applied', async () => (await paymentRows(String(refund.transaction_id))).length === 1);
+    await waitFor(async () => (await paymentRows(String(refund.transaction_id))).length === 1, { what: 'the refund to be applied', ...patiently });
     expect(await paymentRows(String(refund.transaction_id))).toEqual([{ kind: 'refund', state: 'applied', amount_cents: 25_000, invoice_number: number }]);
     expect(await paidCents(number)).toBe(35_000);
     expect((await h.invoiceRows()).find((r) => r.invoice_number === number)!.status).toBe('partially_paid');
-    await waitFor('the refund note', async () => (await h.noteSubjects(matter.id)).includes('Refund issued: $250.00'));
+    await waitFor(async () => (await h.noteSubjects(matter.id)).includes('Refund issued: $250.00'), { what: 'the refund note', ...patiently });
     // The invoice is open again, with a live link for the $250 now due.
     const reopened = env.client.workflow.getHandle(workflowIds.invoice(FIRM, number));
-    const status = await waitFor('the invoice to reopen', async () => {
+    const status = await waitFor(async () => {
       const s = await reopened.query(invoiceStatusQuery).catch(() => null);
       return s?.status === 'partially_paid' && s.payLinkUrl ? s : null;
-    });
+    }, { what: 'the invoice to reopen', ...patiently });
     expect(status).toMatchObject({ status: 'partially_paid', amountDueCents: 25_000, paidCents: 35_000 });
     expect(status.payLinkUrl).toMatch(/\/pay\//);
     const { rows: links } = await h.database.db.query(`SELECT status FROM pay_links WHERE invoice_number = $1 ORDER BY created_at`, [number]);
@@ -181,12 +171,12 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       expect(rows).toEqual([]); // nothing half-recorded: the retry is not mistaken for a duplicate
 
       await proxy.restore();
-      const retry = await waitFor('the retry to be accepted', async () => {
+      const retry = await waitFor(async () => {
         const r = await postWebhook(body, proxiedIngress.url);
         return r.status === 200 ? r : null;
-      });
+      }, { what: 'the retry to be accepted', ...patiently });
       expect(retry.status).toBe(200);
-      await waitFor('the payment to be applied', async () => (await paidCents(number)) === 30_000);
+      await waitFor(async () => (await paidCents(number)) === 30_000, { what: 'the payment to be applied', ...patiently });
       await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
     } finally {
       await proxiedIngress.close();
@@ -203,7 +193,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     const txn = String(paid.transaction_id);
     expect((await postWebhook(await eventBody(txn))).status).toBe(200);
     const parked = env.client.workflow.getHandle(workflowIds.paymentReconciliation('lawpay', txn));
-    await waitFor('the payment to be parked', async () => (await parked.query(reconciliationStatusQuery)).state === 'unmatched');
+    await waitFor(async () => (await parked.query(reconciliationStatusQuery)).state === 'unmatched', { what: 'the payment to be parked', ...patiently });
     expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'unmatched', amount_cents: 50_000, invoice_number: null }]);
     const { rows: alerts } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [`lawpay/${txn}`]);
     expect(alerts).toEqual([{ kind: 'unmatched-payment' }]);

@@ -4,7 +4,7 @@ import { createStripeProcessor } from '../../connectors/stripe';
 import { reconciliationStatusQuery } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
 import { FirmRegistry } from '../../worker/firms';
-import { BillingHarness, FIRM } from '../support/billing';
+import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { startStripeMock, type StripeMock } from '../support/stripe-mock';
 import { devServerEnvironment } from '../support/temporal';
 
@@ -24,9 +24,9 @@ describe('Stripe payments through the ingress, for a second firm', () => {
   let ingressUrl: string;
   const signer = new Stripe('sk_test_123');
 
-  beforeAll(async () => {
-    env = await devServerEnvironment();
-    h = await BillingHarness.start(env);
+  useBillingHarness(devServerEnvironment, async (started, harness) => {
+    env = started;
+    h = harness;
     stripeMock = await startStripeMock();
     const lawFirm = h.firms.connection(FIRM);
     const stripeFirm = {
@@ -44,9 +44,7 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     ingressUrl = (await h.startIngress({ extraFirms: [[STRIPE_FIRM, stripeFirm]] })).url;
   });
   afterAll(async () => {
-    await h?.teardown();
     await stripeMock?.stop();
-    await env?.teardown();
   });
 
   const postStripe = (body: string, signature: string, firm = STRIPE_FIRM) => fetch(`${ingressUrl}/webhooks/stripe?firm=${firm}`, {

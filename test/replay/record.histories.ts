@@ -11,7 +11,7 @@ import type { Payment } from '../../connectors/ports';
 import { invoiceStatusQuery, paymentReceivedSignal, timeEntryApprovedSignal } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice, matterBilling } from '../../workflows';
-import { BillingHarness, FIRM } from '../support/billing';
+import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
 const outDir = path.join(__dirname, '..', 'histories');
@@ -19,13 +19,9 @@ const outDir = path.join(__dirname, '..', 'histories');
 describe('record workflow histories', () => {
   let env: TestWorkflowEnvironment;
   let h: BillingHarness;
-  beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    h = await BillingHarness.start(env);
-  });
-  afterAll(async () => {
-    await h?.teardown();
-    await env?.teardown();
+  useBillingHarness(timeSkippingEnvironment, async (started, harness) => {
+    env = started;
+    h = harness;
   });
 
   async function save(name: string, handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }) {

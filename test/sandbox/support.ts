@@ -59,15 +59,7 @@ export function clioHandshakeEcho(request: ReceivedRequest): ReplyPlan {
   return typeof secret === 'string' ? { status: 200, headers: { 'X-Hook-Secret': secret } } : { status: 200 };
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { waitFor } from '../support/wait';
 
 export interface JsonResponse<T = unknown> {
   status: number;

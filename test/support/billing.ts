@@ -180,3 +180,24 @@ export interface ClioState {
   notes: Array<{ subject: string; detail: string | null; matter_id: number | null }>;
   request_counts: Record<string, number>;
 }
+
+/**
+ * One BillingHarness for a whole test file: started before its tests on the given Temporal environment, torn down
+ * (harness, then environment) after them. `ready` receives both once started, for the file's own set-up.
+ */
+export function useBillingHarness(
+  environment: () => Promise<TestWorkflowEnvironment>,
+  ready: (env: TestWorkflowEnvironment, harness: BillingHarness) => void | Promise<void>,
+): void {
+  let env: TestWorkflowEnvironment | undefined;
+  let harness: BillingHarness | undefined;
+  beforeAll(async () => {
+    env = await environment();
+    harness = await BillingHarness.start(env);
+    await ready(env, harness);
+  });
+  afterAll(async () => {
+    await harness?.teardown();
+    await env?.teardown();
+  });
+}

@@ -96,7 +96,7 @@ async function parkedPayment(firmId: string) {
   });
   cleanups.push(() => handle.terminate('test over'));
   const query = `ReconcileState = 'unmatched' AND FirmId = '${firmId}' AND ExecutionStatus = 'Running'`;
-  await waitFor(async () => (await env.client.workflow.count(query)).count >= 1, 10_000);
+  await waitFor(async () => (await env.client.workflow.count(query)).count >= 1, { timeoutMs: 10_000 });
   return handle;
 }
 
@@ -188,7 +188,7 @@ describe('backfillMatterLinks', () => {
     const midway = await waitFor(async () => {
       const progress = await handle.query(backfillProgressQuery).catch(() => null);
       return progress && progress.pages >= 2 ? progress : null;
-    }, 20_000);
+    }, { timeoutMs: 20_000 });
     first.worker.shutdown();
     await first.running;
     const atShutdown = await handle.describe();

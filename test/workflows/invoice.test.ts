@@ -4,7 +4,7 @@ import { AMOUNT_DUE_CENTS, ESCALATED, INVOICE_STATUS } from '../../shared/search
 import { approveUpdate, cancelSignal, invoiceStatusQuery, matterClosedSignal, paymentReceivedSignal } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice } from '../../workflows';
-import { BillingHarness, FIRM, type SandboxMatter } from '../support/billing';
+import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
 /**
@@ -15,13 +15,9 @@ import { timeSkippingEnvironment } from '../support/temporal';
 describe('invoice: trust first, pay link, delivery, reminders, escalation, payment', () => {
   let env: TestWorkflowEnvironment;
   let h: BillingHarness;
-  beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    h = await BillingHarness.start(env);
-  });
-  afterAll(async () => {
-    await h?.teardown();
-    await env?.teardown();
+  useBillingHarness(timeSkippingEnvironment, async (started, harness) => {
+    env = started;
+    h = harness;
   });
 
   /** Drafts an invoice for the matter's approved time exactly as matterBilling does, then starts its workflow. */

@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { billNowSignal, matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
 import { billingRun, matterBilling } from '../../workflows';
-import { BillingHarness, FIRM } from '../support/billing';
+import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
 /**
@@ -13,13 +13,9 @@ import { timeSkippingEnvironment } from '../support/temporal';
 describe('matterBilling: approved time becomes an invoice draft', () => {
   let env: TestWorkflowEnvironment;
   let h: BillingHarness;
-  beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    h = await BillingHarness.start(env);
-  });
-  afterAll(async () => {
-    await h?.teardown();
-    await env?.teardown();
+  useBillingHarness(timeSkippingEnvironment, async (started, harness) => {
+    env = started;
+    h = harness;
   });
 
   async function startBilling(matterId: number, overrides: Parameters<BillingHarness['policy']>[0] = {}) {
