@@ -12,6 +12,8 @@ export interface FirmServices {
   timeZone: string;
   publicBaseUrl: string;
   staffEmail: string | null;
+  /** The firm's one currency (ISO 4217, e.g. USD): a payment in another is parked, never applied. Default USD. */
+  currency?: string;
   payLinkTtlMs: number;
   /**
    * Keeps the practice system's webhooks alive: created if missing, re-activated if suspended, renewed before
@@ -27,6 +29,11 @@ export interface ActivityDeps {
   logger?: Pick<Logger, 'info' | 'warn'>;
   /** For the few activities that must reach other workflows (waking parked payments); absent in unit tests. */
   temporal?: { client: Client; taskQueue: string };
+  /**
+   * Wakes (or starts) the firm's write-back drain after something was queued. Absent where no drain runs (unit
+   * tests); the drain also looks on a slow timer of its own.
+   */
+  wakeWritebacks?: (firmId: string) => Promise<void>;
   /** Throws UnknownFirmError for a firm this deployment does not serve: nothing from one firm reaches another. */
   firm(firmId: string): FirmServices;
 }

@@ -8,12 +8,35 @@ import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
 import { wakeParkedActivities } from './wakeParked';
 import { webhookActivities } from './webhooks';
+import { creditActivities } from './credits';
+import { checkoutActivities } from './checkouts';
+import { recordedMailer } from './messages';
+import type { FirmServices } from './deps';
 
 export type { ActivityDeps, FirmServices } from './deps';
+export { withWritebackDrainer, WritebackDrainer } from './writebackDrainer';
 
-/** Every activity the worker registers, built over injected dependencies (no module-level state). */
-export function createActivities(deps: ActivityDeps) {
+/**
+ * Every activity the worker registers, built over injected dependencies (no module-level state). Each firm's mailer
+ * is wrapped here, once, in the exactly-once message record: no activity can send around it.
+ */
+export function createActivities(given: ActivityDeps) {
+  const wrapped = new WeakMap<FirmServices, FirmServices>();
+  const deps: ActivityDeps = {
+    ...given,
+    firm(firmId) {
+      const services = given.firm(firmId);
+      let firm = wrapped.get(services);
+      if (!firm) {
+        firm = { ...services, mailer: recordedMailer(given.db, firmId, services.mailer) };
+        wrapped.set(services, firm);
+      }
+      return firm;
+    },
+  };
   return {
+    ...creditActivities(deps),
+    ...checkoutActivities(deps),
     ...noteActivities(deps),
     ...billingActivities(deps),
     ...billingRunActivities(deps),

@@ -4,13 +4,13 @@ import { localDate } from '../domain/dates';
 import { parseInvoiceNumber } from '../domain/invoiceNumber';
 import { formatCents } from '../domain/money';
 import { AlertRepository } from '../store/alerts';
-import { InvoiceRepository, type InvoiceRecord, type InvoiceStatus } from '../store/invoices';
+import { inTransaction } from '../store/db';
+import { InvoiceRepository, lockMatter, type InvoiceRecord, type InvoiceStatus } from '../store/invoices';
 import { PayLinkRepository } from '../store/payLinks';
-import { PracticeWriteRepository } from '../store/practiceWrites';
 import { TrustDrawRepository } from '../store/trustDraws';
 import type { ActivityDeps } from './deps';
 import { invoiceEmail, type EmailPurpose } from './emails';
-import { writeNoteOnce } from './notes';
+import { queueWriteback, writeNoteOnce } from './notes';
 
 /** What the invoice workflow needs to know about its invoice; plain data (it crosses into workflow history). */
 export interface InvoiceSnapshot {
@@ -20,8 +20,10 @@ export interface InvoiceSnapshot {
   status: InvoiceStatus;
   totalCents: number;
   trustAppliedCents: number;
+  creditAppliedCents: number;
   paidCents: number;
   amountDueCents: number;
+  overpaymentCents: number;
   issuedAtMs: number | null;
   escalated: boolean;
 }
@@ -34,8 +36,10 @@ export function snapshot(invoice: InvoiceRecord): InvoiceSnapshot {
     status: invoice.status,
     totalCents: invoice.totalCents,
     trustAppliedCents: invoice.trustAppliedCents,
+    creditAppliedCents: invoice.creditAppliedCents,
     paidCents: invoice.paidCents,
     amountDueCents: invoice.amountDueCents,
+    overpaymentCents: invoice.overpaymentCents,
     issuedAtMs: invoice.issuedAt?.getTime() ?? null,
     escalated: invoice.escalatedAt !== null,
   };
@@ -48,18 +52,14 @@ export function invoiceActivities(deps: ActivityDeps) {
   const links = new PayLinkRepository(deps.db);
   const alerts = new AlertRepository(deps.db);
   const draws = new TrustDrawRepository(deps.db);
-  const writes = new PracticeWriteRepository(deps.db);
 
   /**
    * The matter's reference field shows the latest invoice (DESIGN §4.2), but only where the firm left it empty or
-   * matterpay wrote it: a reference the firm set for its own use is never overwritten.
+   * matterpay wrote it: a reference the firm set for its own use is never overwritten. Queued, like every write-back.
    */
   async function referenceMatter(firmId: string, invoice: InvoiceRecord, currentReference: string | null): Promise<void> {
-    const key = `invoice/${invoice.invoiceNumber}/reference`;
-    if (await writes.find(firmId, key)) return;
     const ours = !currentReference || parseInvoiceNumber(currentReference)?.matterDisplayNumber === invoice.matterDisplayNumber;
-    if (ours) await deps.firm(firmId).practice.setMatterReference(invoice.matterId, invoice.invoiceNumber);
-    await writes.record(firmId, key, invoice.matterId, 'reference', ours ? invoice.invoiceNumber : null);
+    if (ours) await queueWriteback(deps, firmId, `invoice/${invoice.invoiceNumber}/reference`, invoice.matterId, { kind: 'reference', reference: invoice.invoiceNumber });
   }
 
   return {
@@ -117,7 +117,7 @@ export function invoiceActivities(deps: ActivityDeps) {
         deps.logger?.warn({ firmId: input.firmId, invoice: input.invoiceNumber }, 'invoice delivery held: the client has no valid email (see `matterpay alerts`)');
         await alerts.raise(input.firmId, 'delivery-held', input.invoiceNumber,
           `Invoice ${input.invoiceNumber} was not emailed: the client has ${email ? `an undeliverable email address (${email})` : 'no email address'} in the practice system.`);
-        await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/held`,
+        await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/held`,
           subject: `Invoice ${input.invoiceNumber}: delivery held`,
           detail: `Invoice ${input.invoiceNumber} for ${formatCents(invoice.amountDueCents)} could not be emailed because the client has no valid email address. Add one in the practice system, or send the invoice by hand${link ? `; its pay link is ${firm.publicBaseUrl}/pay/${link.token}` : ''}.`,
           date: today,
@@ -132,7 +132,7 @@ export function invoiceActivities(deps: ActivityDeps) {
       await firm.mailer.send({ to: email, subject: message.subject, text: message.text, idempotencyKey: `${input.firmId}/${input.invoiceNumber}/${input.purpose}` });
       if (invoice.delivery !== 'sent') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'sent' });
       await alerts.resolve(input.firmId, 'delivery-held', input.invoiceNumber);
-      await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/${input.purpose}`,
+      await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/${input.purpose}`,
         subject: `Invoice ${input.invoiceNumber}: ${message.noteSubject}`,
         detail: `${message.noteSubject} to the client for ${formatCents(invoice.amountDueCents)} due on invoice ${input.invoiceNumber}.`,
         date: today,
@@ -140,18 +140,19 @@ export function invoiceActivities(deps: ActivityDeps) {
       return 'sent';
     },
 
-    /** Day-30 escalation (DESIGN §4.5): review flag on the matter, a note, staff told, once. */
-    async escalateInvoice(input: { firmId: string; invoiceNumber: string; daysOverdue: number; elapsedMs?: number }): Promise<void> {
+    /**
+     * Day-30 escalation (DESIGN §4.5): review flag on the matter, a note, staff told, once. Re-checks the balance in
+     * the store first: an invoice paid meanwhile is not escalated.
+     */
+    async escalateInvoice(input: { firmId: string; invoiceNumber: string; daysOverdue: number; elapsedMs?: number }): Promise<'escalated' | 'nothing due'> {
       const firm = deps.firm(input.firmId);
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
+      if (invoice.amountDueCents === 0 || invoice.status === 'void') return 'nothing due';
       const key = `invoice/${input.invoiceNumber}/escalated`;
-      if (!(await writes.find(input.firmId, `${key}/flag`))) {
-        await firm.practice.flagForReview(invoice.matterId, true);
-        await writes.record(input.firmId, `${key}/flag`, invoice.matterId, 'review_flag', null);
-      }
+      await queueWriteback(deps, input.firmId, `${key}/flag`, invoice.matterId, { kind: 'review_flag', flagged: true });
       const unpaidFor = describeElapsed(input.elapsedMs ?? input.daysOverdue * 86_400_000);
       const detail = `Invoice ${input.invoiceNumber} is unpaid ${unpaidFor} after issue with ${formatCents(invoice.amountDueCents)} due. The matter is flagged for attorney review.`;
-      await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: key,
+      await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: key,
         subject: `Invoice ${input.invoiceNumber}: escalated for attorney review`, detail, date: localDate(Date.now(), firm.timeZone),
       });
       if (firm.staffEmail) {
@@ -161,27 +162,47 @@ export function invoiceActivities(deps: ActivityDeps) {
         await invoices.update(input.firmId, input.invoiceNumber, { escalatedAt: new Date() });
         deps.logger?.warn({ firmId: input.firmId, invoice: input.invoiceNumber, dueCents: invoice.amountDueCents }, 'invoice escalated for attorney review');
       }
+      return 'escalated';
     },
 
-    /** Cancel: void the invoice, release its time entries for a later invoice, close its link, undo an unposted trust draw. */
+    /**
+     * Cancel: void the invoice, release its time entries for a later invoice, close its link, undo an unposted trust
+     * draw, and keep whatever the client paid as a credit on the matter (with an alert). One transaction under the
+     * matter lock: after a crash either all of it happened or none, so a retry finishes the job (DESIGN §4.2).
+     */
     async voidInvoice(input: { firmId: string; invoiceNumber: string; reason: string }): Promise<InvoiceSnapshot> {
-      const invoice = await invoices.require(input.firmId, input.invoiceNumber);
-      if (invoice.status === 'paid') throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is paid and cannot be voided`, 'InvoiceRuleError');
-      if (invoice.status !== 'void') {
-        await invoices.releaseLines(input.firmId, input.invoiceNumber);
-        await invoices.update(input.firmId, input.invoiceNumber, { status: 'void', voidedAt: new Date() });
-        await links.close(input.firmId, input.invoiceNumber, 'cancelled');
-        const draw = await draws.forInvoice(input.firmId, input.invoiceNumber);
-        if (draw?.state === 'recorded') await draws.setState(deps.db, draw.id, 'reversed');
+      const firm = deps.firm(input.firmId);
+      const voided = await inTransaction(deps.db, async (client) => {
+        const found = await invoices.require(input.firmId, input.invoiceNumber, client);
+        await lockMatter(client, input.firmId, found.matterId);
+        const invoice = await invoices.require(input.firmId, input.invoiceNumber, client);
+        if (invoice.status === 'void') return false;
+        if (invoice.status === 'paid') throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is paid and cannot be voided`, 'InvoiceRuleError');
+        await invoices.releaseLines(input.firmId, input.invoiceNumber, client);
+        await invoices.update(input.firmId, input.invoiceNumber, { status: 'void', voidedAt: new Date() }, client);
+        await links.close(input.firmId, input.invoiceNumber, 'cancelled', client);
+        const draw = await draws.forInvoice(input.firmId, input.invoiceNumber, client);
+        if (draw?.state === 'recorded') await draws.setState(client, draw.id, 'reversed');
         if (draw?.state === 'confirmed') {
           await alerts.raise(input.firmId, 'trust-reversal', input.invoiceNumber,
-            `Invoice ${input.invoiceNumber} was voided after its trust draw of ${formatCents(draw.amountCents)} was posted: reverse it in the practice system.`);
+            `Invoice ${input.invoiceNumber} was voided after its trust draw of ${formatCents(draw.amountCents)} was posted: reverse it in the practice system.`, client);
         }
-      }
-      await writeNoteOnce(deps, writes, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/void`,
-        subject: `Invoice ${input.invoiceNumber}: void`, detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.`,
-        date: localDate(Date.now(), deps.firm(input.firmId).timeZone),
+        const kept = invoice.paidCents + invoice.creditAppliedCents;
+        if (kept > 0) {
+          await alerts.raise(input.firmId, 'void-with-payments', input.invoiceNumber,
+            `Invoice ${input.invoiceNumber} was voided with ${formatCents(kept)} already paid on it: that money is held as a credit on matter ${invoice.matterDisplayNumber} and applied to its next invoice (refund it at the processor if the client wants it back).`, client);
+        }
+        await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/void`,
+          subject: `Invoice ${input.invoiceNumber}: void`,
+          detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.${kept > 0 ? ` ${formatCents(kept)} paid on it is held as a credit on the matter.` : ''}`,
+          date: localDate(Date.now(), firm.timeZone),
+        }, client);
+        return true;
       });
+      if (voided) {
+        await deps.wakeWritebacks?.(input.firmId);
+        deps.logger?.info({ firmId: input.firmId, invoice: input.invoiceNumber, reason: input.reason }, 'invoice voided');
+      }
       return snapshot(await invoices.require(input.firmId, input.invoiceNumber));
     },
 

@@ -1,5 +1,6 @@
-import { activityInfo } from '@temporalio/activity';
-import { PracticeWriteRepository } from '../store/practiceWrites';
+import type pg from 'pg';
+import type { Db } from '../store/db';
+import { WritebackRepository, type WritebackPayload } from '../store/writebacks';
 import type { ActivityDeps } from './deps';
 
 export interface MatterNoteRequest {
@@ -13,32 +14,37 @@ export interface MatterNoteRequest {
 }
 
 export function noteActivities(deps: ActivityDeps) {
-  const writes = new PracticeWriteRepository(deps.db);
   return {
     /**
-     * Idempotent by `key`: the store says whether it was written; on a retry (when an earlier attempt may have
-     * written it and died before recording) the practice system is searched for the note's marker first.
+     * Queues the note on the write-back queue (activities/writebacks.ts drains it): a money workflow never waits for
+     * the practice system. Idempotent by `key`.
      */
-    async writeMatterNote(request: MatterNoteRequest): Promise<'written' | 'already written'> {
-      return writeNoteOnce(deps, writes, request);
+    async writeMatterNote(request: MatterNoteRequest): Promise<'queued' | 'already queued'> {
+      return writeNoteOnce(deps, request);
     },
   };
 }
 
-/** The one way matterpay writes a note: by key, checked against the store, and on a retry against Clio itself. */
-export async function writeNoteOnce(deps: ActivityDeps, writes: PracticeWriteRepository, request: MatterNoteRequest): Promise<'written' | 'already written'> {
-  if (await writes.find(request.firmId, request.key)) return 'already written';
-  const { practice } = deps.firm(request.firmId);
-  const result = await practice.addMatterNote(request.matterId, { subject: request.subject, detail: request.detail, date: request.date },
-    request.key, { checkFirst: safeAttempt() > 1 });
-  await writes.record(request.firmId, request.key, request.matterId, 'note', result.noteId);
-  return result.created ? 'written' : 'already written';
+/**
+ * The one way matterpay writes a note: queued by key, so the same note asked for twice is written once. Pass the
+ * transaction's client to queue it atomically with the money change it reports.
+ */
+export async function writeNoteOnce(deps: ActivityDeps, request: MatterNoteRequest, q?: Db | pg.PoolClient): Promise<'queued' | 'already queued'> {
+  const queued = await queueWriteback(deps, request.firmId, request.key, request.matterId,
+    { kind: 'note', subject: request.subject, detail: request.detail, date: request.date }, q);
+  return queued ? 'queued' : 'already queued';
 }
 
-function safeAttempt(): number {
-  try {
-    return activityInfo().attempt;
-  } catch {
-    return 1;
-  }
+/**
+ * Queues a write-back and wakes the firm's drain (workflows/practiceWritebacks.ts); returns whether it was new.
+ * Inside a transaction (`q` given) the caller wakes the drain after commit, since the drain cannot see the row before.
+ * The wake is awaited on every call, new row or not, so a retried activity wakes a drain that an earlier attempt
+ * could not reach.
+ */
+export async function queueWriteback(
+  deps: ActivityDeps, firmId: string, key: string, matterId: string, payload: WritebackPayload, q?: Db | pg.PoolClient,
+): Promise<boolean> {
+  const queued = await new WritebackRepository(deps.db).enqueue(firmId, key, matterId, payload, q);
+  if (!q) await deps.wakeWritebacks?.(firmId);
+  return queued;
 }

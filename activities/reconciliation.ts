@@ -1,149 +1,240 @@
 import { localDate } from '../domain/dates';
 import { parseInvoiceNumber } from '../domain/invoiceNumber';
 import { formatCents } from '../domain/money';
+import { paymentProblem } from '../domain/paymentApplicability';
+import { isReversal, ledgerEffectCents } from '../domain/paymentEffect';
+import { choosePaymentTarget, type CandidateInvoice } from '../domain/paymentTarget';
 import type { Payment } from '../connectors/ports';
 import { AlertRepository } from '../store/alerts';
 import { inTransaction } from '../store/db';
-import { InvoiceRepository, lockMatter } from '../store/invoices';
+import { InvoiceRepository, lockMatter, type InvoiceRecord } from '../store/invoices';
 import { MatterLinkRepository } from '../store/matterLinks';
-import { PaymentRepository, adjustInvoicePaid } from '../store/payments';
-import { PracticeWriteRepository } from '../store/practiceWrites';
+import { PaymentRepository, type LedgerRow, type PaymentState } from '../store/payments';
 import type { ActivityDeps } from './deps';
 import { writeNoteOnce } from './notes';
+import { paymentNote } from './paymentNotes';
 
 export type ApplyOutcome =
-  | { state: 'applied'; firstTime: boolean; invoiceNumber: string | null; matterId: string; paidCentsAfter: number; amountDueCentsAfter: number }
-  | { state: 'unmatched'; reason: string }
-  | { state: 'ignored'; reason: string };
+  | {
+    state: 'applied';
+    /** Whether this call changed the ledger (a new transaction, or a new state of a known one). */
+    firstTime: boolean;
+    invoiceNumber: string | null;
+    matterId: string;
+    paidCentsAfter: number;
+    amountDueCentsAfter: number;
+  }
+  | { state: 'unmatched' | 'parked' | 'rejected' | 'ignored'; reason: string };
 
-const paymentKey = (p: Payment) => `payment/${p.processor}/${p.transactionId}/${p.kind}`;
+/** Where a payment belongs before the lock is taken: its matter, and the invoice it names or is bound to. */
+interface Resolution {
+  matterId: string;
+  /** Set when the invoice is decided already: a transaction applied before, or a refund or dispute of a charge. */
+  boundInvoice: string | null | undefined;
+  namedInvoice: string | null;
+}
+
+const candidate = (inv: InvoiceRecord): CandidateInvoice => ({
+  invoiceNumber: inv.invoiceNumber, status: inv.status, issuedAtMs: inv.issuedAt?.getTime() ?? null, amountDueCents: inv.amountDueCents,
+});
 
 export function reconciliationActivities(deps: ActivityDeps) {
   const payments = new PaymentRepository(deps.db);
   const invoices = new InvoiceRepository(deps.db);
   const links = new MatterLinkRepository(deps.db);
   const alerts = new AlertRepository(deps.db);
-  const writes = new PracticeWriteRepository(deps.db);
 
-  /** Which invoice (or at least which matter) a payment belongs to: by invoice number, lookup table, or its charge. */
-  async function resolve(firmId: string, payment: Payment): Promise<{ matterId: string; invoiceNumber: string | null } | null> {
-    if (payment.kind === 'refund' && payment.chargeTransactionId) {
+  async function resolve(firmId: string, payment: Payment): Promise<Resolution | null> {
+    const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind);
+    if (existing?.state === 'applied' && existing.matterId) return { matterId: existing.matterId, boundInvoice: existing.invoiceNumber, namedInvoice: null };
+    if ((payment.kind === 'refund' || payment.kind === 'dispute') && payment.chargeTransactionId) {
       const charge = await payments.get(firmId, payment.processor, payment.chargeTransactionId, 'charge');
-      if (charge?.state === 'applied' && charge.matterId) return { matterId: charge.matterId, invoiceNumber: charge.invoiceNumber };
+      if (charge?.state === 'applied' && charge.matterId) return { matterId: charge.matterId, boundInvoice: charge.invoiceNumber, namedInvoice: null };
     }
     const reference = payment.reference?.trim();
     if (!reference) return null;
     const invoice = await invoices.get(firmId, reference);
-    if (invoice) return { matterId: invoice.matterId, invoiceNumber: invoice.invoiceNumber };
+    if (invoice) return { matterId: invoice.matterId, boundInvoice: undefined, namedInvoice: invoice.invoiceNumber };
+    const parsed = parseInvoiceNumber(reference);
     const link = (await links.resolve(firmId, payment.processor, reference))
-      ?? (parseInvoiceNumber(reference) ? await links.resolve(firmId, payment.processor, parseInvoiceNumber(reference)!.matterDisplayNumber) : null);
-    if (!link) return null;
-    // A legacy reference names a matter, not an invoice: the payment goes to its oldest invoice still owing.
-    const owing = await invoices.list(firmId, { matterId: link.practiceMatterId, status: ['issued', 'partially_paid'] });
-    return { matterId: link.practiceMatterId, invoiceNumber: owing[0]?.invoiceNumber ?? null };
+      ?? (parsed ? await links.resolve(firmId, payment.processor, parsed.matterDisplayNumber) : null);
+    return link ? { matterId: link.practiceMatterId, boundInvoice: undefined, namedInvoice: null } : null;
   }
+
+  function ledgerRow(firmId: string, payment: Payment, fields: { state: PaymentState; effectCents: number; invoiceNumber: string | null; matterId: string | null; detail: string | null }): Omit<LedgerRow, 'recordedAt'> {
+    return {
+      firmId, processor: payment.processor, transactionId: payment.transactionId, kind: payment.kind, status: payment.status,
+      amountCents: Math.max(0, Math.trunc(Number.isFinite(payment.amountCents) ? payment.amountCents : 0)), currency: payment.currency.toUpperCase(),
+      reference: payment.reference, occurredAt: new Date(payment.occurredAt), ...fields,
+    };
+  }
+
+  /** Records a transaction that cannot be counted (parked, rejected, unmatched, ignored), with its alert. */
+  async function setAside(firmId: string, payment: Payment, state: Exclude<PaymentState, 'applied'>, reason: string, matterId: string | null, alert: { kind: string; message: string } | null) {
+    await inTransaction(deps.db, async (client) => {
+      const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind, client);
+      // A transaction already counted keeps its row: setting it aside again must not drop money from its invoice.
+      if (existing?.state === 'applied' && existing.effectCents !== 0) return;
+      await payments.put(client, ledgerRow(firmId, payment, { state, effectCents: 0, invoiceNumber: null, matterId, detail: reason }));
+      if (alert) await alerts.raise(firmId, alert.kind, `${payment.processor}/${payment.transactionId}`, alert.message, client);
+    });
+    if (alert) {
+      deps.logger?.warn({ firmId, processor: payment.processor, transaction: payment.transactionId, amountCents: payment.amountCents, state },
+        `payment ${state}: ${reason} (see \`matterpay alerts\`)`);
+    }
+  }
+
+  const describe = (p: Payment) => `${formatCents(Math.trunc(Math.abs(p.amountCents)) || 0)} ${p.kind} ${p.transactionId} via ${p.processor}`;
 
   return {
     /**
-     * Applies one completed payment exactly once (DESIGN §4.6): the ledger row and the invoice's new balance are
-     * written in one transaction under the matter's lock, keyed by (processor, transaction, kind). A second call
-     * for the same payment finds the row and changes nothing. Unknown references are parked, never dropped.
+     * Applies one processor transaction as it is now (DESIGN §4.6). The ledger row keeps the transaction's current
+     * status and what it counts towards its invoice (domain/paymentEffect.ts); the invoice's paid amount is then
+     * recomputed from its rows, all in one transaction under the matter's lock, where the target invoice is chosen
+     * too (domain/paymentTarget.ts). A second call with the same state changes nothing; a later state (voided,
+     * refunded, disputed) replaces the earlier one. What cannot be applied is set aside with an alert, never retried.
      */
     async applyPayment(input: { firmId: string; payment: Payment }): Promise<ApplyOutcome> {
       const { firmId, payment } = input;
-      if (payment.status !== 'completed') return { state: 'ignored', reason: `the ${payment.kind} is ${payment.status}` };
+      const firm = deps.firm(firmId);
+      const problem = paymentProblem(payment, firm.currency ?? 'USD');
+      if (problem) {
+        await setAside(firmId, payment, 'rejected', problem, null, {
+          kind: 'payment-rejected', message: `${describe(payment)} was not applied: ${problem}. Resolve it at the processor or by hand.` });
+        return { state: 'rejected', reason: problem };
+      }
       if (payment.accountKind === 'trust') {
         // Money into trust is the client's, held for later invoices: it never pays an invoice directly.
         return { state: 'ignored', reason: 'a deposit to the trust account, not an invoice payment' };
       }
-      const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind);
-      if (existing?.state === 'applied') return appliedOutcome(firmId, existing.matterId!, existing.invoiceNumber, false);
+      if (payment.accountKind === 'unknown') {
+        const reason = `it went to account ${payment.account ?? '(none)'}, which the processor does not list as this firm's operating account`;
+        await setAside(firmId, payment, 'rejected', reason, null, {
+          kind: 'payment-rejected', message: `${describe(payment)} was not applied: ${reason}. Money in an account matterpay cannot tell from trust is never taken as income.` });
+        return { state: 'rejected', reason };
+      }
+      if (payment.status === 'pending') return { state: 'ignored', reason: `the ${payment.kind} is pending` };
 
-      const target = await resolve(firmId, payment);
-      if (!target) {
-        await inTransaction(deps.db, (client) => payments.insert(client, row('unmatched', null, null, 'no invoice or matter matches the reference')));
-        await alerts.raise(firmId, 'unmatched-payment', `${payment.processor}/${payment.transactionId}`,
-          `${formatCents(payment.amountCents)} ${payment.kind} ${payment.transactionId} via ${payment.processor} has reference "${payment.reference ?? ''}", which matches no matter. Map it with: matterpay link "${payment.reference ?? ''}" <matter>`);
-        deps.logger?.warn({ firmId, processor: payment.processor, transaction: payment.transactionId, amountCents: payment.amountCents, reference: payment.reference },
-          'payment parked: its reference matches no matter (see `matterpay alerts`; map it with `matterpay link`)');
-        return { state: 'unmatched', reason: `reference "${payment.reference ?? ''}" matches no matter` };
+      const resolution = await resolve(firmId, payment);
+      if (payment.kind === 'payout') {
+        const reason = 'money paid out by the firm (a credit), not a client payment';
+        await setAside(firmId, payment, 'ignored', reason, resolution?.matterId ?? null, {
+          kind: 'payout', message: `${describe(payment)}: money was paid out from the firm's account. It was not applied to any invoice; check it was meant.` });
+        if (resolution) await notify(firmId, payment, resolution.matterId, { invoiceNumber: null, amountDueCentsAfter: 0 });
+        return { state: 'ignored', reason };
+      }
+      if (!resolution) {
+        const reference = payment.reference ?? '';
+        await setAside(firmId, payment, 'unmatched', 'no invoice or matter matches the reference', null, {
+          kind: 'unmatched-payment',
+          // The reference is the payer's own text: it is shown quoted, apart from the command, never inside it.
+          message: `${describe(payment)} has a reference that matches no matter: ${JSON.stringify(reference)}. Map it with \`matterpay link <reference> <matter>\`, giving that reference as one quoted argument.`,
+        });
+        return { state: 'unmatched', reason: `reference ${JSON.stringify(reference)} matches no matter` };
       }
 
-      const firstTime = await inTransaction(deps.db, async (client) => {
-        await lockMatter(client, firmId, target.matterId);
-        const current = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind, client);
-        if (current?.state === 'applied') return false;
-        const detail = target.invoiceNumber ? null : 'no open invoice on the matter: held as a credit';
-        if (current?.state === 'unmatched') {
-          await payments.markApplied(client, { firmId, processor: payment.processor, transactionId: payment.transactionId, kind: payment.kind, invoiceNumber: target.invoiceNumber, matterId: target.matterId, detail });
+      const outcome = await inTransaction(deps.db, async (client) => {
+        await lockMatter(client, firmId, resolution.matterId);
+        const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind, client);
+        let invoiceNumber: string | null;
+        if (existing?.state === 'applied') {
+          invoiceNumber = existing.invoiceNumber; // a transaction's invoice never moves once it has one
+        } else if (resolution.boundInvoice !== undefined) {
+          invoiceNumber = resolution.boundInvoice;
         } else {
-          await payments.insert(client, row('applied', target.invoiceNumber, target.matterId, detail));
+          const named = resolution.namedInvoice ? await invoices.get(firmId, resolution.namedInvoice, client) : null;
+          const choice = choosePaymentTarget({
+            namedInvoice: named ? candidate(named) : null,
+            matterInvoices: named ? [] : (await invoices.list(firmId, { matterId: resolution.matterId }, client)).map(candidate),
+          });
+          if (choice.kind === 'park') return { parked: choice.reason } as const;
+          invoiceNumber = choice.kind === 'invoice' ? choice.invoiceNumber : null;
         }
-        if (target.invoiceNumber) {
-          await adjustInvoicePaid(client, firmId, target.invoiceNumber, payment.kind === 'refund' ? -payment.amountCents : payment.amountCents);
+        const effectCents = ledgerEffectCents(payment.kind, payment.status, payment.amountCents);
+        const previousEffect = existing?.effectCents ?? 0;
+        const state: PaymentState = effectCents === 0 && previousEffect === 0 && existing?.state !== 'applied' && payment.status === 'failed' ? 'ignored' : 'applied';
+        const changed = !existing || existing.status !== payment.status || existing.state !== state || existing.effectCents !== effectCents
+          || existing.invoiceNumber !== invoiceNumber;
+        if (!changed) {
+          const current = invoiceNumber ? await invoices.require(firmId, invoiceNumber, client) : null;
+          return { changed: false, invoiceNumber, current } as const;
         }
-        return true;
+        await payments.put(client, ledgerRow(firmId, payment, {
+          state, effectCents, invoiceNumber, matterId: resolution.matterId, detail: invoiceNumber ? null : 'no open invoice on the matter: held as a credit' }));
+        const current = invoiceNumber ? await invoices.recomputeMoney(client, firmId, invoiceNumber) : null;
+        const subject = invoiceNumber ?? resolution.matterId;
+        if (current && current.overpaymentCents > 0 && current.status !== 'void') {
+          await alerts.raise(firmId, 'overpayment', current.invoiceNumber,
+            `Invoice ${current.invoiceNumber} has received ${formatCents(current.overpaymentCents)} more than it owed. It is held as a credit on matter ${current.matterDisplayNumber} and applied to that matter's next invoice; refund it at the processor if the client wants it back.`, client);
+        }
+        if (isReversal(previousEffect, effectCents) && existing?.state === 'applied') {
+          await alerts.raise(firmId, 'payment-reversal', `${payment.processor}/${payment.transactionId}/${payment.kind}`,
+            `${describe(payment)} is now ${payment.status}: ${formatCents(previousEffect - effectCents)} no longer counts on ${invoiceNumber ? `invoice ${invoiceNumber}` : `matter ${resolution.matterId}`}.`, client);
+        }
+        if (payment.kind === 'dispute') {
+          await alerts.raise(firmId, 'dispute', `${payment.processor}/${payment.transactionId}`,
+            `${describe(payment)} on ${subject}: the dispute is ${payment.status}.`, client);
+        }
+        await notify(firmId, payment, resolution.matterId, { invoiceNumber, amountDueCentsAfter: current?.amountDueCents ?? 0 }, client);
+        return { changed: true, invoiceNumber, current } as const;
       });
-      if (firstTime) {
-        await alerts.resolve(firmId, 'unmatched-payment', `${payment.processor}/${payment.transactionId}`);
-        deps.logger?.info({ firmId, processor: payment.processor, transaction: payment.transactionId, kind: payment.kind, amountCents: payment.amountCents, invoice: target.invoiceNumber },
-          `${payment.kind} applied`);
-      }
-      return appliedOutcome(firmId, target.matterId, target.invoiceNumber, firstTime);
 
-      function row(state: 'applied' | 'unmatched', invoiceNumber: string | null, matterId: string | null, detail: string | null) {
-        return {
-          firmId, processor: payment.processor, transactionId: payment.transactionId, kind: payment.kind, amountCents: payment.amountCents,
-          reference: payment.reference, invoiceNumber, matterId, state, detail, occurredAt: new Date(payment.occurredAt),
-        };
+      if ('parked' in outcome && outcome.parked !== undefined) {
+        await setAside(firmId, payment, 'parked', outcome.parked, resolution.matterId, {
+          kind: 'payment-parked', message: `${describe(payment)} was not applied: ${outcome.parked}. Void or issue the invoice, or refund the payment.` });
+        return { state: 'parked', reason: outcome.parked };
       }
+      await deps.wakeWritebacks?.(firmId);
+      if (outcome.changed) {
+        await alerts.resolve(firmId, 'unmatched-payment', `${payment.processor}/${payment.transactionId}`);
+        await alerts.resolve(firmId, 'payment-parked', `${payment.processor}/${payment.transactionId}`);
+        deps.logger?.info({ firmId, processor: payment.processor, transaction: payment.transactionId, kind: payment.kind, status: payment.status,
+          amountCents: payment.amountCents, invoice: outcome.invoiceNumber }, `${payment.kind} ${payment.status} applied`);
+      }
+      return {
+        state: 'applied', firstTime: outcome.changed, invoiceNumber: outcome.invoiceNumber, matterId: resolution.matterId,
+        paidCentsAfter: outcome.current?.paidCents ?? 0, amountDueCentsAfter: outcome.current?.amountDueCents ?? 0,
+      };
+    },
+
+    /** The transaction as the processor has it now: what the reconciliation decides on, never the event's copy. */
+    async fetchTransaction(input: { firmId: string; transactionId: string }): Promise<Payment | null> {
+      return deps.firm(input.firmId).processor.getTransaction(input.transactionId);
     },
 
     /**
-     * One page of the processor's transactions since `sinceIso`, reduced to the completed ones the store has never
-     * seen: what the sweep must reconcile. Everything else (recorded already, pending, failed) is left alone.
+     * One page of the processor's transactions since `sinceIso`, reduced to those the store has not seen in their
+     * current state: what the sweep must reconcile (a missed webhook, or a charge voided since it was applied).
      */
     async sweepPage(input: { firmId: string; sinceIso: string; cursor: string | null }): Promise<{ scanned: number; unrecorded: Payment[]; nextCursor: string | null }> {
       const page = await deps.firm(input.firmId).processor.listTransactionsSince(input.sinceIso, input.cursor);
-      const completed = page.items.filter((p) => p.status === 'completed' && p.accountKind === 'operating');
       const unrecorded: Payment[] = [];
-      for (const payment of completed) {
-        if (!(await payments.get(input.firmId, payment.processor, payment.transactionId, payment.kind))) unrecorded.push(payment);
+      for (const payment of page.items) {
+        if (payment.status === 'pending' || payment.accountKind === 'trust') continue;
+        const row = await payments.get(input.firmId, payment.processor, payment.transactionId, payment.kind);
+        if (!row ? payment.status !== 'failed' : row.status !== payment.status) unrecorded.push(payment);
       }
       return { scanned: page.items.length, unrecorded, nextCursor: page.nextCursor };
     },
 
-    /** A failed (or otherwise unapplied) payment is recorded as a note on its matter when the matter is known. */
+    /** Workflows started before the ledger kept states call this for a failed payment; applyPayment notes it now. */
     async noteUnappliedPayment(input: { firmId: string; payment: Payment; reason: string }): Promise<'noted' | 'no matter'> {
-      const { payment } = input;
-      const target = await resolve(input.firmId, payment);
-      if (!target) return 'no matter';
-      await writeNoteOnce(deps, writes, {
-        firmId: input.firmId, matterId: target.matterId, key: `${paymentKey(payment)}/${payment.status}`,
-        subject: `Payment ${payment.status}: ${formatCents(payment.amountCents)}`,
-        detail: `A ${payment.kind} of ${formatCents(payment.amountCents)} via ${payment.processor} (transaction ${payment.transactionId}) ${target.invoiceNumber ? `for invoice ${target.invoiceNumber} ` : ''}was not applied: ${input.reason}.`,
-        date: localDate(new Date(payment.occurredAt).getTime(), deps.firm(input.firmId).timeZone),
-      });
+      const resolution = await resolve(input.firmId, input.payment);
+      if (!resolution) return 'no matter';
+      await notify(input.firmId, input.payment, resolution.matterId, { invoiceNumber: resolution.namedInvoice, amountDueCentsAfter: 0 });
       return 'noted';
     },
 
-    /** The note on the matter for an applied payment or refund, once per payment. */
+    /** Workflows started before applyPayment queued its own note call this; the note is queued once by its key. */
     async notePayment(input: { firmId: string; payment: Payment; matterId: string; invoiceNumber: string | null; amountDueCentsAfter: number }): Promise<void> {
-      const { payment } = input;
-      const what = payment.kind === 'refund' ? 'Refund' : 'Payment';
-      const target = input.invoiceNumber ? `invoice ${input.invoiceNumber}` : 'the matter (no open invoice: held as a credit)';
-      await writeNoteOnce(deps, writes, {
-        firmId: input.firmId, matterId: input.matterId, key: paymentKey(payment),
-        subject: `${what} ${payment.kind === 'refund' ? 'issued' : 'received'}: ${formatCents(payment.amountCents)}`,
-        detail: `${what} of ${formatCents(payment.amountCents)} via ${payment.processor} (transaction ${payment.transactionId}) applied to ${target}.` +
-          (input.invoiceNumber ? ` Balance due now ${formatCents(input.amountDueCentsAfter)}.` : ''),
-        date: localDate(new Date(payment.occurredAt).getTime(), deps.firm(input.firmId).timeZone),
-      });
+      await notify(input.firmId, input.payment, input.matterId, input);
     },
   };
 
-  async function appliedOutcome(firmId: string, matterId: string, invoiceNumber: string | null, firstTime: boolean): Promise<ApplyOutcome> {
-    const invoice = invoiceNumber ? await invoices.get(firmId, invoiceNumber) : null;
-    return { state: 'applied', firstTime, invoiceNumber, matterId, paidCentsAfter: invoice?.paidCents ?? 0, amountDueCentsAfter: invoice?.amountDueCents ?? 0 };
+  /** Queues the transaction's note; inside a transaction (`client`) the caller wakes the drain after commit. */
+  async function notify(firmId: string, payment: Payment, matterId: string, target: { invoiceNumber: string | null; amountDueCentsAfter: number }, client?: Parameters<typeof writeNoteOnce>[2]) {
+    const note = paymentNote(payment, target);
+    if (!note) return;
+    await writeNoteOnce(deps, { firmId, matterId, ...note, date: localDate(new Date(payment.occurredAt).getTime(), deps.firm(firmId).timeZone) }, client);
   }
 }

@@ -83,7 +83,8 @@ export interface PracticeManagement {
 }
 
 export type ProcessorName = 'lawpay' | 'stripe';
-export type AccountKind = 'operating' | 'trust';
+/** `unknown`: an account the processor does not list for this firm; its money is never taken as income. */
+export type AccountKind = 'operating' | 'trust' | 'unknown';
 
 export interface CheckoutRequest {
   invoiceNumber: string;
@@ -104,8 +105,14 @@ export interface Checkout {
   processorCheckoutId: string | null;
 }
 
-export type PaymentKind = 'charge' | 'refund';
-export type PaymentStatus = 'completed' | 'pending' | 'failed' | 'voided';
+/**
+ * `charge`: money from the client; `refund`: money returned from a charge; `payout`: money the firm paid out that is
+ * no refund of a charge (a LawPay CREDIT); `dispute`: a cardholder's dispute of a charge (Stripe), whose funds are
+ * withdrawn while it is open or lost.
+ */
+export type PaymentKind = 'charge' | 'refund' | 'payout' | 'dispute';
+/** `open`, `won`, `lost` are a dispute's; the others a charge's, refund's or payout's. */
+export type PaymentStatus = 'completed' | 'pending' | 'failed' | 'voided' | 'open' | 'won' | 'lost';
 
 export interface Payment {
   processor: ProcessorName;
@@ -118,7 +125,7 @@ export interface Payment {
   reference: string | null;
   accountKind: AccountKind;
   occurredAt: string;
-  /** For a refund: the charge it returns money from. */
+  /** For a refund or a dispute: the charge it takes money back from. */
   chargeTransactionId: string | null;
   /** Stripe Connect: the connected account the event came from. */
   account: string | null;
@@ -131,6 +138,11 @@ export type WebhookOutcome =
 export interface PaymentProcessor {
   readonly name: ProcessorName;
   checkoutForLink(request: CheckoutRequest): Promise<Checkout>;
+  /**
+   * Closes a checkout opened earlier, so it can no longer take money (the balance changed, the invoice was paid or
+   * voided). Absent where a checkout holds no state at the processor (a hosted page with the amount in its URL).
+   */
+  expireCheckout?(processorCheckoutId: string): Promise<void>;
   getTransaction(transactionId: string): Promise<Payment | null>;
   listTransactionsSince(sinceIso: string, cursor: string | null): Promise<Page<Payment>>;
   /** Verifies (signature, or a re-fetch where the vendor signs nothing) and translates one webhook. */

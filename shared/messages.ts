@@ -24,12 +24,16 @@ export const billNowSignal = defineSignal<[{ reason: string }]>('billNow');
 // invoice
 export interface Approval { approvedBy: string }
 export interface ApprovalResult { approvedBy: string; approvedAtMs: number }
+/**
+ * Tells an invoice that its money changed. Only a wake-up: the invoice reloads its money from the store, the one
+ * truth, so signals arriving late, twice or out of order cannot leave it wrong. The amounts are informational (and
+ * what workflows started before this rule acted on).
+ */
 export interface PaymentReceived {
   processor: 'lawpay' | 'stripe';
   transactionId: string;
-  kind: 'charge' | 'refund';
+  kind: 'charge' | 'refund' | 'payout' | 'dispute';
   amountCents: number;
-  /** The invoice's totals after the store applied this payment: the workflow adopts them as the truth. */
   paidCentsAfter: number;
   amountDueCentsAfter: number;
 }
@@ -60,7 +64,7 @@ export const invoiceStatusQuery = defineQuery<InvoiceWorkflowStatus>('status');
 export interface ReconciliationStatus {
   processor: 'lawpay' | 'stripe';
   transactionId: string;
-  state: 'pending' | 'applied' | 'unmatched' | 'ignored';
+  state: 'pending' | 'applied' | 'unmatched' | 'ignored' | 'parked' | 'rejected';
   invoiceNumber: string | null;
   matterId: string | null;
   detail: string;
@@ -69,6 +73,11 @@ export interface ReconciliationStatus {
 /** Sent when a mapping appears (`matterpay link`, a backfill): a parked payment tries its match again at once. */
 export const retryMatchSignal = defineSignal<[]>('retryMatch');
 export const reconciliationStatusQuery = defineQuery<ReconciliationStatus>('status');
+/**
+ * A later event of the same transaction (signal-with-start from the ingress and the sweep): the workflow reads the
+ * transaction's current state from the processor again before it decides.
+ */
+export const transactionChangedSignal = defineSignal<[{ status: string }]>('transactionChanged');
 
 // backfillMatterLinks
 export interface BackfillProgress {

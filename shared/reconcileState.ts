@@ -4,4 +4,8 @@ export const ReconcileStateValues = {
   applied: 'applied',
   unmatched: 'unmatched',
   ignored: 'ignored',
+  /** Its reference names an invoice that cannot take money (draft, void): a person decides. */
+  parked: 'parked',
+  /** It cannot be applied (another currency, a bad amount): a person decides. */
+  rejected: 'rejected',
 } as const;

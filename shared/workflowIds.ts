@@ -7,7 +7,8 @@ export type Processor = 'lawpay' | 'stripe';
 export const workflowIds = {
   matterBilling: (firmId: string, matterId: string) => `matter/${firmId}/${matterId}`,
   invoice: (firmId: string, invoiceNumber: string) => `invoice/${firmId}/${invoiceNumber}`,
-  paymentReconciliation: (processor: Processor, transactionId: string) => `payment/${processor}/${transactionId}`,
+  /** Before 2026-12 it was `payment/<processor>/<transaction>`; workflows under that ID finish on their own (README). */
+  paymentReconciliation: (firmId: string, processor: Processor, transactionId: string) => `payment/${firmId}/${processor}/${transactionId}`,
   backfillMatterLinks: (firmId: string, runId: string) => `backfill/${firmId}/${runId}`,
 };
 

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Db } from './db';
 
 export interface Alert {
@@ -12,16 +13,16 @@ export interface Alert {
 export class AlertRepository {
   constructor(private readonly db: Db) {}
 
-  async raise(firmId: string, kind: string, subject: string, message: string): Promise<void> {
-    await this.db.query(
+  async raise(firmId: string, kind: string, subject: string, message: string, q: Db | pg.PoolClient = this.db): Promise<void> {
+    await q.query(
       `INSERT INTO alerts (firm_id, kind, subject, message) VALUES ($1, $2, $3, $4)
        ON CONFLICT (firm_id, kind, subject) DO UPDATE SET message = EXCLUDED.message, resolved_at = NULL`,
       [firmId, kind, subject, message],
     );
   }
 
-  async resolve(firmId: string, kind: string, subject: string): Promise<void> {
-    await this.db.query('UPDATE alerts SET resolved_at = now() WHERE firm_id = $1 AND kind = $2 AND subject = $3 AND resolved_at IS NULL', [firmId, kind, subject]);
+  async resolve(firmId: string, kind: string, subject: string, q: Db | pg.PoolClient = this.db): Promise<void> {
+    await q.query('UPDATE alerts SET resolved_at = now() WHERE firm_id = $1 AND kind = $2 AND subject = $3 AND resolved_at IS NULL', [firmId, kind, subject]);
   }
 
   async open(firmId: string): Promise<Alert[]> {

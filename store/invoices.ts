@@ -1,7 +1,9 @@
 import type pg from 'pg';
+import { amountDueCents, overpaymentCents, statusAfterMoney, type InvoiceMoney, type InvoiceStatus } from '../domain/invoiceMoney';
+import { netPaidCents } from '../domain/paymentEffect';
 import type { Db } from './db';
 
-export type InvoiceStatus = 'draft' | 'awaiting_approval' | 'issued' | 'partially_paid' | 'paid' | 'void';
+export type { InvoiceStatus };
 export type InvoiceKind = 'hourly' | 'flat' | 'manual';
 
 export interface InvoiceRecord {
@@ -15,8 +17,11 @@ export interface InvoiceRecord {
   status: InvoiceStatus;
   totalCents: number;
   trustAppliedCents: number;
+  creditAppliedCents: number;
   paidCents: number;
   amountDueCents: number;
+  /** Paid beyond the total (or, when void, everything paid): held on the matter as a credit. */
+  overpaymentCents: number;
   delivery: 'pending' | 'sent' | 'held' | 'not_needed';
   approvedBy: string | null;
   approvedAt: Date | null;
@@ -36,12 +41,23 @@ export interface InvoiceLine {
 type Queryable = Db | pg.PoolClient;
 
 const columns = `firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents,
-  trust_applied_cents, paid_cents, delivery, approved_by, approved_at, issued_at, settled_at, voided_at, escalated_at, created_at`;
+  trust_applied_cents, credit_applied_cents, paid_cents, delivery, approved_by, approved_at, issued_at, settled_at, voided_at, escalated_at, created_at`;
+
+export function moneyOf(invoice: Pick<InvoiceRecord, 'status' | 'totalCents' | 'trustAppliedCents' | 'creditAppliedCents' | 'paidCents'>): InvoiceMoney {
+  return {
+    status: invoice.status, totalCents: invoice.totalCents, trustAppliedCents: invoice.trustAppliedCents,
+    creditAppliedCents: invoice.creditAppliedCents, paidCents: invoice.paidCents,
+  };
+}
 
 function toRecord(row: Record<string, unknown>): InvoiceRecord {
-  const total = Number(row.total_cents);
-  const trust = Number(row.trust_applied_cents);
-  const paid = Number(row.paid_cents);
+  const money: InvoiceMoney = {
+    status: row.status as InvoiceStatus,
+    totalCents: Number(row.total_cents),
+    trustAppliedCents: Number(row.trust_applied_cents),
+    creditAppliedCents: Number(row.credit_applied_cents),
+    paidCents: Number(row.paid_cents),
+  };
   return {
     firmId: row.firm_id as string,
     invoiceNumber: row.invoice_number as string,
@@ -50,11 +66,9 @@ function toRecord(row: Record<string, unknown>): InvoiceRecord {
     sequence: row.sequence as number,
     kind: row.kind as InvoiceKind,
     period: row.period as string,
-    status: row.status as InvoiceStatus,
-    totalCents: total,
-    trustAppliedCents: trust,
-    paidCents: paid,
-    amountDueCents: row.status === 'void' ? 0 : Math.max(0, total - trust - paid),
+    ...money,
+    amountDueCents: amountDueCents(money),
+    overpaymentCents: overpaymentCents(money),
     delivery: row.delivery as InvoiceRecord['delivery'],
     approvedBy: (row.approved_by as string | null) ?? null,
     approvedAt: (row.approved_at as Date | null) ?? null,
@@ -85,8 +99,8 @@ export class InvoiceRepository {
     return invoice;
   }
 
-  async list(firmId: string, filter: { status?: InvoiceStatus[]; matterId?: string } = {}): Promise<InvoiceRecord[]> {
-    const { rows } = await this.db.query(
+  async list(firmId: string, filter: { status?: InvoiceStatus[]; matterId?: string } = {}, q: Queryable = this.db): Promise<InvoiceRecord[]> {
+    const { rows } = await q.query(
       `SELECT ${columns} FROM invoices WHERE firm_id = $1 AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::text IS NULL OR matter_id = $3)
        ORDER BY created_at, invoice_number`,
       [firmId, filter.status ?? null, filter.matterId ?? null],
@@ -145,8 +159,8 @@ export class InvoiceRepository {
   }
 
   /** A voided invoice gives its time entries back: they may go on a later invoice. */
-  async releaseLines(firmId: string, invoiceNumber: string): Promise<void> {
-    await this.db.query('DELETE FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2', [firmId, invoiceNumber]);
+  async releaseLines(firmId: string, invoiceNumber: string, q: Queryable = this.db): Promise<void> {
+    await q.query('DELETE FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2', [firmId, invoiceNumber]);
   }
 
   async recomputeTotal(client: pg.PoolClient, firmId: string, invoiceNumber: string): Promise<number> {
@@ -160,11 +174,12 @@ export class InvoiceRepository {
 
   async update(firmId: string, invoiceNumber: string, changes: Partial<{
     status: InvoiceStatus; delivery: InvoiceRecord['delivery']; approvedBy: string; approvedAt: Date; issuedAt: Date;
-    settledAt: Date; voidedAt: Date; escalatedAt: Date; trustAppliedCents: number;
+    settledAt: Date; voidedAt: Date; escalatedAt: Date; trustAppliedCents: number; creditAppliedCents: number;
   }>, q: Queryable = this.db): Promise<void> {
     const map: Record<string, string> = {
       status: 'status', delivery: 'delivery', approvedBy: 'approved_by', approvedAt: 'approved_at', issuedAt: 'issued_at',
       settledAt: 'settled_at', voidedAt: 'voided_at', escalatedAt: 'escalated_at', trustAppliedCents: 'trust_applied_cents',
+      creditAppliedCents: 'credit_applied_cents',
     };
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return;
@@ -173,5 +188,24 @@ export class InvoiceRepository {
       `UPDATE invoices SET ${sets.join(', ')}, updated_at = now() WHERE firm_id = $1 AND invoice_number = $2`,
       [firmId, invoiceNumber, ...entries.map(([, v]) => v)],
     );
+  }
+
+  /**
+   * The invoice's paid amount is the net of its ledger rows, and its status what that money implies
+   * (domain/invoiceMoney.ts): recomputed, never adjusted by a delta, so the order and number of events cannot matter.
+   * Call under the matter lock, in the transaction that wrote the ledger row.
+   */
+  async recomputeMoney(client: pg.PoolClient, firmId: string, invoiceNumber: string): Promise<InvoiceRecord> {
+    const { rows: ledger } = await client.query(
+      `SELECT effect_cents FROM processed_payments WHERE firm_id = $1 AND invoice_number = $2 AND state = 'applied'`, [firmId, invoiceNumber]);
+    const before = await this.require(firmId, invoiceNumber, client);
+    const paidCents = netPaidCents(ledger.map((r) => ({ effectCents: Number(r.effect_cents) })));
+    const status = statusAfterMoney({ ...moneyOf(before), paidCents });
+    await client.query(
+      `UPDATE invoices SET paid_cents = $3, status = $4,
+         settled_at = CASE WHEN $4 = 'paid' THEN coalesce(settled_at, now()) WHEN $4 = 'void' THEN settled_at ELSE NULL END, updated_at = now()
+       WHERE firm_id = $1 AND invoice_number = $2`,
+      [firmId, invoiceNumber, paidCents, status]);
+    return this.require(firmId, invoiceNumber, client);
   }
 }

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { Db } from './db';
 
@@ -69,8 +70,8 @@ export class PayLinkRepository {
   }
 
   /** Closes the outstanding link of an invoice (paid, or the invoice was voided). */
-  async close(firmId: string, invoiceNumber: string, status: 'paid' | 'cancelled'): Promise<void> {
-    await this.db.query(`UPDATE pay_links SET status = $3, closed_at = now() WHERE firm_id = $1 AND invoice_number = $2 AND status = 'outstanding'`, [firmId, invoiceNumber, status]);
+  async close(firmId: string, invoiceNumber: string, status: 'paid' | 'cancelled', q: Db | pg.PoolClient = this.db): Promise<void> {
+    await q.query(`UPDATE pay_links SET status = $3, closed_at = now() WHERE firm_id = $1 AND invoice_number = $2 AND status = 'outstanding'`, [firmId, invoiceNumber, status]);
   }
 
   async cancel(firmId: string, token: string): Promise<PayLink | null> {

@@ -19,6 +19,7 @@ import { createMetrics } from './metrics';
 import { ensureBillingRunSchedule, ensureSweepSchedule, ensureWebhookMaintenanceSchedule } from './schedules';
 import { connectClient, connectWorkerConnection, temporalDataConverter } from './temporal';
 import { createWorker, installTemporalRuntime } from './worker';
+import { withWritebackDrainer } from '../activities';
 
 export interface StackParts {
   /** Which pieces to run in this process: `start` runs all, `worker` and `ingress` run one each. */
@@ -132,11 +133,12 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
 
     if (parts.worker) {
       const connection: NativeConnection = await connectWorkerConnection(config, temporalAddress);
-      const worker: Worker = await createWorker({
-        config, connection, dataConverter, deps: {
-          db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger: logger.child({ component: 'billing' }),
-        },
-      });
+      const billingLog = logger.child({ component: 'billing' });
+      const { deps, drainer } = withWritebackDrainer({
+        db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger: billingLog,
+      }, () => firms.ids(), { onError: (firmId, err) => billingLog.warn({ firmId, err: (err as Error).message }, 'write-back drain failed; trying again shortly') });
+      const worker: Worker = await createWorker({ config, connection, dataConverter, deps });
+      drainer.start();
       for (const firmId of firms.ids()) {
         await ensureSweepSchedule(client, config, firmId, logger);
         await ensureWebhookMaintenanceSchedule(client, config, firmId);
@@ -146,6 +148,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       stops.push({
         name: 'worker',
         stop: async () => {
+          await drainer.stop();
           if (worker.getState() === 'RUNNING') worker.shutdown();
           await running;
           await connection.close();

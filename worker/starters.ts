@@ -1,6 +1,11 @@
 import type { Client } from '@temporalio/client';
-import { FIRM_ID } from '../shared/searchAttributes';
-import { matterStatusChangedSignal, timeEntryApprovedSignal, type MatterStatusChanged, type TimeEntryApproved } from '../shared/messages';
+import type { Payment } from '../connectors/ports';
+import { ReconcileStateValues } from '../shared/reconcileState';
+import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
+import {
+  matterStatusChangedSignal, timeEntryApprovedSignal, transactionChangedSignal, type MatterStatusChanged, type TimeEntryApproved,
+} from '../shared/messages';
+import type { paymentReconciliation } from '../workflows/paymentReconciliation';
 import { workflowIds } from '../shared/workflowIds';
 import type { Config } from './config';
 import { billingPolicy } from './policy';
@@ -24,4 +29,20 @@ export async function signalMatterBilling(
   } else {
     await client.workflow.signalWithStart('matterBilling', { ...common, args: [...common.args], signal: matterStatusChangedSignal, signalArgs: [event.payload] });
   }
+}
+
+/**
+ * Starts a transaction's reconciliation, or tells the running one that the transaction changed (DESIGN §3): a
+ * `failed` followed by `succeeded` for one PaymentIntent, or a void after a charge, is never dropped because the
+ * first event's workflow is still running. The workflow reads the transaction's current state before it decides.
+ */
+export async function startOrSignalReconciliation(client: Client, config: Config, firmId: string, payment: Payment): Promise<void> {
+  await client.workflow.signalWithStart<typeof paymentReconciliation, [{ status: string }]>('paymentReconciliation', {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId: workflowIds.paymentReconciliation(firmId, payment.processor, payment.transactionId),
+    args: [{ firmId, payment, policy: billingPolicy(config) }],
+    signal: transactionChangedSignal,
+    signalArgs: [{ status: payment.status }],
+    typedSearchAttributes: [{ key: FIRM_ID, value: firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues.pending }],
+  });
 }

@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { EmailPurpose } from '../activities/emails';
@@ -13,9 +13,18 @@ import {
 import {
   approveUpdate, cancelSignal, invoiceStatusQuery, matterClosedSignal, paymentReceivedSignal, type ApprovalResult, type InvoiceWorkflowStatus,
 } from '../shared/messages';
-import { vendorActivityOptions, type BillingPolicy } from './policy';
+import { storeActivityOptions, vendorActivityOptions, type BillingPolicy } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
+const store = proxyActivities<Activities>(storeActivityOptions);
+
+/**
+ * Workflows started before this rule took their money from the `paymentReceived` signal; from it on, a signal only
+ * wakes the invoice and the store decides (DESIGN §4.6). Old histories replay the old way.
+ */
+const MONEY_FROM_STORE = 'invoice-money-from-store';
+/** From this rule on, a matter's credit is applied to a new invoice before trust. */
+const MATTER_CREDIT_FIRST = 'invoice-matter-credit-first';
 
 export interface InvoiceInput {
   firmId: string;
@@ -49,9 +58,16 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   let approval: ApprovalResult | null = null;
   let cancelReason: string | null = null;
   let matterClosed = false;
+  /** Set by `paymentReceived`: the money changed in the store; reload before deciding anything. */
+  let moneyChanged = false;
+  const moneyFromStore = patched(MONEY_FROM_STORE);
 
   setHandler(invoiceStatusQuery, () => state);
   setHandler(paymentReceivedSignal, (payment) => {
+    if (moneyFromStore) {
+      moneyChanged = true;
+      return;
+    }
     const key = `${payment.processor}:${payment.transactionId}:${payment.kind}`;
     if (seenPayments.has(key)) return;
     seenPayments.add(key);
@@ -98,6 +114,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     }
     if (cancelReason !== null) return finishVoid(cancelReason);
 
+    if (patched(MATTER_CREDIT_FIRST)) await store.applyMatterCredit({ firmId, invoiceNumber });
     const trust = await activities.drawTrust({ firmId, invoiceNumber });
     if (trust.drawCents > 0) {
       await note('trust-draw', `Invoice ${invoiceNumber}: trust draw`,
@@ -126,29 +143,44 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   for (const step of dunningSteps(issuedAtMs, policy.reminderScheduleMs)) {
     if (step.atMs <= Date.now() && input.resume) continue;
     state.nextReminder = { kind: step.kind === 'reminder' ? `reminder ${step.number}` : 'escalation', atMs: step.atMs };
-    if (await condition(stopped, Math.max(1, step.atMs - Date.now()))) break;
+    if (moneyFromStore) {
+      if (await waitUntil(step.atMs)) break;
+      // The reminder or escalation goes out only for money the store says is still due at this moment.
+      await reload();
+      if (stopped()) break;
+    } else if (await condition(stopped, Math.max(1, step.atMs - Date.now()))) break;
     state.nextReminder = null;
     publish();
     if (step.kind === 'reminder') {
       const outcome = await deliver(`reminder-${step.number}`);
       if (outcome === 'matter closed') matterClosed = true;
     } else if (!state.escalated) {
-      await activities.escalateInvoice({ firmId, invoiceNumber, daysOverdue: wholeDaysBetween(issuedAtMs, Date.now()), elapsedMs: Date.now() - issuedAtMs });
-      state.escalated = true;
-      publish();
+      const escalation = await activities.escalateInvoice({ firmId, invoiceNumber, daysOverdue: wholeDaysBetween(issuedAtMs, Date.now()), elapsedMs: Date.now() - issuedAtMs });
+      if (escalation !== 'nothing due') {
+        state.escalated = true;
+        publish();
+      }
     }
   }
   state.nextReminder = null;
 
   // After the schedule: no more messages, but the invoice stays open for payment until paid or voided.
   for (let day = 0; day < MAX_DAILY_WAKEUPS; day++) {
-    if (await condition(() => state.amountDueCents === 0 || cancelReason !== null, DAY_MS)) break;
+    if (moneyFromStore) {
+      if (await waitUntil(Date.now() + DAY_MS, { untilPaidOrCancelled: true })) {
+        if (cancelReason !== null && state.amountDueCents > 0) break;
+        // Settle only on the store's word: if a refund or a reversal came in meanwhile, keep waiting.
+        adopt(await store.settleInvoice({ firmId, invoiceNumber }));
+        if (state.amountDueCents === 0) break;
+        continue;
+      }
+    } else if (await condition(() => state.amountDueCents === 0 || cancelReason !== null, DAY_MS)) break;
     publish();
     if (workflowInfo().continueAsNewSuggested) break;
   }
   if (cancelReason !== null && state.amountDueCents > 0) return finishVoid(cancelReason);
   if (state.amountDueCents === 0) {
-    adopt(await activities.settleInvoice({ firmId, invoiceNumber }));
+    if (!moneyFromStore) adopt(await activities.settleInvoice({ firmId, invoiceNumber }));
     await note('paid', `Invoice ${invoiceNumber} paid`, `Invoice ${invoiceNumber} is paid in full (${formatCents(state.totalCents)}).`);
     return finish();
   }
@@ -160,6 +192,26 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
 
   function stopped(): boolean {
     return state.amountDueCents === 0 || cancelReason !== null || matterClosed;
+  }
+
+  async function reload(): Promise<void> {
+    moneyChanged = false;
+    adopt(await store.loadInvoice({ firmId, invoiceNumber }));
+  }
+
+  /**
+   * Waits until `atMs`, reloading the invoice from the store whenever a payment wakes it. True when the wait ended
+   * early: nothing is due, the invoice was cancelled, or (for the dunning steps) the matter closed.
+   */
+  async function waitUntil(atMs: number, options: { untilPaidOrCancelled?: boolean } = {}): Promise<boolean> {
+    const ended = options.untilPaidOrCancelled ? () => state.amountDueCents === 0 || cancelReason !== null : stopped;
+    for (;;) {
+      if (ended()) return true;
+      const remaining = atMs - Date.now();
+      if (remaining <= 0) return false;
+      if (!(await condition(() => moneyChanged || ended(), remaining))) return false;
+      if (moneyChanged) await reload();
+    }
   }
 
   async function deliver(purpose: EmailPurpose) {

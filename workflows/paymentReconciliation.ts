@@ -1,19 +1,23 @@
 import {
-  ParentClosePolicy, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, startChild, upsertSearchAttributes,
+  ParentClosePolicy, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Payment } from '../connectors/ports';
-import { paymentReceivedSignal, reconciliationStatusQuery, retryMatchSignal, type ReconciliationStatus } from '../shared/messages';
+import {
+  paymentReceivedSignal, reconciliationStatusQuery, retryMatchSignal, transactionChangedSignal, type ReconciliationStatus,
+} from '../shared/messages';
 import { ReconcileStateValues } from '../shared/reconcileState';
 import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
-import { vendorActivityOptions, type BillingPolicy } from './policy';
+import { storeActivityOptions, vendorActivityOptions, type BillingPolicy } from './policy';
 
-const activities = proxyActivities<Activities>(vendorActivityOptions);
+const vendor = proxyActivities<Activities>(vendorActivityOptions);
+const store = proxyActivities<Activities>(storeActivityOptions);
 
 export interface PaymentReconciliationInput {
   firmId: string;
+  /** The transaction as the event (or the sweep) described it: a hint; the processor's current state decides. */
   payment: Payment;
   /** Needed only to reopen an invoice whose workflow had finished (a refund after it was paid). */
   policy: BillingPolicy;
@@ -23,22 +27,32 @@ export interface PaymentReconciliationInput {
 const FIRST_RETRY_MS = 60_000;
 const LONGEST_RETRY_MS = 6 * 3_600_000;
 const ATTEMPTS_BEFORE_CONTINUE_AS_NEW = 100;
+/** Workflows started before the workflow read the processor's current state replay without that read. */
+const READS_CURRENT_STATE = 'reconciliation-reads-current-state';
 
 /**
- * One per processor transaction (`payment/<processor>/<transactionId>`): applies the payment to its invoice exactly
- * once, notes it on the matter and tells the invoice. However the payment arrives (webhook, sweep, retry,
- * duplicate), the workflow ID and the store's ledger key make the second arrival a no-op. A payment whose
- * reference matches nothing is parked (`ReconcileState = 'unmatched'`) and retries by itself: at once when a
- * mapping is added, otherwise on a backoff.
+ * One per processor transaction (`payment/<firm>/<processor>/<transactionId>`): applies the transaction's current
+ * state to its invoice exactly once, and takes the transaction's later events (voided, refunded, failed then paid)
+ * through `transactionChanged`, which the ingress and the sweep deliver with signal-with-start. It reads the
+ * transaction from the processor before each decision, so the order in which events arrive cannot matter, and the
+ * store's ledger (one row per transaction, holding its current effect) makes a repeat a no-op. The note on the
+ * matter is queued by `applyPayment` in the same database transaction as the money: nothing here waits for the
+ * practice system. A payment that matches nothing is parked and retries by itself: at once when a mapping is added,
+ * otherwise on a backoff.
  */
 export async function paymentReconciliation(input: PaymentReconciliationInput): Promise<ReconciliationStatus> {
-  const { firmId, payment, policy } = input;
+  const { firmId, policy } = input;
+  let payment = input.payment;
   const status: ReconciliationStatus = {
     processor: payment.processor, transactionId: payment.transactionId, state: 'pending', invoiceNumber: null, matterId: null, detail: '', attempts: input.attempts ?? 0,
   };
   let retryRequested = false;
+  let changed = false;
   setHandler(retryMatchSignal, () => {
     retryRequested = true;
+  });
+  setHandler(transactionChangedSignal, () => {
+    changed = true;
   });
   setHandler(reconciliationStatusQuery, () => status);
   const publish = () => upsertSearchAttributes([{ key: FIRM_ID, value: firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues[status.state] }]);
@@ -47,29 +61,43 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
   let waitMs = FIRST_RETRY_MS;
   for (let round = 0; round < ATTEMPTS_BEFORE_CONTINUE_AS_NEW; round++) {
     status.attempts++;
-    const outcome = await activities.applyPayment({ firmId, payment });
+    changed = false;
+    if (patched(READS_CURRENT_STATE)) {
+      const current = await vendor.fetchTransaction({ firmId, transactionId: payment.transactionId });
+      if (!current) {
+        Object.assign(status, { state: 'ignored', detail: `${payment.processor} has no transaction ${payment.transactionId}` });
+        publish();
+        if (changed) continue;
+        return status;
+      }
+      payment = current;
+    }
+    const outcome = await store.applyPayment({ firmId, payment });
     if (outcome.state === 'applied') {
-      Object.assign(status, { state: 'applied', invoiceNumber: outcome.invoiceNumber, matterId: outcome.matterId, detail: outcome.firstTime ? 'applied' : 'already applied' });
+      Object.assign(status, { state: 'applied', invoiceNumber: outcome.invoiceNumber, matterId: outcome.matterId, detail: outcome.firstTime ? `${payment.kind} ${payment.status}` : 'already applied' });
       publish();
-      await activities.notePayment({ firmId, payment, matterId: outcome.matterId, invoiceNumber: outcome.invoiceNumber, amountDueCentsAfter: outcome.amountDueCentsAfter });
-      if (outcome.invoiceNumber) await tellInvoice(outcome.invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
+      if (outcome.invoiceNumber && outcome.firstTime) {
+        await tellInvoice(outcome.invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
+        await vendor.expireStaleCheckouts({ firmId, invoiceNumber: outcome.invoiceNumber });
+      }
+      if (changed) continue;
       return status;
     }
-    if (outcome.state === 'ignored') {
-      Object.assign(status, { state: 'ignored', detail: outcome.reason });
+    if (outcome.state === 'ignored' || outcome.state === 'rejected') {
+      Object.assign(status, { state: outcome.state, detail: outcome.reason });
       publish();
-      if (payment.status === 'failed') await activities.noteUnappliedPayment({ firmId, payment, reason: outcome.reason });
+      if (changed) continue;
       return status;
     }
-    Object.assign(status, { state: 'unmatched', detail: outcome.reason });
+    Object.assign(status, { state: outcome.state, detail: outcome.reason });
     publish();
-    await condition(() => retryRequested, waitMs);
+    await condition(() => retryRequested || changed, waitMs);
     retryRequested = false;
     waitMs = Math.min(waitMs * 2, LONGEST_RETRY_MS);
   }
-  return continueAsNew<typeof paymentReconciliation>({ ...input, attempts: status.attempts });
+  return continueAsNew<typeof paymentReconciliation>({ ...input, payment, attempts: status.attempts });
 
-  /** Signals the invoice; an invoice whose workflow had finished (paid, then refunded) is reopened first. */
+  /** Wakes the invoice (it reloads its money from the store); an invoice whose workflow had finished is reopened. */
   async function tellInvoice(invoiceNumber: string, paidCentsAfter: number, amountDueCentsAfter: number): Promise<void> {
     const signal = { processor: payment.processor, transactionId: payment.transactionId, kind: payment.kind, amountCents: payment.amountCents, paidCentsAfter, amountDueCentsAfter };
     const workflowId = workflowIds.invoice(firmId, invoiceNumber);

@@ -23,3 +23,17 @@ export const vendorActivityOptions: ActivityOptions = {
     nonRetryableErrorTypes: ['VendorRejectedError', 'VendorSchemaError', 'InvoiceRuleError', 'UnknownFirmError'],
   },
 };
+
+/**
+ * Activities that only read and write matterpay's own database: they finish in milliseconds, so a worker that dies
+ * mid-call is noticed in seconds, not minutes, and the step is retried at once on another worker.
+ */
+export const storeActivityOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['InvoiceRuleError', 'UnknownFirmError'],
+  },
+};

@@ -1,6 +1,7 @@
-import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, proxyActivities, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
+import { transactionChangedSignal } from '../shared/messages';
 import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import { ReconcileStateValues } from '../shared/reconcileState';
 import { workflowIds } from '../shared/workflowIds';
@@ -23,7 +24,7 @@ export interface SweepResult {
 
 /**
  * Run by a Temporal Schedule (and by `matterpay sweep`): lists the processor's recent transactions and starts
- * reconciliation for any completed one the store has not recorded: the safety net for missed webhooks.
+ * reconciliation for any the store has not recorded in its current state: the safety net for missed webhooks.
  */
 export async function reconciliationSweep(input: SweepInput): Promise<SweepResult> {
   const sinceIso = new Date(Date.now() - input.lookbackMs).toISOString();
@@ -33,7 +34,7 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
     const page: Awaited<ReturnType<Activities['sweepPage']>> = await activities.sweepPage({ firmId: input.firmId, sinceIso, cursor });
     result.scanned += page.scanned;
     for (const payment of page.unrecorded) {
-      const workflowId = workflowIds.paymentReconciliation(payment.processor, payment.transactionId);
+      const workflowId = workflowIds.paymentReconciliation(input.firmId, payment.processor, payment.transactionId);
       try {
         await startChild(paymentReconciliation, {
           workflowId,
@@ -43,8 +44,10 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
         });
         result.started.push(workflowId);
       } catch (err) {
-        // A webhook got there first: its workflow is applying this payment right now.
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // A webhook got there first and its workflow is still running (parked, or applying an earlier state): it
+        // reads the transaction again, so the state the sweep saw is not lost.
+        await getExternalWorkflowHandle(workflowId).signal(transactionChangedSignal, { status: payment.status }).catch(() => undefined);
       }
     }
     cursor = page.nextCursor;

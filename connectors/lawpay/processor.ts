@@ -59,7 +59,12 @@ export class LawPayProcessor implements PaymentProcessor {
   }
 
   private async toPayment(t: LawPayTransaction): Promise<Payment> {
-    const kinds = await this.loadAccountKinds();
+    let kinds = await this.loadAccountKinds();
+    if (!kinds.has(t.account_id)) {
+      // An account added since the list was read: read it again once, and never guess "operating".
+      this.accountKinds = null;
+      kinds = await this.loadAccountKinds();
+    }
     let reference = t.reference ?? null;
     if (t.type === 'REFUND' && t.charge_id) {
       // A refund's own reference is free text; the charge it returns money from carries ours.
@@ -69,12 +74,12 @@ export class LawPayProcessor implements PaymentProcessor {
     return {
       processor: 'lawpay',
       transactionId: t.id,
-      kind: t.type === 'REFUND' ? 'refund' : 'charge',
+      kind: t.type === 'REFUND' ? 'refund' : t.type === 'CREDIT' ? 'payout' : 'charge',
       status: statusOf(t.status),
       amountCents: t.amount,
       currency: t.currency.toUpperCase(),
       reference,
-      accountKind: kinds.get(t.account_id) ?? 'operating',
+      accountKind: kinds.get(t.account_id) ?? 'unknown',
       occurredAt: new Date(t.created).toISOString(),
       chargeTransactionId: t.type === 'REFUND' ? (t.charge_id ?? null) : null,
       account: t.account_id,

@@ -98,7 +98,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     await new Promise((r) => setTimeout(r, 500));
     expect(await paymentRows(String(paid.transaction_id))).toEqual([]);
     const sweep = await sweepOnce();
-    expect(sweep.started).toContain(workflowIds.paymentReconciliation('lawpay', String(paid.transaction_id)));
+    expect(sweep.started).toContain(workflowIds.paymentReconciliation(FIRM, 'lawpay', String(paid.transaction_id)));
     await waitFor(async () => (await paymentRows(String(paid.transaction_id))).length === 1, { what: 'the sweep to apply it', ...patiently });
     await waitFor(async () => (await paidCents(number)) === 40_000, { what: 'the balance to reach zero', ...patiently });
     expect((await sweepOnce()).started).toEqual([]); // a later sweep finds nothing left to do
@@ -140,7 +140,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     expect(wrongShape.status).toBe(400);
     const hugeId = await postWebhook(JSON.stringify({ id: 'e', type: 'transaction.completed', data: { id: 'a'.repeat(5000) } }));
     expect(hugeId.status).toBe(400);
-    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation('lawpay', 'txn_does_not_exist')).describe()).rejects.toThrow();
+    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', 'txn_does_not_exist')).describe()).rejects.toThrow();
     const { rows } = await h.database.db.query(`SELECT * FROM processed_events WHERE event_id = 'evt_forged'`);
     expect(rows).toEqual([]);
 
@@ -192,7 +192,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 50_000, reference: 'Oz retainer 2019' });
     const txn = String(paid.transaction_id);
     expect((await postWebhook(await eventBody(txn))).status).toBe(200);
-    const parked = env.client.workflow.getHandle(workflowIds.paymentReconciliation('lawpay', txn));
+    const parked = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
     await waitFor(async () => (await parked.query(reconciliationStatusQuery)).state === 'unmatched', { what: 'the payment to be parked', ...patiently });
     expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'unmatched', amount_cents: 50_000, invoice_number: null }]);
     const { rows: alerts } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [`lawpay/${txn}`]);

@@ -76,12 +76,12 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     const body = succeeded('pi_Vi123', 40_000, number);
     const forged = await postStripe(body, signer.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_wrong' }));
     expect(forged.status).toBe(401);
-    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation('stripe', 'pi_Vi123')).describe()).rejects.toThrow();
+    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'stripe', 'pi_Vi123')).describe()).rejects.toThrow();
 
     const signature = signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
     const responses = await Promise.all([postStripe(body, signature), postStripe(body, signature)]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
-    const handle = env.client.workflow.getHandle(workflowIds.paymentReconciliation('stripe', 'pi_Vi123'));
+    const handle = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'stripe', 'pi_Vi123'));
     expect(await handle.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
     expect(await handle.query(reconciliationStatusQuery)).toMatchObject({ processor: 'stripe', state: 'applied' });
 
@@ -96,7 +96,7 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     const response = await postStripe(body, signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ignored' });
-    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation('stripe', 'pi_Other')).describe()).rejects.toThrow();
+    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'stripe', 'pi_Other')).describe()).rejects.toThrow();
     expect((await postStripe(body, 't=1,v1=00', FIRM)).status).toBe(404);
   });
 });

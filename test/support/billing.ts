@@ -4,7 +4,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createActivities, type Activities } from '../../activities';
+import { createActivities, withWritebackDrainer, type Activities, type WritebackDrainer } from '../../activities';
 import type { FirmServices } from '../../activities/deps';
 import { ClioTokenManager, createClioConnector, type ClioTokens } from '../../connectors/clio';
 import { createLawPayProcessor } from '../../connectors/lawpay';
@@ -42,6 +42,8 @@ export class BillingHarness {
   firms!: FirmRegistry;
   /** Seals secrets (webhook shared secrets) for the harness's ingress and whatever the test stores. */
   readonly box = createSecretBox([randomBytes(32)]);
+  /** The worker's write-back drain (the same as production's), over this harness's store and firm. */
+  drainer!: WritebackDrainer;
   private worker!: Worker;
   private running!: Promise<void>;
 
@@ -80,11 +82,14 @@ export class BillingHarness {
       payLinkTtlMs: 90 * DAY,
     };
     this.firms = new FirmRegistry(new Map([[FIRM, { services: this.services, clio: { http: clio.http, tokens: clio.tokens, oauth } }]]));
-    this.activities = createActivities({
+    const wired = withWritebackDrainer({
       db: this.database.db,
       firm: (firmId) => this.firms.get(firmId),
       temporal: { client: this.env.client, taskQueue: this.taskQueue },
-    });
+    }, () => [FIRM], { idleLookMs: 1_000 });
+    this.drainer = wired.drainer;
+    this.activities = createActivities(wired.deps);
+    this.drainer.start();
     this.worker = await Worker.create({
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
@@ -120,7 +125,9 @@ export class BillingHarness {
     return String(id);
   }
 
+  /** The Clio-style sandbox's records, after the write-back queue has written what is due (as a firm would see them). */
   async clioState(): Promise<ClioState> {
+    await this.drainer.drainNow(FIRM);
     return this.control('GET', '/__sandbox/state');
   }
 
@@ -166,6 +173,7 @@ export class BillingHarness {
 
   async teardown(): Promise<void> {
     for (const close of this.ingressClosers) await close().catch(() => undefined);
+    await this.drainer?.stop();
     if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.clio.close();

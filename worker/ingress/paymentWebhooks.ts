@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ProcessorName } from '../../connectors/ports';
-import { ReconcileStateValues } from '../../shared/reconcileState';
 import { ProcessedEventRepository } from '../../store/processedEvents';
-import { FIRM_ID, RECONCILE_STATE } from '../../shared/searchAttributes';
-import { workflowIds } from '../../shared/workflowIds';
-import { billingPolicy } from '../policy';
+import { startOrSignalReconciliation } from '../starters';
 import { rejectWebhook } from './clioWebhook';
 import type { IngressDeps } from './server';
 import { withTemporalDeadline } from './temporalDeadline';
@@ -39,13 +36,7 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
         }
         if (outcome.kind === 'payment') {
           const { payment } = outcome;
-          await withTemporalDeadline(deps.temporal, () => deps.temporal.workflow.start('paymentReconciliation', {
-            taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-            workflowId: workflowIds.paymentReconciliation(payment.processor, payment.transactionId),
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            args: [{ firmId, payment, policy: billingPolicy(deps.config) }],
-            typedSearchAttributes: [{ key: FIRM_ID, value: firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues.pending }],
-          }));
+          await withTemporalDeadline(deps.temporal, () => startOrSignalReconciliation(deps.temporal, deps.config, firmId, payment));
         }
         await events.record(firmId, processorName, outcome.eventId, outcome.kind === 'payment' ? `${outcome.payment.kind}.${outcome.payment.status}` : 'ignored');
         const result = outcome.kind === 'payment' ? 'accepted' : 'ignored';

@@ -1,0 +1,91 @@
+import { VendorError } from '../connectors/errors';
+import { AlertRepository } from '../store/alerts';
+import { PracticeWriteRepository } from '../store/practiceWrites';
+import { WritebackRepository, type Writeback } from '../store/writebacks';
+import type { ActivityDeps } from './deps';
+
+export interface DrainResult {
+  written: number;
+  retrying: number;
+  deadLettered: number;
+  /** Milliseconds until the next pending write-back is due (0: now), or null when the queue is empty. */
+  nextDueInMs: number | null;
+}
+
+const CLAIM_MS = 2 * 60_000;
+const LONGEST_BACKOFF_MS = 5 * 60_000;
+/** How long a write-back may keep failing before a person is told (DESIGN §4.4). */
+export const STALLED_ALERT_AFTER_MS = 3_600_000;
+
+/** 2 s, 4 s, 8 s … up to 5 minutes; the vendor's Retry-After when it said one. */
+export function writebackBackoffMs(attempts: number, retryAfterSeconds: number | null): number {
+  if (retryAfterSeconds !== null && retryAfterSeconds > 0) return Math.min(LONGEST_BACKOFF_MS, retryAfterSeconds * 1000);
+  return Math.min(LONGEST_BACKOFF_MS, 2000 * 2 ** Math.max(0, attempts - 1));
+}
+
+export function writebackActivities(deps: ActivityDeps) {
+  const queue = new WritebackRepository(deps.db);
+  const ledger = new PracticeWriteRepository(deps.db);
+  const alerts = new AlertRepository(deps.db);
+
+  async function perform(row: Writeback): Promise<string | null> {
+    const { practice } = deps.firm(row.firmId);
+    const payload = row.payload;
+    switch (payload.kind) {
+      case 'note': {
+        // A claim that lapsed (its worker died mid-call) may have written the note: look before writing again.
+        const result = await practice.addMatterNote(row.matterId, { subject: payload.subject, detail: payload.detail, date: payload.date },
+          row.idempotencyKey, { checkFirst: row.attempts > 1 });
+        return result.noteId;
+      }
+      case 'reference':
+        await practice.setMatterReference(row.matterId, payload.reference);
+        return payload.reference;
+      case 'review_flag':
+        await practice.flagForReview(row.matterId, payload.flagged);
+        return null;
+    }
+  }
+
+  return {
+    /**
+     * Writes up to `limit` due write-backs to the practice system, oldest first, one at a time within the
+     * connector's rate limiter. 429, 5xx and timeouts come back later with backoff, without end, and raise an alert
+     * once they have failed for an hour; any other rejection is dead-lettered with an alert. Never throws for a
+     * vendor failure: the queue, not Temporal's retry, owns the retrying.
+     */
+    async drainWritebacks(input: { firmId: string; limit?: number; stalledAlertAfterMs?: number }): Promise<DrainResult> {
+      const { firmId } = input;
+      const result: DrainResult = { written: 0, retrying: 0, deadLettered: 0, nextDueInMs: null };
+      const rows = await queue.claimDue(firmId, input.limit ?? 25, CLAIM_MS);
+      for (const row of rows) {
+        try {
+          const remoteId = await perform(row);
+          await queue.markDone(row.id);
+          await ledger.record(firmId, row.idempotencyKey, row.matterId, row.payload.kind, remoteId);
+          if (row.firstFailedAt) await alerts.resolve(firmId, 'writeback-stalled', row.idempotencyKey);
+          result.written++;
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          if (err instanceof VendorError && err.retryable) {
+            const firstFailedAt = await queue.markRetry(row.id, writebackBackoffMs(row.attempts, err.retryAfterSeconds), message);
+            result.retrying++;
+            if (Date.now() - firstFailedAt.getTime() >= (input.stalledAlertAfterMs ?? STALLED_ALERT_AFTER_MS)) {
+              await alerts.raise(firmId, 'writeback-stalled', row.idempotencyKey,
+                `The ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId} has failed since ${firstFailedAt.toISOString()} (${message}); matterpay keeps retrying.`);
+            }
+          } else {
+            await queue.markDead(row.id, message);
+            result.deadLettered++;
+            await alerts.raise(firmId, 'writeback-dead', row.idempotencyKey,
+              `The practice system refused the ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId}: ${message}. Fix the cause, then run: matterpay writebacks retry ${row.id}`);
+            deps.logger?.warn({ firmId, writeback: row.id, key: row.idempotencyKey }, 'write-back dead-lettered (see `matterpay writebacks`)');
+          }
+        }
+      }
+      result.nextDueInMs = await queue.nextDueInMs(firmId);
+      return result;
+    },
+  };
+}
+
