@@ -1,4 +1,7 @@
 import { VendorError } from '../connectors/errors';
+import type { Checkout } from '../connectors/ports';
+import type { Db } from '../store/db';
+import type { FirmServices } from './deps';
 import { CheckoutRepository } from '../store/checkouts';
 import { InvoiceRepository } from '../store/invoices';
 import type { ActivityDeps } from './deps';
@@ -33,4 +36,28 @@ export function checkoutActivities(deps: ActivityDeps) {
       return { expired };
     },
   };
+}
+
+/**
+ * Opens the processor's checkout for an invoice's balance due now, and records it so it can be expired when that
+ * balance changes. The idempotency key names the balance and how many checkouts were expired before, so a retried
+ * open reuses its session while a balance that comes back to an earlier figure gets a fresh one, not the expired one.
+ */
+export async function openCheckout(db: Db, firm: FirmServices, invoice: { invoiceNumber: string; amountDueCents: number }, returnUrl: string, clientEmail: string | null = null): Promise<Checkout> {
+  const checkouts = new CheckoutRepository(db);
+  const generation = await checkouts.expiredCount(firm.firmId, invoice.invoiceNumber);
+  const checkout = await firm.processor.checkoutForLink({
+    invoiceNumber: invoice.invoiceNumber,
+    amountCents: invoice.amountDueCents,
+    reference: invoice.invoiceNumber,
+    idempotencyKey: `checkout/${firm.firmId}/${invoice.invoiceNumber}/${invoice.amountDueCents}/${generation}`,
+    clientEmail,
+    returnUrl,
+  });
+  if (checkout.processorCheckoutId) {
+    await checkouts.record(firm.firmId, {
+      processor: firm.processor.name, checkoutId: checkout.processorCheckoutId, invoiceNumber: invoice.invoiceNumber, amountCents: invoice.amountDueCents,
+    });
+  }
+  return checkout;
 }

@@ -25,6 +25,12 @@ export class CheckoutRepository {
     return rows.map((r) => ({ processor: r.processor, checkoutId: r.checkout_id, invoiceNumber: r.invoice_number, amountCents: Number(r.amount_cents) }));
   }
 
+  async expiredCount(firmId: string, invoiceNumber: string): Promise<number> {
+    const { rows } = await this.db.query(
+      `SELECT count(*)::int AS n FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2 AND state = 'expired'`, [firmId, invoiceNumber]);
+    return Number(rows[0].n);
+  }
+
   async markExpired(firmId: string, processor: string, checkoutId: string): Promise<void> {
     await this.db.query(
       `UPDATE processor_checkouts SET state = 'expired', expired_at = now() WHERE firm_id = $1 AND processor = $2 AND checkout_id = $3`,

@@ -56,6 +56,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   FIRM_ID: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lowercase letters, digits and dashes, such as "smith-law"').default('demo-firm'),
   FIRM_TIMEZONE: timeZone.default('America/New_York'),
+  /** The firm's one currency (ISO 4217): a payment in another is parked with an alert, never applied. */
+  FIRM_CURRENCY: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code such as USD').default('USD'),
 
   // Temporal. Unset TEMPORAL_ADDRESS = the embedded dev server.
   TEMPORAL_ADDRESS: z.string().trim().regex(/^[^\s:]+:\d+$/, 'must be host:port such as "temporal.internal:7233"').optional(),

@@ -77,6 +77,7 @@ export function buildFirmRegistry(options: {
     processor: buildProcessor(config, endpoints, options.onVendorRequest),
     mailer: createMailer({ smtpUrl: config.SMTP_URL, outboxDir: path.join(config.dataDir, 'outbox'), from: config.MAIL_FROM }),
     timeZone: config.FIRM_TIMEZONE,
+    currency: config.FIRM_CURRENCY,
     publicBaseUrl: config.publicBaseUrl,
     staffEmail: config.STAFF_EMAIL ?? null,
     payLinkTtlMs: config.PAY_LINK_TTL,

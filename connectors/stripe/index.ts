@@ -31,6 +31,7 @@ export function createStripeProcessor(options: StripeProcessorOptions): PaymentP
   return {
     name: 'stripe',
     checkoutForLink: (request) => createCheckout(stripe, options.connectedAccount, request, now()),
+    expireCheckout: (id) => transactions.expireCheckout(id),
     getTransaction: (id) => transactions.getTransaction(id),
     listTransactionsSince: (sinceIso, cursor) => transactions.listSince(sinceIso, cursor),
     parseWebhook: (rawBody, headers) => parseStripeWebhook(webhookContext, rawBody, headers),

@@ -5,8 +5,8 @@
  */
 import type { Payment, PaymentStatus } from '../ports';
 import {
-  check, expandableId, paymentIntentSchema, refundSchema,
-  type EventData, type PaymentIntentData, type RefundData, type SchemaProblem,
+  check, disputeSchema, expandableId, paymentIntentSchema, refundSchema,
+  type DisputeData, type EventData, type PaymentIntentData, type RefundData, type SchemaProblem,
 } from './schemas';
 
 /** Metadata keys matterpay writes on every Checkout Session and its PaymentIntent. */
@@ -24,6 +24,8 @@ export const CONSUMED_EVENT_TYPES = [
   'refund.created',
   'refund.updated',
   'refund.failed',
+  'charge.dispute.created',
+  'charge.dispute.closed',
 ] as const;
 type ConsumedEventType = (typeof CONSUMED_EVENT_TYPES)[number];
 
@@ -94,6 +96,32 @@ export function paymentFromRefund(refund: RefundData, account: string, reference
   };
 }
 
+/**
+ * A dispute withdraws the disputed amount while it is open and returns it if the firm wins (domain/paymentEffect.ts).
+ * Warnings (inquiries) move no money yet, but are recorded as open so the firm hears of them.
+ */
+export function disputeStatus(status: string): PaymentStatus {
+  if (status === 'won' || status === 'warning_closed') return 'won';
+  if (status === 'lost') return 'lost';
+  return 'open';
+}
+
+export function paymentFromDispute(dispute: DisputeData, account: string, reference: string | null): Payment {
+  return {
+    processor: 'stripe',
+    transactionId: dispute.id,
+    kind: 'dispute',
+    status: disputeStatus(dispute.status),
+    amountCents: dispute.amount,
+    currency: dispute.currency.toUpperCase(),
+    reference: referenceOf(dispute.metadata) ?? reference,
+    accountKind: 'operating',
+    occurredAt: isoFromUnix(dispute.created),
+    chargeTransactionId: expandableId(dispute.payment_intent) ?? expandableId(dispute.charge),
+    account,
+  };
+}
+
 export type Translation =
   | { kind: 'ignored'; reason: string }
   /** `referenceFrom`: a refund without a reference, whose PaymentIntent (this id) holds it. */
@@ -122,6 +150,13 @@ export function translateEvent(
       if (!refund.ok) throw invalid(refund.problem);
       const payment = paymentFromRefund(refund.value, account, null);
       return { kind: 'payment', payment, referenceFrom: payment.reference === null ? expandableId(refund.value.payment_intent) : null };
+    }
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed': {
+      const dispute = check(disputeSchema, event.data.object, at);
+      if (!dispute.ok) throw invalid(dispute.problem);
+      const payment = paymentFromDispute(dispute.value, account, null);
+      return { kind: 'payment', payment, referenceFrom: payment.reference === null ? expandableId(dispute.value.payment_intent) : null };
     }
     case 'checkout.session.completed':
       return {

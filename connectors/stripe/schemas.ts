@@ -48,6 +48,19 @@ export const refundSchema = z.object({
 });
 export type RefundData = z.infer<typeof refundSchema>;
 
+export const disputeSchema = z.object({
+  id: z.string().min(1),
+  amount: z.number().int().nonnegative(),
+  currency: z.string().min(3),
+  /** warning_needs_response, warning_under_review, warning_closed, needs_response, under_review, won, lost … */
+  status: z.string().min(1),
+  created: z.number().int(),
+  payment_intent: expandable.nullish(),
+  charge: expandable.nullish(),
+  metadata,
+});
+export type DisputeData = z.infer<typeof disputeSchema>;
+
 export const eventSchema = z.object({
   id: z.string().min(1),
   object: z.literal('event'),

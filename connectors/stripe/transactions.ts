@@ -12,17 +12,18 @@ import type { Page, Payment } from '../ports';
 import { VendorRejectedError, VendorSchemaError } from '../errors';
 import { callStripe, isNotFound, VENDOR } from './client';
 import {
-  CONSUMED_EVENT_TYPES, isConsumedEventType, paymentFromIntent, paymentFromRefund, referenceOf, resolveReferences,
+  CONSUMED_EVENT_TYPES, isConsumedEventType, paymentFromDispute, paymentFromIntent, paymentFromRefund, referenceOf, resolveReferences,
   translateEvent, type Translation,
 } from './payments';
-import { check, eventSchema, listSchema, paymentIntentSchema, refundSchema, type SchemaProblem } from './schemas';
+import { check, disputeSchema, eventSchema, listSchema, paymentIntentSchema, refundSchema, type SchemaProblem } from './schemas';
 import { z } from 'zod';
 
 const schemaError = (endpoint: string) => (problem: SchemaProblem): Error =>
   new VendorSchemaError(VENDOR, endpoint, problem.paths, problem.detail);
 
-/** Refund ids: `re_` (cards) and `pyr_` (some other payment methods). Everything else is a PaymentIntent id. */
+/** Refund ids: `re_` (cards) and `pyr_` (some other payment methods); disputes `du_` / `dp_`; the rest PaymentIntents. */
 const isRefundId = (id: string): boolean => id.startsWith('re_') || id.startsWith('pyr_');
+const isDisputeId = (id: string): boolean => id.startsWith('du_') || id.startsWith('dp_');
 
 const expandedIntentMetadata = z.object({
   payment_intent: z.union([z.string(), z.object({ metadata: z.record(z.string(), z.string()).nullish() })]).nullish(),
@@ -33,6 +34,7 @@ export class StripeTransactions {
 
   async getTransaction(transactionId: string): Promise<Payment | null> {
     try {
+      if (isDisputeId(transactionId)) return await this.getDispute(transactionId);
       return isRefundId(transactionId) ? await this.getRefund(transactionId) : await this.getIntent(transactionId);
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -60,6 +62,22 @@ export class StripeTransactions {
     if (!expanded.ok) throw schemaError(endpoint)(expanded.problem);
     const pi = expanded.value.payment_intent;
     return paymentFromRefund(refund.value, this.account, typeof pi === 'object' && pi !== null ? referenceOf(pi.metadata) : null);
+  }
+
+  private async getDispute(id: string): Promise<Payment> {
+    const endpoint = 'GET /v1/disputes/{id}';
+    const raw: unknown = await callStripe('retrieve dispute', () =>
+      this.stripe.disputes.retrieve(id, {}, { stripeAccount: this.account }));
+    const dispute = check(disputeSchema, raw);
+    if (!dispute.ok) throw schemaError(endpoint)(dispute.problem);
+    const intent = dispute.value.payment_intent;
+    const reference = intent ? await this.referenceOfIntent(typeof intent === 'string' ? intent : intent.id) : null;
+    return paymentFromDispute(dispute.value, this.account, reference);
+  }
+
+  /** Closes an open Checkout Session so it can take no more money (APIS §3: `POST /v1/checkout/sessions/{id}/expire`). */
+  async expireCheckout(sessionId: string): Promise<void> {
+    await callStripe('expire checkout session', () => this.stripe.checkout.sessions.expire(sessionId, {}, { stripeAccount: this.account }));
   }
 
   /**

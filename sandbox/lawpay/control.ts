@@ -15,11 +15,16 @@ const paySchema = z
   .object({
     amount_cents: cents,
     reference: z.string().min(1),
-    account: z.enum(['operating', 'trust']).default('operating'),
+    /** Extension: `unlisted` pays into an account id that `GET /v1/merchant` does not list (one added later, say). */
+    account: z.enum(['operating', 'trust', 'unlisted']).default('operating'),
     /** Extension: `failed` records a declined attempt (a FAILED transaction and `transaction.failed`). */
     outcome: z.enum(['completed', 'failed']).default('completed'),
+    /** Extension: the settlement currency of the transaction (ISO 4217). */
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
   })
   .strict();
+
+const creditSchema = z.object({ amount_cents: cents, reference: z.string().min(1).optional() }).strict();
 
 const refundSchema = z.object({ amount_cents: cents.optional(), reference: z.string().optional() }).strict();
 
@@ -57,13 +62,24 @@ export function registerLawPayControlRoutes(app: FastifyInstance, ctx: LawPayCon
   /** What a client paying the hosted page does: a COMPLETED charge, its event and its webhook. */
   app.post('/__sandbox/pay', async (request, reply) => {
     const input = parseControlInput(paySchema, request.body);
-    const account = accountForSlug(ctx.merchant, input.account)!;
+    const accountId = input.account === 'unlisted' ? 'acct_unlisted' : accountForSlug(ctx.merchant, input.account)!.id;
     const { transaction, event } = createCharge(ctx, {
       amount: input.amount_cents,
-      account_id: account.id,
+      account_id: accountId,
       reference: input.reference,
       method: cardMethodForToken(),
       declined: input.outcome === 'failed',
+      currency: input.currency,
+    });
+    return reply.code(201).send({ transaction_id: transaction.id, event_id: event.id, status: transaction.status });
+  });
+
+  /** Extension: money paid out from the operating account (a CREDIT, as `POST /v1/credits` makes), with its event. */
+  app.post('/__sandbox/credit', async (request, reply) => {
+    const input = parseControlInput(creditSchema, request.body);
+    const { transaction, event } = createCharge(ctx, {
+      amount: input.amount_cents, account_id: accountForSlug(ctx.merchant, 'operating')!.id, reference: input.reference ?? null,
+      method: cardMethodForToken(), type: 'CREDIT',
     });
     return reply.code(201).send({ transaction_id: transaction.id, event_id: event.id, status: transaction.status });
   });

@@ -18,6 +18,10 @@ export interface ChargeRequest {
   method: CardMethod;
   /** The card was declined: the attempt is recorded as FAILED with its own event. */
   declined?: boolean;
+  /** ISO 4217; an account may settle in another currency than USD. */
+  currency?: string;
+  /** CREDIT: money paid out (APIS.md §2.4), recorded like a charge with its own type. */
+  type?: 'CHARGE' | 'CREDIT';
 }
 
 export interface TransactionWithEvent {
@@ -31,11 +35,11 @@ export function createCharge(ctx: LawPayContext, request: ChargeRequest): Transa
     id: randomToken(16),
     created: now,
     modified: now,
-    type: 'CHARGE',
+    type: request.type ?? 'CHARGE',
     status: request.declined ? 'FAILED' : 'COMPLETED',
     account_id: request.account_id,
     amount: request.amount,
-    currency: 'USD',
+    currency: request.currency ?? 'USD',
     reference: request.reference,
     amount_refunded: 0,
     refunds: [],

@@ -1,6 +1,7 @@
 /** The in-memory records of one LawPay sandbox. Transactions are kept in their API shape. */
 
-export type TransactionType = 'CHARGE' | 'REFUND';
+/** CREDIT: money paid out from the merchant account that is no refund of a charge (APIS.md §2.4, `POST /v1/credits`). */
+export type TransactionType = 'CHARGE' | 'REFUND' | 'CREDIT';
 export type TransactionStatus = 'COMPLETED' | 'VOIDED' | 'AUTHORIZED' | 'FAILED';
 
 export interface CardMethod {
@@ -29,7 +30,7 @@ export interface Transaction {
   status: TransactionStatus;
   account_id: string;
   amount: number;
-  currency: 'USD';
+  currency: string;
   reference: string | null;
   amount_refunded: number;
   refunds: RefundSummary[];

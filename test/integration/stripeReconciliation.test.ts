@@ -5,13 +5,18 @@ import { reconciliationStatusQuery } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
 import { FirmRegistry } from '../../worker/firms';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
-import { startStripeMock, type StripeMock } from '../support/stripe-mock';
+import { startRecordingProxy, startStripeMock, type RecordingProxy, type StripeMock } from '../support/stripe-mock';
 import { devServerEnvironment } from '../support/temporal';
+import { waitFor } from '../support/wait';
 
 /**
  * A second firm on the same deployment takes card payments through Stripe Connect: its signed webhook goes through
  * the real ingress, is routed by `?firm=`, verified with the endpoint secret, and the payment is applied once to
  * that firm's invoice. The LawPay firm of the harness is untouched.
+ *
+ * stripe-mock keeps no state, and the reconciliation reads each transaction's current state from Stripe before it
+ * decides. So the Stripe objects' current states live in `stripeNow` below: a proxy in front of stripe-mock answers
+ * the SDK's retrieve calls for PaymentIntents and disputes from it, at the HTTP level, and forwards everything else.
  */
 const STRIPE_FIRM = 'stripe-firm';
 const ACCOUNT = 'acct_1FirmStripe';
@@ -21,20 +26,38 @@ describe('Stripe payments through the ingress, for a second firm', () => {
   let env: TestWorkflowEnvironment;
   let h: BillingHarness;
   let stripeMock: StripeMock;
+  let proxy: RecordingProxy;
   let ingressUrl: string;
+  /** What Stripe would answer now for each object id (PaymentIntents and disputes), set as the test moves them. */
+  const stripeNow = new Map<string, Record<string, unknown>>();
+  /** Retrieves answered 503 before the real answer, to keep a workflow busy (as a slow Stripe would). */
+  const unavailableFor = new Map<string, number>();
   const signer = new Stripe('sk_test_123');
 
   useBillingHarness(devServerEnvironment, async (started, harness) => {
     env = started;
     h = harness;
     stripeMock = await startStripeMock();
+    proxy = await startRecordingProxy(stripeMock);
+    proxy.respondWith((req) => {
+      const match = /^\/v1\/(payment_intents|disputes)\/([^/]+)$/.exec(req.path);
+      if (req.method !== 'GET' || !match) return undefined;
+      const id = decodeURIComponent(match[2]!);
+      const busy = unavailableFor.get(id) ?? 0;
+      if (busy > 0) {
+        unavailableFor.set(id, busy - 1);
+        return { status: 503, body: { error: { type: 'api_error', message: 'try again' } } };
+      }
+      const object = stripeNow.get(id);
+      return object ? { status: 200, body: object } : { status: 404, body: { error: { type: 'invalid_request_error', message: `No such object: ${id}` } } };
+    });
     const lawFirm = h.firms.connection(FIRM);
     const stripeFirm = {
       services: {
         ...lawFirm.services, firmId: STRIPE_FIRM,
         processor: createStripeProcessor({
           secretKey: 'sk_test_123', webhookSecret: WEBHOOK_SECRET, connectedAccount: ACCOUNT,
-          apiHost: { host: stripeMock.host, port: stripeMock.port, protocol: 'http' },
+          apiHost: { host: proxy.host, port: proxy.port, protocol: 'http' },
         }),
       },
       clio: lawFirm.clio,
@@ -44,6 +67,7 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     ingressUrl = (await h.startIngress({ extraFirms: [[STRIPE_FIRM, stripeFirm]] })).url;
   });
   afterAll(async () => {
+    await proxy?.stop();
     await stripeMock?.stop();
   });
 
@@ -51,17 +75,46 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body,
   });
 
-  function succeeded(paymentIntentId: string, amount: number, reference: string, account = ACCOUNT) {
+  function intent(paymentIntentId: string, amount: number, reference: string, outcome: 'succeeded' | 'failed') {
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      id: paymentIntentId, object: 'payment_intent', amount, amount_received: outcome === 'succeeded' ? amount : 0, currency: 'usd',
+      status: outcome === 'succeeded' ? 'succeeded' : 'requires_payment_method', created: now,
+      last_payment_error: outcome === 'failed' ? { code: 'card_declined' } : null, metadata: { matterpay_reference: reference, matterpay_invoice: reference },
+    };
+  }
+
+  function event(type: string, object: Record<string, unknown>, account = ACCOUNT) {
     const now = Math.floor(Date.now() / 1000);
     return JSON.stringify({
-      id: `evt_${paymentIntentId}`, object: 'event', api_version: '2026-10-28.endive', created: now, livemode: false, pending_webhooks: 1,
-      request: { id: null, idempotency_key: null }, account, type: 'payment_intent.succeeded',
-      data: { object: {
-        id: paymentIntentId, object: 'payment_intent', amount, amount_received: amount, currency: 'usd', status: 'succeeded', created: now,
-        last_payment_error: null, metadata: { matterpay_reference: reference, matterpay_invoice: reference },
-      } },
+      id: `evt_${String(object.id)}_${type}_${Math.random().toString(36).slice(2, 8)}`, object: 'event', api_version: '2026-10-28.endive', created: now,
+      livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, account, type, data: { object },
     });
   }
+
+  /** A `payment_intent.succeeded` event; Stripe's current answer for the PaymentIntent becomes "succeeded" too. */
+  function succeeded(paymentIntentId: string, amount: number, reference: string, account = ACCOUNT) {
+    const pi = intent(paymentIntentId, amount, reference, 'succeeded');
+    if (account === ACCOUNT) stripeNow.set(paymentIntentId, pi);
+    return event('payment_intent.succeeded', pi, account);
+  }
+
+  const signed = (body: string) => signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+
+  async function issued(amountCents: number, name: string) {
+    const matter = await h.createMatter({ client: { name, email: `${name.split(' ')[0]!.toLowerCase()}@client.test` } });
+    const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
+    const draft = await h.activities.draftInvoice({
+      firmId: STRIPE_FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
+    });
+    const number = draft.invoiceNumber!;
+    await h.activities.issueInvoice({ firmId: STRIPE_FIRM, invoiceNumber: number, nowMs: Date.now() });
+    return { matter, number };
+  }
+
+  const stripeInvoice = async (number: string) =>
+    (await h.database.db.query('SELECT status, paid_cents FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number])).rows[0];
 
   it('applies a signed payment_intent.succeeded once, to the right firm; a bad signature gets 401 and starts nothing', async () => {
     const matter = await h.createMatter({ client: { name: 'Vi Card', email: 'vi@client.test' } });
@@ -76,12 +129,12 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     const body = succeeded('pi_Vi123', 40_000, number);
     const forged = await postStripe(body, signer.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_wrong' }));
     expect(forged.status).toBe(401);
-    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'stripe', 'pi_Vi123')).describe()).rejects.toThrow();
+    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_Vi123')).describe()).rejects.toThrow();
 
     const signature = signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
     const responses = await Promise.all([postStripe(body, signature), postStripe(body, signature)]);
     expect(responses.map((r) => r.status)).toEqual([200, 200]);
-    const handle = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'stripe', 'pi_Vi123'));
+    const handle = env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_Vi123'));
     expect(await handle.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
     expect(await handle.query(reconciliationStatusQuery)).toMatchObject({ processor: 'stripe', state: 'applied' });
 
@@ -96,7 +149,65 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     const response = await postStripe(body, signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ignored' });
-    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'stripe', 'pi_Other')).describe()).rejects.toThrow();
+    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_Other')).describe()).rejects.toThrow();
     expect((await postStripe(body, 't=1,v1=00', FIRM)).status).toBe(404);
+  });
+
+  it('applies a PaymentIntent that failed and then succeeded, though the failure\'s workflow was still running (the proxy answers the PaymentIntent retrieve with its current status)', async () => {
+    const { matter, number } = await issued(30_000, 'Wes Retry');
+    const failed = intent('pi_WesRetry', 30_000, number, 'failed');
+    stripeNow.set('pi_WesRetry', failed);
+    unavailableFor.set('pi_WesRetry', 3); // the first workflow is still busy reading Stripe…
+    await h.control('POST', '/__sandbox/faults', { error_rate: 1 }); // …and writing its note to Clio
+    try {
+      const failedBody = event('payment_intent.payment_failed', failed);
+      expect((await postStripe(failedBody, signed(failedBody))).status).toBe(200);
+      const handle = env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_WesRetry'));
+      await waitFor(async () => (await handle.describe().catch(() => null))?.status.name === 'RUNNING', { what: 'the first workflow to be running', timeoutMs: 10_000 });
+      const succeededBody = succeeded('pi_WesRetry', 30_000, number);
+      expect((await postStripe(succeededBody, signed(succeededBody))).status).toBe(200);
+    } finally {
+      await h.control('POST', '/__sandbox/faults', { error_rate: 0 });
+    }
+    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', { what: 'the invoice to be paid', timeoutMs: 30_000 });
+    expect(await stripeInvoice(number)).toEqual({ status: 'paid', paid_cents: 30_000 });
+    expect(await h.noteSubjects(matter.id)).toContain('Payment received: $300.00');
+  });
+
+  it('withdraws disputed funds from the invoice with an alert, and gives them back when the dispute is won (the proxy answers the dispute retrieve)', async () => {
+    const { number } = await issued(50_000, 'Xia Dispute');
+    const paidBody = succeeded('pi_XiaDispute', 50_000, number);
+    await postStripe(paidBody, signed(paidBody));
+    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', { what: 'the payment', timeoutMs: 30_000 });
+
+    const dispute = { id: 'du_XiaDispute', object: 'dispute', amount: 50_000, currency: 'usd', status: 'needs_response', created: Math.floor(Date.now() / 1000), payment_intent: 'pi_XiaDispute', charge: 'ch_Xia', metadata: {} };
+    stripeNow.set('du_XiaDispute', dispute);
+    const opened = event('charge.dispute.created', dispute);
+    expect((await postStripe(opened, signed(opened))).status).toBe(200);
+    await waitFor(async () => Number((await stripeInvoice(number)).paid_cents) === 0, { what: 'the disputed funds to be withdrawn', timeoutMs: 30_000 });
+    expect(await stripeInvoice(number)).toEqual({ status: 'issued', paid_cents: 0 });
+    const { rows: alerts } = await h.database.db.query(`SELECT kind FROM alerts WHERE firm_id = $1 AND subject = 'stripe/du_XiaDispute'`, [STRIPE_FIRM]);
+    expect(alerts).toEqual([{ kind: 'dispute' }]);
+
+    stripeNow.set('du_XiaDispute', { ...dispute, status: 'won' });
+    const closed = event('charge.dispute.closed', { ...dispute, status: 'won' });
+    expect((await postStripe(closed, signed(closed))).status).toBe(200);
+    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', { what: 'the won dispute to give the funds back', timeoutMs: 30_000 });
+    expect(await stripeInvoice(number)).toEqual({ status: 'paid', paid_cents: 50_000 });
+  });
+
+  it('expires the open Checkout Session once a payment changes the balance, so it cannot take a stale amount (stripe-mock answers the expire)', async () => {
+    const { number } = await issued(80_000, 'Yan Session');
+    const link = (await h.database.db.query('SELECT token FROM pay_links WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number])).rows[0].token as string;
+    const opened = await fetch(`${ingressUrl}/pay/${link}`, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    const { rows: [checkout] } = await h.database.db.query('SELECT checkout_id, amount_cents, state FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number]);
+    expect(checkout).toMatchObject({ amount_cents: 80_000, state: 'open' });
+
+    const partial = succeeded('pi_YanPartial', 20_000, number);
+    await postStripe(partial, signed(partial));
+    await waitFor(async () => (await h.database.db.query('SELECT state FROM processor_checkouts WHERE checkout_id = $1', [checkout.checkout_id])).rows[0].state === 'expired',
+      { what: 'the stale session to be expired', timeoutMs: 30_000 });
+    expect(proxy.requests.some((r) => r.method === 'POST' && r.path === `/v1/checkout/sessions/${String(checkout.checkout_id)}/expire`)).toBe(true);
   });
 });

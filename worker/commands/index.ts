@@ -10,6 +10,8 @@ import { registerSendCsvCommand } from './sendCsv';
 import { registerConnectCommand } from './connect';
 import { registerSweepCommand } from './sweep';
 import { registerTrustReportCommand } from './trustReport';
+import { registerVoidCommand } from './void';
+import { registerWritebackCommands } from './writebacks';
 
 /** The admin commands that read and steer invoices (DESIGN §8). Each connects only to what it needs, on first use. */
 export function registerAdminCommands(program: Command): void {
@@ -24,4 +26,6 @@ export function registerAdminCommands(program: Command): void {
   registerConnectCommand(program);
   registerBillCommand(program);
   registerSendCsvCommand(program);
+  registerVoidCommand(program);
+  registerWritebackCommands(program);
 }

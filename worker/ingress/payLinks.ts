@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { openCheckout } from '../../activities/checkouts';
 import { VendorError } from '../../connectors/errors';
 import { InvoiceRepository } from '../../store/invoices';
 import { PayLinkRepository, type PayLinkStatus } from '../../store/payLinks';
@@ -37,14 +38,7 @@ export function registerPayLinks(app: FastifyInstance, deps: IngressDeps): void 
     }
     const firm = deps.firms.get(link.firmId);
     try {
-      const checkout = await firm.processor.checkoutForLink({
-        invoiceNumber: invoice.invoiceNumber,
-        amountCents: invoice.amountDueCents,
-        reference: invoice.invoiceNumber,
-        idempotencyKey: `checkout/${link.firmId}/${invoice.invoiceNumber}/${invoice.amountDueCents}`,
-        clientEmail: null,
-        returnUrl: `${firm.publicBaseUrl}/pay/${link.token}`,
-      });
+      const checkout = await openCheckout(deps.db, firm, invoice, `${firm.publicBaseUrl}/pay/${link.token}`);
       await links.recordOpen(link.token);
       deps.metrics.payLinkOpens.inc({ outcome: 'redirected' });
       return reply.redirect(checkout.url, 303);
