@@ -28,7 +28,7 @@ export function creditActivities(deps: ActivityDeps) {
         const available = matterCreditCents({
           invoices: matterInvoices.map(moneyOf), heldOnMatterCents: await payments.heldOnMatterCents(firmId, current.matterId, client),
         });
-        const creditCents = creditToApplyCents({ matterCreditCents: available, totalCents: current.totalCents - current.trustAppliedCents });
+        const creditCents = creditToApplyCents({ matterCreditCents: available, totalCents: current.totalCents, trustAppliedCents: current.trustAppliedCents });
         if (creditCents === 0) return null;
         await invoices.update(firmId, invoiceNumber, { creditAppliedCents: creditCents }, client);
         await writeNoteOnce(deps, {

@@ -51,7 +51,7 @@ export function matterCreditCents(input: { invoices: InvoiceMoney[]; heldOnMatte
   return Math.max(0, fromInvoices + input.heldOnMatterCents);
 }
 
-/** A new invoice takes the matter's credit first, up to its total (DESIGN §4.3 comes after: trust covers the rest). */
-export function creditToApplyCents(input: { matterCreditCents: number; totalCents: number }): number {
-  return Math.max(0, Math.min(input.matterCreditCents, input.totalCents));
+/** A new invoice takes the matter's credit first, up to what it owes (DESIGN §4.3 comes after: trust covers the rest). */
+export function creditToApplyCents(input: { matterCreditCents: number; totalCents: number; trustAppliedCents: number }): number {
+  return Math.max(0, Math.min(input.matterCreditCents, input.totalCents - input.trustAppliedCents));
 }

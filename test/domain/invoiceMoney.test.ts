@@ -48,7 +48,7 @@ describe('invoice money (domain/invoiceMoney.ts)', () => {
   });
 
   it('a new invoice takes the matter credit first, up to its total', () => {
-    expect(creditToApplyCents({ matterCreditCents: 30_000, totalCents: 20_000 })).toBe(20_000);
-    expect(creditToApplyCents({ matterCreditCents: 5_000, totalCents: 20_000 })).toBe(5_000);
+    expect(creditToApplyCents({ matterCreditCents: 30_000, totalCents: 20_000, trustAppliedCents: 0 })).toBe(20_000);
+    expect(creditToApplyCents({ matterCreditCents: 5_000, totalCents: 20_000, trustAppliedCents: 0 })).toBe(5_000);
   });
 });

@@ -73,10 +73,12 @@ async function listInvoices(ctx: CommandContext, options: { status?: InvoiceStat
 interface ProcessedPayment {
   processor: string;
   transactionId: string;
-  kind: 'charge' | 'refund';
+  kind: 'charge' | 'refund' | 'payout' | 'dispute';
+  status: string;
   amountCents: number;
+  effectCents: number;
   reference: string | null;
-  state: 'applied' | 'unmatched' | 'ignored';
+  state: 'applied' | 'unmatched' | 'ignored' | 'parked' | 'rejected';
   detail: string | null;
   occurredAt: Date;
   recordedAt: Date;
@@ -105,11 +107,12 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
     new TrustDrawRepository(db).forInvoice(ctx.firmId, invoiceNumber),
     new PayLinkRepository(db).list(ctx.firmId).then((all) => all.filter((l) => l.invoiceNumber === invoiceNumber)),
     db.query(
-      `SELECT processor, transaction_id, kind, amount_cents, reference, state, detail, occurred_at, recorded_at
+      `SELECT processor, transaction_id, kind, status, amount_cents, effect_cents, reference, state, detail, occurred_at, recorded_at
        FROM processed_payments WHERE firm_id = $1 AND invoice_number = $2 ORDER BY occurred_at, transaction_id`,
       [ctx.firmId, invoiceNumber],
     ).then(({ rows }) => rows.map((r): ProcessedPayment => ({
-      processor: r.processor, transactionId: r.transaction_id, kind: r.kind, amountCents: Number(r.amount_cents), reference: r.reference,
+      processor: r.processor, transactionId: r.transaction_id, kind: r.kind, status: r.status, amountCents: Number(r.amount_cents),
+      effectCents: Number(r.effect_cents), reference: r.reference,
       state: r.state, detail: r.detail, occurredAt: r.occurred_at, recordedAt: r.recorded_at,
     }))),
     new AlertRepository(db).open(ctx.firmId).then((all) => all.filter((a) => a.subject === invoiceNumber)),
@@ -151,9 +154,11 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
       ['Kind', `${invoice.kind}, period ${invoice.period}`],
       ['Status', invoice.status],
       ['Total', money(invoice.totalCents)],
+      ['Matter credit applied', invoice.creditAppliedCents > 0 ? money(invoice.creditAppliedCents) : null],
       ['Trust applied', money(invoice.trustAppliedCents)],
       ['Paid', money(invoice.paidCents)],
       ['Amount due', money(invoice.amountDueCents)],
+      ['Overpaid', invoice.overpaymentCents > 0 ? `${money(invoice.overpaymentCents)} (held as a credit on the matter)` : null],
       ['Delivery', invoice.delivery],
       ['Created', dateTime(invoice.createdAt, tz)],
       ['Approved', invoice.approvedBy ? `by ${invoice.approvedBy} on ${dateTime(invoice.approvedAt, tz)}` : null],
@@ -187,8 +192,10 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
     '',
     'Payments',
     payments.length === 0 ? '  none recorded' : table(
-      [{ header: 'Date' }, { header: 'Processor' }, { header: 'Transaction' }, { header: 'Kind' }, { header: 'Amount', align: 'right' }, { header: 'State' }],
-      payments.map((p) => [dateTime(p.occurredAt, tz), p.processor, p.transactionId, p.kind, money(p.amountCents), p.detail ? `${p.state}: ${p.detail}` : p.state]),
+      [{ header: 'Date' }, { header: 'Processor' }, { header: 'Transaction' }, { header: 'Kind' }, { header: 'Status' }, { header: 'Amount', align: 'right' },
+        { header: 'Counts', align: 'right' }, { header: 'State' }],
+      payments.map((p) => [dateTime(p.occurredAt, tz), p.processor, p.transactionId, p.kind, p.status, money(p.amountCents), money(p.effectCents),
+        p.detail ? `${p.state}: ${p.detail}` : p.state]),
       { indent: '  ' },
     ),
     '',
