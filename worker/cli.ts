@@ -11,7 +11,9 @@ import { registerAdminCommands } from './commands';
  */
 const program = new Command('matterpay')
   .description('Durable billing-to-cash worker for law firms')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // `links cancel <t> --json` and `writebacks retry --json`: an option after a subcommand belongs to the subcommand.
+  .enablePositionalOptions();
 
 program.command('start')
   .description('run the whole stack: Temporal dev server, PostgreSQL, sandboxes, worker and ingress (what `npm start` runs)')

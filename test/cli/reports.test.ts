@@ -124,8 +124,8 @@ beforeAll(async () => {
     [FIRM],
   );
   await database.db.query(
-    `INSERT INTO processed_payments (firm_id, processor, transaction_id, kind, amount_cents, reference, invoice_number, matter_id, state, occurred_at)
-     VALUES ($1, 'lawpay', 'txn_abc', 'charge', 12345, 'A-3', 'A-3', 'id-A', 'applied', now() - interval '1 day')`,
+    `INSERT INTO processed_payments (firm_id, processor, transaction_id, kind, amount_cents, effect_cents, reference, invoice_number, matter_id, state, occurred_at)
+     VALUES ($1, 'lawpay', 'txn_abc', 'charge', 12345, 12345, 'A-3', 'A-3', 'id-A', 'applied', now() - interval '1 day')`,
     [FIRM],
   );
   await database.db.query(`INSERT INTO alerts (firm_id, kind, subject, message) VALUES ($1, 'delivery-held', 'A-3', 'Invoice A-3 could not be emailed.')`, [FIRM]);
@@ -234,7 +234,7 @@ describe('matterpay invoice <number>', () => {
     expect(out).toMatch(/entry:101\s+Drafting the motion to compel \(2\.5 h\)\s+\$300\.00/);
     expect(out).toMatch(/Amount\s+\$40\.00/);
     expect(out).toContain(`${BASE}/pay/tokA3outstanding000000000000000000000000000`);
-    expect(out).toMatch(/lawpay\s+txn_abc\s+charge\s+\$123\.45\s+applied/);
+    expect(out).toMatch(/lawpay\s+txn_abc\s+charge\s+completed\s+\$123\.45\s+\$123\.45\s+applied/);
     expect(out).toContain('delivery-held: Invoice A-3 could not be emailed.');
     expect(out).toContain(`Workflow invoice/${FIRM}/A-3`);
     expect(out).toContain(`could not be reached: cannot reach Temporal at ${deadTemporal}`);

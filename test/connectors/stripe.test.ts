@@ -249,7 +249,7 @@ describe('listTransactionsSince', () => {
     expect(sent.query.has('starting_after')).toBe(false);
     const types = [...sent.query.entries()].filter(([k]) => k.startsWith('types[')).map(([, v]) => v);
     expect(types.sort()).toEqual(
-      ['payment_intent.payment_failed', 'payment_intent.succeeded', 'refund.created', 'refund.failed', 'refund.updated'],
+      ['charge.dispute.closed', 'charge.dispute.created', 'payment_intent.payment_failed', 'payment_intent.succeeded', 'refund.created', 'refund.failed', 'refund.updated'],
     );
   });
 

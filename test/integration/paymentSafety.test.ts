@@ -1,5 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { withWritebackDrainer } from '../../activities';
+import { writebackActivities } from '../../activities/writebacks';
 import { invoiceStatusQuery, paymentReceivedSignal } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import type { Payment } from '../../connectors/ports';
@@ -263,4 +266,50 @@ describe('payment safety: every processor event applied exactly once, to the rig
     await waitFor(async () => (await handle.describe().catch(() => null)) !== null, { what: 'the payment workflow under its firm ID', ...patiently });
     expect(await handle.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
   });
+
+  it('retries a write-back on 503 and alerts when it has stalled; dead-letters a refused one with an alert, and `matterpay writebacks retry` queues it again', async () => {
+    const drain = writebackActivities({ db: h.database.db, firm: (id) => h.firms.get(id) });
+    const matter = await h.createMatter({ client: { name: 'Ned Queue', email: 'ned@client.test' } });
+    await h.drainer.stop(); // drain by hand below
+    await h.database.db.query(`INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload) VALUES
+      ($1, 'test/outage-note', $2, 'note', '{"kind":"note","subject":"During the outage","detail":"queued","date":"2026-12-01"}'),
+      ($1, 'test/refused-note', '999999', 'note', '{"kind":"note","subject":"On a matter Clio does not have","detail":"queued","date":"2026-12-01"}')`,
+    [FIRM, String(matter.id)]);
+    const states = async () => (await h.database.db.query(`SELECT idempotency_key, state FROM practice_writebacks WHERE idempotency_key LIKE 'test/%' ORDER BY 1`)).rows;
+    const due = () => h.database.db.query(`UPDATE practice_writebacks SET next_attempt_at = now() WHERE firm_id = $1 AND state = 'pending'`, [FIRM]);
+
+    await h.control('POST', '/__sandbox/faults', { error_rate: 1 });
+    await drain.drainWritebacks({ firmId: FIRM, limit: 1000, stalledAlertAfterMs: 0 });
+    expect(await states()).toEqual([{ idempotency_key: 'test/outage-note', state: 'pending' }, { idempotency_key: 'test/refused-note', state: 'pending' }]);
+    expect(await alerts()).toContainEqual(expect.objectContaining({ kind: 'writeback-stalled', subject: 'test/outage-note' }));
+
+    await h.control('POST', '/__sandbox/faults', { error_rate: 0 });
+    await due();
+    await drain.drainWritebacks({ firmId: FIRM, limit: 1000 });
+    expect(await states()).toEqual([{ idempotency_key: 'test/outage-note', state: 'done' }, { idempotency_key: 'test/refused-note', state: 'dead' }]);
+    expect(await h.noteSubjects(matter.id)).toContain('During the outage');
+    expect(await alerts()).toContainEqual(expect.objectContaining({ kind: 'writeback-dead', subject: 'test/refused-note', message: expect.stringContaining('matterpay writebacks retry') }));
+    expect((await alerts()).some((a) => a.kind === 'writeback-stalled' && a.subject === 'test/outage-note')).toBe(false);
+
+    const cli = await runCli(['writebacks', 'retry', '--json']);
+    expect(cli).toMatchObject({ code: 0 });
+    expect(JSON.parse(cli.stdout)).toEqual({ requeued: 1 });
+    expect(await states()).toEqual([{ idempotency_key: 'test/outage-note', state: 'done' }, { idempotency_key: 'test/refused-note', state: 'pending' }]);
+    h.drainer = withWritebackDrainer({ db: h.database.db, firm: (id) => h.firms.get(id) }, () => [FIRM]).drainer;
+  });
+
+  async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/matterpay.js'), ...args], {
+        env: { ...process.env, DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, LOG_LEVEL: 'silent', MATTERPAY_SECRET_KEYS: Buffer.alloc(32, 7).toString('base64') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+      child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
 });

@@ -4,6 +4,7 @@ import { AMOUNT_DUE_CENTS, ESCALATED, INVOICE_STATUS } from '../../shared/search
 import { approveUpdate, cancelSignal, invoiceStatusQuery, matterClosedSignal, paymentReceivedSignal } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice } from '../../workflows';
+import { waitFor } from '../support/wait';
 import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
@@ -185,6 +186,8 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     await env.sleep('2 days');
     await pay('txn-partial', 30_000);
     await pay('txn-partial', 30_000); // the same payment again changes nothing
+    // A payment's signal only wakes the invoice: it reloads its balance from the store.
+    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'partially_paid', { what: 'the invoice to reload its balance' });
     const partial = await handle.query(invoiceStatusQuery);
     expect(partial).toMatchObject({ status: 'partially_paid', paidCents: 30_000, amountDueCents: 70_000, payLinkUrl: issued.payLinkUrl });
     expect((await payLinkRedirect(issued.payLinkUrl!)).searchParams.get('amount')).toBe('70000');
