@@ -88,11 +88,14 @@ export class TrustDrawRepository {
     );
   }
 
-  /** Confirms a still-recorded draw by its ledger entry; false when it was no longer `recorded`. */
+  /**
+   * Confirms a draw by its ledger entry: a recorded draw, or one confirmed by another entry that a later entry naming
+   * its invoice replaces. False when the draw was reversed or confirmed by an admin.
+   */
   async confirmByLedger(client: Queryable, firmId: string, id: number, entry: { id: string; date: string }): Promise<boolean> {
     const { rowCount } = await client.query(
       `UPDATE trust_draws SET state = 'confirmed', confirmed_at = now(), ledger_entry_id = $3, ledger_entry_date = $4::date
-       WHERE firm_id = $1 AND id = $2 AND state = 'recorded'`,
+       WHERE firm_id = $1 AND id = $2 AND (state = 'recorded' OR (state = 'confirmed' AND ledger_entry_id IS NOT NULL))`,
       [firmId, id, entry.id, entry.date],
     );
     return rowCount === 1;
