@@ -6,6 +6,8 @@ import { invoiceActivities } from './invoices';
 import { noteActivities } from './notes';
 import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
+import { trustReportActivities } from './trustReport';
+import { trustStatementActivities } from './trustStatements';
 import { wakeParkedActivities } from './wakeParked';
 import { webhookActivities } from './webhooks';
 
@@ -18,6 +20,8 @@ export function createActivities(deps: ActivityDeps) {
     ...billingActivities(deps),
     ...billingRunActivities(deps),
     ...trustActivities(deps),
+    ...trustReportActivities(deps),
+    ...trustStatementActivities(deps),
     ...invoiceActivities(deps),
     ...reconciliationActivities(deps),
     ...wakeParkedActivities(deps),
