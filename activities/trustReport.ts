@@ -40,9 +40,12 @@ export function trustReportActivities(deps: ActivityDeps) {
         if (p.accountKind !== 'trust' || p.kind !== 'charge' || p.status !== 'completed' || at < fromMs || at >= untilMs) continue;
         const reference = p.reference?.trim() ?? '';
         const displayNumber = matterByDisplayNumber.has(reference) ? reference : parseInvoiceNumber(reference)?.matterDisplayNumber ?? null;
-        const matterId = (displayNumber && matterByDisplayNumber.get(displayNumber))
-          || (reference ? (await links.resolve(firmId, p.processor, reference))?.practiceMatterId : null) || null;
-        found.push({ processor: p.processor, transactionId: p.transactionId, amountCents: p.amountCents, reference: p.reference, occurredAt: p.occurredAt, matterId });
+        const known = displayNumber ? matterByDisplayNumber.get(displayNumber) : undefined;
+        const link = known || !reference ? null : await links.resolve(firmId, p.processor, reference);
+        found.push({
+          processor: p.processor, transactionId: p.transactionId, amountCents: p.amountCents, reference: p.reference, occurredAt: p.occurredAt,
+          matterId: known ?? link?.practiceMatterId ?? null, matterDisplayNumber: known ? displayNumber : link?.matterDisplayNumber ?? null,
+        });
       }
       cursor = page.nextCursor;
     } while (cursor);

@@ -41,6 +41,7 @@ export interface ProcessorTrustDeposit {
   occurredAt: string;
   /** The matter the deposit's reference names, when matterpay can tell. */
   matterId: string | null;
+  matterDisplayNumber: string | null;
 }
 
 export interface TrustReportData {
@@ -235,7 +236,7 @@ export function buildTrustReport(data: TrustReportData, options: { postWithinMs:
   for (const deposit of [...data.processorDeposits].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))) {
     const depositDate = localDate(Date.parse(deposit.occurredAt), tz);
     if (depositDate < start || depositDate > end) continue;
-    const target = deposit.matterId ? line(deposit.matterId, null) : null;
+    const target = deposit.matterId ? line(deposit.matterId, deposit.matterDisplayNumber) : null;
     if (target) add(target.processorDeposits, deposit.amountCents);
     const match = ledger.find((e) => !usedDeposits.has(e.id) && e.depositCents === deposit.amountCents && e.date >= depositDate
       && (deposit.matterId === null || e.matterId === deposit.matterId));
