@@ -66,7 +66,7 @@ export function trustStatement(input: TrustStatementInput): TrustStatement | nul
   }
   lines.push('', `Deposits: ${formatCents(depositsCents)}`, `Withdrawals: ${formatCents(withdrawalsCents)}`, `Closing balance on ${end}: ${formatCents(closingCents)}`);
   if (input.pendingDraws.length > 0) {
-    lines.push('', 'Applied to invoices and not yet shown above (they will appear on next month\'s statement):');
+    lines.push('', 'Applied to invoices and not yet in the ledger above (they appear on a statement once posted):');
     for (const d of input.pendingDraws) lines.push(`  ${formatCents(d.amountCents)} to invoice ${d.invoiceNumber}`);
   }
   lines.push('', 'Reply to this email with any question about these funds.');
