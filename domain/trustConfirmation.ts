@@ -57,9 +57,9 @@ export function matchLedgerToDraws(draws: readonly DrawToConfirm[], ledger: read
   const holder = new Map<string, number>();
   const current = new Map<number, { draw: DrawToConfirm; entryId: string | null }>();
   for (const d of draws) {
-    if (d.state === 'reversed') continue;
-    current.set(d.id, { draw: d, entryId: d.ledgerEntryId });
     if (d.ledgerEntryId) holder.set(d.ledgerEntryId, d.id);
+    // A reversed draw keeps the entry it was confirmed by (it is still that entry's draw) but takes no new one.
+    if (d.state !== 'reversed') current.set(d.id, { draw: d, entryId: d.ledgerEntryId });
   }
   const oldestFirst = [...current.values()].sort((a, b) => a.draw.recordedAtMs - b.draw.recordedAtMs || a.draw.id - b.draw.id);
   const confirmations: LedgerMatch['confirmations'] = [];

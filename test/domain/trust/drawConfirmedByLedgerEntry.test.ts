@@ -54,6 +54,11 @@ describe('a draw is confirmed only by a matching withdrawal on its ledger', () =
     expect(match.unmatchedWithdrawals.map((e) => e.id)).toEqual(['fee']);
   });
 
+  it('the entry of a draw reversed after it was confirmed confirms no other draw', () => {
+    const match = matchLedgerToDraws([draw(1, 40_000, { state: 'reversed', ledgerEntryId: 'a' }), draw(2, 40_000)], [withdrawal('a', 40_000)]);
+    expect(match.confirmations).toEqual([]);
+  });
+
   it('reversed and admin-confirmed draws are never matched', () => {
     const match = matchLedgerToDraws([draw(1, 40_000, { state: 'reversed' }), draw(2, 40_000, { state: 'confirmed' })], [withdrawal('a', 40_000)]);
     expect(match.confirmations).toEqual([]);
