@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { billingPeriod } from '../../domain/dates';
 import { MatterLinkRepository } from '../../store/matterLinks';
 import type { TrustReport } from '../../domain/trustReconciliation';
@@ -26,6 +26,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 let env: TestWorkflowEnvironment;
 let h: BillingHarness;
 let worker: Worker;
+let workerConnection: NativeConnection;
 let workerRun: Promise<void>;
 let workDir: string;
 
@@ -34,8 +35,10 @@ useBillingHarness(devServerEnvironment, async (started, harness) => {
   h = harness;
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-trust-cli-'));
   // The commands' payloads are encrypted as in production: this worker shares their key.
+  // Its own connection: the harness closes the environment's when the file ends.
+  workerConnection = await NativeConnection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS });
   worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue: cliQueue, workflowsPath: require.resolve('../../workflows'),
+    connection: workerConnection, taskQueue: cliQueue, workflowsPath: require.resolve('../../workflows'),
     activities: h.activities, dataConverter: testDataConverter,
   });
   workerRun = worker.run();
@@ -44,6 +47,7 @@ useBillingHarness(devServerEnvironment, async (started, harness) => {
 afterAll(async () => {
   if (worker?.getState() === 'RUNNING') worker.shutdown();
   await workerRun;
+  await workerConnection?.close();
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
