@@ -6,6 +6,8 @@ import { invoiceActivities } from './invoices';
 import { noteActivities } from './notes';
 import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
+import { trustReportActivities } from './trustReport';
+import { trustStatementActivities } from './trustStatements';
 import { wakeParkedActivities } from './wakeParked';
 import { webhookActivities } from './webhooks';
 import { creditActivities } from './credits';
@@ -41,6 +43,8 @@ export function createActivities(given: ActivityDeps) {
     ...billingActivities(deps),
     ...billingRunActivities(deps),
     ...trustActivities(deps),
+    ...trustReportActivities(deps),
+    ...trustStatementActivities(deps),
     ...invoiceActivities(deps),
     ...reconciliationActivities(deps),
     ...wakeParkedActivities(deps),

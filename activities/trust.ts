@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { isDrawReflected, planTrustDraw } from '../domain/trust';
+import { planTrustDraw } from '../domain/trust';
 import { inTransaction } from '../store/db';
-import { InvoiceRepository, lockMatter } from '../store/invoices';
+import { InvoiceRepository } from '../store/invoices';
 import { TrustDrawRepository } from '../store/trustDraws';
 import type { ActivityDeps } from './deps';
+import { confirmDrawsFromLedger, ledgerBalanceCents } from './trustLedger';
 
 export interface TrustDrawResult {
   drawCents: number;
@@ -16,9 +17,10 @@ export function trustActivities(deps: ActivityDeps) {
   const draws = new TrustDrawRepository(deps.db);
   return {
     /**
-     * Trust first (DESIGN §4.3), idempotent by invoice: one draw row per invoice. The matter's draws are serialised
-     * by a lock on the matter, and unconfirmed draws are subtracted from what the practice system shows, so two
-     * invoices of one matter issued together never overdraw it. Only this matter's trust is read.
+     * Trust first (DESIGN §4.3), idempotent by invoice: one draw row per invoice. One read of the matter's trust
+     * ledger per decision; under the matter's lock the ledger's withdrawals confirm the draws they match, and every
+     * draw still unconfirmed is subtracted from the ledger's balance, so no interleaving of invoices, postings and
+     * other withdrawals draws more than is there. Only this matter's trust is read.
      */
     async drawTrust(input: { firmId: string; invoiceNumber: string }): Promise<TrustDrawResult> {
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
@@ -30,17 +32,15 @@ export function trustActivities(deps: ActivityDeps) {
         // Never draw for an unapproved invoice, or for one already issued, paid or void.
         throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is ${invoice.status}${invoice.approvedAt ? '' : ' and not approved'}: no trust draw`, 'InvoiceRuleError');
       }
-      const practiceBalanceCents = await deps.firm(input.firmId).practice.getTrustBalance(invoice.matterId);
+      const firm = deps.firm(input.firmId);
+      const ledger = await firm.practice.listTrustLedger({ matterId: invoice.matterId });
+      const practiceBalanceCents = ledgerBalanceCents(ledger.filter((e) => e.matterId === invoice.matterId));
       return inTransaction(deps.db, async (client) => {
-        await lockMatter(client, input.firmId, invoice.matterId);
-        const again = await draws.forInvoice(input.firmId, input.invoiceNumber, client);
+        const { draws: current } = await confirmDrawsFromLedger(client, draws, input.firmId, invoice.matterId, ledger, firm.timeZone);
+        const again = current.find((d) => d.invoiceNumber === input.invoiceNumber);
         if (again) return { drawCents: again.amountCents, remainderCents: invoice.amountDueCents, practiceBalanceCents };
-        let unconfirmedCents = 0;
-        for (const draw of await draws.unconfirmed(client, input.firmId, invoice.matterId)) {
-          if (isDrawReflected(draw, practiceBalanceCents)) await draws.setState(client, draw.id, 'confirmed');
-          else unconfirmedCents += draw.amountCents;
-        }
-        const plan = planTrustDraw({ practiceBalanceCents, unconfirmedDrawsCents: unconfirmedCents, amountDueCents: invoice.amountDueCents });
+        const unconfirmedDrawsCents = current.filter((d) => d.state === 'recorded').reduce((sum, d) => sum + d.amountCents, 0);
+        const plan = planTrustDraw({ practiceBalanceCents, unconfirmedDrawsCents, amountDueCents: invoice.amountDueCents });
         if (plan.drawCents > 0) {
           await draws.insert(client, input.firmId, {
             matterId: invoice.matterId,
@@ -51,21 +51,9 @@ export function trustActivities(deps: ActivityDeps) {
           });
           await invoices.update(input.firmId, input.invoiceNumber, { trustAppliedCents: plan.drawCents }, client);
         }
+        deps.logger?.info({ firmId: input.firmId, invoice: input.invoiceNumber, ledgerBalanceCents: practiceBalanceCents, unconfirmedDrawsCents, drawCents: plan.drawCents },
+          'trust draw decided');
         return { drawCents: plan.drawCents, remainderCents: plan.remainderCents, practiceBalanceCents };
-      });
-    },
-
-    /** Marks draws the practice system now reflects as confirmed; returns what is still unconfirmed per matter. */
-    async confirmTrustDraws(input: { firmId: string; matterId: string }): Promise<{ unconfirmedCents: number }> {
-      const balance = await deps.firm(input.firmId).practice.getTrustBalance(input.matterId);
-      return inTransaction(deps.db, async (client) => {
-        await lockMatter(client, input.firmId, input.matterId);
-        let unconfirmedCents = 0;
-        for (const draw of await draws.unconfirmed(client, input.firmId, input.matterId)) {
-          if (isDrawReflected(draw, balance)) await draws.setState(client, draw.id, 'confirmed');
-          else unconfirmedCents += draw.amountCents;
-        }
-        return { unconfirmedCents };
       });
     },
   };

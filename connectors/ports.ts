@@ -65,11 +65,31 @@ export interface MatterNote {
   date: string;
 }
 
+/** One line of the practice system's trust ledger: money into or out of the trust account for one matter. */
+export interface TrustLedgerEntry {
+  id: string;
+  /** Null for a line on the trust account that belongs to no client matter (bank fees, firm money). */
+  matterId: string | null;
+  matterDisplayNumber: string | null;
+  /** The ledger's date (YYYY-MM-DD, the firm's calendar): ledgers have dates, not times. */
+  date: string;
+  depositCents: number;
+  withdrawalCents: number;
+  description: string;
+  /** When the line was entered (ISO-8601), where the practice system says. */
+  enteredAt: string | null;
+}
+
 export interface PracticeManagement {
   getMatter(matterId: string): Promise<Matter>;
   listMatters(cursor: string | null, options?: { updatedSince?: string; pageSize?: number }): Promise<Page<MatterSummary>>;
   listApprovedEntries(matterId: string): Promise<ApprovedEntry[]>;
   getTrustBalance(matterId: string): Promise<number>;
+  /**
+   * The trust ledger: every line of the firm's trust accounts, or one matter's. The one source for trust
+   * confirmations and the three-way report: a balance that happens to match proves nothing.
+   */
+  listTrustLedger(options?: { matterId?: string }): Promise<TrustLedgerEntry[]>;
   /**
    * Adds a note once per idempotency key: a retry after a lost response finds the earlier note instead of
    * writing a second one.

@@ -83,6 +83,8 @@ export const envSchema = z.object({
   APPROVAL: z.enum(['none', 'invoice'], { error: 'must be "none" or "invoice"' }).default('none'),
   REMINDER_SCHEDULE: durationList('7d,21d,30d').default([ms('7d'), ms('21d'), ms('30d')]),
   PAY_LINK_TTL: duration('90d').default(ms('90d')),
+  /** A trust draw not in the practice system's ledger after this long is flagged by the trust report. */
+  TRUST_POST_WITHIN: duration('3d').default(ms('3d')),
   SWEEP_INTERVAL: duration('10m').default(ms('10m')),
 
   // Secrets at rest (OAuth tokens): base64 32-byte keys, newest first. Unset = a key generated under the data dir.

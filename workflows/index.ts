@@ -6,3 +6,4 @@ export { reconciliationSweep } from './reconciliationSweep';
 export { backfillMatterLinks } from './backfillMatterLinks';
 export { maintainPracticeWebhooks } from './maintainPracticeWebhooks';
 export { billingRun } from './billingRun';
+export { trustReportData, trustStatements } from './trust';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { ApprovedEntry, Matter, MatterNote, MatterSummary, Page, PracticeManagement } from '../ports';
+import type { ApprovedEntry, Matter, MatterNote, MatterSummary, Page, PracticeManagement, TrustLedgerEntry } from '../ports';
 import { BILLING_DAY_FIELD_NAME, FLAT_FEE_FIELD_NAME, REVIEW_FLAG_FIELD_NAME } from './constants';
 import type { ClioHttp } from './http';
 import {
-  activityFields, activitySchema, customFieldSchema, list, matterFields, matterSchema, matterSummaryFields, matterSummarySchema,
+  activityFields, activitySchema, bankAccountSchema, bankTransactionFields, bankTransactionSchema, customFieldSchema, list, matterFields, matterSchema, matterSummaryFields, matterSummarySchema,
   noteSchema, single, type ClioMatter,
 } from './schemas';
 
@@ -19,6 +19,7 @@ export const noteMarker = (idempotencyKey: string) => `[matterpay ${idempotencyK
  */
 export class ClioPracticeManagement implements PracticeManagement {
   private reviewFieldId: string | null = null;
+  private trustAccountIds: Promise<string[]> | null = null;
 
   constructor(private readonly http: ClioHttp) {}
 
@@ -82,6 +83,50 @@ export class ClioPracticeManagement implements PracticeManagement {
 
   async getTrustBalance(matterId: string): Promise<number> {
     return (await this.getMatter(matterId)).trustBalanceCents;
+  }
+
+  /**
+   * Clio's `bank_transactions` on the firm's trust accounts (which accounts are trust is read once per process).
+   * One call per 200 lines: a draw decision reads one matter's ledger, the report reads them all.
+   */
+  async listTrustLedger(options: { matterId?: string } = {}): Promise<TrustLedgerEntry[]> {
+    const entries: TrustLedgerEntry[] = [];
+    for (const accountId of await this.trustAccounts()) {
+      let next: string | null = '/bank_transactions.json';
+      let first = true;
+      while (next) {
+        const page: { data: Array<z.output<typeof bankTransactionSchema>>; meta?: { paging?: { next?: string } } } = await this.http.request('GET', next, {
+          query: first ? { bank_account_id: accountId, matter_id: options.matterId, fields: bankTransactionFields, order: 'id(asc)', limit: 200 } : undefined,
+          schema: list(bankTransactionSchema),
+        });
+        first = false;
+        for (const t of page.data) {
+          entries.push({
+            id: t.id,
+            matterId: t.matter?.id ?? null,
+            matterDisplayNumber: t.matter?.display_number ?? null,
+            date: t.date,
+            depositCents: toCents(t.funds_in ?? 0),
+            withdrawalCents: toCents(t.funds_out ?? 0),
+            description: t.description ?? '',
+            enteredAt: t.created_at ?? null,
+          });
+        }
+        next = page.meta?.paging?.next ?? null;
+      }
+    }
+    return entries;
+  }
+
+  private trustAccounts(): Promise<string[]> {
+    this.trustAccountIds ??= this.http.request('GET', '/bank_accounts.json', {
+      query: { fields: 'id,type', limit: 200 },
+      schema: list(bankAccountSchema),
+    }).then((accounts) => accounts.data.filter((a) => a.type === 'Trust').map((a) => a.id)).catch((err: unknown) => {
+      this.trustAccountIds = null;
+      throw err;
+    });
+    return this.trustAccountIds;
   }
 
   async addMatterNote(matterId: string, note: MatterNote, idempotencyKey: string, options: { checkFirst?: boolean } = {}) {

@@ -52,6 +52,18 @@ export const activitySchema = z.object({
   matter: z.object({ id }).nullable(),
 });
 
+export const bankAccountSchema = z.object({ id, type: z.enum(['Operating', 'Trust']) });
+export const bankTransactionFields = 'id,date,funds_in,funds_out,description,created_at,matter{id,display_number}';
+export const bankTransactionSchema = z.object({
+  id,
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  funds_in: dollars.nullable().default(0),
+  funds_out: dollars.nullable().default(0),
+  description: z.string().nullable().default(''),
+  created_at: z.string().nullable().optional(),
+  matter: z.object({ id, display_number: z.string().nullable().optional() }).nullable().optional(),
+});
+
 export const noteSchema = z.object({ id, detail: z.string().nullable().optional() });
 export const customFieldSchema = z.object({ id, name: z.string(), parent_type: z.string(), field_type: z.string() });
 

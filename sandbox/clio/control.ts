@@ -8,7 +8,8 @@ import { clioError } from './errors';
 import { expireAllAccessTokens, issueTokens } from './oauth';
 import { createTimeEntry, submitTimeEntry } from './operations/activities';
 import { createContact } from './operations/contacts';
-import { applyTrustDraw, createMatter, updateMatter } from './operations/matters';
+import { createMatter, updateMatter } from './operations/matters';
+import { postTrustEntry, type TrustPosting } from './operations/trustLedger';
 import type { ActivityRecord, MatterRecord } from './state';
 import { activitySummary, matterSummary, snapshotClioState } from './stateSnapshot';
 
@@ -54,7 +55,11 @@ const newActivitySchema = z
   .strict();
 
 const matterStatusSchema = z.object({ status }).strict();
-const trustDrawSchema = z.object({ amount_cents: cents.positive() }).strict();
+const ledgerDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
+const description = z.string().trim().min(1, 'must say what the money is for').max(500);
+/** `date` is an extension (back-dating a line, as a bookkeeper entering last week's cheque does). */
+const trustDrawSchema = z.object({ amount_cents: cents.positive(), description: description.optional(), date: ledgerDate.optional() }).strict();
+const trustMovementSchema = z.object({ amount_cents: cents.positive(), description, date: ledgerDate.optional() }).strict();
 
 function numericParam(request: FastifyRequest, name: string): number {
   const raw = (request.params as Record<string, string | undefined>)[name] ?? '';
@@ -136,11 +141,27 @@ export function registerClioControlRoutes(app: FastifyInstance, ctx: ClioContext
     return activitySummary(activity);
   });
 
-  app.post('/__sandbox/trust/:matterId/apply', async (request) => {
-    const matter = matterOr404(ctx, numericParam(request, 'matterId'));
-    const input = parseControlInput(trustDrawSchema, request.body);
-    applyTrustDraw(ctx, matter, input.amount_cents);
-    return { matter_id: matter.id, trust_balance_cents: matter.trust_balance_cents };
+  const trustRoute = (action: 'apply' | 'withdraw' | 'deposit', toPosting: (body: unknown) => TrustPosting) => {
+    app.post(`/__sandbox/trust/:matterId/${action}`, async (request, reply) => {
+      const matter = matterOr404(ctx, numericParam(request, 'matterId'));
+      const entry = postTrustEntry(ctx, matter, toPosting(request.body));
+      return reply.code(201).send({ matter_id: matter.id, trust_balance_cents: matter.trust_balance_cents, bank_transaction_id: entry.id, date: entry.date });
+    });
+  };
+  // A bookkeeper posting matterpay's draw in Clio: refused beyond the balance, as Clio refuses to over-apply trust.
+  trustRoute('apply', (body) => {
+    const input = parseControlInput(trustDrawSchema, body);
+    return { direction: 'withdrawal', amountCents: input.amount_cents, description: input.description ?? 'Trust applied to invoice', date: input.date, refuseOverdraw: true };
+  });
+  // Any other withdrawal (a filing fee paid from trust). Not stopped at the balance: that mistake is what the
+  // trust report must catch.
+  trustRoute('withdraw', (body) => {
+    const input = parseControlInput(trustMovementSchema, body);
+    return { direction: 'withdrawal', amountCents: input.amount_cents, description: input.description, date: input.date };
+  });
+  trustRoute('deposit', (body) => {
+    const input = parseControlInput(trustMovementSchema, body);
+    return { direction: 'deposit', amountCents: input.amount_cents, description: input.description, date: input.date };
   });
 
   /** Extension: a token pair without the browser dance, for the embedded stack and tests. */

@@ -10,6 +10,7 @@ import { registerOAuthRoutes } from './oauth';
 import type { ClioSandboxOptions } from './options';
 import { resolveClioOptions } from './options';
 import { registerActivityRoutes } from './resources/activities';
+import { registerBankRoutes } from './resources/bankTransactions';
 import { registerBillRoutes } from './resources/bills';
 import { registerContactRoutes } from './resources/contacts';
 import { registerCustomFieldRoutes } from './resources/customFields';
@@ -60,6 +61,7 @@ export function createClioSandbox(options: ClioSandboxOptions = {}): ClioSandbox
     registerNoteRoutes(api, context);
     registerCustomFieldRoutes(api, context);
     registerBillRoutes(api, context);
+    registerBankRoutes(api, context);
     registerUserRoutes(api, context);
     registerWebhookRoutes(api, context);
   });

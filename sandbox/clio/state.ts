@@ -139,8 +139,33 @@ export interface UserRecord {
 
 export interface BankAccountRecord {
   id: number;
+  etag: string;
   name: string;
   type: 'Operating' | 'Trust';
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * One line of a matter's trust ledger (Clio's `bank_transactions` on the trust account). Exactly one of
+ * `funds_in_cents` / `funds_out_cents` is above zero. The ledger has a date, not a time; `created_at` is when it
+ * was entered.
+ */
+export interface TrustLedgerRecord {
+  id: number;
+  etag: string;
+  bank_account_id: number;
+  matter_id: number;
+  client_id: number;
+  date: string;
+  funds_in_cents: number;
+  funds_out_cents: number;
+  description: string;
+  transaction_type: 'Deposit' | 'Withdrawal';
+  /** The trust account's balance after this entry (Clio's `current_account_balance`). */
+  account_balance_after_cents: number;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface AuthorizationCode {
@@ -155,7 +180,7 @@ export interface AccessTokenRecord {
 }
 
 export interface ClioState {
-  sequences: Record<'contact' | 'matter' | 'matterNumber' | 'activity' | 'note' | 'customField' | 'customFieldValue' | 'webhook' | 'emailAddress', number>;
+  sequences: Record<'contact' | 'matter' | 'matterNumber' | 'activity' | 'note' | 'customField' | 'customFieldValue' | 'webhook' | 'emailAddress' | 'bankTransaction', number>;
   user: UserRecord;
   bankAccounts: { operating: BankAccountRecord; trust: BankAccountRecord };
   contacts: Map<number, ContactRecord>;
@@ -164,6 +189,7 @@ export interface ClioState {
   notes: Map<number, NoteRecord>;
   customFields: Map<number, CustomFieldRecord>;
   bills: Map<number, BillRecord>;
+  trustLedger: Map<number, TrustLedgerRecord>;
   webhooks: Map<number, WebhookRecord>;
   authorizationCodes: Map<string, AuthorizationCode>;
   accessTokens: Map<string, AccessTokenRecord>;
@@ -177,15 +203,15 @@ export function createClioState(now: string, user: { name: string; email: string
     // Distinct starting points make a mixed-up id (matter id used as activity id) fail loudly in tests.
     sequences: {
       contact: 5000, matter: 1000, matterNumber: 0, activity: 20000, note: 40000,
-      customField: 300, customFieldValue: 700, webhook: 90, emailAddress: 8000,
+      customField: 300, customFieldValue: 700, webhook: 90, emailAddress: 8000, bankTransaction: 60000,
     },
     user: {
       id: 1, etag: '"user-1"', name: user.name, first_name: firstName, last_name: rest.join(' '),
       email: user.email, created_at: now, updated_at: now,
     },
     bankAccounts: {
-      operating: { id: 11, name: 'Operating Account', type: 'Operating' },
-      trust: { id: 12, name: 'Trust Account', type: 'Trust' },
+      operating: { id: 11, etag: '"bank-11"', name: 'Operating Account', type: 'Operating', created_at: now, updated_at: now },
+      trust: { id: 12, etag: '"bank-12"', name: 'Trust Account', type: 'Trust', created_at: now, updated_at: now },
     },
     contacts: new Map(),
     matters: new Map(),
@@ -193,6 +219,7 @@ export function createClioState(now: string, user: { name: string; email: string
     notes: new Map(),
     customFields: new Map(),
     bills: new Map(),
+    trustLedger: new Map(),
     webhooks: new Map(),
     authorizationCodes: new Map(),
     accessTokens: new Map(),

@@ -67,6 +67,7 @@ export function snapshotClioState(ctx: ClioContext): Record<string, unknown> {
       value: value.value,
     }))),
     bills: [...state.bills.values()],
+    trust_ledger: [...state.trustLedger.values()].map((entry) => ({ ...entry })),
     webhooks: [...state.webhooks.values()].map(renderWebhook),
     deliveries: ctx.deliverer.log,
     tokens: {

@@ -9,9 +9,11 @@ import { registerBillCommand } from './bill';
 import { registerSendCsvCommand } from './sendCsv';
 import { registerConnectCommand } from './connect';
 import { registerSweepCommand } from './sweep';
+import { registerTrustDrawCommands } from './trustDraws';
 import { registerTrustReportCommand } from './trustReport';
 import { registerVoidCommand } from './void';
 import { registerWritebackCommands } from './writebacks';
+import { registerTrustStatementsCommand } from './trustStatements';
 
 /** The admin commands that read and steer invoices (DESIGN §8). Each connects only to what it needs, on first use. */
 export function registerAdminCommands(program: Command): void {
@@ -22,6 +24,8 @@ export function registerAdminCommands(program: Command): void {
   registerLinkCommands(program);
   registerLookupTableCommands(program);
   registerTrustReportCommand(program);
+  registerTrustDrawCommands(program);
+  registerTrustStatementsCommand(program);
   registerSweepCommand(program);
   registerConnectCommand(program);
   registerBillCommand(program);

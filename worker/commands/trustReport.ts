@@ -1,128 +1,103 @@
-import type { Command } from 'commander';
-import { commandAction, type CommandContext } from './context';
-import { dateTime, iso, money, plural, table } from './format';
-import { jsonOption } from './shared';
+import { Option, type Command } from 'commander';
+import type { TrustReportData, TrustReport } from '../../domain/trustReconciliation';
+import { buildTrustReport } from '../../domain/trustReconciliation';
+import { TrustReconciliationRepository } from '../../store/trustReconciliations';
+import { CommandError, commandAction, firstLine, type CommandContext } from './context';
+import { dateTime } from './format';
+import { jsonOption, parseWith } from './shared';
+import { currentMonth, dateArg, monthArg, moneyArg, personArg } from './trustArgs';
+import { renderTrustReport, trustReportCsv, type SignatureLine } from './trustReportOutput';
 
 /**
- * `matterpay trust-report` (DESIGN §4.3, §8): matterpay's side of the three-way trust reconciliation. Per matter, the trust
- * draws matterpay recorded (not yet seen in the practice system), confirmed and reversed; and every draw still
- * unconfirmed after two days, which a bookkeeper must post in the practice system.
- *
- * Not in it yet, and said so rather than faked: the practice system's trust balance per matter (that needs the
- * practice-management connector) and the processor's deposits.
+ * `matterpay trust-report` (DESIGN §4.3, §8; TRUST.md §2): the month's three-way trust reconciliation. The trust
+ * data is gathered on a worker (it holds the practice system's and processor's connections); the report is
+ * computed here. A signed month prints its stored snapshot: later changes to the ledger do not alter it.
  */
 export function registerTrustReportCommand(program: Command): void {
   program.command('trust-report')
-    .description('trust draws per matter (recorded, confirmed, reversed) and draws unconfirmed for more than 2 days')
+    .description('three-way trust reconciliation for a month: practice system ledger, matterpay draws, processor trust deposits')
+    .option('--month <YYYY-MM>', 'the month (default: this month on the firm\'s calendar)', parseWith(monthArg))
     .addOption(jsonOption())
+    .addOption(new Option('--csv', 'one row per matter, for a spreadsheet').conflicts('json'))
+    .option('--bank-balance <amount>', 'the bank statement\'s ending balance (with --statement-date)', parseWith(moneyArg))
+    .option('--statement-date <YYYY-MM-DD>', 'the bank statement\'s date, within the month', parseWith(dateArg))
+    .option('--sign-off <name>', 'record the reconciliation for the month as signed by this person', parseWith(personArg))
+    .option('--with-exceptions', 'sign off even though lines are flagged (the flags are kept in the signed record)')
     .action(commandAction(trustReport));
 }
 
-export const STALE_AFTER_MS = 2 * 86_400_000;
-
-export const NOT_INCLUDED = [
-  "Clio's trust balance per matter (compare it by hand with the draws above for now)",
-  "the payment processor's trust deposits",
-] as const;
-
-type DrawState = 'recorded' | 'confirmed' | 'reversed';
-
-interface DrawRow {
-  id: number;
-  matterId: string;
-  matterDisplayNumber: string | null;
-  invoiceNumber: string;
-  amountCents: number;
-  state: DrawState;
-  recordedAt: Date;
-  confirmedAt: Date | null;
+interface Options {
+  month?: string;
+  json?: boolean;
+  csv?: boolean;
+  bankBalance?: number;
+  statementDate?: string;
+  signOff?: string;
+  withExceptions?: boolean;
 }
 
-interface Tally { count: number; amountCents: number }
+interface StoredReport { report: TrustReport; asOf: string }
 
-export interface MatterTrustLine {
-  matterId: string;
-  matterDisplayNumber: string | null;
-  recorded: Tally;
-  confirmed: Tally;
-  reversed: Tally;
-}
-
-async function trustReport(ctx: CommandContext, options: { json?: boolean }): Promise<void> {
-  const db = await ctx.db();
-  const now = new Date();
-  const { rows } = await db.query(
-    `SELECT d.id, d.matter_id, i.matter_display_number, d.invoice_number, d.amount_cents, d.state, d.recorded_at, d.confirmed_at
-     FROM trust_draws d LEFT JOIN invoices i ON i.firm_id = d.firm_id AND i.invoice_number = d.invoice_number
-     WHERE d.firm_id = $1 ORDER BY d.matter_id, d.id`,
-    [ctx.firmId],
-  );
-  const draws: DrawRow[] = rows.map((r) => ({
-    id: Number(r.id), matterId: r.matter_id, matterDisplayNumber: r.matter_display_number ?? null, invoiceNumber: r.invoice_number,
-    amountCents: Number(r.amount_cents), state: r.state, recordedAt: r.recorded_at, confirmedAt: r.confirmed_at ?? null,
-  }));
-
-  const byMatter = new Map<string, MatterTrustLine>();
-  for (const draw of draws) {
-    let line = byMatter.get(draw.matterId);
-    if (!line) {
-      line = {
-        matterId: draw.matterId, matterDisplayNumber: draw.matterDisplayNumber,
-        recorded: { count: 0, amountCents: 0 }, confirmed: { count: 0, amountCents: 0 }, reversed: { count: 0, amountCents: 0 },
-      };
-      byMatter.set(draw.matterId, line);
-    }
-    line.matterDisplayNumber ??= draw.matterDisplayNumber;
-    line[draw.state].count += 1;
-    line[draw.state].amountCents += draw.amountCents;
+async function trustReport(ctx: CommandContext, options: Options): Promise<number> {
+  if ((options.bankBalance === undefined) !== (options.statementDate === undefined)) {
+    throw new CommandError('--bank-balance and --statement-date go together: the ending balance and the date of the same bank statement', 2);
   }
-  const matters = [...byMatter.values()].sort((a, b) => (a.matterDisplayNumber ?? a.matterId).localeCompare(b.matterDisplayNumber ?? b.matterId));
-  const stale = draws.filter((d) => d.state === 'recorded' && now.getTime() - d.recordedAt.getTime() > STALE_AFTER_MS);
-  const sum = (state: DrawState): Tally => matters.reduce((t, m) => ({ count: t.count + m[state].count, amountCents: t.amountCents + m[state].amountCents }), { count: 0, amountCents: 0 });
-  const totals = { recorded: sum('recorded'), confirmed: sum('confirmed'), reversed: sum('reversed') };
-  const ageDays = (d: DrawRow) => Math.floor((now.getTime() - d.recordedAt.getTime()) / 86_400_000);
+  if (options.withExceptions && !options.signOff) throw new CommandError('--with-exceptions only goes with --sign-off <name>', 2);
+  const month = options.month ?? currentMonth(ctx.timeZone);
+  const signatures = new TrustReconciliationRepository(await ctx.db());
+  const signed = await signatures.latest<StoredReport>(ctx.firmId, month);
 
-  if (options.json) {
-    ctx.printJson({
-      firmId: ctx.firmId,
-      asOf: iso(now),
-      staleAfterDays: STALE_AFTER_MS / 86_400_000,
-      matters,
-      totals,
-      staleUnconfirmed: stale.map((d) => ({
-        drawId: d.id, matterId: d.matterId, matterDisplayNumber: d.matterDisplayNumber, invoiceNumber: d.invoiceNumber,
-        amountCents: d.amountCents, recordedAt: iso(d.recordedAt), ageDays: ageDays(d),
-      })),
-      notIncluded: NOT_INCLUDED,
+  if (signed && !options.signOff) {
+    if (options.bankBalance !== undefined) ctx.print(`${month} is signed: its stored report is shown as signed; sign again (--sign-off) to record a correction with the bank figures.`);
+    return print(ctx, signed.report.report, options, signed.report.asOf, {
+      signedBy: signed.signedBy, signedAt: dateTime(signed.signedAt, ctx.timeZone), revision: signed.revision, withExceptions: signed.withExceptions,
     });
-    return;
   }
 
-  const tz = ctx.timeZone;
-  const tally = (t: Tally) => (t.count === 0 ? '-' : `${money(t.amountCents)} (${t.count})`);
-  const out: string[] = [`Trust draws of ${ctx.firmId} as of ${dateTime(now, tz)}: matterpay's side of the trust reconciliation`, ''];
-  if (matters.length === 0) {
-    out.push('No trust draws recorded.');
-  } else {
-    out.push(table(
-      [{ header: 'Matter' }, { header: 'Recorded (unconfirmed)', align: 'right' }, { header: 'Confirmed', align: 'right' }, { header: 'Reversed', align: 'right' }],
-      matters.map((m) => [m.matterDisplayNumber ? `${m.matterDisplayNumber} (id ${m.matterId})` : m.matterId, tally(m.recorded), tally(m.confirmed), tally(m.reversed)]),
-      { footer: [['Total', tally(totals.recorded), tally(totals.confirmed), tally(totals.reversed)]] },
-    ));
-    out.push('  amounts with the number of draws in brackets');
+  const data = await gather(ctx, month);
+  let report: TrustReport;
+  try {
+    report = buildTrustReport(data, {
+      postWithinMs: ctx.config.TRUST_POST_WITHIN,
+      bank: options.bankBalance !== undefined ? { balanceCents: options.bankBalance, statementDate: options.statementDate! } : undefined,
+    });
+  } catch (err) {
+    throw new CommandError(firstLine(err), 2);
   }
-  out.push('');
-  if (stale.length === 0) {
-    out.push(`No draw has waited more than ${STALE_AFTER_MS / 86_400_000} days for the practice system to show it.`);
-  } else {
-    out.push(`NEEDS ATTENTION: ${plural(stale.length, 'draw')} unconfirmed for more than ${STALE_AFTER_MS / 86_400_000} days.`,
-      'Post these transfers from the matter\'s trust account in the practice system:', '');
-    out.push(table(
-      [{ header: 'Matter' }, { header: 'Invoice' }, { header: 'Amount', align: 'right' }, { header: 'Recorded' }, { header: 'Age', align: 'right' }],
-      stale.map((d) => [d.matterDisplayNumber ?? d.matterId, d.invoiceNumber, money(d.amountCents), dateTime(d.recordedAt, tz), plural(ageDays(d), 'day')]),
-      { indent: '  ' },
-    ));
+  const asOf = dateTime(new Date(data.generatedAt), ctx.timeZone);
+
+  if (options.signOff) {
+    if (report.flags.length > 0 && !options.withExceptions) {
+      print(ctx, report, options, asOf, null);
+      throw new CommandError(`not signed: ${report.flags.length} line(s) of ${month} are flagged. Resolve them, or sign with --with-exceptions to record them as known exceptions.`);
+    }
+    const revision = await signatures.sign(ctx.firmId, {
+      month, signedBy: options.signOff, withExceptions: report.flags.length > 0, flaggedLines: report.flags.length, report: { report, asOf } satisfies StoredReport,
+    });
+    const stored = (await signatures.latest<StoredReport>(ctx.firmId, month))!;
+    if (!options.json && !options.csv) {
+      ctx.print(`Signed ${month} as revision ${revision} by ${options.signOff}${report.flags.length ? ` with ${report.flags.length} exception(s)` : ''}.`, );
+    }
+    return print(ctx, report, options, asOf, { signedBy: stored.signedBy, signedAt: dateTime(stored.signedAt, ctx.timeZone), revision, withExceptions: stored.withExceptions });
   }
-  out.push('', 'Not in this report yet:', ...NOT_INCLUDED.map((line) => `  - ${line}`));
-  ctx.print(out.join('\n'));
+  return print(ctx, report, options, asOf, null);
+}
+
+function print(ctx: CommandContext, report: TrustReport, options: Options, asOf: string, signature: SignatureLine | null): number {
+  if (options.json) ctx.printJson({ ...report, signed: signature });
+  else if (options.csv) ctx.print(trustReportCsv(report));
+  else ctx.print(renderTrustReport(report, { asOf, signature }));
+  return 0;
+}
+
+async function gather(ctx: CommandContext, month: string): Promise<TrustReportData> {
+  const client = await ctx.temporal();
+  const workflowId = `trust-report/${ctx.firmId}/${month}/${new Date().toISOString().replace(/[-:.]/g, '')}`;
+  try {
+    return (await client.workflow.execute('trustReportData', {
+      workflowId, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ firmId: ctx.firmId, month }], workflowExecutionTimeout: '5 minutes',
+    })) as TrustReportData;
+  } catch (err) {
+    throw new CommandError(`could not gather the trust data (${firstLine(err)}): is a matterpay worker running on task queue ${ctx.config.TEMPORAL_TASK_QUEUE}?`);
+  }
 }

@@ -7,6 +7,7 @@ import { emitRecordEvent } from '../webhookEvents';
 import type { CustomFieldValueInput } from './customFields';
 import { applyCustomFieldValues } from './customFields';
 import { timestamps, today, touch } from './records';
+import { postTrustEntry } from './trustLedger';
 
 export type MatterStatusInput = 'open' | 'pending' | 'closed';
 
@@ -62,11 +63,15 @@ export function createMatter(ctx: ClioContext, input: NewMatter): MatterRecord {
     pending_date: status === 'Pending' ? today(ctx) : null,
     close_date: status === 'Closed' ? today(ctx) : null,
     client_reference: input.client_reference ?? null,
-    trust_balance_cents: input.trust_balance_cents ?? 0,
+    trust_balance_cents: 0,
     custom_field_values: [],
   };
   if (input.custom_field_values) applyCustomFieldValues(ctx, 'Matter', matter.custom_field_values, input.custom_field_values);
   state.matters.set(matter.id, matter);
+  // A starting trust balance is a deposit on the ledger, so the balance is always the sum of the ledger.
+  if (input.trust_balance_cents) {
+    postTrustEntry(ctx, matter, { direction: 'deposit', amountCents: input.trust_balance_cents, description: 'Opening trust balance' }, { silent: true });
+  }
   emitMatter(ctx, matter, 'created');
   return matter;
 }
@@ -110,19 +115,5 @@ export function updateMatter(ctx: ClioContext, matter: MatterRecord, changes: Ma
   touch(ctx, matter);
   emitMatter(ctx, matter, 'updated');
   if (matter.status !== previousStatus) emitMatter(ctx, matter, STATUS_EVENT[matter.status]);
-  return matter;
-}
-
-/** A bookkeeper posting a trust draw in Clio's UI (the API itself cannot apply trust). */
-export function applyTrustDraw(ctx: ClioContext, matter: MatterRecord, amountCents: number): MatterRecord {
-  if (amountCents > matter.trust_balance_cents) {
-    throw clioError(
-      422,
-      `Trust draw of ${amountCents} cents exceeds the trust balance of ${matter.trust_balance_cents} cents on matter ${matter.id}`,
-    );
-  }
-  matter.trust_balance_cents -= amountCents;
-  touch(ctx, matter);
-  emitMatter(ctx, matter, 'updated');
   return matter;
 }
