@@ -5,7 +5,7 @@ import { invoiceNumber } from '../domain/invoiceNumber';
 import { formatCents } from '../domain/money';
 import type { Matter } from '../connectors/ports';
 import { inTransaction } from '../store/db';
-import { InvoiceRepository, lockMatter, type InvoiceKind } from '../store/invoices';
+import { InvoiceRepository, lockMatter, type InvoiceKind, type InvoiceLine } from '../store/invoices';
 import type { ActivityDeps } from './deps';
 
 export interface MatterEvaluation {
@@ -13,7 +13,7 @@ export interface MatterEvaluation {
   matter: Pick<Matter, 'id' | 'displayNumber' | 'status' | 'billingMethod' | 'billingDay'>;
   period: string;
   /** Lines to bill when the decision is to invoice. */
-  lines: Array<{ lineKey: string; description: string; amountCents: number }>;
+  lines: InvoiceLine[];
 }
 
 export interface DraftRequest {
@@ -22,7 +22,7 @@ export interface DraftRequest {
   matterDisplayNumber: string;
   kind: InvoiceKind;
   period: string;
-  lines: Array<{ lineKey: string; description: string; amountCents: number }>;
+  lines: InvoiceLine[];
 }
 
 export type DraftResult =
@@ -46,6 +46,7 @@ export function billingActivities(deps: ActivityDeps) {
           lineKey: `entry:${e.id}`,
           description: `${e.date} ${(e.seconds / 3600).toFixed(2)} h at ${formatCents(e.rateCents)}/h${e.note ? ` — ${e.note}` : ''}`,
           amountCents: e.totalCents,
+          date: e.date.slice(0, 10), seconds: e.seconds, rateCents: e.rateCents,
         }));
         const billed = await invoices.billedLineKeys(input.firmId, candidates.map((c) => c.lineKey));
         lines = candidates.filter((c) => !billed.has(c.lineKey));
