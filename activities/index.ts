@@ -4,6 +4,7 @@ import { billingRunActivities } from './billingRun';
 import type { ActivityDeps } from './deps';
 import { invoiceActivities } from './invoices';
 import { noteActivities } from './notes';
+import { receiptActivities } from './receipts';
 import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
 import { wakeParkedActivities } from './wakeParked';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...trustActivities(deps),
     ...invoiceActivities(deps),
     ...reconciliationActivities(deps),
+    ...receiptActivities(deps),
     ...wakeParkedActivities(deps),
     ...webhookActivities(deps),
     ...backfillActivities(deps),

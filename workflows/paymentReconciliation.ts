@@ -1,5 +1,5 @@
 import {
-  ParentClosePolicy, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, startChild, upsertSearchAttributes,
+  ParentClosePolicy, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Payment } from '../connectors/ports';
@@ -53,6 +53,13 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
       publish();
       await activities.notePayment({ firmId, payment, matterId: outcome.matterId, invoiceNumber: outcome.invoiceNumber, amountDueCentsAfter: outcome.amountDueCentsAfter });
       if (outcome.invoiceNumber) await tellInvoice(outcome.invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
+      // The money has moved: now the client's receipt and the staff notice, once per payment (keyed by it).
+      if (outcome.firstTime && patched('receipts-and-staff-notice')) {
+        if (outcome.invoiceNumber && payment.kind === 'charge') {
+          await activities.sendPaymentReceipt({ firmId, payment, invoiceNumber: outcome.invoiceNumber });
+        }
+        await activities.notifyStaffOfPayment({ firmId, payment, invoiceNumber: outcome.invoiceNumber, matterId: outcome.matterId, amountDueCentsAfter: outcome.amountDueCentsAfter });
+      }
       return status;
     }
     if (outcome.state === 'ignored') {
