@@ -2,7 +2,6 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { decideBilling, type BillingDecision } from '../domain/billing';
 import { billingPeriod } from '../domain/dates';
 import { invoiceNumber } from '../domain/invoiceNumber';
-import { formatCents } from '../domain/money';
 import type { Matter } from '../connectors/ports';
 import { inTransaction } from '../store/db';
 import { InvoiceRepository, lockMatter, type InvoiceKind, type InvoiceLine } from '../store/invoices';
@@ -44,7 +43,8 @@ export function billingActivities(deps: ActivityDeps) {
         const entries = await firm.practice.listApprovedEntries(matter.id);
         const candidates = entries.map((e) => ({
           lineKey: `entry:${e.id}`,
-          description: `${e.date} ${(e.seconds / 3600).toFixed(2)} h at ${formatCents(e.rateCents)}/h${e.note ? ` — ${e.note}` : ''}`,
+          // Date, hours and rate are columns of their own on the client's invoice; the description is the work done.
+          description: e.note.trim() || 'Time entry',
           amountCents: e.totalCents,
           date: e.date.slice(0, 10), seconds: e.seconds, rateCents: e.rateCents,
         }));

@@ -37,8 +37,8 @@ export function fieldRows(doc: Pdf, rows: Array<[string, string | null]>): void 
   for (const [label, value] of rows) {
     if (value === null) continue;
     const y = doc.y;
-    doc.font('Helvetica-Bold').text(label, x, y, { width: 120 });
-    doc.font('Helvetica').text(value, x + 130, y, { width: doc.page.width - x - 130 - doc.page.margins.right });
+    doc.font('Helvetica-Bold').text(label, x, y, { width: 160 });
+    doc.font('Helvetica').text(value, x + 170, y, { width: doc.page.width - x - 170 - doc.page.margins.right });
     doc.moveDown(0.3);
   }
   doc.x = x;

@@ -164,8 +164,11 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
     ]),
     '',
     'Lines',
-    lines.length === 0 ? '  none' : table([{ header: 'Line' }, { header: 'Description' }, { header: 'Amount', align: 'right' }],
-      lines.map((l) => [l.lineKey, l.description, money(l.amountCents)]), { indent: '  ' }),
+    lines.length === 0 ? '  none' : table([
+      { header: 'Line' }, { header: 'Date' }, { header: 'Description' }, { header: 'Hours', align: 'right' }, { header: 'Rate', align: 'right' }, { header: 'Amount', align: 'right' },
+    ], lines.map((l) => [
+      l.lineKey, l.date ?? '', l.description, l.seconds ? (l.seconds / 3600).toFixed(2) : '', l.rateCents == null ? '' : money(l.rateCents), money(l.amountCents),
+    ]), { indent: '  ' }),
     '',
     'Trust draw',
     draw
