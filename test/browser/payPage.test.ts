@@ -70,7 +70,7 @@ describe('the hosted invoice page in Chromium', () => {
   const invoiceRow = async (number: string) => (await h.invoiceRows()).find((r) => r.invoice_number === number)!;
 
   it('opens from the email, shows the lines, takes a payment through Pay, then shows Paid with receipts', async () => {
-    const matter = await h.createMatter({ description: 'Estate of Smith', trust_balance_cents: 10_000, client: { name: 'Jane Smith', email: 'jane@client.test' } });
+    const matter = await h.createMatter({ description: 'Estate of Smith', trust_balance_cents: 10_000, client: { name: 'Jane Pagewood', email: 'jane@client.test' } });
     await h.control('POST', '/__sandbox/activities', { matter_id: matter.id, hours: 2, rate_cents: 25_000, note: 'Drafted the will' });
     await h.control('POST', '/__sandbox/activities', { matter_id: matter.id, hours: 1, rate_cents: 25_000, note: 'Client meeting' });
     const evaluation = await h.activities.evaluateMatter({ firmId: FIRM, matterId: String(matter.id), thresholdCents: 50_000, billingDateReached: false, nowMs: Date.now() });
@@ -130,7 +130,7 @@ describe('the hosted invoice page in Chromium', () => {
     expect(page.url()).toContain(h.lawpay.url);
     expect(await page.$eval('#amount', (e) => [(e as unknown as El).value, (e as unknown as El).readOnly])).toEqual(['450.00', true]);
     expect(await page.$eval('#reference', (e) => (e as unknown as El).value)).toBe(number);
-    await page.type('#name', 'Jane Smith');
+    await page.type('#name', 'Jane Pagewood');
     await page.type('#card_number', '4111 1111 1111 1111');
     await page.type('#exp_month', '12');
     await page.type('#exp_year', '2030');
