@@ -2,10 +2,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { decideBilling, type BillingDecision } from '../domain/billing';
 import { billingPeriod } from '../domain/dates';
 import { invoiceNumber } from '../domain/invoiceNumber';
-import { formatCents } from '../domain/money';
 import type { Matter } from '../connectors/ports';
 import { inTransaction } from '../store/db';
-import { InvoiceRepository, lockMatter, type InvoiceKind } from '../store/invoices';
+import { InvoiceRepository, lockMatter, type InvoiceKind, type InvoiceLine } from '../store/invoices';
 import type { ActivityDeps } from './deps';
 
 export interface MatterEvaluation {
@@ -13,7 +12,7 @@ export interface MatterEvaluation {
   matter: Pick<Matter, 'id' | 'displayNumber' | 'status' | 'billingMethod' | 'billingDay'>;
   period: string;
   /** Lines to bill when the decision is to invoice. */
-  lines: Array<{ lineKey: string; description: string; amountCents: number }>;
+  lines: InvoiceLine[];
 }
 
 export interface DraftRequest {
@@ -22,7 +21,7 @@ export interface DraftRequest {
   matterDisplayNumber: string;
   kind: InvoiceKind;
   period: string;
-  lines: Array<{ lineKey: string; description: string; amountCents: number }>;
+  lines: InvoiceLine[];
 }
 
 export type DraftResult =
@@ -44,8 +43,10 @@ export function billingActivities(deps: ActivityDeps) {
         const entries = await firm.practice.listApprovedEntries(matter.id);
         const candidates = entries.map((e) => ({
           lineKey: `entry:${e.id}`,
-          description: `${e.date} ${(e.seconds / 3600).toFixed(2)} h at ${formatCents(e.rateCents)}/h${e.note ? ` — ${e.note}` : ''}`,
+          // Date, hours and rate are columns of their own on the client's invoice; the description is the work done.
+          description: e.note.trim() || 'Time entry',
           amountCents: e.totalCents,
+          date: e.date.slice(0, 10), seconds: e.seconds, rateCents: e.rateCents,
         }));
         const billed = await invoices.billedLineKeys(input.firmId, candidates.map((c) => c.lineKey));
         lines = candidates.filter((c) => !billed.has(c.lineKey));

@@ -15,11 +15,28 @@ export interface FirmServices {
   /** The firm's one currency (ISO 4217, e.g. USD): a payment in another is parked, never applied. Default USD. */
   currency?: string;
   payLinkTtlMs: number;
+  /** `PAYMENT_TERMS` in days (0 = due on receipt); absent = 30. */
+  paymentTermsDays?: number;
+  /** What the client reads besides the invoice: the firm's name, its default email message, the page's disclaimer. */
+  clientFacing?: ClientFacing;
   /**
    * Keeps the practice system's webhooks alive: created if missing, re-activated if suspended, renewed before
    * they expire. Absent where the practice system has no webhooks to keep.
    */
   maintainWebhooks?: () => Promise<Array<{ model: string; action: string }>>;
+}
+
+export interface ClientFacing {
+  firmName: string;
+  emailMessage: string | null;
+  disclaimer: string | null;
+}
+
+export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
+
+/** The firm's client-facing words, with its id standing in for a name it has not configured. */
+export function clientFacingOf(firm: Pick<FirmServices, 'firmId' | 'clientFacing'>): ClientFacing {
+  return firm.clientFacing ?? { firmName: firm.firmId, emailMessage: null, disclaimer: null };
 }
 
 /** Everything activities may touch, injected so tests can hand in real peers (sandboxes, PostgreSQL). */

@@ -19,6 +19,10 @@ export function invoiceEmail(input: {
   trustAppliedCents: number;
   payLinkUrl: string | null;
   installment: string | null;
+  /** YYYY-MM-DD on the firm's calendar. */
+  dueDate?: string | null;
+  /** The row's own message, or the firm's EMAIL_MESSAGE. */
+  firmMessage?: string | null;
 }): { subject: string; text: string; noteSubject: string } {
   const what = input.installment ? `installment ${input.installment} of invoice ${input.invoiceNumber}` : `invoice ${input.invoiceNumber}`;
   const amount = formatCents(input.amountDueCents);
@@ -31,14 +35,17 @@ export function invoiceEmail(input: {
     lines.push(`Please find ${what} for ${input.matterDescription || 'your matter'}.`, '', `Invoice total: ${formatCents(input.totalCents)}`);
     if (input.trustAppliedCents > 0) lines.push(`Paid from funds held in trust: ${formatCents(input.trustAppliedCents)}`);
     lines.push(`Amount due: ${amount}`);
+    if (input.dueDate) lines.push(`Due date: ${input.dueDate}`);
+    if (input.firmMessage) lines.push('', input.firmMessage);
+    lines.push('', 'The invoice is attached as a PDF.');
   } else {
     const n = Number(input.purpose.slice('reminder-'.length));
     subject = `Reminder: ${what} has ${amount} outstanding`;
     noteSubject = `${ORDINALS[n - 1] ?? `reminder ${n}:`} reminder emailed`.replace(': reminder', '');
-    lines.push(`Our records show ${amount} outstanding on ${what} for ${input.matterDescription || 'your matter'}.`);
+    lines.push(`Our records show ${amount} outstanding on ${what} for ${input.matterDescription || 'your matter'}${input.dueDate ? `, due ${input.dueDate}` : ''}.`);
     if (n > 1) lines.push('', 'You can pay directly with the secure link below.');
   }
-  if (input.payLinkUrl) lines.push('', `Pay online: ${input.payLinkUrl}`, '(The link always asks for the balance due at the time you open it.)');
+  if (input.payLinkUrl) lines.push('', `View and pay online: ${input.payLinkUrl}`, '(The page shows the invoice and always asks for the balance due at the time you pay.)');
   lines.push('', 'If you have already paid, please disregard this message. Reply to this email with any question.');
   return { subject, text: lines.join('\n'), noteSubject };
 }

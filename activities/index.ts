@@ -4,6 +4,7 @@ import { billingRunActivities } from './billingRun';
 import type { ActivityDeps } from './deps';
 import { invoiceActivities } from './invoices';
 import { noteActivities } from './notes';
+import { receiptActivities } from './receipts';
 import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
 import { trustReportActivities } from './trustReport';
@@ -47,6 +48,7 @@ export function createActivities(given: ActivityDeps) {
     ...trustStatementActivities(deps),
     ...invoiceActivities(deps),
     ...reconciliationActivities(deps),
+    ...receiptActivities(deps),
     ...wakeParkedActivities(deps),
     ...webhookActivities(deps),
     ...backfillActivities(deps),

@@ -8,7 +8,9 @@ import { inTransaction } from '../store/db';
 import { InvoiceRepository, lockMatter, type InvoiceRecord, type InvoiceStatus } from '../store/invoices';
 import { PayLinkRepository } from '../store/payLinks';
 import { TrustDrawRepository } from '../store/trustDraws';
-import type { ActivityDeps } from './deps';
+import { dueAtForTerms } from '../domain/dueDates';
+import { clientFacingOf, DEFAULT_PAYMENT_TERMS_DAYS, type ActivityDeps } from './deps';
+import { invoicePdfAttachment } from './documents';
 import { invoiceEmail, type EmailPurpose } from './emails';
 import { queueWriteback, writeNoteOnce } from './notes';
 
@@ -26,6 +28,8 @@ export interface InvoiceSnapshot {
   overpaymentCents: number;
   issuedAtMs: number | null;
   escalated: boolean;
+  /** The due date's firm-local midnight (DueAt); absent in histories recorded before due dates. */
+  dueAtMs?: number | null;
 }
 
 export function snapshot(invoice: InvoiceRecord): InvoiceSnapshot {
@@ -42,10 +46,11 @@ export function snapshot(invoice: InvoiceRecord): InvoiceSnapshot {
     overpaymentCents: invoice.overpaymentCents,
     issuedAtMs: invoice.issuedAt?.getTime() ?? null,
     escalated: invoice.escalatedAt !== null,
+    dueAtMs: invoice.dueAt?.getTime() ?? null,
   };
 }
 
-export type DeliveryOutcome = 'sent' | 'held' | 'matter closed' | 'nothing due';
+export type DeliveryOutcome = 'sent' | 'held' | 'matter closed' | 'nothing due' | 'firm sends it';
 
 export function invoiceActivities(deps: ActivityDeps) {
   const invoices = new InvoiceRepository(deps.db);
@@ -89,6 +94,11 @@ export function invoiceActivities(deps: ActivityDeps) {
           ? { status: 'paid', settledAt: new Date(input.nowMs), issuedAt: new Date(input.nowMs), delivery: 'not_needed' }
           : { status: 'issued', issuedAt: new Date(input.nowMs) });
       }
+      // The due date follows from the issue date and the firm's terms, unless the invoice came with its own.
+      if (!invoice.dueAt) {
+        const issuedAtMs = invoice.issuedAt?.getTime() ?? input.nowMs;
+        await invoices.update(input.firmId, input.invoiceNumber, { dueAt: new Date(dueAtForTerms(issuedAtMs, firm.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS, firm.timeZone)) });
+      }
       const current = await invoices.require(input.firmId, input.invoiceNumber);
       deps.logger?.info({ firmId: input.firmId, invoice: input.invoiceNumber, totalCents: current.totalCents, trustCents: current.trustAppliedCents, dueCents: current.amountDueCents },
         current.amountDueCents === 0 ? 'invoice settled from trust' : 'invoice issued');
@@ -111,7 +121,12 @@ export function invoiceActivities(deps: ActivityDeps) {
       const link = await links.outstanding(input.firmId, input.invoiceNumber);
       const today = localDate(Date.now(), firm.timeZone);
       if (input.purpose === 'issued') await referenceMatter(input.firmId, invoice, matter.clientReference);
-      const email = matter.client.email;
+      if (!invoice.sendEmail) {
+        // `--no-email`: the firm sends the pay link itself; matterpay sends neither the invoice nor reminders.
+        if (invoice.delivery !== 'not_needed') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'not_needed' });
+        return 'firm sends it';
+      }
+      const email = invoice.recipientEmail ?? matter.client.email;
       if (!email || !isDeliverableEmail(email)) {
         await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'held' });
         deps.logger?.warn({ firmId: input.firmId, invoice: input.invoiceNumber }, 'invoice delivery held: the client has no valid email (see `matterpay alerts`)');
@@ -124,12 +139,19 @@ export function invoiceActivities(deps: ActivityDeps) {
         });
         return 'held';
       }
+      const payLinkUrl = link ? `${firm.publicBaseUrl}/pay/${link.token}` : null;
+      const clientName = invoice.recipientName ?? matter.client.name;
       const message = invoiceEmail({
-        purpose: input.purpose, invoiceNumber: input.invoiceNumber, clientName: matter.client.name, matterDescription: matter.description,
+        purpose: input.purpose, invoiceNumber: input.invoiceNumber, clientName, matterDescription: matter.description,
         amountDueCents: invoice.amountDueCents, totalCents: invoice.totalCents, trustAppliedCents: invoice.trustAppliedCents,
-        payLinkUrl: link ? `${firm.publicBaseUrl}/pay/${link.token}` : null, installment: input.installment ?? null,
+        payLinkUrl, installment: input.installment ?? null,
+        dueDate: invoice.dueAt ? localDate(invoice.dueAt.getTime(), firm.timeZone) : null,
+        firmMessage: invoice.customMessage ?? clientFacingOf(firm).emailMessage,
       });
-      await firm.mailer.send({ to: email, subject: message.subject, text: message.text, idempotencyKey: `${input.firmId}/${input.invoiceNumber}/${input.purpose}` });
+      const attachments = input.purpose === 'issued'
+        ? [await invoicePdfAttachment(deps.db, firm, input.invoiceNumber, { payLinkUrl, matterDescription: matter.description, billedTo: clientName })]
+        : undefined;
+      await firm.mailer.send({ to: email, subject: message.subject, text: message.text, attachments, idempotencyKey: `${input.firmId}/${input.invoiceNumber}/${input.purpose}` });
       if (invoice.delivery !== 'sent') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'sent' });
       await alerts.resolve(input.firmId, 'delivery-held', input.invoiceNumber);
       await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/${input.purpose}`,

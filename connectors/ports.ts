@@ -169,11 +169,20 @@ export interface PaymentProcessor {
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookOutcome>;
 }
 
+export interface MailAttachment {
+  /** The name the recipient sees, such as `invoice-00001-Smith-1.pdf`. */
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
   text: string;
   html?: string;
+  /** Files sent with the message (an invoice or receipt PDF); built in memory, never read from disk or a URL. */
+  attachments?: MailAttachment[];
   /** Stable per logical message: a resend after a crash reuses it as the Message-ID. */
   idempotencyKey: string;
 }

@@ -12,9 +12,11 @@ export const AMOUNT_DUE_CENTS = defineSearchAttributeKey('AmountDueCents', Searc
 export const DAYS_OVERDUE = defineSearchAttributeKey('DaysOverdue', SearchAttributeType.INT);
 export const ESCALATED = defineSearchAttributeKey('Escalated', SearchAttributeType.BOOL);
 export const RECONCILE_STATE = defineSearchAttributeKey('ReconcileState', SearchAttributeType.KEYWORD);
+/** The invoice's due date (firm-local midnight starting it): overdue = `DueAt < <today's start> AND AmountDueCents > 0`. */
+export const DUE_AT = defineSearchAttributeKey('DueAt', SearchAttributeType.DATETIME);
 
 export const ALL_SEARCH_ATTRIBUTES = [
-  FIRM_ID, MATTER_NUMBER, INVOICE_NUMBER, INVOICE_STATUS, AMOUNT_DUE_CENTS, DAYS_OVERDUE, ESCALATED, RECONCILE_STATE,
+  FIRM_ID, MATTER_NUMBER, INVOICE_NUMBER, INVOICE_STATUS, AMOUNT_DUE_CENTS, DAYS_OVERDUE, ESCALATED, RECONCILE_STATE, DUE_AT,
 ] as const;
 
 /** The type names the Temporal CLI's `--search-attribute Name=Type` flag expects. */

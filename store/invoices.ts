@@ -30,18 +30,32 @@ export interface InvoiceRecord {
   voidedAt: Date | null;
   escalatedAt: Date | null;
   createdAt: Date;
+  /** The firm-local midnight that starts the due date; null until issued (or given by an upload). */
+  dueAt: Date | null;
+  /** What an upload or quick link says for itself (null = the matter's client, the issue date, no message). */
+  invoiceDate: string | null;
+  recipientName: string | null;
+  recipientEmail: string | null;
+  customMessage: string | null;
+  /** False for `--no-email` uploads: the firm sends the pay link itself. */
+  sendEmail: boolean;
 }
 
 export interface InvoiceLine {
   lineKey: string;
   description: string;
   amountCents: number;
+  /** A time line's date (YYYY-MM-DD), hours (as seconds) and hourly rate, as the client's invoice shows them. */
+  date?: string | null;
+  seconds?: number | null;
+  rateCents?: number | null;
 }
 
 type Queryable = Db | pg.PoolClient;
 
 const columns = `firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents,
-  trust_applied_cents, credit_applied_cents, paid_cents, delivery, approved_by, approved_at, issued_at, settled_at, voided_at, escalated_at, created_at`;
+  trust_applied_cents, credit_applied_cents, paid_cents, delivery, approved_by, approved_at, issued_at, settled_at, voided_at, escalated_at, created_at,
+  due_at, to_char(invoice_date, 'YYYY-MM-DD') AS invoice_date, recipient_name, recipient_email, custom_message, send_email`;
 
 export function moneyOf(invoice: Pick<InvoiceRecord, 'status' | 'totalCents' | 'trustAppliedCents' | 'creditAppliedCents' | 'paidCents'>): InvoiceMoney {
   return {
@@ -77,6 +91,12 @@ function toRecord(row: Record<string, unknown>): InvoiceRecord {
     voidedAt: (row.voided_at as Date | null) ?? null,
     escalatedAt: (row.escalated_at as Date | null) ?? null,
     createdAt: row.created_at as Date,
+    dueAt: (row.due_at as Date | null) ?? null,
+    invoiceDate: (row.invoice_date as string | null) ?? null,
+    recipientName: (row.recipient_name as string | null) ?? null,
+    recipientEmail: (row.recipient_email as string | null) ?? null,
+    customMessage: (row.custom_message as string | null) ?? null,
+    sendEmail: row.send_email !== false,
   };
 }
 
@@ -110,10 +130,14 @@ export class InvoiceRepository {
 
   async lines(firmId: string, invoiceNumber: string): Promise<InvoiceLine[]> {
     const { rows } = await this.db.query(
-      'SELECT line_key, description, amount_cents FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2 ORDER BY line_key',
+      `SELECT line_key, description, amount_cents, to_char(entry_date, 'YYYY-MM-DD') AS entry_date, seconds, rate_cents
+       FROM invoice_lines WHERE firm_id = $1 AND invoice_number = $2 ORDER BY entry_date NULLS LAST, line_key`,
       [firmId, invoiceNumber],
     );
-    return rows.map((r) => ({ lineKey: r.line_key, description: r.description, amountCents: Number(r.amount_cents) }));
+    return rows.map((r) => ({
+      lineKey: r.line_key, description: r.description, amountCents: Number(r.amount_cents),
+      date: r.entry_date ?? null, seconds: r.seconds ?? null, rateCents: r.rate_cents === null ? null : Number(r.rate_cents),
+    }));
   }
 
   /** Line keys (entry ids, flat periods) of this matter already on a live invoice. */
@@ -136,11 +160,15 @@ export class InvoiceRepository {
     return Number(rows[0].next);
   }
 
-  async insert(client: pg.PoolClient, invoice: Pick<InvoiceRecord, 'firmId' | 'invoiceNumber' | 'matterId' | 'matterDisplayNumber' | 'sequence' | 'kind' | 'period' | 'totalCents'>): Promise<void> {
+  async insert(client: pg.PoolClient, invoice: Pick<InvoiceRecord, 'firmId' | 'invoiceNumber' | 'matterId' | 'matterDisplayNumber' | 'sequence' | 'kind' | 'period' | 'totalCents'>
+    & Partial<Pick<InvoiceRecord, 'dueAt' | 'invoiceDate' | 'recipientName' | 'recipientEmail' | 'customMessage' | 'sendEmail'>>): Promise<void> {
     await client.query(
-      `INSERT INTO invoices (firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8)`,
-      [invoice.firmId, invoice.invoiceNumber, invoice.matterId, invoice.matterDisplayNumber, invoice.sequence, invoice.kind, invoice.period, invoice.totalCents],
+      `INSERT INTO invoices (firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents,
+         due_at, invoice_date, recipient_name, recipient_email, custom_message, send_email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14)`,
+      [invoice.firmId, invoice.invoiceNumber, invoice.matterId, invoice.matterDisplayNumber, invoice.sequence, invoice.kind, invoice.period, invoice.totalCents,
+        invoice.dueAt ?? null, invoice.invoiceDate ?? null, invoice.recipientName ?? null, invoice.recipientEmail ?? null, invoice.customMessage ?? null,
+        invoice.sendEmail ?? true],
     );
   }
 
@@ -149,9 +177,9 @@ export class InvoiceRepository {
     const added: InvoiceLine[] = [];
     for (const line of lines) {
       const result = await client.query(
-        `INSERT INTO invoice_lines (firm_id, invoice_number, line_key, description, amount_cents) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (firm_id, line_key) DO NOTHING`,
-        [firmId, invoiceNumber, line.lineKey, line.description, line.amountCents],
+        `INSERT INTO invoice_lines (firm_id, invoice_number, line_key, description, amount_cents, entry_date, seconds, rate_cents)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (firm_id, line_key) DO NOTHING`,
+        [firmId, invoiceNumber, line.lineKey, line.description, line.amountCents, line.date ?? null, line.seconds ?? null, line.rateCents ?? null],
       );
       if (result.rowCount === 1) added.push(line);
     }
@@ -174,12 +202,12 @@ export class InvoiceRepository {
 
   async update(firmId: string, invoiceNumber: string, changes: Partial<{
     status: InvoiceStatus; delivery: InvoiceRecord['delivery']; approvedBy: string; approvedAt: Date; issuedAt: Date;
-    settledAt: Date; voidedAt: Date; escalatedAt: Date; trustAppliedCents: number; creditAppliedCents: number;
+    settledAt: Date; voidedAt: Date; escalatedAt: Date; trustAppliedCents: number; creditAppliedCents: number; dueAt: Date;
   }>, q: Queryable = this.db): Promise<void> {
     const map: Record<string, string> = {
       status: 'status', delivery: 'delivery', approvedBy: 'approved_by', approvedAt: 'approved_at', issuedAt: 'issued_at',
       settledAt: 'settled_at', voidedAt: 'voided_at', escalatedAt: 'escalated_at', trustAppliedCents: 'trust_applied_cents',
-      creditAppliedCents: 'credit_applied_cents',
+      creditAppliedCents: 'credit_applied_cents', dueAt: 'due_at',
     };
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return;

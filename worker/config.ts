@@ -85,6 +85,17 @@ export const envSchema = z.object({
   PAY_LINK_TTL: duration('90d').default(ms('90d')),
   /** A trust draw not in the practice system's ledger after this long is flagged by the trust report. */
   TRUST_POST_WITHIN: duration('3d').default(ms('3d')),
+  /** Days from issue to the due date; `0d` = due on receipt. Whole days: a due date is a day on the firm's calendar. */
+  PAYMENT_TERMS: z.string().trim().regex(/^\d{1,3}d$/, 'must be whole days such as "30d" ("0d" = due on receipt)')
+    .transform((v) => Number(v.slice(0, -1))).default(30),
+
+  // What the client reads besides the invoice itself.
+  /** The firm's name on the pay page, the PDFs and the receipts (default: FIRM_ID). */
+  FIRM_NAME: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
+  /** The firm's default message in invoice emails and on the pay page (a CSV row's or quick link's own wins). */
+  EMAIL_MESSAGE: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+  /** A note at the foot of the pay page and the invoice PDF (e.g. card fee or trust-account terms). */
+  PAY_PAGE_DISCLAIMER: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
   SWEEP_INTERVAL: duration('10m').default(ms('10m')),
 
   // Secrets at rest (OAuth tokens): base64 32-byte keys, newest first. Unset = a key generated under the data dir.

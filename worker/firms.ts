@@ -81,6 +81,8 @@ export function buildFirmRegistry(options: {
     publicBaseUrl: config.publicBaseUrl,
     staffEmail: config.STAFF_EMAIL ?? null,
     payLinkTtlMs: config.PAY_LINK_TTL,
+    paymentTermsDays: config.PAYMENT_TERMS,
+    clientFacing: { firmName: config.FIRM_NAME ?? firmId, emailMessage: config.EMAIL_MESSAGE ?? null, disclaimer: config.PAY_PAGE_DISCLAIMER ?? null },
     maintainWebhooks: options.logger
       ? () => ensureClioWebhooks({ firmId, http: clio.http, db, box, ingressUrl: config.publicBaseUrl, logger: options.logger! })
       : undefined,

@@ -1,6 +1,7 @@
 import {
   allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { EmailPurpose } from '../activities/emails';
 import type { InvoiceSnapshot } from '../activities/invoices';
@@ -8,7 +9,7 @@ import { wholeDaysBetween } from '../domain/dates';
 import { formatCents } from '../domain/money';
 import { dunningSteps } from '../domain/reminders';
 import {
-  AMOUNT_DUE_CENTS, DAYS_OVERDUE, ESCALATED, FIRM_ID, INVOICE_NUMBER, INVOICE_STATUS, MATTER_NUMBER,
+  AMOUNT_DUE_CENTS, DAYS_OVERDUE, DUE_AT, ESCALATED, FIRM_ID, INVOICE_NUMBER, INVOICE_STATUS, MATTER_NUMBER,
 } from '../shared/searchAttributes';
 import {
   approveUpdate, cancelSignal, invoiceStatusQuery, matterClosedSignal, paymentReceivedSignal, type ApprovalResult, type InvoiceWorkflowStatus,
@@ -264,7 +265,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
 
   /** Search attributes and memo follow the state, so the Web UI's filter box answers "which invoices are escalated?". */
   function publish(): void {
-    upsertSearchAttributes([
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: FIRM_ID, value: firmId },
       { key: MATTER_NUMBER, value: state.matterDisplayNumber },
       { key: INVOICE_NUMBER, value: invoiceNumber },
@@ -272,6 +273,9 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       { key: AMOUNT_DUE_CENTS, value: state.amountDueCents },
       { key: DAYS_OVERDUE, value: state.issuedAtMs !== null && state.amountDueCents > 0 ? wholeDaysBetween(state.issuedAtMs, Date.now()) : 0 },
       { key: ESCALATED, value: state.escalated },
-    ]);
+    ];
+    // Histories from before due dates replay without it: their upserts stay exactly as recorded.
+    if (current?.dueAtMs && patched('due-at-search-attribute')) attributes.push({ key: DUE_AT, value: new Date(current.dueAtMs) });
+    upsertSearchAttributes(attributes);
   }
 }

@@ -80,6 +80,14 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
         await tellInvoice(outcome.invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
         await vendor.expireStaleCheckouts({ firmId, invoiceNumber: outcome.invoiceNumber });
       }
+      // The money has moved: now the client's receipt and the staff notice, each keyed by the payment, so asking
+      // again (a duplicate event, a retry whose first answer was lost) never sends a second one.
+      if (payment.status === 'completed' && (payment.kind === 'charge' || payment.kind === 'refund') && patched('receipts-and-staff-notice')) {
+        if (outcome.invoiceNumber && payment.kind === 'charge') {
+          await store.sendPaymentReceipt({ firmId, payment, invoiceNumber: outcome.invoiceNumber });
+        }
+        await store.notifyStaffOfPayment({ firmId, payment, invoiceNumber: outcome.invoiceNumber, matterId: outcome.matterId, amountDueCentsAfter: outcome.amountDueCentsAfter });
+      }
       if (changed) continue;
       return status;
     }

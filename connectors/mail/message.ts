@@ -34,6 +34,9 @@ export function mailOptions(message: MailMessage, from: string, date?: Date): Se
     subject: message.subject,
     text: message.text,
     ...(message.html !== undefined ? { html: message.html } : {}),
+    ...(message.attachments?.length
+      ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) }
+      : {}),
     messageId: messageIdFor(message.idempotencyKey),
     ...(date ? { date } : {}),
     // Message content is text we composed: never let it pull in a local file or a URL.

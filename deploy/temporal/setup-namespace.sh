@@ -6,7 +6,7 @@ until temporal operator cluster health --address "$TEMPORAL_ADDRESS" | grep -q S
 temporal operator namespace describe --namespace "$ns" --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 ||
   temporal operator namespace create --namespace "$ns" --retention 30d --address "$TEMPORAL_ADDRESS"
 for attr in FirmId=Keyword MatterNumber=Keyword InvoiceNumber=Keyword InvoiceStatus=Keyword AmountDueCents=Int \
-            DaysOverdue=Int Escalated=Bool ReconcileState=Keyword; do
+            DaysOverdue=Int Escalated=Bool ReconcileState=Keyword DueAt=Datetime; do
   temporal operator search-attribute create --namespace "$ns" --address "$TEMPORAL_ADDRESS" \
     --name "${attr%%=*}" --type "${attr#*=}" --yes 2>/dev/null || true
 done

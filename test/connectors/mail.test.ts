@@ -11,6 +11,8 @@ import { createMailer, createOutboxMailer, createSmtpMailer, isDeliverableEmail,
 import { mapSmtpError } from '../../connectors/mail/message';
 import { VendorRejectedError, VendorUnavailableError } from '../../connectors/errors';
 import type { MailMessage } from '../../connectors/ports';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 
 const FROM = 'Smith Law Billing <billing@smithlaw.example>';
 const AT = Date.parse('2026-03-02T10:15:00.000Z');
@@ -100,6 +102,50 @@ describe('outbox mailer', () => {
   it('is what createMailer picks without an SMTP URL', async () => {
     await createMailer({ outboxDir: dir, from: FROM }).send(invoiceMail);
     expect(await readdir(dir)).toHaveLength(1);
+  });
+});
+
+const pdfBytes = Buffer.from('%PDF-1.3\n% an invoice\n%%EOF\n');
+const withPdf: MailMessage = {
+  ...invoiceMail,
+  attachments: [{ filename: 'invoice-SL-0042-0007.pdf', contentType: 'application/pdf', content: pdfBytes }],
+};
+
+describe('attachments: the invoice or receipt PDF travels with the message', () => {
+  it('the outbox writes the PDF into the .eml, byte for byte, beside the text', async () => {
+    await createOutboxMailer({ dir, from: FROM, now: () => AT }).send(withPdf);
+    const [file] = await readdir(dir);
+    const mail = await simpleParser(await readFile(path.join(dir, file!)));
+    expect(mail.text).toContain('Pay online: https://pay.example.com/pay/tok_abc123');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['invoice-SL-0042-0007.pdf', 'application/pdf']]);
+    expect(Buffer.compare(mail.attachments[0]!.content, pdfBytes)).toBe(0);
+  });
+
+  it('SMTP delivers the same attachment to a real SMTP server', async () => {
+    const received: Buffer[] = [];
+    const server = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      onData(stream, _session, done) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push(Buffer.concat(chunks));
+          done();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.server.address() as { port: number };
+    try {
+      const { messageId } = await createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: FROM }).send(withPdf);
+      expect(received).toHaveLength(1);
+      const mail = await simpleParser(received[0]!);
+      expect(mail.messageId).toBe(messageId);
+      expect(mail.attachments.map((a) => a.filename)).toEqual(['invoice-SL-0042-0007.pdf']);
+      expect(Buffer.compare(mail.attachments[0]!.content, pdfBytes)).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

@@ -147,6 +147,19 @@ export class BillingHarness {
     }));
   }
 
+  /** The same, with the attachments each carries (the invoice or receipt PDF). */
+  async emailsWithAttachments(): Promise<Array<{ to: string; subject: string; text: string; attachments: Array<{ filename: string; contentType: string; content: Buffer }> }>> {
+    const files = fs.readdirSync(this.outboxDir).filter((f) => f.endsWith('.eml')).sort();
+    return Promise.all(files.map(async (file) => {
+      const mail = await simpleParser(fs.readFileSync(path.join(this.outboxDir, file)));
+      const to = Array.isArray(mail.to) ? mail.to[0]?.text ?? '' : mail.to?.text ?? '';
+      return {
+        to, subject: mail.subject ?? '', text: mail.text ?? '',
+        attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content })),
+      };
+    }));
+  }
+
   async invoiceRows(): Promise<Array<Record<string, unknown>>> {
     const { rows } = await this.database.db.query('SELECT * FROM invoices WHERE firm_id = $1 ORDER BY created_at', [FIRM]);
     return rows;

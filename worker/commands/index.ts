@@ -6,6 +6,7 @@ import { registerLookupTableCommands } from './backfill';
 import { registerInvoiceCommands } from './invoices';
 import { registerLinkCommands } from './links';
 import { registerBillCommand } from './bill';
+import { registerQuickLinkCommand } from './quickLink';
 import { registerSendCsvCommand } from './sendCsv';
 import { registerConnectCommand } from './connect';
 import { registerSweepCommand } from './sweep';
@@ -32,4 +33,5 @@ export function registerAdminCommands(program: Command): void {
   registerSendCsvCommand(program);
   registerVoidCommand(program);
   registerWritebackCommands(program);
+  registerQuickLinkCommand(program);
 }

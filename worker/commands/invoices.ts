@@ -9,7 +9,7 @@ import { TrustDrawRepository } from '../../store/trustDraws';
 import { commandAction, CommandError, firstLine, type CommandContext } from './context';
 import { dateTime, day, fields, iso, money, plural, table } from './format';
 import {
-  daysSinceIssue, INVOICE_STATUSES, invoiceJson, invoiceNumberArg, jsonOption, parseWith, payLinkJson, payLinkUrl,
+  daysSinceIssue, INVOICE_STATUSES, invoiceJson, invoiceNumberArg, jsonOption, overdueDays, parseWith, payLinkJson, payLinkUrl,
 } from './shared';
 
 /** `matterpay invoices` and `matterpay invoice <number>` (DESIGN §8): the invoices of record, read from the store. */
@@ -18,6 +18,7 @@ export function registerInvoiceCommands(program: Command): void {
     .description("list the firm's invoices: amounts, trust applied, age, escalation, delivery")
     .addOption(new Option('--status <status>', 'only invoices in this state').choices(INVOICE_STATUSES))
     .option('--matter <matter>', 'only invoices of this matter (its id or display number)')
+    .option('--overdue', 'only invoices past their due date with a balance')
     .addOption(jsonOption())
     .action(commandAction(listInvoices));
 
@@ -28,24 +29,25 @@ export function registerInvoiceCommands(program: Command): void {
     .action(commandAction(showInvoice));
 }
 
-async function listInvoices(ctx: CommandContext, options: { status?: InvoiceStatus; matter?: string; json?: boolean }): Promise<void> {
+async function listInvoices(ctx: CommandContext, options: { status?: InvoiceStatus; matter?: string; overdue?: boolean; json?: boolean }): Promise<void> {
   const db = await ctx.db();
   const now = new Date();
   const matter = options.matter?.trim();
   const invoices = (await new InvoiceRepository(db).list(ctx.firmId, { status: options.status ? [options.status] : undefined }))
-    .filter((inv) => !matter || inv.matterId === matter || inv.matterDisplayNumber === matter);
+    .filter((inv) => !matter || inv.matterId === matter || inv.matterDisplayNumber === matter)
+    .filter((inv) => !options.overdue || overdueDays(inv, now, ctx.timeZone) !== null);
 
   if (options.json) {
     ctx.printJson({
       firmId: ctx.firmId,
       generatedAt: iso(now),
-      filter: { status: options.status ?? null, matter: matter ?? null },
+      filter: { status: options.status ?? null, matter: matter ?? null, overdue: options.overdue ?? false },
       invoices: invoices.map((inv) => invoiceJson(inv, now, ctx.timeZone)),
     });
     return;
   }
 
-  const filterText = [options.status && `status ${options.status}`, matter && `matter ${matter}`].filter(Boolean).join(', ');
+  const filterText = [options.status && `status ${options.status}`, matter && `matter ${matter}`, options.overdue && 'overdue'].filter(Boolean).join(', ');
   if (invoices.length === 0) {
     ctx.print(`No invoices for ${ctx.firmId}${filterText ? ` with ${filterText}` : ''}.`);
     return;
@@ -58,12 +60,14 @@ async function listInvoices(ctx: CommandContext, options: { status?: InvoiceStat
     { header: 'Invoice' }, { header: 'Matter' }, { header: 'Status' }, { header: 'Total', align: 'right' },
     { header: 'Trust', align: 'right' }, { header: 'Paid', align: 'right' }, { header: 'Due', align: 'right' },
     { header: 'Issued' }, { header: 'Days', align: 'right' }, { header: 'Escalated' }, { header: 'Delivery' },
+    { header: 'Due date' }, { header: 'Overdue' },
   ], invoices.map((inv) => {
     const days = daysSinceIssue(inv, now, ctx.timeZone);
+    const overdue = overdueDays(inv, now, ctx.timeZone);
     return [
       inv.invoiceNumber, inv.matterDisplayNumber, inv.status, money(inv.totalCents), money(inv.trustAppliedCents),
       money(inv.paidCents), money(inv.amountDueCents), day(inv.issuedAt, ctx.timeZone), days === null ? '' : String(days),
-      inv.escalatedAt ? 'yes' : '', inv.delivery,
+      inv.escalatedAt ? 'yes' : '', inv.delivery, day(inv.dueAt, ctx.timeZone), overdue === null ? '' : `Overdue ${plural(overdue, 'day')}`,
     ];
   }), {
     footer: [[plural(invoices.length, 'invoice'), '', '', money(totals.total), money(totals.trust), money(totals.paid), money(totals.due)]],
@@ -159,6 +163,7 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
       ['Paid', money(invoice.paidCents)],
       ['Amount due', money(invoice.amountDueCents)],
       ['Overpaid', invoice.overpaymentCents > 0 ? `${money(invoice.overpaymentCents)} (held as a credit on the matter)` : null],
+      ['Due date', invoice.dueAt ? `${day(invoice.dueAt, tz)}${overdueDays(invoice, now, tz) !== null ? ` (Overdue ${plural(overdueDays(invoice, now, tz)!, 'day')})` : ''}` : null],
       ['Delivery', invoice.delivery],
       ['Created', dateTime(invoice.createdAt, tz)],
       ['Approved', invoice.approvedBy ? `by ${invoice.approvedBy} on ${dateTime(invoice.approvedAt, tz)}` : null],
@@ -169,8 +174,11 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
     ]),
     '',
     'Lines',
-    lines.length === 0 ? '  none' : table([{ header: 'Line' }, { header: 'Description' }, { header: 'Amount', align: 'right' }],
-      lines.map((l) => [l.lineKey, l.description, money(l.amountCents)]), { indent: '  ' }),
+    lines.length === 0 ? '  none' : table([
+      { header: 'Line' }, { header: 'Date' }, { header: 'Description' }, { header: 'Hours', align: 'right' }, { header: 'Rate', align: 'right' }, { header: 'Amount', align: 'right' },
+    ], lines.map((l) => [
+      l.lineKey, l.date ?? '', l.description, l.seconds ? (l.seconds / 3600).toFixed(2) : '', l.rateCents == null ? '' : money(l.rateCents), money(l.amountCents),
+    ]), { indent: '  ' }),
     '',
     'Trust draw',
     draw

@@ -4,6 +4,7 @@ import { InvoiceRepository } from '../../store/invoices';
 import { PayLinkRepository, type PayLinkStatus } from '../../store/payLinks';
 import { commandAction, CommandError, type CommandContext } from './context';
 import { day, iso, money, plural, table } from './format';
+import { sentLinksCsv } from './linksCsv';
 import { jsonOption, PAY_LINK_STATUSES, parseWith, payLinkJson, payLinkUrl } from './shared';
 
 /**
@@ -14,6 +15,7 @@ export function registerLinkCommands(program: Command): void {
   const links = program.command('links')
     .description('list pay links (invoice, status, created, expires, times opened, URL); `links cancel <token>` cancels one')
     .addOption(new Option('--status <status>', 'only links in this state').choices(PAY_LINK_STATUSES))
+    .addOption(new Option('--csv', 'the sent links as CSV for a spreadsheet (as ClientPay\'s Sent Pages export)').conflicts('json'))
     .addOption(jsonOption())
     .action(commandAction(listLinks));
 
@@ -29,9 +31,13 @@ const tokenArg = z.string().trim()
   .transform((value) => /\/pay\/([^/?#]+)\/?(?:[?#].*)?$/.exec(value)?.[1] ?? value)
   .pipe(z.string().regex(/^[A-Za-z0-9_-]{8,200}$/, 'a pay-link token is letters, digits, "-" and "_", as in the link …/pay/<token>'));
 
-async function listLinks(ctx: CommandContext, options: { status?: PayLinkStatus; json?: boolean }): Promise<void> {
+async function listLinks(ctx: CommandContext, options: { status?: PayLinkStatus; json?: boolean; csv?: boolean }): Promise<void> {
   const db = await ctx.db();
   const links = await new PayLinkRepository(db).list(ctx.firmId, options.status);
+  if (options.csv) {
+    ctx.print(sentLinksCsv(ctx, links, await new InvoiceRepository(db).list(ctx.firmId)).trimEnd());
+    return;
+  }
   if (options.json) {
     ctx.printJson({ firmId: ctx.firmId, generatedAt: iso(new Date()), filter: { status: options.status ?? null }, links: links.map((l) => payLinkJson(ctx, l)) });
     return;

@@ -1,35 +1,36 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { SingleBar } from 'cli-progress';
+import { stringify } from 'csv-stringify/sync';
 import { billingPeriod } from '../../domain/dates';
-import { invoiceNumber } from '../../domain/invoiceNumber';
 import { formatCents } from '../../domain/money';
-import { FIRM_ID } from '../../shared/searchAttributes';
-import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { inTransaction } from '../../store/db';
-import { InvoiceRepository, lockMatter } from '../../store/invoices';
 import { parseInvoiceCsv } from '../csv/invoiceCsv';
-import { billingPolicy } from '../policy';
 import { CommandError, commandAction, type CommandContext } from './context';
 import { resolveMatter, type ResolvedMatter } from './link';
+import { insertManualInvoice, startInvoiceWorkflows, waitForIssuedLinks, type IssuedLink } from './manualInvoices';
 import { jsonOption } from './shared';
 
 /**
- * `matterpay send-csv <file>`: bulk invoice upload. Every row is checked first (format, matter known); one bad row
- * and nothing is imported. Then all invoices are written in one transaction and each gets its invoice workflow,
- * which issues and delivers it like any other. Importing the same file again adds nothing: its rows are keyed by
- * the file's content.
+ * `matterpay send-csv <file>`: bulk invoice upload (matterpay's columns or LawPay ClientPay's bulk-upload columns
+ * with a matter column). Every row is checked first (format, matter known, invoice number free); one bad row and
+ * nothing is imported. Then all invoices are written in one transaction and each gets its invoice workflow, which
+ * issues and delivers it like any other. Importing the same file again adds nothing: its rows are keyed by the
+ * file's content. `--no-email` ("Generate links for download"): nothing is emailed; the pay links are written to
+ * a CSV for the firm to send itself.
  */
 export function registerSendCsvCommand(program: Command): void {
   program.command('send-csv')
-    .description('upload invoices from a CSV file (matter,description,amount[,period]): all rows or none')
+    .description('upload invoices from a CSV file (matter,description,amount[,period] or ClientPay columns plus matter): all rows or none')
     .argument('<file>', 'CSV file with a header row')
+    .option('--no-email', 'email nothing: write the pay links to a CSV instead (see --links-out)')
+    .option('--links-out <file>', 'where --no-email writes the links (default: <file>.links.csv beside the upload)')
     .addOption(jsonOption())
     .action(commandAction(sendCsv));
 }
 
-async function sendCsv(ctx: CommandContext, file: string, options: { json?: boolean }): Promise<number> {
+async function sendCsv(ctx: CommandContext, file: string, options: { json?: boolean; email: boolean; linksOut?: string }): Promise<number> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -38,12 +39,18 @@ async function sendCsv(ctx: CommandContext, file: string, options: { json?: bool
   }
   const { rows, errors } = parseInvoiceCsv(text);
   const db = await ctx.db();
+  const fileKey = createHash('sha256').update(`${options.email ? '' : 'links-only:'}${text}`).digest('hex').slice(0, 16);
+  const importedBefore = await db.query('SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY 1', [ctx.firmId, `csv:${fileKey}:%`]);
   const matters = new Map<number, ResolvedMatter>();
   for (const row of rows) {
     try {
       matters.set(row.line, await resolveMatter(db, ctx.firmId, row.matter));
     } catch (err) {
       errors.push(`line ${row.line}, matter: ${(err as Error).message}`);
+    }
+    if (row.invoiceNumber && (importedBefore.rowCount ?? 0) === 0) {
+      const taken = await db.query('SELECT 1 FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [ctx.firmId, row.invoiceNumber]);
+      if ((taken.rowCount ?? 0) > 0) errors.push(`line ${row.line}, invoice number: "${row.invoiceNumber}" is already an invoice of ${ctx.firmId}: each invoice needs its own number`);
     }
   }
   if (errors.length > 0) {
@@ -53,56 +60,47 @@ async function sendCsv(ctx: CommandContext, file: string, options: { json?: bool
     return 1;
   }
 
-  const fileKey = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const period = billingPeriod(Date.now(), ctx.timeZone);
-  const invoices = new InvoiceRepository(db);
   const imported = await inTransaction(db, async (client) => {
-    const existing = await client.query('SELECT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY line_key', [ctx.firmId, `csv:${fileKey}:%`]);
+    const existing = await client.query('SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY 1', [ctx.firmId, `csv:${fileKey}:%`]);
     if ((existing.rowCount ?? 0) > 0) return { fresh: false, numbers: existing.rows.map((r) => r.invoice_number as string) };
     const numbers: string[] = [];
     for (const row of rows) {
-      const matter = matters.get(row.line)!;
-      await lockMatter(client, ctx.firmId, matter.practiceMatterId);
-      const sequence = await invoices.nextSequence(client, ctx.firmId, matter.practiceMatterId);
-      const number = invoiceNumber(matter.matterDisplayNumber, sequence);
-      await invoices.insert(client, {
-        firmId: ctx.firmId, invoiceNumber: number, matterId: matter.practiceMatterId, matterDisplayNumber: matter.matterDisplayNumber,
-        sequence, kind: 'manual', period: row.period ?? period, totalCents: row.amountCents,
-      });
-      await invoices.addLines(client, ctx.firmId, number, [{ lineKey: `csv:${fileKey}:${String(row.line).padStart(6, '0')}`, description: row.description, amountCents: row.amountCents }]);
-      numbers.push(number);
+      numbers.push(await insertManualInvoice(client, db, ctx, {
+        matter: matters.get(row.line)!, lineKey: `csv:${fileKey}:${String(row.line).padStart(6, '0')}`,
+        description: row.description ?? (row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Payment request'),
+        amountCents: row.amountCents, period: row.period ?? period, invoiceNumber: row.invoiceNumber, invoiceDate: row.invoiceDate,
+        dueDate: row.dueDate, recipientName: row.recipientName, recipientEmail: row.recipientEmail, customMessage: row.customMessage,
+        sendEmail: options.email,
+      }));
     }
     return { fresh: true, numbers };
   });
 
-  // Each invoice's workflow issues it: trust first, pay link, email. Starting is idempotent, so a re-run after an
-  // interruption starts only what is missing.
-  const temporal = await ctx.temporal();
-  const bar = process.stderr.isTTY && !options.json ? new SingleBar({ format: 'Starting invoices {bar} {value}/{total}', hideCursor: true }) : null;
-  bar?.start(imported.numbers.length, 0);
-  for (const number of imported.numbers) {
-    const record = await invoices.require(ctx.firmId, number);
-    await temporal.workflow.start('invoice', {
-      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-      workflowId: workflowIds.invoice(ctx.firmId, number),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ firmId: ctx.firmId, invoiceNumber: number, policy: billingPolicy(ctx.config) }],
-      memo: invoiceMemo(number, record.matterDisplayNumber),
-      typedSearchAttributes: [{ key: FIRM_ID, value: ctx.firmId }],
-    }).catch((err: Error) => {
-      if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-    });
-    bar?.increment();
-  }
-  bar?.stop();
+  await startInvoiceWorkflows(ctx, db, imported.numbers, { progress: !options.json });
   const total = rows.reduce((sum, r) => sum + r.amountCents, 0);
+  const links = options.email ? null : await waitForIssuedLinks(ctx, db, imported.numbers);
+  const linksFile = links ? path.resolve(options.linksOut ?? `${file.replace(/\.csv$/i, '')}.links.csv`) : null;
+  if (links && linksFile) fs.writeFileSync(linksFile, linksCsv(links));
+
   if (options.json) {
-    ctx.printJson({ imported: imported.fresh ? imported.numbers.length : 0, alreadyImported: !imported.fresh, invoices: imported.numbers, totalCents: total });
+    ctx.printJson({
+      imported: imported.fresh ? imported.numbers.length : 0, alreadyImported: !imported.fresh, invoices: imported.numbers, totalCents: total,
+      emailed: options.email, links: links && links.map((l) => ({ invoiceNumber: l.invoiceNumber, url: l.url, amountDueCents: l.amountDueCents, dueDate: l.dueDate })),
+      linksFile,
+    });
     return 0;
   }
+  const what = options.email ? 'Each is now issued like any other (trust first, pay link, email).' : `Nothing was emailed: the pay links are in ${linksFile}.`;
   ctx.print(imported.fresh
-    ? `Imported ${imported.numbers.length} invoice${imported.numbers.length > 1 ? 's' : ''} for ${formatCents(total)}: ${imported.numbers.join(', ')}. Each is now issued like any other (trust first, pay link, email).`
-    : `This file was imported before (${imported.numbers.join(', ')}): nothing added; their workflows are running.`);
+    ? `Imported ${imported.numbers.length} invoice${imported.numbers.length > 1 ? 's' : ''} for ${formatCents(total)}: ${imported.numbers.join(', ')}. ${what}`
+    : `This file was imported before (${imported.numbers.join(', ')}): nothing added; their workflows are running.${linksFile ? ` The pay links are in ${linksFile}.` : ''}`);
   return 0;
+}
+
+function linksCsv(links: IssuedLink[]): string {
+  return stringify([
+    ['invoice_number', 'amount_due', 'due_date', 'pay_link'],
+    ...links.map((l) => [l.invoiceNumber, (l.amountDueCents / 100).toFixed(2), l.dueDate ?? '', l.url ?? 'paid from trust: nothing to ask for']),
+  ]);
 }

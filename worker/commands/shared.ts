@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
+import { daysPastDue, isOverdue } from '../../domain/dueDates';
 import type { InvoiceRecord, InvoiceStatus } from '../../store/invoices';
 import type { PayLink, PayLinkStatus } from '../../store/payLinks';
 import type { CommandContext } from './context';
@@ -34,6 +35,13 @@ export function daysSinceIssue(invoice: InvoiceRecord, now: Date, timeZone: stri
   return invoice.issuedAt ? calendarDaysBetween(invoice.issuedAt, now, timeZone) : null;
 }
 
+/** Days past the due date when the invoice is overdue (due date passed with a balance), else null. */
+export function overdueDays(invoice: InvoiceRecord, now: Date, timeZone: string): number | null {
+  const dueAtMs = invoice.dueAt?.getTime() ?? null;
+  if (invoice.status === 'void' || !isOverdue({ dueAtMs, amountDueCents: invoice.amountDueCents, nowMs: now.getTime(), timeZone })) return null;
+  return daysPastDue(dueAtMs!, now.getTime(), timeZone);
+}
+
 export function invoiceJson(invoice: InvoiceRecord, now: Date, timeZone: string) {
   return {
     invoiceNumber: invoice.invoiceNumber,
@@ -50,6 +58,9 @@ export function invoiceJson(invoice: InvoiceRecord, now: Date, timeZone: string)
     amountDueCents: invoice.amountDueCents,
     overpaymentCents: invoice.overpaymentCents,
     delivery: invoice.delivery,
+    dueAt: iso(invoice.dueAt),
+    overdue: overdueDays(invoice, now, timeZone) !== null,
+    daysPastDue: overdueDays(invoice, now, timeZone) ?? 0,
     issuedAt: iso(invoice.issuedAt),
     daysSinceIssue: daysSinceIssue(invoice, now, timeZone),
     escalated: invoice.escalatedAt !== null,

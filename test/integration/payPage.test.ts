@@ -1,0 +1,160 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { localDate } from '../../domain/dates';
+import { DUE_AT } from '../../shared/searchAttributes';
+import { invoiceStatusQuery } from '../../shared/messages';
+import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
+import { invoice } from '../../workflows';
+import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
+import { devServerEnvironment } from '../support/temporal';
+import { waitFor } from '../support/wait';
+
+/**
+ * The pay link's page over HTTP (DESIGN §4.4, issue 12): one invoice per link and nothing of any other, the Pay
+ * button as an idempotent POST, read-only when cancelled or expired, security headers on the client's pages only;
+ * the DueAt search attribute; receipts and staff notices once per payment however often the payment arrives.
+ */
+describe('the pay page, due dates and receipts', () => {
+  let env: TestWorkflowEnvironment;
+  let h: BillingHarness;
+  let ingressUrl: string;
+  const patiently = { timeoutMs: 30_000, everyMs: 100 };
+  const TZ = 'America/New_York';
+
+  useBillingHarness(devServerEnvironment, async (started, harness) => {
+    env = started;
+    h = harness;
+    ingressUrl = (await h.startIngress()).url;
+  });
+
+  const lawpay = (method: string, pathname: string, body?: unknown) => h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
+
+  async function issued(matter: SandboxMatter, amountCents: number) {
+    const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
+    const draft = await h.activities.draftInvoice({
+      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      lines: [{ lineKey: `entry:${entry}`, description: 'Research', amountCents, date: '2026-11-20', seconds: (amountCents / 20_000) * 3600, rateCents: 20_000 }],
+    });
+    const number = draft.invoiceNumber!;
+    const handle = await env.client.workflow.start(invoice, {
+      taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), memo: invoiceMemo(number, matter.display_number),
+      args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
+    });
+    const status = await waitFor(async () => {
+      const s = await handle.query(invoiceStatusQuery);
+      return s.status === 'issued' && s.payLinkUrl ? s : null;
+    }, { what: 'the invoice to be issued', ...patiently });
+    const token = status.payLinkUrl!.split('/pay/')[1]!;
+    return { number, handle, token, page: `${ingressUrl}/pay/${token}` };
+  }
+
+  it('shows its one invoice with the client headers; Pay is a POST that opens one checkout for the balance', async () => {
+    const a = await issued(await h.createMatter({ client: { name: 'Ann Pageone', email: 'ann@client.test' } }), 40_000);
+    const b = await issued(await h.createMatter({ client: { name: 'Bea Pagetwo', email: 'bea@client.test' } }), 60_000);
+
+    const response = await fetch(a.page, { redirect: 'manual' });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(`Invoice ${a.number}`);
+    expect(html).toContain('$400.00');
+    expect(html).toContain('<form method="post" action="/pay/');
+    expect(html).not.toContain(b.number);
+    expect(html).not.toContain('<script');
+    expect(html).toContain('<meta name="robots" content="noindex, nofollow">');
+    expect(response.headers.get('x-robots-tag')).toBe('noindex, nofollow');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none';.*style-src 'self'/);
+    // Helmet is scoped to the client's pages: the webhook and health routes keep their own headers.
+    expect((await fetch(`${ingressUrl}/healthz`)).headers.get('content-security-policy')).toBeNull();
+
+    const press = () => fetch(`${a.page}/checkout`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const [first, second] = [await press(), await press()];
+    expect(first.status).toBe(303);
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    const checkout = new URL(first.headers.get('location')!);
+    expect(checkout.origin).toBe(new URL(h.lawpay.url).origin);
+    expect(checkout.searchParams.get('amount')).toBe('40000');
+    expect(checkout.searchParams.get('reference')).toBe(a.number);
+
+    const pdf = await fetch(`${a.page}/invoice.pdf`);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect((await pdf.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+  });
+
+  it('answers 404 to an unknown token, showing no invoice', async () => {
+    const response = await fetch(`${ingressUrl}/pay/${'x'.repeat(43)}`);
+    expect(response.status).toBe(404);
+    const html = await response.text();
+    expect(html).toContain('Payment link not found');
+    expect(html).not.toMatch(/Invoice \d/);
+    expect(response.headers.get('x-robots-tag')).toBe('noindex, nofollow');
+    expect((await fetch(`${ingressUrl}/pay/${'x'.repeat(43)}/invoice.pdf`)).status).toBe(404);
+  });
+
+  it('shows a cancelled or expired link read-only and never opens a checkout from it', async () => {
+    const cancelled = await issued(await h.createMatter({ client: { name: 'Cy Cancelpage', email: 'cy@client.test' } }), 20_000);
+    await h.database.db.query(`UPDATE pay_links SET status = 'cancelled' WHERE token = $1`, [cancelled.token]);
+    const page = await fetch(cancelled.page);
+    expect(page.status).toBe(410);
+    const html = await page.text();
+    expect(html).toContain('This payment link was cancelled');
+    expect(html).toContain(`Invoice ${cancelled.number}`);
+    expect(html).not.toContain('<form');
+    const press = await fetch(`${cancelled.page}/checkout`, { method: 'POST', redirect: 'manual' });
+    expect(press.status).toBe(303);
+    expect(press.headers.get('location')).toBe(`/pay/${cancelled.token}`);
+
+    const expired = await issued(await h.createMatter({ client: { name: 'Ed Expirepage', email: 'ed@client.test' } }), 20_000);
+    await h.database.db.query(`UPDATE pay_links SET expires_at = now() - interval '1 day' WHERE token = $1`, [expired.token]);
+    const expiredHtml = await (await fetch(expired.page)).text();
+    expect(expiredHtml).toContain('This payment link has expired');
+    expect(expiredHtml).not.toContain('<form');
+  });
+
+  it('publishes DueAt (PAYMENT_TERMS after issue) and shows Overdue once the due date has passed', async () => {
+    const inv = await issued(await h.createMatter({ client: { name: 'Di Dueat', email: 'di@client.test' } }), 20_000);
+    const row = (await h.invoiceRows()).find((r) => r.invoice_number === inv.number)!;
+    const dueAt = row.due_at as Date;
+    const issuedDay = localDate((row.issued_at as Date).getTime(), TZ);
+    const [y, m, d] = issuedDay.split('-').map(Number) as [number, number, number];
+    expect(localDate(dueAt.getTime(), TZ)).toBe(new Date(Date.UTC(y, m - 1, d + 30)).toISOString().slice(0, 10));
+    const published = await waitFor(async () => (await inv.handle.describe()).typedSearchAttributes.get(DUE_AT), { what: 'DueAt', ...patiently });
+    expect(published.getTime()).toBe(dueAt.getTime());
+    const query = `DueAt < "${new Date(dueAt.getTime() + 86_400_000).toISOString()}" AND AmountDueCents > 0 AND ExecutionStatus = "Running" AND InvoiceNumber = "${inv.number}"`;
+    await waitFor(async () => {
+      for await (const w of env.client.workflow.list({ query })) if (w.workflowId === workflowIds.invoice(FIRM, inv.number)) return true;
+      return false;
+    }, { what: 'the README filter to find the invoice', ...patiently });
+
+    await h.database.db.query(`UPDATE invoices SET due_at = now() - interval '12 days' WHERE invoice_number = $1`, [inv.number]);
+    const html = await (await fetch(inv.page)).text();
+    expect(html).toMatch(/Overdue: 1[12] days past due/);
+  });
+
+  it('emails one receipt (with its PDF) and one staff notice per payment, however often the payment arrives', async () => {
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 }); // delivered by hand below, three times
+    const inv = await issued(await h.createMatter({ client: { name: 'Ro Receipt', email: 'ro@client.test' } }), 80_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 30_000, reference: inv.number });
+    const txn = String(paid.transaction_id);
+    const events = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, { headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` } });
+    const { results } = (await events.json()) as { results: Array<{ data: { id: string } }> };
+    const body = JSON.stringify(results.find((e) => e.data.id === txn));
+    const deliveries = await Promise.all([1, 2, 3].map(() => fetch(`${ingressUrl}/webhooks/lawpay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })));
+    expect(deliveries.map((r) => r.status)).toEqual([200, 200, 200]);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+
+    const forPayment = async () => (await h.emailsWithAttachments()).filter((m) => m.subject.includes(`on invoice ${inv.number}`));
+    await waitFor(async () => (await forPayment()).length >= 2, { what: 'the receipt and the staff notice', ...patiently });
+    // Let any duplicate have its chance: the reconciliation workflow for this transaction is finished.
+    await env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn)).result();
+    const mails = await forPayment();
+    expect(mails.map((m) => [m.to, m.subject]).sort()).toEqual([
+      ['ro@client.test', `Receipt: $300.00 received on invoice ${inv.number}`],
+      ['staff@firm.test', `$300.00 received on invoice ${inv.number}, balance $500.00`],
+    ]);
+    const receipt = mails.find((m) => m.to === 'ro@client.test')!;
+    expect(receipt.text).toContain('Balance after this payment: $500.00');
+    expect(receipt.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
+  });
+});
