@@ -171,7 +171,8 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     }
     await waitFor(async () => (await stripeInvoice(number)).status === 'paid', { what: 'the invoice to be paid', timeoutMs: 30_000 });
     expect(await stripeInvoice(number)).toEqual({ status: 'paid', paid_cents: 30_000 });
-    expect(await h.noteSubjects(matter.id)).toContain('Payment received: $300.00');
+    // The note is a write-back: queued with the money, written when Clio answers (it was failing a moment ago).
+    await waitFor(async () => (await h.noteSubjects(matter.id)).includes('Payment received: $300.00'), { what: 'the payment note', timeoutMs: 30_000 });
   });
 
   it('withdraws disputed funds from the invoice with an alert, and gives them back when the dispute is won (the proxy answers the dispute retrieve)', async () => {
@@ -199,7 +200,8 @@ describe('Stripe payments through the ingress, for a second firm', () => {
   it('expires the open Checkout Session once a payment changes the balance, so it cannot take a stale amount (stripe-mock answers the expire)', async () => {
     const { number } = await issued(80_000, 'Yan Session');
     const link = (await h.database.db.query('SELECT token FROM pay_links WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number])).rows[0].token as string;
-    const opened = await fetch(`${ingressUrl}/pay/${link}`, { redirect: 'manual' });
+    // The client presses Pay on the invoice page: a POST that opens the Checkout Session for the balance due now.
+    const opened = await fetch(`${ingressUrl}/pay/${link}/checkout`, { method: 'POST', redirect: 'manual' });
     expect(opened.status).toBe(303);
     const { rows: [checkout] } = await h.database.db.query('SELECT checkout_id, amount_cents, state FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number]);
     expect(checkout).toMatchObject({ amount_cents: 80_000, state: 'open' });

@@ -86,7 +86,7 @@ export class BillingHarness {
       db: this.database.db,
       firm: (firmId) => this.firms.get(firmId),
       temporal: { client: this.env.client, taskQueue: this.taskQueue },
-    }, () => [FIRM], { idleLookMs: 1_000 });
+    }, () => this.firms.ids(), { idleLookMs: 1_000 });
     this.drainer = wired.drainer;
     this.activities = createActivities(wired.deps);
     this.drainer.start();
@@ -127,7 +127,7 @@ export class BillingHarness {
 
   /** The Clio-style sandbox's records, after the write-back queue has written what is due (as a firm would see them). */
   async clioState(): Promise<ClioState> {
-    await this.drainer.drainNow(FIRM);
+    for (const firmId of this.firms.ids()) await this.drainer.drainNow(firmId);
     return this.control('GET', '/__sandbox/state');
   }
 
