@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import type { SecretBox } from './encryption';
+import { sealedAs } from './sealPurposes';
 
 export interface StoredClioConnection {
   firmId: string;
@@ -23,8 +24,8 @@ export class ClioConnectionRepository {
     return {
       firmId: row.firm_id,
       baseUrl: row.base_url,
-      accessToken: this.box.open(row.access_token_sealed),
-      refreshToken: this.box.open(row.refresh_token_sealed),
+      accessToken: this.box.open(row.access_token_sealed, sealedAs.clioAccessToken(row.firm_id)),
+      refreshToken: this.box.open(row.refresh_token_sealed, sealedAs.clioRefreshToken(row.firm_id)),
       expiresAt: row.expires_at,
     };
   }
@@ -35,7 +36,8 @@ export class ClioConnectionRepository {
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (firm_id) DO UPDATE SET base_url = EXCLUDED.base_url, access_token_sealed = EXCLUDED.access_token_sealed,
          refresh_token_sealed = EXCLUDED.refresh_token_sealed, expires_at = EXCLUDED.expires_at, refreshed_at = now()`,
-      [connection.firmId, connection.baseUrl, this.box.seal(connection.accessToken), this.box.seal(connection.refreshToken), connection.expiresAt],
+      [connection.firmId, connection.baseUrl, this.box.seal(connection.accessToken, sealedAs.clioAccessToken(connection.firmId)),
+        this.box.seal(connection.refreshToken, sealedAs.clioRefreshToken(connection.firmId)), connection.expiresAt],
     );
   }
 }

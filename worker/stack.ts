@@ -70,7 +70,8 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       stops.push({ name: 'PostgreSQL', stop: pg.stop });
       databaseUrl = pg.url;
     }
-    const applied = await migrate(databaseUrl);
+    const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: parts.embedded && !config.TEMPORAL_ADDRESS }));
+    const applied = await migrate(databaseUrl, (line) => logger.debug({ component: 'migrate' }, line), { box });
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const db: Db = createPool(databaseUrl, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
     stops.push({ name: 'database pool', stop: () => db.end() });
@@ -99,7 +100,6 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 
-    const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: parts.embedded && !config.TEMPORAL_ADDRESS }));
     const stateKey = box.deriveKey('oauth-state');
     const sandboxes = await startSandboxesWhereNeeded(config, { allowed: parts.embedded });
     stops.push({ name: 'sandboxes', stop: sandboxes.stop });

@@ -146,8 +146,8 @@ export class BillingHarness {
   }
 
   /** The real ingress in front of this harness's firm (webhooks, pay links), listening on a free port. */
-  async startIngress(options: { temporal?: Client; extraFirms?: Array<[string, FirmConnection]> } = {}): Promise<{ url: string; close(): Promise<void> }> {
-    const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: this.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'silent' }, { dotenvPath: '/nonexistent' });
+  async startIngress(options: { temporal?: Client; extraFirms?: Array<[string, FirmConnection]>; env?: Record<string, string> } = {}): Promise<{ url: string; close(): Promise<void> }> {
+    const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: this.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'silent', ...options.env }, { dotenvPath: '/nonexistent' });
     const box = this.box;
     const firms = options.extraFirms?.length
       ? new FirmRegistry(new Map([[FIRM, this.firms.connection(FIRM)], ...options.extraFirms]))
