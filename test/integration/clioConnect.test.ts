@@ -49,7 +49,7 @@ beforeAll(async () => {
       stripe: null,
     },
   });
-  app = await buildIngress({ config, temporal: env.client, db: database.db, logger, metrics: createMetrics(), firms, box, stateKey: box.deriveKey('oauth-state') });
+  app = await buildIngress({ config, temporal: env.client, db: database.db, logger, metrics: createMetrics(), firms, box });
   await app.listen({ host: '127.0.0.1', port });
 });
 

@@ -27,17 +27,21 @@ describe('ingress hardening: logs without secrets, page headers, metrics access'
     // A store that is down: every route that needs it fails with a 500.
     const brokenDb = createPool(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`, { max: 1 });
     const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: h.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'info' }, { dotenvPath: '/nonexistent' });
-    const app = await buildIngress({ config, temporal: env.client, db: brokenDb, logger, metrics: createMetrics(), firms: h.firms, box: h.box, stateKey: h.box.deriveKey('oauth-state') });
+    const app = await buildIngress({ config, temporal: env.client, db: brokenDb, logger, metrics: createMetrics(), firms: h.firms, box: h.box });
     try {
-      const token = 'PayLinkToken_0123456789abcdefghijklmnopqrstu';
-      expect(token).toHaveLength(43);
-      expect((await app.inject({ method: 'GET', url: `/pay/${token}` })).statusCode).toBe(500);
-      expect((await app.inject({ method: 'GET', url: '/oauth/clio/callback?code=AuthCodeFromClio123&state=StateValue456' })).statusCode).toBe(500);
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const address = app.server.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const token = 'PayLinkToken_0123456789abcdefghijklmnopqrst';
+      const state = 'OAuthStateValue_0123456789abcdefghijklmnopq';
+      expect([token.length, state.length]).toEqual([43, 43]);
+      expect((await fetch(`${url}/pay/${token}`)).status).toBe(500);
+      expect((await fetch(`${url}/oauth/clio/callback?code=AuthCodeFromClio123&state=${state}`)).status).toBe(500);
       const log = lines.join('');
       expect(log).toContain('request failed');
       expect(log).not.toContain(token);
       expect(log).not.toContain('AuthCodeFromClio123');
-      expect(log).not.toContain('StateValue456');
+      expect(log).not.toContain(state);
     } finally {
       await app.close();
       await brokenDb.end();
