@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { parseClioDelivery, peekClioWebhookId, verifyClioSignature } from '../../connectors/clio';
+import { RateLimiterQueueFullError, parseClioDelivery, peekClioWebhookId, verifyClioSignature } from '../../connectors/clio';
 import { VendorError, VendorRejectedError, WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
 import { ClioWebhookRepository } from '../../store/clioWebhooks';
 import { MatterLinkRepository } from '../../store/matterLinks';
@@ -90,10 +90,16 @@ export function rejectWebhook(
     log.warn({ reason }, 'webhook refused: malformed');
     return reply.code(400).send({ error: reason });
   }
+  if (err instanceof RateLimiterQueueFullError) {
+    // A flood's symptom, counted in metrics (matterpay_ingress_vendor_queue_rejected): one log line each would
+    // turn a flood of webhooks into a flood of logs.
+    deps.metrics.webhooksReceived.inc({ source, outcome: 'shed' });
+    log.debug({ reason }, 'webhook shed: vendor queue full');
+    return reply.code(503).header('Retry-After', String(err.retryAfterSeconds ?? 30)).send({ error: 'busy; please retry' });
+  }
   deps.metrics.webhooksReceived.inc({ source, outcome: 'unavailable' });
   const cause = (err as { cause?: { message?: string } }).cause?.message?.slice(0, 300);
   log.error({ err: reason, cause }, 'webhook not recorded: answering 503 so the sender retries');
-  // A full vendor queue says when budget returns; otherwise (Temporal or the store is down) try again in 30 s.
   const retryAfter = err instanceof VendorError && err.retryAfterSeconds ? err.retryAfterSeconds : 30;
   return reply.code(503).header('Retry-After', String(retryAfter)).send({ error: 'temporarily unable to record this event; please retry' });
 }
