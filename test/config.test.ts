@@ -47,6 +47,14 @@ describe('configuration', () => {
     expect(message).toContain('MATTERPAY_SECRET_KEYS: must be comma-separated base64 keys of 32 bytes each');
   });
 
+  it('keeps the ingress and worker shares of the LawPay budget within the whole', () => {
+    expect(load({}).LAWPAY_INGRESS_REQUESTS_PER_MINUTE + load({}).LAWPAY_WORKER_REQUESTS_PER_MINUTE).toBeLessThanOrEqual(load({}).LAWPAY_REQUESTS_PER_MINUTE);
+    expect(() => load({ LAWPAY_WORKER_REQUESTS_PER_MINUTE: '500' }))
+      .toThrow(/LAWPAY_INGRESS_REQUESTS_PER_MINUTE=.*plus LAWPAY_WORKER_REQUESTS_PER_MINUTE must stay within LAWPAY_REQUESTS_PER_MINUTE \(600\)|LAWPAY_INGRESS_REQUESTS_PER_MINUTE: plus LAWPAY_WORKER/);
+    expect(load({ WEBHOOK_RATE_LIMIT: '20/10s' }).WEBHOOK_RATE_LIMIT).toEqual({ max: 20, windowMs: 10_000 });
+    expect(() => load({ WEBHOOK_RATE_LIMIT: 'lots' })).toThrow(/WEBHOOK_RATE_LIMIT="lots": must be a count per duration such as "600\/1m"/);
+  });
+
   it('reports every bad variable at once', () => {
     try {
       load({ INGRESS_PORT: '99999', TEMPORAL_ADDRESS: 'nohost' });

@@ -92,6 +92,20 @@ describe('LawPay webhooks are hints, and the ingress holds under a flood', () =>
     expect(await processedEvents()).not.toContainEqual(expect.objectContaining({ event_id: expect.stringContaining('_q_') }));
   });
 
+  it('sheds load with 503 and Retry-After while the process is overloaded, but still answers its health check', async () => {
+    const pressed = await h.startIngress({ env: { INGRESS_MAX_EVENT_LOOP_DELAY: '5ms' } });
+    // An overloaded process: the event loop is blocked for a while (what a burst of CPU work does).
+    const until = Date.now() + 1_500;
+    while (Date.now() < until) { /* busy */ }
+    const shed = await waitFor(async () => {
+      const response = await post({ id: 'evt_pressure', type: 'transaction.completed', data: { id: 'txn_pressure' } }, pressed.url);
+      return response.status === 503 ? response : null;
+    }, { what: 'a shed request', timeoutMs: 5_000, everyMs: 20 });
+    expect(shed.headers.get('retry-after')).toBe('10');
+    expect(await shed.json()).toEqual({ error: 'the ingress is overloaded; please retry' });
+    expect((await fetch(`${pressed.url}/healthz`)).status).toBe(200);
+  });
+
   it('cuts off a sender that never finishes its headers', async () => {
     const strict = await h.startIngress({ env: { INGRESS_HEADERS_TIMEOUT: '1s' } });
     const { port } = new URL(strict.url);

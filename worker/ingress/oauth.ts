@@ -36,6 +36,10 @@ export function registerClioOAuth(app: FastifyInstance, deps: IngressDeps): void
   app.get('/oauth/clio/callback', async (req, reply) => {
     const query = z.object({ code: z.string().min(1).max(512), state: z.string().regex(connectSecretPattern) }).safeParse(req.query);
     if (!query.success) {
+      // Declined at Clio (`redirect_on_decline`): the sign-in is over, so `connect clio` stops waiting for it.
+      const declined = z.object({ state: z.string().regex(connectSecretPattern) }).safeParse(req.query);
+      const request = declined.success ? await requests.consumeState(hashConnectSecret(declined.data.state)) : null;
+      if (request) await requests.recordOutcome(request.requestHash, 'failed');
       return html(reply, 400, 'Clio was not connected', 'Clio did not send an authorization code (access declined?). Run `matterpay connect clio` to start again.');
     }
     const request = await requests.consumeState(hashConnectSecret(query.data.state));
