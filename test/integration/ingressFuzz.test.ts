@@ -48,8 +48,12 @@ describe(`fuzzing the ingress (${RUNS} cases per route, seed ${SEED})`, () => {
     await new ClioWebhookRepository(h.database.db, h.box).save({
       firmId: FIRM, webhookId: CLIO_HOOK.id, model: 'matter', sharedSecret: CLIO_HOOK.secret, status: 'enabled', expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
-    // Limits far above the run, so every case reaches its handler (the limits have their own test).
-    ingressUrl = (await h.startIngress({ extraFirms: [[STRIPE_FIRM, stripeFirm]], env: { WEBHOOK_RATE_LIMIT: '1000000/1m', PAGE_RATE_LIMIT: '1000000/1m' } })).url;
+    // Limits and budgets far above the run, so every case reaches its handler (the limits have their own tests).
+    await h.control('POST', '/__sandbox/faults', { rate_limit_per_minute: 10_000_000 }, h.lawpay.url);
+    ingressUrl = (await h.startIngress({
+      extraFirms: [[STRIPE_FIRM, stripeFirm]],
+      env: { WEBHOOK_RATE_LIMIT: '1000000/1m', PAGE_RATE_LIMIT: '1000000/1m', LAWPAY_REQUESTS_PER_MINUTE: '2000000', LAWPAY_INGRESS_REQUESTS_PER_MINUTE: '1000000' },
+    })).url;
   });
   afterAll(async () => {
     await stripeMock?.stop();
@@ -65,21 +69,34 @@ describe(`fuzzing the ingress (${RUNS} cases per route, seed ${SEED})`, () => {
   const fieldValue = fc.oneof(text, wrongTypes, hugeString);
   const truncate = (body: string) => fc.nat({ max: Math.max(0, body.length - 1) }).map((n) => body.slice(0, n));
 
-  const lawPayEvent = fc.record({
+  /** Shaped as LawPay sends them, naming transactions that do not exist or events about something else. */
+  const wellFormedLawPayEvent = fc.record({
+    id: fc.stringMatching(/^evt_[A-Za-z0-9]{1,20}$/),
+    type: fc.constantFrom('transaction.completed', 'transaction.failed', 'transaction.authorized', 'merchant.updated', 'recurring_charge.created'),
+    data: fc.record({ id: fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/), status: fc.constantFrom('COMPLETED', 'FAILED', 'PENDING', 'VOIDED'), amount: fc.integer() }),
+  });
+  const mangledLawPayEvent = fc.record({
     id: fc.oneof(fc.stringMatching(/^evt_[A-Za-z0-9]{1,20}$/), fieldValue),
     type: fc.oneof(fc.constantFrom('transaction.completed', 'transaction.failed', 'transaction.authorized', 'merchant.updated', 'recurring_charge.created'), fieldValue),
     data: fc.oneof(fc.record({ id: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/), fieldValue), status: fc.oneof(fc.constantFrom('COMPLETED', 'FAILED', 'PENDING'), fieldValue) }), wrongTypes),
   }, { requiredKeys: [] });
+  const lawPayEvent = fc.oneof({ weight: 1, arbitrary: wellFormedLawPayEvent }, { weight: 1, arbitrary: mangledLawPayEvent });
   const stripeEvent = fc.record({
     id: fc.oneof(fc.stringMatching(/^evt_[A-Za-z0-9]{1,20}$/), fieldValue),
     type: fc.oneof(fc.constantFrom('payment_intent.succeeded', 'refund.created', 'charge.succeeded'), fieldValue),
     account: fc.oneof(fc.constant('acct_1FuzzFirm'), fieldValue),
     data: fc.oneof(fc.record({ object: fc.record({ id: fc.stringMatching(/^pi_[A-Za-z0-9]{1,20}$/), amount: fc.oneof(fc.integer(), fieldValue), metadata: fc.record({ reference: text }) }) }), wrongTypes),
   }, { requiredKeys: [] });
-  const clioDelivery = fc.record({
+  /** Shaped as Clio sends them, for the firm's real webhook, with a signature that does not match. */
+  const wellFormedClioDelivery = fc.record({
+    data: fc.record({ id: fc.nat(), etag: fc.constant('"x"'), status: fc.constantFrom('Open', 'Closed') }),
+    meta: fc.record({ event: fc.constantFrom('created', 'updated', 'matter_closed'), webhook_id: fc.constant(Number(CLIO_HOOK.id)) }),
+  });
+  const mangledClioDelivery = fc.record({
     data: fc.oneof(fc.record({ id: fc.oneof(fc.nat(), fieldValue), etag: text, status: fc.oneof(fc.constantFrom('Open', 'Closed'), fieldValue) }), wrongTypes),
     meta: fc.oneof(fc.record({ event: fc.oneof(fc.constantFrom('created', 'updated', 'matter_closed', 'deleted'), fieldValue), webhook_id: fc.oneof(fc.constant(Number(CLIO_HOOK.id)), fc.nat(), fieldValue) }), wrongTypes),
   }, { requiredKeys: [] });
+  const clioDelivery = fc.oneof(wellFormedClioDelivery, mangledClioDelivery);
 
   /** A body: the generated event as JSON, truncated JSON, other JSON, or not JSON at all. */
   const bodyFrom = (event: fc.Arbitrary<unknown>) => fc.oneof(
