@@ -88,6 +88,8 @@ export const envSchema = z.object({
   INGRESS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   INGRESS_PORT: port.default(8787),
   PUBLIC_BASE_URL: url.optional(),
+  /** Addresses of reverse proxies in front of the ingress (comma-separated IPs or CIDRs) whose X-Forwarded-For is believed. */
+  INGRESS_TRUST_PROXY: z.string().trim().min(1).optional(),
   /** Requests per window on each webhook route, per firm; past it the ingress answers 429 with Retry-After. */
   WEBHOOK_RATE_LIMIT: rateLimit('600/1m').default({ max: 600, windowMs: ms('1m') }),
   /** Pay-link and OAuth page requests per window, per client address. */

@@ -81,6 +81,13 @@ describe('LawPay webhooks are hints, and the ingress holds under a flood', () =>
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });
 
+  it('limits pay-link pages per client, telling clients apart behind a trusted proxy', async () => {
+    const proxied = await h.startIngress({ env: { PAGE_RATE_LIMIT: '2/1m', INGRESS_TRUST_PROXY: '127.0.0.1' } });
+    const open = (client: string) => fetch(`${proxied.url}/pay/unknown-token`, { headers: { 'x-forwarded-for': client } }).then((r) => r.status);
+    expect([await open('198.51.100.7'), await open('198.51.100.7'), await open('198.51.100.7')]).toEqual([404, 404, 429]);
+    expect(await open('203.0.113.40')).toBe(404); // another client behind the same proxy has its own allowance
+  });
+
   it('answers 503 with Retry-After when the LawPay queue is full, instead of queueing without bound', async () => {
     const tight = await h.startIngress({ env: { LAWPAY_INGRESS_REQUESTS_PER_MINUTE: '1', INGRESS_VENDOR_QUEUE_LIMIT: '2', INGRESS_VENDOR_WAIT: '1s' } });
     const responses = await Promise.all(Array.from({ length: 8 }, (_, i) =>

@@ -51,6 +51,8 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
     logger: false,
     bodyLimit: 1024 * 1024,
     requestTimeout: config.INGRESS_REQUEST_TIMEOUT,
+    // Behind a TLS proxy every client arrives from the proxy: trust its X-Forwarded-For so limits stay per client.
+    trustProxy: config.INGRESS_TRUST_PROXY ?? false,
     connectionTimeout: config.INGRESS_IDLE_TIMEOUT,
     // Node checks these timeouts on a timer; check often enough that a slow sender is cut off near its deadline.
     http: { headersTimeout: config.INGRESS_HEADERS_TIMEOUT, connectionsCheckingInterval: Math.min(1_000, config.INGRESS_HEADERS_TIMEOUT) },
@@ -68,6 +70,7 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
     maxEventLoopDelay: config.INGRESS_MAX_EVENT_LOOP_DELAY,
     retryAfter: SHED_RETRY_AFTER_SECONDS,
     // Health checks must see the truth even under load: an orchestrator reads /readyz itself.
+    // (Sending from here ends the request: Fastify skips the route once the reply is sent.)
     pressureHandler: (req, reply) => {
       if (req.url === '/healthz' || req.url === '/readyz') return;
       deps.metrics.requestsShed.inc();
