@@ -58,7 +58,9 @@ describe('Clio matter status: what Clio says now, not what an old delivery said'
     }, { what: 'the signal from the replayed delivery', timeoutMs: 30_000 });
     expect(afterReplay).toEqual(['open']);
     const handle = env.client.workflow.getHandle(workflowIds.matterBilling(FIRM, String(matter.id)));
-    expect((await handle.query(matterStatusQuery)).closed).toBe(false);
+    // Queried once the worker has caught up (a busy shared dev server can make the first query time out).
+    const status = await waitFor(() => handle.query(matterStatusQuery).catch(() => null), { what: 'the matter status query', timeoutMs: 30_000 });
+    expect(status.closed).toBe(false);
 
     await h.control('PATCH', `/__sandbox/matters/${matter.id}`, { status: 'closed' });
     await h.clio.webhooksIdle();
