@@ -165,8 +165,16 @@ export interface PaymentProcessor {
   expireCheckout?(processorCheckoutId: string): Promise<void>;
   getTransaction(transactionId: string): Promise<Payment | null>;
   listTransactionsSince(sinceIso: string, cursor: string | null): Promise<Page<Payment>>;
-  /** Verifies (signature, or a re-fetch where the vendor signs nothing) and translates one webhook. */
+  /**
+   * Verifies (signature, or a re-fetch where the vendor signs nothing) and translates one webhook. A payment's
+   * `eventId` is what deliveries are de-duplicated by; an `ignored` outcome's id is the sender's and is never recorded.
+   */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookOutcome>;
+  /**
+   * For unsigned webhooks: the de-duplication key the body claims, read without any API call, so a replayed hint
+   * for work already done costs nothing. Null when the body claims nothing usable.
+   */
+  claimedEventId?(rawBody: Buffer): string | null;
 }
 
 export interface MailAttachment {

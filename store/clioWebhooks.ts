@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import type { SecretBox } from './encryption';
+import { sealedAs } from './sealPurposes';
 
 export interface StoredClioWebhook {
   firmId: string;
@@ -28,7 +29,7 @@ export class ClioWebhookRepository {
       `INSERT INTO clio_webhooks (firm_id, webhook_id, model, shared_secret_sealed, status, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (firm_id, model) DO UPDATE SET webhook_id = EXCLUDED.webhook_id, shared_secret_sealed = EXCLUDED.shared_secret_sealed,
          status = EXCLUDED.status, expires_at = EXCLUDED.expires_at, updated_at = now()`,
-      [hook.firmId, hook.webhookId, hook.model, this.box.seal(hook.sharedSecret), hook.status, hook.expiresAt],
+      [hook.firmId, hook.webhookId, hook.model, this.box.seal(hook.sharedSecret, sealedAs.clioWebhookSecret(hook.firmId, hook.webhookId)), hook.status, hook.expiresAt],
     );
   }
 
@@ -37,6 +38,8 @@ export class ClioWebhookRepository {
   }
 
   private toWebhook(row: Record<string, unknown>): StoredClioWebhook {
-    return { firmId: row.firm_id as string, webhookId: row.webhook_id as string, model: row.model as string, sharedSecret: this.box.open(row.shared_secret_sealed as string) };
+    const firmId = row.firm_id as string;
+    const webhookId = row.webhook_id as string;
+    return { firmId, webhookId, model: row.model as string, sharedSecret: this.box.open(row.shared_secret_sealed as string, sealedAs.clioWebhookSecret(firmId, webhookId)) };
   }
 }

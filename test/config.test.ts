@@ -22,8 +22,37 @@ describe('configuration', () => {
     expect(() => load({ REMINDER_SCHEDULE: '7d,3d' })).toThrow(/REMINDER_SCHEDULE="7d,3d": must list durations in increasing order/);
     expect(() => load({ BILLING_DEBOUNCE: 'soon' })).toThrow(/BILLING_DEBOUNCE="soon": must be a positive duration such as "15m"/);
     expect(() => load({ APPROVAL: 'maybe' })).toThrow(/APPROVAL="maybe"/);
-    expect(() => load({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL="mysql:\/\/x": must be a postgres:\/\/ connection URL/);
+    expect(() => load({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ connection URL/);
     expect(() => load({ FIRM_TIMEZONE: 'Mars/Olympus' })).toThrow(/FIRM_TIMEZONE="Mars\/Olympus": must be an IANA time zone/);
+  });
+
+  it('names a bad secret without ever echoing its value', () => {
+    const secrets = {
+      MATTERPAY_SECRET_KEYS: 'c2VjcmV0LWtleS10aGF0LWlzLXRvby1zaG9ydA==',
+      CODEC_ACCESS_TOKEN: 'tok-short',
+      STRIPE_SECRET_KEY: 'pk_live_public_not_secret_4242',
+      STRIPE_WEBHOOK_SECRET: 'wh_sec_typo_abcdef',
+      DATABASE_URL: 'mysql://admin:hunter2-password@db.internal/matterpay',
+      SMTP_URL: 'http://mailer:mail-password@smtp.internal',
+    };
+    let message = '';
+    try {
+      load(secrets);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const name of Object.keys(secrets)) expect(message).toContain(`${name}: `);
+    for (const value of Object.values(secrets)) expect(message).not.toContain(value);
+    expect(message).not.toMatch(/hunter2|mail-password|tok-short/);
+    expect(message).toContain('MATTERPAY_SECRET_KEYS: must be comma-separated base64 keys of 32 bytes each');
+  });
+
+  it('keeps the ingress and worker shares of the LawPay budget within the whole', () => {
+    expect(load({}).LAWPAY_INGRESS_REQUESTS_PER_MINUTE + load({}).LAWPAY_WORKER_REQUESTS_PER_MINUTE).toBeLessThanOrEqual(load({}).LAWPAY_REQUESTS_PER_MINUTE);
+    expect(() => load({ LAWPAY_WORKER_REQUESTS_PER_MINUTE: '500' }))
+      .toThrow(/LAWPAY_INGRESS_REQUESTS_PER_MINUTE=.*plus LAWPAY_WORKER_REQUESTS_PER_MINUTE must stay within LAWPAY_REQUESTS_PER_MINUTE \(600\)|LAWPAY_INGRESS_REQUESTS_PER_MINUTE: plus LAWPAY_WORKER/);
+    expect(load({ WEBHOOK_RATE_LIMIT: '20/10s' }).WEBHOOK_RATE_LIMIT).toEqual({ max: 20, windowMs: 10_000 });
+    expect(() => load({ WEBHOOK_RATE_LIMIT: 'lots' })).toThrow(/WEBHOOK_RATE_LIMIT="lots": must be a count per duration such as "600\/1m"/);
   });
 
   it('reports every bad variable at once', () => {

@@ -35,6 +35,20 @@ const durationList = (example: string) =>
     return millis as number[];
   });
 
+/** `600/1m`: at most 600 requests per minute. */
+const rateLimit = (example: string) =>
+  z.string().trim().transform((value, ctx) => {
+    const match = /^(\d+)\s*\/\s*(\S+)$/.exec(value);
+    const windowMs = match ? ms(match[2] as ms.StringValue) : undefined;
+    if (!match || Number(match[1]) < 1 || typeof windowMs !== 'number' || !Number.isFinite(windowMs) || windowMs <= 0) {
+      ctx.addIssue({ code: 'custom', message: `must be a count per duration such as "${example}"` });
+      return z.NEVER;
+    }
+    return { max: Number(match[1]), windowMs };
+  });
+const count = (example: number) => z.coerce.number({ error: `must be a whole number such as ${example}` })
+  .int(`must be a whole number such as ${example}`).positive(`must be a whole number above zero such as ${example}`);
+
 const port = z.coerce.number({ error: 'must be a TCP port between 1 and 65535' }).int('must be a TCP port between 1 and 65535')
   .min(1, 'must be a TCP port between 1 and 65535').max(65535, 'must be a TCP port between 1 and 65535');
 const url = z.string().trim().url('must be a full URL such as "https://example.com"');
@@ -76,6 +90,24 @@ export const envSchema = z.object({
   INGRESS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   INGRESS_PORT: port.default(8787),
   PUBLIC_BASE_URL: url.optional(),
+  /** Addresses of reverse proxies in front of the ingress (comma-separated IPs or CIDRs) whose X-Forwarded-For is believed. */
+  INGRESS_TRUST_PROXY: z.string().trim().min(1).optional(),
+  /** Requests per window on each webhook route, per firm; past it the ingress answers 429 with Retry-After. */
+  WEBHOOK_RATE_LIMIT: rateLimit('600/1m').default({ max: 600, windowMs: ms('1m') }),
+  /** Pay-link and OAuth page requests per window, per client address. */
+  PAGE_RATE_LIMIT: rateLimit('60/1m').default({ max: 60, windowMs: ms('1m') }),
+  /** Whole request (headers and body) must arrive within this; headers alone within INGRESS_HEADERS_TIMEOUT. */
+  INGRESS_REQUEST_TIMEOUT: duration('30s').default(ms('30s')),
+  INGRESS_HEADERS_TIMEOUT: duration('10s').default(ms('10s')),
+  /** A connection idle this long is closed. */
+  INGRESS_IDLE_TIMEOUT: duration('60s').default(ms('60s')),
+  /** Load shedding: above this event-loop delay the ingress answers 503 with Retry-After. */
+  INGRESS_MAX_EVENT_LOOP_DELAY: duration('1s').default(ms('1s')),
+  /** Vendor calls the ingress may have waiting (per vendor connection) before it answers 503, and how long one may wait. */
+  INGRESS_VENDOR_QUEUE_LIMIT: count(20).default(20),
+  INGRESS_VENDOR_WAIT: duration('2s').default(ms('2s')),
+  /** The worker's bound on waiting vendor calls: past it an activity fails with a retryable error and retries later. */
+  WORKER_VENDOR_QUEUE_LIMIT: count(1000).default(1000),
 
   // Business policy.
   BILLING_DEBOUNCE: duration('15m').default(ms('15m')),
@@ -108,8 +140,13 @@ export const envSchema = z.object({
   TEMPORAL_PAYLOAD_ENCRYPTION: flag.default(true),
   /** Browser origins of the Temporal Web UI allowed to call the codec endpoint (default: the embedded UI's). */
   TEMPORAL_UI_ORIGINS: z.string().trim().transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)).optional(),
-  /** When set, the codec endpoint requires `Authorization: Bearer <token>`; unset, it answers loopback callers only. */
+  /**
+   * When set, the codec endpoint requires `Authorization: Bearer <token>`. Unset, it answers loopback callers only,
+   * and only while PUBLIC_BASE_URL is a loopback address (behind a proxy on this host every caller looks local).
+   */
   CODEC_ACCESS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  METRICS_ACCESS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
 
   // Practice management (Clio). Unset CLIO_CLIENT_ID = the Clio-style sandbox.
   CLIO_CLIENT_ID: z.string().trim().min(1).optional(),
@@ -126,6 +163,13 @@ export const envSchema = z.object({
   /** The firm's hosted payment page for its operating account, e.g. https://secure.lawpay.com/pages/smithlaw/operating */
   LAWPAY_PAYMENT_PAGE_URL: url.optional(),
   SANDBOX_LAWPAY_PORT: port.default(8802),
+  /**
+   * LawPay publishes no rate limit and sends no rate-limit headers, so the budget is ours: the vendor limit we hold
+   * ourselves to, split between the ingress (webhook re-fetches) and the worker (sweeps, reconciliation).
+   */
+  LAWPAY_REQUESTS_PER_MINUTE: count(600).default(600),
+  LAWPAY_INGRESS_REQUESTS_PER_MINUTE: count(150).default(150),
+  LAWPAY_WORKER_REQUESTS_PER_MINUTE: count(450).default(450),
   /** The sandboxes' first webhook retry delay (Clio's real one is 2 minutes); short so demos recover quickly. */
   SANDBOX_WEBHOOK_RETRY_BASE: duration('10s').default(ms('10s')),
   STRIPE_SECRET_KEY: z.string().trim().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_live_… or sk_test_…)').optional(),
@@ -145,12 +189,28 @@ export const envSchema = z.object({
   };
   requireWith('CLIO_CLIENT_ID', ['CLIO_CLIENT_SECRET']);
   requireWith('LAWPAY_SECRET_KEY', ['LAWPAY_PAYMENT_PAGE_URL']);
+  if (env.LAWPAY_INGRESS_REQUESTS_PER_MINUTE + env.LAWPAY_WORKER_REQUESTS_PER_MINUTE > env.LAWPAY_REQUESTS_PER_MINUTE) {
+    ctx.addIssue({
+      code: 'custom', path: ['LAWPAY_INGRESS_REQUESTS_PER_MINUTE'],
+      message: `plus LAWPAY_WORKER_REQUESTS_PER_MINUTE must stay within LAWPAY_REQUESTS_PER_MINUTE (${env.LAWPAY_REQUESTS_PER_MINUTE})`,
+    });
+  }
   if (env.PROCESSOR === 'stripe') {
     for (const name of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'STRIPE_ACCOUNT'] as const) {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PROCESSOR=stripe' });
     }
   }
 });
+
+/**
+ * Variables whose value is (or contains) a credential: a message about them names the variable and never shows
+ * the value. URLs are on the list because they carry passwords (`postgres://user:password@…`).
+ */
+const SECRET_VARIABLES = new Set([
+  'MATTERPAY_SECRET_KEYS', 'TEMPORAL_API_KEY', 'CODEC_ACCESS_TOKEN', 'METRICS_ACCESS_TOKEN', 'CLIO_CLIENT_SECRET',
+  'LAWPAY_SECRET_KEY', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'DATABASE_URL', 'SMTP_URL',
+]);
+const looksSecret = (name: string) => SECRET_VARIABLES.has(name) || /KEY|SECRET|TOKEN|PASSWORD|_URL$/.test(name);
 
 export type Config = z.output<typeof envSchema> & { publicBaseUrl: string; dataDir: string; temporalUiOrigins: string[] };
 
@@ -177,7 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     throw new ConfigError(parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const given = merged[name];
-      return `${name}=${JSON.stringify(given ?? '')}: ${issue.message}`;
+      if (looksSecret(name) || given === undefined) return `${name}: ${issue.message}`;
+      return `${name}=${JSON.stringify(given)}: ${issue.message}`;
     }));
   }
   const values = parsed.data;

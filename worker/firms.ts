@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { UnknownFirmError, type FirmServices } from '../activities/deps';
-import { ClioTokenManager, createClioConnector, type ClioHttp, type ClioOAuthClient, type ClioTokenStore } from '../connectors/clio';
+import {
+  CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE, ClioTokenManager, HeaderDrivenRateLimiter, createClioConnector, type ClioHttp, type ClioOAuthClient, type ClioTokenStore,
+} from '../connectors/clio';
 import { createLawPayProcessor } from '../connectors/lawpay';
 import { createMailer } from '../connectors/mail';
 import type { PaymentProcessor } from '../connectors/ports';
@@ -22,6 +24,24 @@ export interface VendorEndpoints {
 export interface FirmConnection {
   services: FirmServices;
   clio: { http: ClioHttp; tokens: ClioTokenManager; oauth: ClioOAuthClient };
+  /** This process's vendor limiters, by vendor: their queue figures are exported as metrics. */
+  limiters?: Partial<Record<'clio' | 'lawpay', HeaderDrivenRateLimiter>>;
+}
+
+/** Which half of the vendor budgets a process spends: the ingress (webhook re-fetches) or the worker. */
+export type VendorRole = 'ingress' | 'worker';
+
+/**
+ * A limiter for one vendor connection in one role. The ingress's queue is short and its calls give up quickly (a
+ * webhook sender is waiting: better a 503 and a retry); the worker's is long and unhurried (Temporal retries).
+ */
+export function vendorLimiter(config: Config, role: VendorRole, vendor: 'clio' | 'lawpay'): HeaderDrivenRateLimiter {
+  const perMinute = vendor === 'clio'
+    ? CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE // Clio's own X-RateLimit headers then keep every process within the token's budget
+    : role === 'ingress' ? config.LAWPAY_INGRESS_REQUESTS_PER_MINUTE : config.LAWPAY_WORKER_REQUESTS_PER_MINUTE;
+  return new HeaderDrivenRateLimiter(perMinute, Date.now, role === 'ingress'
+    ? { vendor: vendor === 'clio' ? 'Clio' : 'LawPay', maxQueued: config.INGRESS_VENDOR_QUEUE_LIMIT, maxWaitMs: config.INGRESS_VENDOR_WAIT }
+    : { vendor: vendor === 'clio' ? 'Clio' : 'LawPay', maxQueued: config.WORKER_VENDOR_QUEUE_LIMIT });
 }
 
 /**
@@ -62,19 +82,24 @@ export function buildFirmRegistry(options: {
   endpoints: VendorEndpoints;
   onVendorRequest?: (vendor: string, method: string, path: string) => void;
   logger?: Logger;
+  /** Default `worker`; the ingress builds its own registry so its vendor calls come out of its own budget. */
+  role?: VendorRole;
 }): FirmRegistry {
   const { config, db, box, endpoints } = options;
+  const role = options.role ?? 'worker';
   const firmId = config.FIRM_ID;
   const tokens = new ClioTokenManager(endpoints.clio, clioTokenStore(db, box, firmId, endpoints.clio.baseUrl));
+  const limiters = { clio: vendorLimiter(config, role, 'clio'), lawpay: vendorLimiter(config, role, 'lawpay') };
   const clio = createClioConnector({
     baseUrl: endpoints.clio.baseUrl,
     tokens,
+    limiter: limiters.clio,
     onRequest: (method, p) => options.onVendorRequest?.('clio', method, p),
   });
   const services: FirmServices = {
     firmId,
     practice: clio.practice,
-    processor: buildProcessor(config, endpoints, options.onVendorRequest),
+    processor: buildProcessor(config, endpoints, limiters.lawpay, options.onVendorRequest),
     mailer: createMailer({ smtpUrl: config.SMTP_URL, outboxDir: path.join(config.dataDir, 'outbox'), from: config.MAIL_FROM }),
     timeZone: config.FIRM_TIMEZONE,
     currency: config.FIRM_CURRENCY,
@@ -87,14 +112,16 @@ export function buildFirmRegistry(options: {
       ? () => ensureClioWebhooks({ firmId, http: clio.http, db, box, ingressUrl: config.publicBaseUrl, logger: options.logger! })
       : undefined,
   };
-  return new FirmRegistry(new Map([[firmId, { services, clio: { http: clio.http, tokens, oauth: endpoints.clio } }]]));
+  return new FirmRegistry(new Map([[firmId, { services, clio: { http: clio.http, tokens, oauth: endpoints.clio }, limiters }]]));
 }
 
-function buildProcessor(config: Config, endpoints: VendorEndpoints, onVendorRequest?: (vendor: string, method: string, path: string) => void): PaymentProcessor {
+function buildProcessor(
+  config: Config, endpoints: VendorEndpoints, lawPayLimiter: HeaderDrivenRateLimiter, onVendorRequest?: (vendor: string, method: string, path: string) => void,
+): PaymentProcessor {
   if (config.PROCESSOR === 'stripe') {
     if (!endpoints.stripe) throw new Error('PROCESSOR=stripe needs STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_ACCOUNT');
     return createStripeProcessor(endpoints.stripe);
   }
   if (!endpoints.lawpay) throw new Error('PROCESSOR=lawpay needs LAWPAY_SECRET_KEY and LAWPAY_PAYMENT_PAGE_URL');
-  return createLawPayProcessor({ ...endpoints.lawpay, onRequest: (method, p) => onVendorRequest?.('lawpay', method, p) });
+  return createLawPayProcessor({ ...endpoints.lawpay, limiter: lawPayLimiter, onRequest: (method, p) => onVendorRequest?.('lawpay', method, p) });
 }

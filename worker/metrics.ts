@@ -12,6 +12,11 @@ export function createMetrics() {
       labelNames: ['source', 'outcome'] as const,
       registers: [registry],
     }),
+    requestsShed: new client.Counter({
+      name: 'matterpay_ingress_requests_shed_total',
+      help: 'Requests the ingress answered 503 because it was overloaded (event-loop delay)',
+      registers: [registry],
+    }),
     payLinkOpens: new client.Counter({
       name: 'matterpay_pay_link_opens_total',
       help: 'Pay links opened, by outcome',

@@ -71,7 +71,8 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       stops.push({ name: 'PostgreSQL', stop: pg.stop });
       databaseUrl = pg.url;
     }
-    const applied = await migrate(databaseUrl);
+    const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: parts.embedded && !config.TEMPORAL_ADDRESS }));
+    const applied = await migrate(databaseUrl, (line) => logger.debug({ component: 'migrate' }, line), { box });
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const db: Db = createPool(databaseUrl, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
     stops.push({ name: 'database pool', stop: () => db.end() });
@@ -100,15 +101,15 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 
-    const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: parts.embedded && !config.TEMPORAL_ADDRESS }));
-    const stateKey = box.deriveKey('oauth-state');
     const sandboxes = await startSandboxesWhereNeeded(config, { allowed: parts.embedded });
     stops.push({ name: 'sandboxes', stop: sandboxes.stop });
-    const firms = buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints, logger });
+    const firms = buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints, logger, role: parts.worker ? 'worker' : 'ingress' });
 
     let ingressUrl: string | null = null;
     if (parts.ingress) {
-      const ingress: { app: FastifyInstance; url: string } = await startIngress({ config, temporal: client, db, logger, metrics: createMetrics(), firms, box, stateKey,
+      // Its own connectors: webhook re-fetches spend the ingress's share of each vendor budget, never the worker's.
+      const ingressFirms = parts.worker ? buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints, logger, role: 'ingress' }) : firms;
+      const ingress: { app: FastifyInstance; url: string } = await startIngress({ config, temporal: client, db, logger, metrics: createMetrics(), firms: ingressFirms, box,
         codec: dataConverter?.payloadCodecs?.[0],
       });
       stops.push({ name: 'ingress', stop: () => ingress.app.close() });
@@ -121,11 +122,11 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       for (const firmId of firms.ids()) {
         const connection = firms.connection(firmId);
         const tokens = clioTokenStore(db, box, firmId, connection.clio.oauth.baseUrl);
-        if (sandboxes.clioSandboxUrl) await connectToSandbox(connection.clio.oauth, tokens, `${config.publicBaseUrl}/oauth/clio/callback`, stateKey, firmId);
+        if (sandboxes.clioSandboxUrl) await connectToSandbox({ oauth: connection.clio.oauth, db, box, firmId, redirectUri: `${config.publicBaseUrl}/oauth/clio/callback` });
         if (await tokens.load()) {
           await connection.services.maintainWebhooks?.().catch((err: Error) => logger.warn({ err: err.message, firmId }, 'could not set up the Clio webhooks; the daily upkeep will retry'));
         } else {
-          logger.warn({ firmId }, `Clio is not connected yet: run \`matterpay connect clio\` (or open ${config.publicBaseUrl}/oauth/clio/start)`);
+          logger.warn({ firmId }, 'Clio is not connected yet: run `matterpay connect clio` and open the link it prints');
         }
       }
     }

@@ -5,14 +5,16 @@ import { CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE } from './constants';
 
 export { ClioHttp } from './http';
 export { ClioPracticeManagement, noteMarker } from './practice';
-export { HeaderDrivenRateLimiter } from '../shared/rateLimiter';
+export { HeaderDrivenRateLimiter, RateLimiterQueueFullError } from '../shared/rateLimiter';
+export { CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE } from './constants';
 export { ClioTokenManager, clioAuthorizeUrl, exchangeClioCode, type ClioTokenStore, type ClioTokens, type ClioOAuthClient } from './oauth';
 export * from './webhooks';
+export { fetchClioIdentity, type ClioIdentity } from './identity';
 export { CLIO_API_VERSION, CLIO_REGION_HOSTS, type ClioRegion } from './constants';
 
 /** One Clio connection: its HTTP client (and with it the shared rate limiter) and the PracticeManagement port. */
 export function createClioConnector(options: Omit<ClioHttpOptions, 'limiter'> & { limiter?: HeaderDrivenRateLimiter }) {
-  const limiter = options.limiter ?? new HeaderDrivenRateLimiter(CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE);
+  const limiter = options.limiter ?? new HeaderDrivenRateLimiter(CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE, Date.now, { vendor: 'Clio' });
   const http = new ClioHttp({ ...options, limiter });
   return { http, limiter, practice: new ClioPracticeManagement(http) };
 }

@@ -89,7 +89,9 @@ export interface ClioDelivery {
 /** Reads only the webhook id, so the right secret can be found before the body is trusted. */
 export function peekClioWebhookId(rawBody: Buffer): string {
   try {
-    const parsed = z.object({ meta: z.object({ webhook_id: z.union([z.number(), z.string()]) }) }).parse(JSON.parse(rawBody.toString('utf8')));
+    // Clio's webhook ids are numbers; anything else (a NUL byte, a 5 kB string) must not reach a query or a log line.
+    const webhookId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]);
+    const parsed = z.object({ meta: z.object({ webhook_id: webhookId }) }).parse(JSON.parse(rawBody.toString('utf8')));
     return String(parsed.meta.webhook_id);
   } catch {
     throw new WebhookPayloadError('body is not a Clio webhook delivery: meta.webhook_id is missing');

@@ -13,7 +13,10 @@ export function createLawPayProcessor(options: {
   secretKey: string;
   paymentPageUrl: string;
   onRequest?: (method: string, path: string) => void;
+  /** This process's share of the budget, with its queue bound (worker/firms.ts); default: the assumed limit, unbounded. */
+  limiter?: HeaderDrivenRateLimiter;
 }): LawPayProcessor {
-  const http = new LawPayHttp({ ...options, limiter: new HeaderDrivenRateLimiter(ASSUMED_LIMIT_PER_MINUTE) });
+  const limiter = options.limiter ?? new HeaderDrivenRateLimiter(ASSUMED_LIMIT_PER_MINUTE, Date.now, { vendor: 'LawPay' });
+  const http = new LawPayHttp({ ...options, limiter });
   return new LawPayProcessor(http, options.paymentPageUrl);
 }

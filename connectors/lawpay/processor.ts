@@ -47,15 +47,29 @@ export class LawPayProcessor implements PaymentProcessor {
     return { items, nextCursor: more ? String(page + 1) : null };
   }
 
+  /**
+   * A LawPay event cannot be verified by itself (nothing is signed, and no API returns an event by id), so it is
+   * only a hint: the transaction it names is fetched, and the outcome is keyed by (transaction, status) as LawPay
+   * reports them now, never by the event id the sender chose.
+   */
   async parseWebhook(rawBody: Buffer): Promise<WebhookOutcome> {
     const event = parseWebhookJson(rawBody, eventSchema);
     if (!event.type.startsWith('transaction.')) {
       return { kind: 'ignored', eventId: event.id, reason: `event type ${event.type} is not about a transaction` };
     }
-    // The body is only a hint: what we act on is what the gateway says about this transaction now.
     const payment = await this.getTransaction(event.data.id);
     if (!payment) throw new WebhookVerificationError(`transaction ${event.data.id} does not exist at LawPay`);
-    return { kind: 'payment', eventId: event.id, payment };
+    return { kind: 'payment', eventId: transactionEventId(payment.transactionId, payment.status), payment };
+  }
+
+  claimedEventId(rawBody: Buffer): string | null {
+    try {
+      const event = eventSchema.parse(JSON.parse(rawBody.toString('utf8')));
+      const status = typeof event.data.status === 'string' ? statusOf(event.data.status) : null;
+      return event.type.startsWith('transaction.') && status ? transactionEventId(event.data.id, status) : null;
+    } catch {
+      return null;
+    }
   }
 
   private async toPayment(t: LawPayTransaction): Promise<Payment> {
@@ -96,6 +110,11 @@ export class LawPayProcessor implements PaymentProcessor {
     });
     return this.accountKinds;
   }
+}
+
+/** What LawPay deliveries are de-duplicated by: one transaction in one status is acted on once. */
+export function transactionEventId(transactionId: string, status: PaymentStatus): string {
+  return `transaction/${transactionId}/${status}`;
 }
 
 function statusOf(status: string): PaymentStatus {

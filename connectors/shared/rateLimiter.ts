@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { VendorUnavailableError } from '../errors';
 
 export interface RateLimitHeaders {
   limit: number | null;
@@ -30,6 +31,31 @@ export class RateLimiterStoppedError extends Error {
 }
 
 /**
+ * Too many calls are already waiting (or this one waited too long): fail fast instead of queueing without bound.
+ * Retryable, so an activity is retried later and the ingress answers 503 with Retry-After.
+ */
+export class RateLimiterQueueFullError extends VendorUnavailableError {
+  constructor(vendor: string, reason: string, retryAfterSeconds: number) {
+    super(vendor, `${vendor}: ${reason}; retry later`, null, retryAfterSeconds);
+  }
+}
+
+export interface RateLimiterOptions {
+  /** Who the limiter guards, for error messages. */
+  vendor?: string;
+  /** Calls that may wait for a slot or for budget; the next one fails at once (default: unbounded). */
+  maxQueued?: number;
+  /** A call that cannot start within this long fails (default: it waits as long as it takes). */
+  maxWaitMs?: number;
+}
+
+export interface RateLimiterStats {
+  queued: number;
+  peakQueued: number;
+  rejected: number;
+}
+
+/**
  * One limiter per vendor connection, shared by every call in the process (DESIGN §5). Bottleneck queues the calls
  * (four at a time, first come first served); the request budget is counted here, synchronously, from the server's
  * own `X-RateLimit-*` headers, so a worker that starts mid-window, assumes a higher limit than the server's, or
@@ -56,10 +82,24 @@ export class HeaderDrivenRateLimiter {
   private refill: { timer: NodeJS.Timeout; atMs: number; kind: RefillKind } | null = null;
   private waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   private stopped = false;
+  private queued = 0;
+  private peakQueued = 0;
+  private rejected = 0;
+  private readonly vendor: string;
+  private readonly maxQueued: number;
+  private readonly maxWaitMs: number;
 
-  constructor(initialLimitPerMinute: number, private readonly now: () => number = Date.now) {
+  constructor(initialLimitPerMinute: number, private readonly now: () => number = Date.now, options: RateLimiterOptions = {}) {
     this.limit = initialLimitPerMinute;
     this.budgetEnd = initialLimitPerMinute;
+    this.vendor = options.vendor ?? 'vendor';
+    this.maxQueued = options.maxQueued ?? Number.POSITIVE_INFINITY;
+    this.maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Calls waiting now, the most that ever waited at once, and how many were refused for a full queue. */
+  stats(): RateLimiterStats {
+    return { queued: this.queued, peakQueued: this.peakQueued, rejected: this.rejected };
   }
 
   /**
@@ -68,17 +108,39 @@ export class HeaderDrivenRateLimiter {
    */
   async schedule<T>(call: () => Promise<T>, headersOf?: (result: T) => RateLimitHeaders | null): Promise<T> {
     if (this.stopped) throw new RateLimiterStoppedError();
-    return this.bottleneck.schedule(async () => {
-      const ticket = await this.acquire();
-      try {
-        const result = await call();
-        const headers = headersOf?.(result);
-        if (headers) this.observe(headers, ticket);
-        return result;
-      } finally {
-        this.running--;
-      }
-    });
+    if (this.queued >= this.maxQueued) {
+      this.rejected++;
+      throw new RateLimiterQueueFullError(this.vendor, `${this.queued} calls are already waiting`, this.secondsUntilRefill());
+    }
+    this.queued++;
+    this.peakQueued = Math.max(this.peakQueued, this.queued);
+    const deadline = this.now() + this.maxWaitMs;
+    let waiting = true;
+    const leaveQueue = () => {
+      if (waiting) this.queued--;
+      waiting = false;
+    };
+    try {
+      return await this.bottleneck.schedule(() => this.runWhenAllowed(call, headersOf, deadline, leaveQueue));
+    } finally {
+      leaveQueue();
+    }
+  }
+
+  /** Inside Bottleneck's slot: wait for budget (at most until `deadline`), then send. */
+  private async runWhenAllowed<T>(
+    call: () => Promise<T>, headersOf: ((result: T) => RateLimitHeaders | null) | undefined, deadline: number, leaveQueue: () => void,
+  ): Promise<T> {
+    const ticket = await this.acquire(deadline);
+    leaveQueue();
+    try {
+      const result = await call();
+      const headers = headersOf?.(result);
+      if (headers) this.observe(headers, ticket);
+      return result;
+    } finally {
+      this.running--;
+    }
   }
 
   /**
@@ -124,18 +186,48 @@ export class HeaderDrivenRateLimiter {
   }
 
   /** Waits for budget, then counts the request as started (no await between the check and the count). */
-  private async acquire(): Promise<Ticket> {
+  private async acquire(deadline: number): Promise<Ticket> {
     while (this.started >= this.budgetEnd) {
       if (this.stopped) throw new RateLimiterStoppedError();
+      const left = deadline - this.now();
+      if (left <= 0) throw this.waitedTooLong();
       // Nothing will refill an unknown window unless we assume one.
       if (!this.refill) this.refillAt(this.now() + ASSUMED_WINDOW_MS, 'assumed');
       // While a call waits for it, the refill keeps the process alive (a CLI run must not exit mid-way).
       this.refill?.timer.ref();
-      await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+      await this.waitForWake(left);
     }
+    if (this.now() > deadline) throw this.waitedTooLong();
     if (!this.refill && this.windowResetAtMs === null) this.refillAt(this.now() + ASSUMED_WINDOW_MS, 'assumed');
     this.started++;
     return { index: this.started, runningBefore: this.running++ };
+  }
+
+  private waitForWake(maxMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter = {
+        resolve: () => { clearTimeout(timer); resolve(); },
+        reject: (error: Error) => { clearTimeout(timer); reject(error); },
+      };
+      this.waiters.push(waiter);
+      if (Number.isFinite(maxMs)) {
+        timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(this.waitedTooLong());
+        }, maxMs);
+        timer.unref();
+      }
+    });
+  }
+
+  private waitedTooLong(): RateLimiterQueueFullError {
+    this.rejected++;
+    return new RateLimiterQueueFullError(this.vendor, `no request budget within ${this.maxWaitMs} ms`, this.secondsUntilRefill());
+  }
+
+  private secondsUntilRefill(): number {
+    return Math.max(1, Math.ceil(((this.refill?.atMs ?? this.now() + ASSUMED_WINDOW_MS) - this.now()) / 1000));
   }
 
   /**

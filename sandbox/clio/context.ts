@@ -43,14 +43,16 @@ export class ClioContext {
   }
 
   /**
-   * Clears all business data, webhooks, deliveries, counters and faults. OAuth grants survive: they are the
-   * firm's connection, not its data, so a running worker keeps working across a demo reset.
+   * Clears all business data, webhooks, deliveries, counters and faults. OAuth grants and user accounts survive: they
+   * are the firm's connection, not its data, so a running worker keeps working across a demo reset.
    */
   reset(): void {
     const previous = this.state;
     this.state = this.freshState();
     this.state.accessTokens = previous.accessTokens;
     this.state.refreshTokens = previous.refreshTokens;
+    this.state.users = previous.users;
+    this.state.signedInUserId = previous.signedInUserId;
     this.deliverer.reset();
     this.requestCounter.reset();
     this.rateLimiter.reset();

@@ -10,7 +10,7 @@ import { createTimeEntry, submitTimeEntry } from './operations/activities';
 import { createContact } from './operations/contacts';
 import { createMatter, updateMatter } from './operations/matters';
 import { postTrustEntry, type TrustPosting } from './operations/trustLedger';
-import type { ActivityRecord, MatterRecord } from './state';
+import { userRecord, type ActivityRecord, type MatterRecord } from './state';
 import { activitySummary, matterSummary, snapshotClioState } from './stateSnapshot';
 
 const cents = z.number().int('must be a whole number of cents');
@@ -168,4 +168,22 @@ export function registerClioControlRoutes(app: FastifyInstance, ctx: ClioContext
   app.post('/__sandbox/tokens', async (_request, reply) => reply.code(201).send(issueTokens(ctx)));
 
   app.post('/__sandbox/tokens/expire', async () => ({ expired: expireAllAccessTokens(ctx) }));
+
+  /** Extension: another user account of the firm (a different identity for `who_am_i`). */
+  app.post('/__sandbox/users', async (request, reply) => {
+    const input = parseControlInput(newUserSchema, request.body);
+    const id = Math.max(...ctx.state.users.keys()) + 1;
+    ctx.state.users.set(id, userRecord(id, input, ctx.nowIso()));
+    return reply.code(201).send({ id });
+  });
+
+  /** Extension: who is signed in to Clio in the admin's browser, and so approves the next `/oauth/authorize`. */
+  app.post('/__sandbox/signed_in_user', async (request) => {
+    const input = parseControlInput(z.object({ user_id: z.number().int() }).strict(), request.body);
+    if (!ctx.state.users.has(input.user_id)) throw clioError(404, `user ${input.user_id} does not exist`);
+    ctx.state.signedInUserId = input.user_id;
+    return { user_id: input.user_id };
+  });
 }
+
+const newUserSchema = z.object({ name: z.string().trim().min(1), email: z.string().trim().min(3) }).strict();

@@ -12,18 +12,18 @@ export interface TokenResponse {
   refresh_token: string;
 }
 
-function mintAccessToken(ctx: ClioContext, refreshToken: string): TokenResponse {
+function mintAccessToken(ctx: ClioContext, refreshToken: string, userId: number): TokenResponse {
   const accessToken = randomToken();
   const lifetime = ctx.options.accessTokenTtlSeconds;
-  ctx.state.accessTokens.set(accessToken, { expiresAt: ctx.now() + lifetime * 1000, refreshToken });
+  ctx.state.accessTokens.set(accessToken, { expiresAt: ctx.now() + lifetime * 1000, refreshToken, userId });
   return { access_token: accessToken, token_type: 'bearer', expires_in: lifetime, refresh_token: refreshToken };
 }
 
-/** A new grant for the configured client, as if the implicit user had just approved the app. */
-export function issueTokens(ctx: ClioContext): TokenResponse {
+/** A new grant for the configured client, as if the signed-in user had just approved the app. */
+export function issueTokens(ctx: ClioContext, userId = ctx.state.signedInUserId): TokenResponse {
   const refreshToken = randomToken();
-  ctx.state.refreshTokens.set(refreshToken, ctx.options.clientId);
-  return mintAccessToken(ctx, refreshToken);
+  ctx.state.refreshTokens.set(refreshToken, { clientId: ctx.options.clientId, userId });
+  return mintAccessToken(ctx, refreshToken, userId);
 }
 
 /** Ends every issued access token now; refresh tokens keep working (what a connector must cope with). */
@@ -69,7 +69,7 @@ function isValidRedirect(ctx: ClioContext, redirectUri: string): boolean {
 }
 
 export function registerOAuthRoutes(app: FastifyInstance, ctx: ClioContext): void {
-  /** The sandbox has one implicit user who approves every request at once. */
+  /** Whoever is signed in (`POST /__sandbox/signed_in_user`, default the first user) approves at once. */
   app.get('/oauth/authorize', async (request, reply) => {
     const parsed = authorizeQuery.safeParse(request.query);
     if (!parsed.success) throw oauthError(400, 'invalid_request', 'response_type=code, client_id and redirect_uri are required');
@@ -81,6 +81,7 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: ClioContext): voi
       clientId,
       redirectUri,
       expiresAt: ctx.now() + ctx.options.authorizationCodeTtlSeconds * 1000,
+      userId: ctx.state.signedInUserId,
     });
     const target = new URL(redirectUri);
     target.searchParams.set('code', code);
@@ -109,12 +110,13 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: ClioContext): voi
       if (grant.redirect_uri !== undefined && grant.redirect_uri !== code.redirectUri) {
         throw oauthError(400, 'invalid_grant', 'redirect_uri does not match the authorization request');
       }
-      return reply.header('Cache-Control', 'no-store').send(issueTokens(ctx));
+      return reply.header('Cache-Control', 'no-store').send(issueTokens(ctx, code.userId));
     }
-    if (ctx.state.refreshTokens.get(grant.refresh_token) !== client.id) {
+    const refresh = ctx.state.refreshTokens.get(grant.refresh_token);
+    if (refresh?.clientId !== client.id) {
       throw oauthError(400, 'invalid_grant', 'The refresh token is invalid or revoked');
     }
-    return reply.header('Cache-Control', 'no-store').send(mintAccessToken(ctx, grant.refresh_token));
+    return reply.header('Cache-Control', 'no-store').send(mintAccessToken(ctx, grant.refresh_token, refresh.userId));
   });
 
   /** Revokes the whole grant (access and refresh token) behind the presented token. */

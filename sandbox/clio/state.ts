@@ -172,16 +172,29 @@ export interface AuthorizationCode {
   clientId: string;
   redirectUri: string;
   expiresAt: number;
+  /** The Clio user who approved the app: the grant acts as that user. */
+  userId: number;
 }
 
 export interface AccessTokenRecord {
   expiresAt: number;
   refreshToken: string;
+  userId: number;
+}
+
+export interface RefreshTokenRecord {
+  clientId: string;
+  userId: number;
 }
 
 export interface ClioState {
   sequences: Record<'contact' | 'matter' | 'matterNumber' | 'activity' | 'note' | 'customField' | 'customFieldValue' | 'webhook' | 'emailAddress' | 'bankTransaction', number>;
+  /** The firm's first user: owns time entries and notes. */
   user: UserRecord;
+  /** Every user account, the first included (`who_am_i` answers with the token's user). */
+  users: Map<number, UserRecord>;
+  /** Who is signed in to Clio in the admin's browser, and so approves `/oauth/authorize`. */
+  signedInUserId: number;
   bankAccounts: { operating: BankAccountRecord; trust: BankAccountRecord };
   contacts: Map<number, ContactRecord>;
   matters: Map<number, MatterRecord>;
@@ -193,22 +206,21 @@ export interface ClioState {
   webhooks: Map<number, WebhookRecord>;
   authorizationCodes: Map<string, AuthorizationCode>;
   accessTokens: Map<string, AccessTokenRecord>;
-  /** Refresh token → client id. Clio Manage refresh tokens never expire and may be reused. */
-  refreshTokens: Map<string, string>;
+  /** Clio Manage refresh tokens never expire and may be reused. */
+  refreshTokens: Map<string, RefreshTokenRecord>;
 }
 
 export function createClioState(now: string, user: { name: string; email: string }): ClioState {
-  const [firstName = user.name, ...rest] = user.name.split(' ');
+  const first = userRecord(1, user, now);
   return {
     // Distinct starting points make a mixed-up id (matter id used as activity id) fail loudly in tests.
     sequences: {
       contact: 5000, matter: 1000, matterNumber: 0, activity: 20000, note: 40000,
       customField: 300, customFieldValue: 700, webhook: 90, emailAddress: 8000, bankTransaction: 60000,
     },
-    user: {
-      id: 1, etag: '"user-1"', name: user.name, first_name: firstName, last_name: rest.join(' '),
-      email: user.email, created_at: now, updated_at: now,
-    },
+    user: first,
+    users: new Map([[first.id, first]]),
+    signedInUserId: first.id,
     bankAccounts: {
       operating: { id: 11, etag: '"bank-11"', name: 'Operating Account', type: 'Operating', created_at: now, updated_at: now },
       trust: { id: 12, etag: '"bank-12"', name: 'Trust Account', type: 'Trust', created_at: now, updated_at: now },
@@ -230,4 +242,9 @@ export function createClioState(now: string, user: { name: string; email: string
 export function nextId(state: ClioState, sequence: keyof ClioState['sequences']): number {
   state.sequences[sequence] += 1;
   return state.sequences[sequence];
+}
+
+export function userRecord(id: number, user: { name: string; email: string }, now: string): UserRecord {
+  const [firstName = user.name, ...rest] = user.name.split(' ');
+  return { id, etag: `"user-${id}"`, name: user.name, first_name: firstName, last_name: rest.join(' '), email: user.email, created_at: now, updated_at: now };
 }

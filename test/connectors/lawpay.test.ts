@@ -176,15 +176,17 @@ describe('parseWebhook', () => {
     await lawpay.post('/__sandbox/webhooks', { url: `${receiver.url}/hooks/lawpay` });
   });
 
-  it('re-fetches the transaction of a real event and returns it as the payment', async () => {
+  it('re-fetches the transaction of a real event and returns it as the payment, keyed by (transaction, status)', async () => {
     const paid = await pay({ amount_cents: 125_050, reference: 'SL-0042-0007', account: 'trust' });
     const delivery = await waitFor(() => receiver.requests[0]);
 
     const outcome = await processor.parseWebhook(delivery.rawBody, delivery.headers);
 
+    // The event id is the sender's to choose; what LawPay says about the transaction is not.
+    expect(processor.claimedEventId!(delivery.rawBody)).toBe(`transaction/${paid.transaction_id}/completed`);
     expect(outcome).toEqual({
       kind: 'payment',
-      eventId: paid.event_id,
+      eventId: `transaction/${paid.transaction_id}/completed`,
       payment: expect.objectContaining({ transactionId: paid.transaction_id, amountCents: 125_050, reference: 'SL-0042-0007', accountKind: 'trust' }),
     });
     // It asked the gateway rather than trusting the body.

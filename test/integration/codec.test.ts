@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -8,10 +11,33 @@ import type { IngressDeps } from '../../worker/ingress/server';
 import { echo } from '../fixtures/foundation-workflows';
 import { encryptingClient, testDataConverter, TEST_SECRET_KEY } from '../support/codec';
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
+import { ensureTool } from '../../worker/engine/tools';
 
 const secret = Buffer.from(TEST_SECRET_KEY, 'base64');
 const codec = new AesGcmPayloadCodec(payloadKeys([secret]));
 const text = (value: string) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(value)) });
+
+const listen = async (env: Record<string, string> = {}) => {
+  const app = Fastify();
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  registerCodecServer(app, { config: loadConfig(env, { dotenvPath: '/nonexistent' }), codec } as unknown as IngressDeps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+};
+
+/** POST /codec/encode with `{}` and chosen headers (Host included, which fetch cannot set). */
+function postRaw(url: string, headers: Record<string, string>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${url}/codec/encode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+    });
+    request.on('error', reject);
+    request.end('{}');
+  });
+}
 
 describe('Temporal payload encryption (AES-256-GCM codec)', () => {
   it('round-trips, passes unencrypted payloads through, and refuses tampered or foreign ones', async () => {
@@ -61,15 +87,6 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
   });
 
   describe('the codec endpoint for the Web UI', () => {
-    const listen = async (env: Record<string, string> = {}) => {
-      const app = Fastify();
-      app.removeAllContentTypeParsers();
-      app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-      registerCodecServer(app, { config: loadConfig(env, { dotenvPath: '/nonexistent' }), codec } as unknown as IngressDeps);
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      const address = app.server.address();
-      return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
-    };
     const asJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) => ({
       metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
       data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
@@ -110,6 +127,81 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
       expect(codecCallerAllowed('127.0.0.1', undefined, undefined)).toBe(true);
       expect(codecCallerAllowed('::1', undefined, undefined)).toBe(true);
       expect(codecCallerAllowed('203.0.113.9', undefined, undefined)).toBe(false);
+    });
+  });
+
+  describe('the codec endpoint as Temporal\'s own clients call it', () => {
+    let env: TestWorkflowEnvironment;
+    let worker: Worker;
+    let running: Promise<void>;
+    const taskQueue = uniqueTaskQueue('codec-cli');
+    const workflowId = `codec-cli-${taskQueue}`;
+    beforeAll(async () => {
+      env = await devServerEnvironment();
+      worker = await Worker.create({
+        connection: env.nativeConnection, taskQueue, dataConverter: testDataConverter,
+        workflowBundle: await bundle(require.resolve('../fixtures/codec-workflows')),
+      });
+      running = worker.run();
+      await encryptingClient(env).workflow.start('holdNote', { taskQueue, workflowId, args: ['Jane Smith owes $650.00'] });
+    });
+    afterAll(async () => {
+      await encryptingClient(env).workflow.getHandle(workflowId).terminate().catch(() => undefined);
+      worker?.shutdown();
+      await running?.catch(() => undefined);
+      await env?.teardown();
+    });
+
+    /** `temporal workflow query` with the CLI `npm start` builds, pointed at the codec endpoint. */
+    const queryWithCli = async (codecEndpoint: string, extra: string[] = []) => {
+      const temporal = ensureTool('temporal-cli');
+      try {
+        const { stdout } = await promisify(execFile)(temporal, [
+          'workflow', 'query', '--address', process.env.TEST_TEMPORAL_ADDRESS!, '--namespace', 'default',
+          '--workflow-id', workflowId, '--name', 'heldNote', '--codec-endpoint', codecEndpoint, ...extra,
+        ], { timeout: 30_000 });
+        return { ok: true, output: stdout };
+      } catch (err) {
+        const failure = err as { stdout?: string; stderr?: string };
+        return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
+      }
+    };
+
+    it('decodes a query without arguments: the CLI sends `{}` for an empty payload list', async () => {
+      const { app, url } = await listen();
+      try {
+        expect(await queryWithCli(`${url}/codec`)).toEqual({ ok: true, output: expect.stringContaining('note: Jane Smith owes $650.00') });
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('behind a public address: requires the token (the CLI passes it with --codec-auth) and refuses a foreign Host', async () => {
+      const token = 'codec-token-0123456789abcdef';
+      const open = await listen({ PUBLIC_BASE_URL: 'https://pay.firm.example' });
+      const guarded = await listen({ PUBLIC_BASE_URL: 'https://pay.firm.example', CODEC_ACCESS_TOKEN: token });
+      try {
+        // A local caller is no longer trusted by its address alone: a TLS proxy on this host makes everyone local.
+        expect((await postRaw(open.url, {})).status).toBe(401);
+        expect((await postRaw(guarded.url, { authorization: `Bearer ${token}` })).status).toBe(200);
+        expect((await postRaw(guarded.url, { authorization: `Bearer ${token}`, host: 'pay.firm.example' })).status).toBe(200);
+        expect((await postRaw(guarded.url, { authorization: `Bearer ${token}`, host: 'rebound.attacker.example' })).status).toBe(421);
+        expect(await queryWithCli(`${guarded.url}/codec`, ['--codec-auth', `Bearer ${token}`])).toEqual({ ok: true, output: expect.stringContaining('note: Jane Smith owes $650.00') });
+        expect((await queryWithCli(`${guarded.url}/codec`)).ok).toBe(false);
+      } finally {
+        await open.app.close();
+        await guarded.app.close();
+      }
+    });
+
+    it('on this machine only: refuses a page that rebinds its own name to 127.0.0.1 (a foreign Host header)', async () => {
+      const { app, url } = await listen();
+      try {
+        expect((await postRaw(url, {})).status).toBe(200);
+        expect((await postRaw(url, { host: `rebound.attacker.example:${new URL(url).port}`, origin: 'http://rebound.attacker.example' })).status).toBe(421);
+      } finally {
+        await app.close();
+      }
     });
   });
 });

@@ -59,6 +59,31 @@ describe('Clio sandbox: OAuth 2.0 authorization code', () => {
     expect(refreshed.body.refresh_token).toBe(exchanged.body.refresh_token);
   });
 
+  it('grants as whoever is signed in: who_am_i names the approving user, across refreshes and resets', async () => {
+    const whoAmI = async (token: string) => (await requestJson<{ data: { id: number; name: string } }>(
+      `${sandbox.url}/api/v4/users/who_am_i.json?fields=id,name`, { headers: { authorization: `Bearer ${token}` } })).body.data;
+    const grant = async () => {
+      const code = new URL((await authorize()).headers.get('location')!).searchParams.get('code')!;
+      return (await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).body;
+    };
+    const first = await grant();
+    expect(await whoAmI(first.access_token)).toEqual({ id: 1, name: 'Sandbox Attorney' });
+
+    const created = await postJson<{ id: number }>(`${sandbox.url}/__sandbox/users`, { name: 'Pat Partner', email: 'pat@sandbox.example' });
+    expect(created.status).toBe(201);
+    expect((await postJson(`${sandbox.url}/__sandbox/signed_in_user`, { user_id: created.body.id })).status).toBe(200);
+    const second = await grant();
+    expect(await whoAmI(second.access_token)).toEqual({ id: created.body.id, name: 'Pat Partner' });
+    expect(await whoAmI(first.access_token)).toEqual({ id: 1, name: 'Sandbox Attorney' }); // earlier grants keep their user
+
+    const refreshed = await tokenRequest({ grant_type: 'refresh_token', refresh_token: second.refresh_token });
+    expect(await whoAmI(refreshed.body.access_token)).toEqual({ id: created.body.id, name: 'Pat Partner' });
+    await postJson(`${sandbox.url}/__sandbox/reset`, {});
+    expect(await whoAmI(refreshed.body.access_token)).toEqual({ id: created.body.id, name: 'Pat Partner' });
+    expect((await postJson(`${sandbox.url}/__sandbox/signed_in_user`, { user_id: 999 })).status).toBe(404);
+    await postJson(`${sandbox.url}/__sandbox/signed_in_user`, { user_id: 1 });
+  });
+
   it('accepts a JSON token request too, and rejects a wrong client secret', async () => {
     const code = new URL((await authorize()).headers.get('location')!).searchParams.get('code')!;
     const wrongSecret = await postJson<{ error: string }>(`${sandbox.url}/oauth/token`, {

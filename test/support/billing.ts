@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { createSecretBox } from '../../store/encryption';
 import { loadConfig } from '../../worker/config';
-import { FirmRegistry, type FirmConnection } from '../../worker/firms';
+import { FirmRegistry, vendorLimiter, type FirmConnection } from '../../worker/firms';
 import { buildIngress } from '../../worker/ingress/server';
 import { createLogger } from '../../worker/logger';
 import { createMetrics } from '../../worker/metrics';
@@ -166,14 +166,16 @@ export class BillingHarness {
   }
 
   /** The real ingress in front of this harness's firm (webhooks, pay links), listening on a free port. */
-  async startIngress(options: { temporal?: Client; extraFirms?: Array<[string, FirmConnection]> } = {}): Promise<{ url: string; close(): Promise<void> }> {
-    const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: this.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'silent' }, { dotenvPath: '/nonexistent' });
+  async startIngress(options: { temporal?: Client; extraFirms?: Array<[string, FirmConnection]>; env?: Record<string, string> } = {}): Promise<{ url: string; close(): Promise<void> }> {
+    const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: this.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'silent', ...options.env }, { dotenvPath: '/nonexistent' });
     const box = this.box;
-    const firms = options.extraFirms?.length
-      ? new FirmRegistry(new Map([[FIRM, this.firms.connection(FIRM)], ...options.extraFirms]))
-      : this.firms;
+    // As in production, the ingress spends its own LawPay budget, with its own bounded queue.
+    const lawpay = vendorLimiter(config, 'ingress', 'lawpay');
+    const processor = createLawPayProcessor({ apiUrl: this.lawpay.url, secretKey: 'sandbox_secret_key', paymentPageUrl: this.lawpay.hostedPageUrl('operating'), limiter: lawpay });
+    const own: FirmConnection = { ...this.firms.connection(FIRM), services: { ...this.services, processor }, limiters: { lawpay } };
+    const firms = new FirmRegistry(new Map([[FIRM, own], ...(options.extraFirms ?? [])]));
     const app = await buildIngress({
-      config, temporal: options.temporal ?? this.env.client, db: this.database.db, logger: createLogger('silent'), metrics: createMetrics(), firms, box, stateKey: box.deriveKey('oauth-state'),
+      config, temporal: options.temporal ?? this.env.client, db: this.database.db, logger: createLogger('silent'), metrics: createMetrics(), firms, box,
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();

@@ -1,36 +1,72 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { clioAuthorizeUrl, exchangeClioCode, type ClioOAuthClient, type ClioTokenStore } from '../../connectors/clio';
+import { createHash, randomBytes } from 'node:crypto';
+import { clioAuthorizeUrl, exchangeClioCode, fetchClioIdentity, type ClioIdentity, type ClioOAuthClient, type ClioTokens } from '../../connectors/clio';
+import { ClioConnectRequestRepository } from '../../store/clioConnectRequests';
+import { ClioConnectionRepository } from '../../store/clioConnections';
+import type { Db } from '../../store/db';
+import type { SecretBox } from '../../store/encryption';
+
+/** A start link is good for this long after `matterpay connect clio` printed it. */
+export const CONNECT_LINK_LIFETIME_MS = 15 * 60_000;
+
+/** 32 random bytes, base64url: what a start link and an OAuth state carry. */
+export const connectSecretPattern = /^[A-Za-z0-9_-]{43}$/;
+
+export const hashConnectSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+const newSecret = () => randomBytes(32).toString('base64url');
 
 /**
- * OAuth `state` that needs no server-side session: firm, nonce and time, signed with a key derived from the
- * secret key. It expires after 15 minutes, like the authorization code it travels with.
+ * `matterpay connect clio`: a single-use start link, bound to a nonce stored (hashed) server-side. Only someone
+ * with access to the store (an admin on the server) can mint one; the link is what the browser opens.
  */
-export function signState(key: Buffer, firmId: string, now = Date.now()): string {
-  const body = `${firmId}.${randomBytes(9).toString('base64url')}.${now}`;
-  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+export async function mintConnectLink(db: Db, publicBaseUrl: string, firmId: string, options: { replace: boolean }): Promise<{ url: string; requestHash: string }> {
+  const secret = newSecret();
+  const requestHash = hashConnectSecret(secret);
+  await new ClioConnectRequestRepository(db).create({ requestHash, firmId, replaceAllowed: options.replace, lifetimeMs: CONNECT_LINK_LIFETIME_MS });
+  return { url: `${publicBaseUrl}/oauth/clio/start?request=${secret}`, requestHash };
 }
 
-export function verifyState(key: Buffer, state: string, now = Date.now()): string | null {
-  const parts = state.split('.');
-  if (parts.length !== 4) return null;
-  const [firmId, nonce, issued, signature] = parts as [string, string, string, string];
-  const expected = createHmac('sha256', key).update(`${firmId}.${nonce}.${issued}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  if (now - Number(issued) > 15 * 60_000) return null;
-  return firmId;
+/** The start route's half: uses the link once and returns the OAuth `state` to send to Clio. */
+export async function startConnection(db: Db, linkSecret: string): Promise<{ kind: 'started'; firmId: string; state: string } | { kind: 'refused'; reason: 'unknown' | 'used' | 'expired' }> {
+  const state = newSecret();
+  const started = await new ClioConnectRequestRepository(db).start(hashConnectSecret(linkSecret), hashConnectSecret(state));
+  return started.kind === 'started' ? { ...started, state } : started;
+}
+
+export type ConnectResult =
+  | { kind: 'connected'; identity: ClioIdentity; replaced: boolean }
+  | { kind: 'refused-other-account'; signedInAs: ClioIdentity; connectedAs: string };
+
+/**
+ * Stores a new grant unless it would silently move the firm to another Clio account: the user `who_am_i` names
+ * for the new token must be the one already connected, or the admin must have asked for `--replace`. A connection
+ * made before identities were recorded counts as another account (there is no telling whose it was).
+ */
+export async function completeConnection(options: {
+  db: Db; box: SecretBox; firmId: string; baseUrl: string; tokens: ClioTokens; replaceAllowed: boolean;
+}): Promise<ConnectResult> {
+  const connections = new ClioConnectionRepository(options.db, options.box);
+  const signedInAs = await fetchClioIdentity(options.baseUrl, options.tokens.accessToken);
+  const existing = await connections.identity(options.firmId);
+  const sameAccount = existing?.userId === signedInAs.userId;
+  if (existing && !sameAccount && !options.replaceAllowed) {
+    return { kind: 'refused-other-account', signedInAs, connectedAs: existing.userName ?? 'an earlier, unrecorded Clio user' };
+  }
+  await connections.connect({ firmId: options.firmId, baseUrl: options.baseUrl, ...options.tokens }, { userId: signedInAs.userId, userName: signedInAs.name });
+  return { kind: 'connected', identity: signedInAs, replaced: Boolean(existing) && !sameAccount };
 }
 
 /**
  * Connects to a Clio-style sandbox with the real authorization-code flow, no browser needed: the sandbox approves
- * at once and redirects to our callback with a code, which we exchange as the callback route would.
+ * at once and redirects to our callback with a code, which we exchange and store as the callback route would.
  */
-export async function connectToSandbox(oauth: ClioOAuthClient, store: ClioTokenStore, redirectUri: string, stateKey: Buffer, firmId: string): Promise<'connected' | 'already connected'> {
-  if (await store.load()) return 'already connected';
-  const authorize = await fetch(clioAuthorizeUrl(oauth, redirectUri, signState(stateKey, firmId)), { redirect: 'manual' });
+export async function connectToSandbox(options: { oauth: ClioOAuthClient; db: Db; box: SecretBox; firmId: string; redirectUri: string }): Promise<'connected' | 'already connected'> {
+  if (await new ClioConnectionRepository(options.db, options.box).identity(options.firmId)) return 'already connected';
+  const authorize = await fetch(clioAuthorizeUrl(options.oauth, options.redirectUri, newSecret()), { redirect: 'manual' });
   const location = authorize.headers.get('location');
   const code = location ? new URL(location).searchParams.get('code') : null;
   if (!code) throw new Error(`the Clio sandbox did not redirect with a code (HTTP ${authorize.status})`);
-  await store.save(await exchangeClioCode(oauth, code, redirectUri));
+  const tokens = await exchangeClioCode(options.oauth, code, options.redirectUri);
+  await completeConnection({ db: options.db, box: options.box, firmId: options.firmId, baseUrl: options.oauth.baseUrl, tokens, replaceAllowed: false });
   return 'connected';
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { parseClioDelivery, peekClioWebhookId, verifyClioSignature } from '../../connectors/clio';
-import { VendorRejectedError, WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
+import { RateLimiterQueueFullError, parseClioDelivery, peekClioWebhookId, verifyClioSignature } from '../../connectors/clio';
+import { VendorError, VendorRejectedError, WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
 import { ClioWebhookRepository } from '../../store/clioWebhooks';
 import { MatterLinkRepository } from '../../store/matterLinks';
 import { signalMatterBilling } from '../starters';
@@ -49,19 +49,28 @@ export function registerClioWebhook(app: FastifyInstance, deps: IngressDeps): vo
       return 'accepted';
     }
     if (model === 'matter') {
-      const status = delivery.event === 'matter_closed' ? 'closed' : String(delivery.fields.status ?? 'open').toLowerCase();
-      const displayNumber = delivery.fields.display_number;
-      if (typeof displayNumber === 'string' && displayNumber) {
-        // New matters are mapped as soon as the practice system announces them (DESIGN §4.6).
-        await links.add(firmId, { processor: 'any', externalReference: displayNumber, practiceMatterId: delivery.recordId, matterDisplayNumber: displayNumber, source: 'webhook' });
-      }
-      const known = status === 'open' || status === 'pending' || status === 'closed';
-      await withTemporalDeadline(deps.temporal, () => signalMatterBilling(deps.temporal, deps.config, firmId, delivery.recordId, {
-        kind: 'matterStatusChanged', payload: { status: known ? status : 'open' },
+      // A delivery may be late, or a retry replayed after the matter changed again: what it says is only a hint.
+      // Reminders stop on a closed matter, so act on the status Clio shows now.
+      const matter = await currentMatter(firmId, delivery.recordId);
+      if (!matter) return 'ignored';
+      // New matters are mapped as soon as the practice system announces them (DESIGN §4.6).
+      await links.add(firmId, { processor: 'any', externalReference: matter.displayNumber, practiceMatterId: matter.id, matterDisplayNumber: matter.displayNumber, source: 'webhook' });
+      await withTemporalDeadline(deps.temporal, () => signalMatterBilling(deps.temporal, deps.config, firmId, matter.id, {
+        kind: 'matterStatusChanged', payload: { status: matter.status },
       }));
       return 'accepted';
     }
     return 'ignored';
+  }
+
+  /** The matter as Clio shows it now; null when Clio no longer has it (deleted since the delivery was sent). */
+  async function currentMatter(firmId: string, matterId: string) {
+    try {
+      return await deps.firms.get(firmId).practice.getMatter(matterId);
+    } catch (err) {
+      if (err instanceof VendorRejectedError && err.status === 404) return null;
+      throw err;
+    }
   }
 }
 
@@ -81,8 +90,16 @@ export function rejectWebhook(
     log.warn({ reason }, 'webhook refused: malformed');
     return reply.code(400).send({ error: reason });
   }
+  if (err instanceof RateLimiterQueueFullError) {
+    // A flood's symptom, counted in metrics (matterpay_ingress_vendor_queue_rejected): one log line each would
+    // turn a flood of webhooks into a flood of logs.
+    deps.metrics.webhooksReceived.inc({ source, outcome: 'shed' });
+    log.debug({ reason }, 'webhook shed: vendor queue full');
+    return reply.code(503).header('Retry-After', String(err.retryAfterSeconds ?? 30)).send({ error: 'busy; please retry' });
+  }
   deps.metrics.webhooksReceived.inc({ source, outcome: 'unavailable' });
   const cause = (err as { cause?: { message?: string } }).cause?.message?.slice(0, 300);
   log.error({ err: reason, cause }, 'webhook not recorded: answering 503 so the sender retries');
-  return reply.code(503).header('Retry-After', '30').send({ error: 'temporarily unable to record this event; please retry' });
+  const retryAfter = err instanceof VendorError && err.retryAfterSeconds ? err.retryAfterSeconds : 30;
+  return reply.code(503).header('Retry-After', String(retryAfter)).send({ error: 'temporarily unable to record this event; please retry' });
 }

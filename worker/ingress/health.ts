@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { bearerMatches } from './bearer';
 import type { IngressDeps } from './server';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: IngressDeps): void {
@@ -14,7 +15,12 @@ export function registerHealthRoutes(app: FastifyInstance, deps: IngressDeps): v
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', temporal, database });
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  /** Open by default (a scraper on a private network); METRICS_ACCESS_TOKEN makes it ask for a bearer token. */
+  app.get('/metrics', async (req, reply) => {
+    const token = deps.config.METRICS_ACCESS_TOKEN;
+    if (token && !bearerMatches(req.headers.authorization, token)) {
+      return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'metrics need Authorization: Bearer <METRICS_ACCESS_TOKEN>' });
+    }
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 }

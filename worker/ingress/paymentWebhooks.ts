@@ -9,9 +9,11 @@ import { withTemporalDeadline } from './temporalDeadline';
 
 /**
  * Payment webhooks (DESIGN §7): the processor connector verifies (Stripe's signature; LawPay signs nothing, so its
- * connector re-fetches the transaction from the API) and translates. The payment's reconciliation workflow is
- * started under the transaction's own ID, so three deliveries of one event start one workflow; the event id is
- * recorded only after Temporal accepted, so a refused delivery leaves nothing behind.
+ * event is only a hint: the connector re-fetches the transaction and keys the outcome by (transaction, status)) and
+ * translates. The payment's reconciliation workflow is started under the transaction's own ID, so three deliveries
+ * of one event start one workflow. Only an accepted payment is recorded in processed_events, and only after Temporal
+ * accepted it: a refused delivery, a hint naming no real transaction and an event about something else leave
+ * nothing behind, so an id a sender chose can never make a later real event look like a duplicate.
  */
 export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps): void {
   const events = new ProcessedEventRepository(deps.db);
@@ -29,19 +31,24 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
       if (processor.name !== processorName) return reply.code(404).send({ error: `${processorName} is not this firm's processor` });
       try {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const outcome = await processor.parseWebhook(raw, req.headers);
-        if (await events.seen(firmId, processorName, outcome.eventId)) {
+        const duplicate = () => {
           deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'duplicate' });
           return reply.code(200).send({ status: 'duplicate' });
+        };
+        // A replayed hint for work already done is answered before it costs a vendor API call.
+        const claimed = processor.claimedEventId?.(raw);
+        if (claimed && await events.seen(firmId, processorName, claimed)) return duplicate();
+        const outcome = await processor.parseWebhook(raw, req.headers);
+        if (outcome.kind === 'ignored') {
+          deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'ignored' });
+          return reply.code(200).send({ status: 'ignored' });
         }
-        if (outcome.kind === 'payment') {
-          const { payment } = outcome;
-          await withTemporalDeadline(deps.temporal, () => startOrSignalReconciliation(deps.temporal, deps.config, firmId, payment));
-        }
-        await events.record(firmId, processorName, outcome.eventId, outcome.kind === 'payment' ? `${outcome.payment.kind}.${outcome.payment.status}` : 'ignored');
-        const result = outcome.kind === 'payment' ? 'accepted' : 'ignored';
-        deps.metrics.webhooksReceived.inc({ source: processorName, outcome: result });
-        return reply.code(200).send({ status: result });
+        if (await events.seen(firmId, processorName, outcome.eventId)) return duplicate();
+        const { payment } = outcome;
+        await withTemporalDeadline(deps.temporal, () => startOrSignalReconciliation(deps.temporal, deps.config, firmId, payment));
+        await events.record(firmId, processorName, outcome.eventId, `${payment.kind}.${payment.status}`);
+        deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'accepted' });
+        return reply.code(200).send({ status: 'accepted' });
       } catch (err) {
         return rejectWebhook(reply, err, processorName, deps, log);
       }
