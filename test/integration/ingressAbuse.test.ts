@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { reconciliationStatusQuery } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
@@ -54,9 +55,13 @@ describe('LawPay webhooks are hints, and the ingress holds under a flood', () =>
   });
 
   it('de-duplicates by (transaction, status): a replayed hint costs no API call, and forged ids leave no row', async () => {
-    const { event } = await realPaymentEvent('hint-replayed');
+    const { transactionId, event } = await realPaymentEvent('hint-replayed');
     const before = await processedEvents();
     expect((await post(event)).status).toBe(200);
+    // The reconciliation reads the transaction too (the worker's own calls): count from when it is done.
+    const reconciliation = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', transactionId));
+    await waitFor(async () => ((await reconciliation.query(reconciliationStatusQuery).catch(() => null))?.state ?? 'pending') !== 'pending',
+      { what: 'the reconciliation to decide', timeoutMs: 30_000 });
     const afterFirst = await lawPayApiCalls();
     const replay = await post({ ...event, id: 'evt_chosen_by_sender' });
     expect(await replay.json()).toEqual({ status: 'duplicate' });
