@@ -11,6 +11,7 @@ import { TrustDrawRepository } from '../store/trustDraws';
 import { dueAtForTerms } from '../domain/dueDates';
 import { clientFacingOf, DEFAULT_PAYMENT_TERMS_DAYS, type ActivityDeps } from './deps';
 import { invoicePdfAttachment } from './documents';
+import { checkoutActivities } from './checkouts';
 import { invoiceEmail, type EmailPurpose } from './emails';
 import { queueWriteback, writeNoteOnce } from './notes';
 
@@ -57,6 +58,7 @@ export function invoiceActivities(deps: ActivityDeps) {
   const links = new PayLinkRepository(deps.db);
   const alerts = new AlertRepository(deps.db);
   const draws = new TrustDrawRepository(deps.db);
+  const checkouts = checkoutActivities(deps);
 
   /**
    * The matter's reference field shows the latest invoice (DESIGN §4.2), but only where the firm left it empty or
@@ -198,8 +200,8 @@ export function invoiceActivities(deps: ActivityDeps) {
         const found = await invoices.require(input.firmId, input.invoiceNumber, client);
         await lockMatter(client, input.firmId, found.matterId);
         const invoice = await invoices.require(input.firmId, input.invoiceNumber, client);
-        if (invoice.status === 'void') return false;
-        if (invoice.status === 'paid') throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is paid and cannot be voided`, 'InvoiceRuleError');
+        // Paid in full before the void got here: nothing to void; the workflow finishes it as paid.
+        if (invoice.status === 'void' || invoice.status === 'paid') return false;
         await invoices.releaseLines(input.firmId, input.invoiceNumber, client);
         await invoices.update(input.firmId, input.invoiceNumber, { status: 'void', voidedAt: new Date() }, client);
         await links.close(input.firmId, input.invoiceNumber, 'cancelled', client);
@@ -225,17 +227,26 @@ export function invoiceActivities(deps: ActivityDeps) {
         await deps.wakeWritebacks?.(input.firmId);
         deps.logger?.info({ firmId: input.firmId, invoice: input.invoiceNumber, reason: input.reason }, 'invoice voided');
       }
+      // Every open checkout of a void invoice is closed (on a retry too: the void itself may have committed already).
+      await checkouts.expireStaleCheckouts({ firmId: input.firmId, invoiceNumber: input.invoiceNumber });
       return snapshot(await invoices.require(input.firmId, input.invoiceNumber));
     },
 
-    /** Paid in full: closes the pay link (a later open shows "paid") and records when. */
+    /**
+     * Paid in full: closes the pay link (a later open shows "paid") and records when. Under the matter lock, so a
+     * refund committing at the same moment cannot leave the link closed while money is due.
+     */
     async settleInvoice(input: { firmId: string; invoiceNumber: string }): Promise<InvoiceSnapshot> {
-      const invoice = await invoices.require(input.firmId, input.invoiceNumber);
-      if (invoice.amountDueCents === 0 && invoice.status !== 'void') {
-        if (invoice.status !== 'paid') await invoices.update(input.firmId, input.invoiceNumber, { status: 'paid', settledAt: new Date() });
-        await links.close(input.firmId, input.invoiceNumber, 'paid');
-      }
-      return snapshot(await invoices.require(input.firmId, input.invoiceNumber));
+      return inTransaction(deps.db, async (client) => {
+        const found = await invoices.require(input.firmId, input.invoiceNumber, client);
+        await lockMatter(client, input.firmId, found.matterId);
+        const invoice = await invoices.require(input.firmId, input.invoiceNumber, client);
+        if (invoice.amountDueCents === 0 && invoice.status !== 'void') {
+          if (invoice.status !== 'paid') await invoices.update(input.firmId, input.invoiceNumber, { status: 'paid', settledAt: new Date() }, client);
+          await links.close(input.firmId, input.invoiceNumber, 'paid', client);
+        }
+        return snapshot(await invoices.require(input.firmId, input.invoiceNumber, client));
+      });
     },
 
     async listOpenInvoices(input: { firmId: string; matterId: string }): Promise<string[]> {

@@ -7,7 +7,8 @@ import { choosePaymentTarget, type CandidateInvoice } from '../domain/paymentTar
 import type { Payment } from '../connectors/ports';
 import { AlertRepository } from '../store/alerts';
 import { inTransaction } from '../store/db';
-import { InvoiceRepository, lockMatter, type InvoiceRecord } from '../store/invoices';
+import { InvoiceRepository, lockMatter, moneyOf, type InvoiceRecord } from '../store/invoices';
+import { creditToApplyCents, matterCreditBalanceCents } from '../domain/invoiceMoney';
 import { MatterLinkRepository } from '../store/matterLinks';
 import { PaymentRepository, type LedgerRow, type PaymentState } from '../store/payments';
 import type { ActivityDeps } from './deps';
@@ -23,6 +24,8 @@ export type ApplyOutcome =
     matterId: string;
     paidCentsAfter: number;
     amountDueCentsAfter: number;
+    /** Other invoices of the matter whose balance the matter's credit just lowered: they must be woken too. */
+    creditedInvoices?: string[];
   }
   | { state: 'unmatched' | 'parked' | 'rejected' | 'ignored'; reason: string };
 
@@ -72,16 +75,49 @@ export function reconciliationActivities(deps: ActivityDeps) {
   /** Records a transaction that cannot be counted (parked, rejected, unmatched, ignored), with its alert. */
   async function setAside(firmId: string, payment: Payment, state: Exclude<PaymentState, 'applied'>, reason: string, matterId: string | null, alert: { kind: string; message: string } | null) {
     await inTransaction(deps.db, async (client) => {
-      const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind, client);
-      // A transaction already counted keeps its row: setting it aside again must not drop money from its invoice.
-      if (existing?.state === 'applied' && existing.effectCents !== 0) return;
-      await payments.put(client, ledgerRow(firmId, payment, { state, effectCents: 0, invoiceNumber: null, matterId, detail: reason }));
+      // A transaction already counted keeps its row (checked by the upsert itself, so a concurrent apply cannot be
+      // overwritten): setting it aside must never drop money from its invoice.
+      await payments.put(client, ledgerRow(firmId, payment, { state, effectCents: 0, invoiceNumber: null, matterId, detail: reason }), { unlessApplied: true });
       if (alert) await alerts.raise(firmId, alert.kind, `${payment.processor}/${payment.transactionId}`, alert.message, client);
     });
     if (alert) {
       deps.logger?.warn({ firmId, processor: payment.processor, transaction: payment.transactionId, amountCents: payment.amountCents, state },
         `payment ${state}: ${reason} (see \`matterpay alerts\`)`);
     }
+  }
+
+  /**
+   * After a money change on a matter, under its lock: credit the matter holds (an overpayment, money held with no
+   * invoice) goes to its invoices still owing, oldest first, so no client is reminded of an invoice their money
+   * already covers; a credit that went negative (an overpayment refunded after it was used) raises an alert.
+   * Returns the invoices whose balance changed.
+   */
+  async function settleMatterCredit(client: Parameters<typeof lockMatter>[0], firmId: string, matterId: string): Promise<string[]> {
+    const matterInvoices = await invoices.list(firmId, { matterId }, client);
+    let balance = matterCreditBalanceCents({ invoices: matterInvoices.map(moneyOf), heldOnMatterCents: await payments.heldOnMatterCents(firmId, matterId, client) });
+    if (balance < 0) {
+      await alerts.raise(firmId, 'credit-shortfall', `matter/${matterId}`,
+        `Matter ${matterInvoices[0]?.matterDisplayNumber ?? matterId} has used ${formatCents(-balance)} more credit than it now holds (an overpayment was refunded after its credit paid another invoice). Collect it, or void and re-issue the invoice that used it.`, client);
+      return [];
+    }
+    const credited: string[] = [];
+    const owing = matterInvoices.filter((inv) => (inv.status === 'issued' || inv.status === 'partially_paid') && inv.amountDueCents > 0)
+      .sort((a, b) => (a.issuedAt?.getTime() ?? 0) - (b.issuedAt?.getTime() ?? 0) || a.invoiceNumber.localeCompare(b.invoiceNumber));
+    for (const inv of owing) {
+      if (balance <= 0) break;
+      const give = creditToApplyCents({ matterCreditCents: balance, totalCents: inv.amountDueCents, trustAppliedCents: 0 });
+      await invoices.update(firmId, inv.invoiceNumber, { creditAppliedCents: inv.creditAppliedCents + give }, client);
+      await invoices.recomputeMoney(client, firmId, inv.invoiceNumber);
+      await writeNoteOnce(deps, {
+        firmId, matterId, key: `invoice/${inv.invoiceNumber}/credit/${inv.creditAppliedCents + give}`,
+        subject: `Invoice ${inv.invoiceNumber}: matter credit applied`,
+        detail: `${formatCents(give)} of credit held on the matter (money received beyond another invoice's total) applied to invoice ${inv.invoiceNumber}.`,
+        date: localDate(Date.now(), deps.firm(firmId).timeZone),
+      }, client);
+      balance -= give;
+      credited.push(inv.invoiceNumber);
+    }
+    return credited;
   }
 
   const describe = (p: Payment) => `${formatCents(Math.trunc(Math.abs(p.amountCents)) || 0)} ${p.kind} ${p.transactionId} via ${p.processor}`;
@@ -137,10 +173,17 @@ export function reconciliationActivities(deps: ActivityDeps) {
         await lockMatter(client, firmId, resolution.matterId);
         const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind, client);
         let invoiceNumber: string | null;
+        const charge = (payment.kind === 'refund' || payment.kind === 'dispute') && payment.chargeTransactionId
+          ? await payments.get(firmId, payment.processor, payment.chargeTransactionId, 'charge', client) : null;
         if (existing?.state === 'applied') {
           invoiceNumber = existing.invoiceNumber; // a transaction's invoice never moves once it has one
+        } else if (charge?.state === 'applied') {
+          invoiceNumber = charge.invoiceNumber; // a refund or dispute takes money back where its charge put it
         } else if (resolution.boundInvoice !== undefined) {
           invoiceNumber = resolution.boundInvoice;
+        } else if ((payment.kind === 'refund' || payment.kind === 'dispute') && !resolution.namedInvoice) {
+          // Its charge is not applied yet (events out of order): wait for it rather than guess an invoice.
+          return { waitForCharge: true } as const;
         } else {
           const named = resolution.namedInvoice ? await invoices.get(firmId, resolution.namedInvoice, client) : null;
           const choice = choosePaymentTarget({
@@ -163,9 +206,10 @@ export function reconciliationActivities(deps: ActivityDeps) {
           state, effectCents, invoiceNumber, matterId: resolution.matterId, detail: invoiceNumber ? null : 'no open invoice on the matter: held as a credit' }));
         const current = invoiceNumber ? await invoices.recomputeMoney(client, firmId, invoiceNumber) : null;
         const subject = invoiceNumber ?? resolution.matterId;
+        const credited = await settleMatterCredit(client, firmId, resolution.matterId);
         if (current && current.overpaymentCents > 0 && current.status !== 'void') {
           await alerts.raise(firmId, 'overpayment', current.invoiceNumber,
-            `Invoice ${current.invoiceNumber} has received ${formatCents(current.overpaymentCents)} more than it owed. It is held as a credit on matter ${current.matterDisplayNumber} and applied to that matter's next invoice; refund it at the processor if the client wants it back.`, client);
+            `Invoice ${current.invoiceNumber} has received ${formatCents(current.overpaymentCents)} more than it owed. It is held as a credit on matter ${current.matterDisplayNumber}: it pays down the matter's other invoices still owing, then its next invoice; refund it at the processor if the client wants it back.`, client);
         }
         if (isReversal(previousEffect, effectCents) && existing?.state === 'applied') {
           await alerts.raise(firmId, 'payment-reversal', `${payment.processor}/${payment.transactionId}/${payment.kind}`,
@@ -176,8 +220,13 @@ export function reconciliationActivities(deps: ActivityDeps) {
             `${describe(payment)} on ${subject}: the dispute is ${payment.status}.`, client);
         }
         await notify(firmId, payment, resolution.matterId, { invoiceNumber, amountDueCentsAfter: current?.amountDueCents ?? 0 }, client);
-        return { changed: true, invoiceNumber, current } as const;
+        return { changed: true, invoiceNumber, current: current ? await invoices.require(firmId, current.invoiceNumber, client) : null, credited } as const;
       });
+
+      if ('waitForCharge' in outcome && outcome.waitForCharge) {
+        await setAside(firmId, payment, 'unmatched', `its charge ${payment.chargeTransactionId} is not applied yet`, resolution.matterId, null);
+        return { state: 'unmatched', reason: `its charge ${payment.chargeTransactionId} is not applied yet` };
+      }
 
       if ('parked' in outcome && outcome.parked !== undefined) {
         await setAside(firmId, payment, 'parked', outcome.parked, resolution.matterId, {
@@ -194,6 +243,7 @@ export function reconciliationActivities(deps: ActivityDeps) {
       return {
         state: 'applied', firstTime: outcome.changed, invoiceNumber: outcome.invoiceNumber, matterId: resolution.matterId,
         paidCentsAfter: outcome.current?.paidCents ?? 0, amountDueCentsAfter: outcome.current?.amountDueCents ?? 0,
+        creditedInvoices: 'credited' in outcome ? outcome.credited ?? [] : [],
       };
     },
 

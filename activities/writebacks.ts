@@ -57,30 +57,41 @@ export function writebackActivities(deps: ActivityDeps) {
     async drainWritebacks(input: { firmId: string; limit?: number; stalledAlertAfterMs?: number }): Promise<DrainResult> {
       const { firmId } = input;
       const result: DrainResult = { written: 0, retrying: 0, deadLettered: 0, nextDueInMs: null };
-      const rows = await queue.claimDue(firmId, input.limit ?? 25, CLAIM_MS);
-      for (const row of rows) {
+      // One row claimed at a time: a claim covers one vendor call, so it cannot lapse while a batch is still waiting.
+      for (let n = 0; n < (input.limit ?? 25); n++) {
+        const [row] = await queue.claimDue(firmId, 1, CLAIM_MS);
+        if (!row) break;
         try {
           const remoteId = await perform(row);
           await queue.markDone(row.id);
           await ledger.record(firmId, row.idempotencyKey, row.matterId, row.payload.kind, remoteId);
           if (row.firstFailedAt) await alerts.resolve(firmId, 'writeback-stalled', row.idempotencyKey);
+          await alerts.resolve(firmId, 'writeback-connection', firmId);
           result.written++;
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          if (err instanceof VendorError && err.retryable) {
-            const firstFailedAt = await queue.markRetry(row.id, writebackBackoffMs(row.attempts, err.retryAfterSeconds), message);
+          const refusedCredentials = err instanceof VendorError && (err.status === 401 || err.status === 403);
+          if (err instanceof VendorError && (err.retryable || refusedCredentials)) {
+            const waitMs = writebackBackoffMs(row.attempts, err.retryAfterSeconds);
+            const firstFailedAt = await queue.markRetry(row.id, waitMs, message);
             result.retrying++;
-            if (Date.now() - firstFailedAt.getTime() >= (input.stalledAlertAfterMs ?? STALLED_ALERT_AFTER_MS)) {
+            if (refusedCredentials) {
+              // The connection itself is refused: nothing this row did. Hold the whole queue, tell the admin once.
+              await alerts.raise(firmId, 'writeback-connection', firmId,
+                `The practice system refuses matterpay's connection (${message}); ${await queue.list(firmId, { state: 'pending' }).then((r) => r.length)} write-backs wait. Reconnect with: matterpay connect clio`);
+            } else if (Date.now() - firstFailedAt.getTime() >= (input.stalledAlertAfterMs ?? STALLED_ALERT_AFTER_MS)) {
               await alerts.raise(firmId, 'writeback-stalled', row.idempotencyKey,
                 `The ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId} has failed since ${firstFailedAt.toISOString()} (${message}); matterpay keeps retrying.`);
             }
-          } else {
-            await queue.markDead(row.id, message);
-            result.deadLettered++;
-            await alerts.raise(firmId, 'writeback-dead', row.idempotencyKey,
-              `The practice system refused the ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId}: ${message}. Fix the cause, then run: matterpay writebacks retry ${row.id}`);
-            deps.logger?.warn({ firmId, writeback: row.id, key: row.idempotencyKey }, 'write-back dead-lettered (see `matterpay writebacks`)');
+            // The vendor is down or throttling: the rest of the queue waits too instead of hammering it.
+            await queue.holdFirm(firmId, waitMs);
+            break;
           }
+          await queue.markDead(row.id, message);
+          result.deadLettered++;
+          await alerts.raise(firmId, 'writeback-dead', row.idempotencyKey,
+            `The practice system refused the ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId}: ${message}. Fix the cause, then run: matterpay writebacks retry ${row.id}`);
+          deps.logger?.warn({ firmId, writeback: row.id, key: row.idempotencyKey }, 'write-back dead-lettered (see `matterpay writebacks`)');
         }
       }
       result.nextDueInMs = await queue.nextDueInMs(firmId);

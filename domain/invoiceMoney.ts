@@ -41,14 +41,19 @@ export function statusAfterMoney(money: InvoiceMoney): InvoiceStatus {
 }
 
 /**
- * What a matter holds as credit: every invoice's overpayment, plus payments held on the matter with no invoice to
- * pay, less the credit already applied to its invoices. Derived from the ledger each time, so a refund of an
- * overpayment lowers the credit by itself. Never negative (a shortfall is alerted where it arises).
+ * What a matter holds as credit, signed: every invoice's overpayment, plus payments held on the matter with no
+ * invoice to pay, less the credit applied to its invoices (a void invoice's overpayment gives its used credit back,
+ * so it is subtracted for every invoice). Derived from the ledger each time, so a refund of an overpayment lowers the
+ * credit by itself. Negative when credit already used has since been refunded: a shortfall the firm must be told of.
  */
+export function matterCreditBalanceCents(input: { invoices: InvoiceMoney[]; heldOnMatterCents: number }): number {
+  const fromInvoices = input.invoices.reduce((sum, inv) => sum + overpaymentCents(inv) - inv.creditAppliedCents, 0);
+  return fromInvoices + input.heldOnMatterCents;
+}
+
+/** The credit a matter can give to an invoice: its credit balance, never below zero. */
 export function matterCreditCents(input: { invoices: InvoiceMoney[]; heldOnMatterCents: number }): number {
-  const fromInvoices = input.invoices.reduce(
-    (sum, inv) => sum + overpaymentCents(inv) - (inv.status === 'void' ? 0 : inv.creditAppliedCents), 0);
-  return Math.max(0, fromInvoices + input.heldOnMatterCents);
+  return Math.max(0, matterCreditBalanceCents(input));
 }
 
 /** A new invoice takes the matter's credit first, up to what it owes (DESIGN §4.3 comes after: trust covers the rest). */

@@ -65,15 +65,19 @@ export class PaymentRepository {
     return rows[0] ? toRow(rows[0]) : null;
   }
 
-  /** Writes the transaction's row as it is now (insert or replace). */
-  async put(q: Queryable, row: Omit<LedgerRow, 'recordedAt'>): Promise<void> {
+  /**
+   * Writes the transaction's row as it is now (insert or replace). With `unlessApplied`, a row already applied is
+   * left as it is: setting a transaction aside must never take counted money off its invoice.
+   */
+  async put(q: Queryable, row: Omit<LedgerRow, 'recordedAt'>, options: { unlessApplied?: boolean } = {}): Promise<void> {
     await q.query(
       `INSERT INTO processed_payments (firm_id, processor, transaction_id, kind, status, amount_cents, currency, effect_cents, reference,
          invoice_number, matter_id, state, detail, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (firm_id, processor, transaction_id, kind) DO UPDATE SET status = EXCLUDED.status, amount_cents = EXCLUDED.amount_cents,
          currency = EXCLUDED.currency, effect_cents = EXCLUDED.effect_cents, reference = EXCLUDED.reference, invoice_number = EXCLUDED.invoice_number,
-         matter_id = EXCLUDED.matter_id, state = EXCLUDED.state, detail = EXCLUDED.detail, updated_at = now()`,
+         matter_id = EXCLUDED.matter_id, state = EXCLUDED.state, detail = EXCLUDED.detail, updated_at = now()
+       ${options.unlessApplied ? `WHERE processed_payments.state <> 'applied'` : ''}`,
       [row.firmId, row.processor, row.transactionId, row.kind, row.status, row.amountCents, row.currency, row.effectCents, row.reference,
         row.invoiceNumber, row.matterId, row.state, row.detail, row.occurredAt]);
   }

@@ -52,8 +52,10 @@ export class WritebackRepository {
 
   /** Returns whether this call queued it (false: the same key was queued before). */
   async enqueue(firmId: string, key: string, matterId: string, payload: WritebackPayload, q: Queryable = this.db): Promise<boolean> {
+    // A write made before the queue existed (recorded in practice_writes by key) is not queued again.
     const result = await q.query(
-      `INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload)
+       SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM practice_writes WHERE firm_id = $1 AND idempotency_key = $2)
        ON CONFLICT (firm_id, idempotency_key) DO NOTHING`,
       [firmId, key, matterId, payload.kind, JSON.stringify(payload)]);
     return result.rowCount === 1;
@@ -73,7 +75,7 @@ export class WritebackRepository {
   }
 
   async markDone(id: number): Promise<void> {
-    await this.db.query(`UPDATE practice_writebacks SET state = 'done', done_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1`, [id]);
+    await this.db.query(`UPDATE practice_writebacks SET state = 'done', done_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1 AND state = 'pending'`, [id]);
   }
 
   /** A retryable failure: try again after `retryInMs`; returns when it first failed, to tell how long it has stalled. */
@@ -81,15 +83,15 @@ export class WritebackRepository {
     const { rows } = await this.db.query(
       `UPDATE practice_writebacks SET next_attempt_at = now() + ($2 || ' milliseconds')::interval, claimed_until = NULL,
          first_failed_at = coalesce(first_failed_at, now()), last_error = $3
-       WHERE id = $1 RETURNING first_failed_at`,
+       WHERE id = $1 AND state = 'pending' RETURNING first_failed_at`,
       [id, String(retryInMs), error]);
-    return rows[0].first_failed_at as Date;
+    return (rows[0]?.first_failed_at as Date | undefined) ?? new Date();
   }
 
   /** A permanent rejection: kept aside for an admin (`matterpay writebacks retry`). */
   async markDead(id: number, error: string): Promise<void> {
     await this.db.query(
-      `UPDATE practice_writebacks SET state = 'dead', claimed_until = NULL, first_failed_at = coalesce(first_failed_at, now()), last_error = $2 WHERE id = $1`,
+      `UPDATE practice_writebacks SET state = 'dead', claimed_until = NULL, first_failed_at = coalesce(first_failed_at, now()), last_error = $2 WHERE id = $1 AND state = 'pending'`,
       [id, error]);
   }
 
@@ -100,6 +102,14 @@ export class WritebackRepository {
        WHERE firm_id = $1 AND state = 'dead' AND ($2::bigint IS NULL OR id = $2)`,
       [firmId, id]);
     return result.rowCount ?? 0;
+  }
+
+  /** Holds every pending write-back of the firm back for `delayMs` (its practice system is down or refused us). */
+  async holdFirm(firmId: string, delayMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE practice_writebacks SET next_attempt_at = greatest(next_attempt_at, now() + ($2 || ' milliseconds')::interval)
+       WHERE firm_id = $1 AND state = 'pending'`,
+      [firmId, String(delayMs)]);
   }
 
   /** Milliseconds until the next pending row is due (0 = now), or null when nothing is pending. */

@@ -175,6 +175,9 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
         if (state.amountDueCents === 0) break;
         continue;
       }
+      // Once a day the invoice reads its balance again, so a wake-up lost anywhere costs at most a day.
+      await reload();
+      if (state.amountDueCents === 0) continue;
     } else if (await condition(() => state.amountDueCents === 0 || cancelReason !== null, DAY_MS)) break;
     publish();
     if (workflowInfo().continueAsNewSuggested) break;
@@ -230,6 +233,8 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
 
   async function finishVoid(reason: string): Promise<InvoiceWorkflowStatus> {
     adopt(await activities.voidInvoice({ firmId, invoiceNumber, reason }));
+    // Paid in full just before the void: it stays paid, and says so.
+    if (state.status === 'paid') await note('paid', `Invoice ${invoiceNumber} paid`, `Invoice ${invoiceNumber} is paid in full (${formatCents(state.totalCents)}).`);
     return finish();
   }
 
@@ -237,6 +242,15 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     state.nextReminder = null;
     publish();
     await condition(allHandlersFinished);
+    if (moneyFromStore && moneyChanged && state.status !== 'void') {
+      // A refund or reversal arrived while the invoice was closing: if money is due again, it carries on as reopened.
+      await reload();
+      if (state.amountDueCents > 0) {
+        return continueAsNew<typeof invoice>({
+          firmId, invoiceNumber, policy, resume: { seenPayments: [...seenPayments], escalated: state.escalated, payLinkUrl: null },
+        });
+      }
+    }
     return state;
   }
 

@@ -1,5 +1,5 @@
 import {
-  ParentClosePolicy, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes,
+  ActivityFailure, ParentClosePolicy, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Payment } from '../connectors/ports';
@@ -62,8 +62,9 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
   for (let round = 0; round < ATTEMPTS_BEFORE_CONTINUE_AS_NEW; round++) {
     status.attempts++;
     changed = false;
-    if (patched(READS_CURRENT_STATE)) {
-      const current = await vendor.fetchTransaction({ firmId, transactionId: payment.transactionId });
+    const readsCurrentState = patched(READS_CURRENT_STATE);
+    if (readsCurrentState) {
+      const current = await currentState();
       if (!current) {
         Object.assign(status, { state: 'ignored', detail: `${payment.processor} has no transaction ${payment.transactionId}` });
         publish();
@@ -76,9 +77,17 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     if (outcome.state === 'applied') {
       Object.assign(status, { state: 'applied', invoiceNumber: outcome.invoiceNumber, matterId: outcome.matterId, detail: outcome.firstTime ? `${payment.kind} ${payment.status}` : 'already applied' });
       publish();
-      if (outcome.invoiceNumber && outcome.firstTime) {
-        await tellInvoice(outcome.invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
-        await vendor.expireStaleCheckouts({ firmId, invoiceNumber: outcome.invoiceNumber });
+      if (!readsCurrentState) {
+        // A workflow started before this version: finish it the way its history expects.
+        await vendor.notePayment({ firmId, payment, matterId: outcome.matterId, invoiceNumber: outcome.invoiceNumber, amountDueCentsAfter: outcome.amountDueCentsAfter });
+        if (outcome.invoiceNumber) await tellInvoice(outcome.invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
+        return status;
+      }
+      // A wake-up costs little and the invoice decides from the store: sent even when this call changed nothing (its
+      // first answer may have been lost), and to every invoice the matter's credit just paid down.
+      for (const invoiceNumber of new Set([outcome.invoiceNumber, ...(outcome.creditedInvoices ?? [])].filter((n): n is string => n !== null))) {
+        await tellInvoice(invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
+        await vendor.expireStaleCheckouts({ firmId, invoiceNumber });
       }
       // The money has moved: now the client's receipt and the staff notice, each keyed by the payment, so asking
       // again (a duplicate event, a retry whose first answer was lost) never sends a second one.
@@ -94,6 +103,10 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     if (outcome.state === 'ignored' || outcome.state === 'rejected') {
       Object.assign(status, { state: outcome.state, detail: outcome.reason });
       publish();
+      if (!readsCurrentState) {
+        if (payment.status === 'failed') await vendor.noteUnappliedPayment({ firmId, payment, reason: outcome.reason });
+        return status;
+      }
       if (changed) continue;
       return status;
     }
@@ -104,6 +117,22 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     waitMs = Math.min(waitMs * 2, LONGEST_RETRY_MS);
   }
   return continueAsNew<typeof paymentReconciliation>({ ...input, payment, attempts: status.attempts });
+
+  /**
+   * The transaction as the processor has it now. If the processor cannot be read for good (credentials revoked, a
+   * shape we do not understand, hours of outage), the copy this workflow was started with decides: it came from the
+   * processor too (a signed Stripe event, a LawPay transaction the ingress re-fetched, the sweep's listing), so the
+   * payment is applied rather than lost, and the next event or sweep corrects it.
+   */
+  async function currentState(): Promise<Payment | null> {
+    try {
+      return await vendor.fetchTransaction({ firmId, transactionId: payment.transactionId });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      status.detail = `could not read ${payment.processor} (${err.cause?.message ?? err.message}); applied as last seen`;
+      return payment;
+    }
+  }
 
   /** Wakes the invoice (it reloads its money from the store); an invoice whose workflow had finished is reopened. */
   async function tellInvoice(invoiceNumber: string, paidCentsAfter: number, amountDueCentsAfter: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { ParentClosePolicy, getExternalWorkflowHandle, proxyActivities, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, patched, proxyActivities, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { transactionChangedSignal } from '../shared/messages';
@@ -9,6 +9,7 @@ import { paymentReconciliation } from './paymentReconciliation';
 import { vendorActivityOptions, type BillingPolicy } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
+const SIGNALS_RUNNING_RECONCILIATIONS = 'sweep-firm-ids-and-signals';
 
 export interface SweepInput {
   firmId: string;
@@ -34,7 +35,11 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
     const page: Awaited<ReturnType<Activities['sweepPage']>> = await activities.sweepPage({ firmId: input.firmId, sinceIso, cursor });
     result.scanned += page.scanned;
     for (const payment of page.unrecorded) {
-      const workflowId = workflowIds.paymentReconciliation(input.firmId, payment.processor, payment.transactionId);
+      // Sweeps started before payment IDs named the firm keep the old ID and start-only behaviour on replay.
+      const current = patched(SIGNALS_RUNNING_RECONCILIATIONS);
+      const workflowId = current
+        ? workflowIds.paymentReconciliation(input.firmId, payment.processor, payment.transactionId)
+        : `payment/${payment.processor}/${payment.transactionId}`;
       try {
         await startChild(paymentReconciliation, {
           workflowId,
@@ -45,6 +50,7 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
         result.started.push(workflowId);
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        if (!current) continue;
         // A webhook got there first and its workflow is still running (parked, or applying an earlier state): it
         // reads the transaction again, so the state the sweep saw is not lost.
         await getExternalWorkflowHandle(workflowId).signal(transactionChangedSignal, { status: payment.status }).catch(() => undefined);

@@ -98,11 +98,13 @@ export function paymentFromRefund(refund: RefundData, account: string, reference
 
 /**
  * A dispute withdraws the disputed amount while it is open and returns it if the firm wins (domain/paymentEffect.ts).
- * Warnings (inquiries) move no money yet, but are recorded as open so the firm hears of them.
+ * An inquiry (`warning_*`) withdraws nothing, so it moves no money here either: it is pending until it becomes a
+ * dispute or closes.
  */
 export function disputeStatus(status: string): PaymentStatus {
   if (status === 'won' || status === 'warning_closed') return 'won';
   if (status === 'lost') return 'lost';
+  if (status.startsWith('warning_')) return 'pending';
   return 'open';
 }
 

@@ -1,3 +1,4 @@
+import { disputeStatus } from '../../connectors/stripe/payments';
 /**
  * The Stripe connector over real HTTP against stripe-mock (Stripe's own mock server), with a recording proxy in
  * front of it to see what the connector sent: stripe-mock is stateless, ignores Stripe-Account and echoes little.
@@ -417,5 +418,17 @@ describe('mapStripeError', () => {
   it('leaves errors that are not Stripe\'s alone', () => {
     const plain = new TypeError('bug');
     expect(mapStripeError(plain, 'x')).toBe(plain);
+  });
+});
+
+describe('disputes', () => {
+  it('moves money only for a real dispute: an inquiry (warning_*) is pending, a won one gives the funds back', () => {
+    expect(disputeStatus('warning_needs_response')).toBe('pending');
+    expect(disputeStatus('warning_under_review')).toBe('pending');
+    expect(disputeStatus('warning_closed')).toBe('won');
+    expect(disputeStatus('needs_response')).toBe('open');
+    expect(disputeStatus('under_review')).toBe('open');
+    expect(disputeStatus('won')).toBe('won');
+    expect(disputeStatus('lost')).toBe('lost');
   });
 });

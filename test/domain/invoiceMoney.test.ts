@@ -1,5 +1,5 @@
 import {
-  amountDueCents, creditToApplyCents, matterCreditCents, overpaymentCents, statusAfterMoney, type InvoiceMoney,
+  amountDueCents, creditToApplyCents, matterCreditBalanceCents, matterCreditCents, overpaymentCents, statusAfterMoney, type InvoiceMoney,
 } from '../../domain/invoiceMoney';
 
 const issued = (over: Partial<InvoiceMoney> = {}): InvoiceMoney => ({
@@ -45,6 +45,20 @@ describe('invoice money (domain/invoiceMoney.ts)', () => {
     ];
     expect(matterCreditCents({ invoices, heldOnMatterCents: 5_000 })).toBe(20_000 + 15_000 - 10_000 + 5_000);
     expect(matterCreditCents({ invoices: [issued({ creditAppliedCents: 10_000 })], heldOnMatterCents: 0 })).toBe(0);
+  });
+
+  it("voiding an invoice that used matter credit gives back that credit and what was paid on it, never more", () => {
+    // A overpaid by 300.00; B (1,000.00) took that 300.00 as credit, the client paid 200.00 on it, then B was voided.
+    const a = issued({ status: 'paid', paidCents: 130_000 });
+    const b = issued({ status: 'void', creditAppliedCents: 30_000, paidCents: 20_000 });
+    expect(matterCreditCents({ invoices: [a, b], heldOnMatterCents: 0 })).toBe(50_000);
+  });
+
+  it('a refund of credit already used leaves the matter short, which is reported, never hidden', () => {
+    const a = issued({ status: 'paid', paidCents: 100_000 }); // its 300.00 overpayment was refunded
+    const b = issued({ creditAppliedCents: 30_000 });
+    expect(matterCreditBalanceCents({ invoices: [a, b], heldOnMatterCents: 0 })).toBe(-30_000);
+    expect(matterCreditCents({ invoices: [a, b], heldOnMatterCents: 0 })).toBe(0);
   });
 
   it('a new invoice takes the matter credit first, up to its total', () => {

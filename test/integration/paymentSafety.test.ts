@@ -228,6 +228,42 @@ describe('payment safety: every processor event applied exactly once, to the rig
     expect(await invoiceRow(second)).toMatchObject({ status: 'paid', paid_cents: 50_000 });
   });
 
+  it('pays down every invoice a legacy-reference payment covers: the excess on the oldest goes to the next one owing, so nobody is reminded of a paid invoice', async () => {
+    const matter = await h.createMatter({ client: { name: 'Ola Both', email: 'ola@client.test' } });
+    const first = await draft(matter, 50_000);
+    await h.activities.issueInvoice({ firmId: FIRM, invoiceNumber: first, nowMs: Date.now() - 1000 });
+    const second = await draft(matter, 50_000);
+    await h.activities.issueInvoice({ firmId: FIRM, invoiceNumber: second, nowMs: Date.now() });
+    await h.database.db.query(`INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'lawpay', 'OLA-ALL', $2, $3, 'admin')`,
+      [FIRM, String(matter.id), matter.display_number]);
+    const outcome = await h.activities.applyPayment({ firmId: FIRM, payment: payment({ amountCents: 100_000, reference: 'OLA-ALL' }) });
+    expect(outcome).toMatchObject({ state: 'applied', invoiceNumber: first, creditedInvoices: [second] });
+    expect(await invoiceRow(first)).toMatchObject({ status: 'paid', paid_cents: 100_000 });
+    expect(await invoiceRow(second)).toMatchObject({ status: 'paid', credit_applied_cents: 50_000 });
+  });
+
+  it('waits for the charge when a refund with a legacy reference arrives first, then takes the money back where the charge put it', async () => {
+    const matter = await h.createMatter({ client: { name: 'Pia Early', email: 'pia@client.test' } });
+    const number = await draft(matter, 50_000);
+    await h.activities.issueInvoice({ firmId: FIRM, invoiceNumber: number, nowMs: Date.now() });
+    await h.database.db.query(`INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'lawpay', 'PIA-OLD', $2, $3, 'admin')`,
+      [FIRM, String(matter.id), matter.display_number]);
+    const charge = payment({ amountCents: 50_000, reference: 'PIA-OLD' });
+    const refund = payment({ kind: 'refund', amountCents: 20_000, reference: 'PIA-OLD', chargeTransactionId: charge.transactionId });
+    expect(await h.activities.applyPayment({ firmId: FIRM, payment: refund })).toMatchObject({ state: 'unmatched' });
+    await h.activities.applyPayment({ firmId: FIRM, payment: charge });
+    expect(await h.activities.applyPayment({ firmId: FIRM, payment: refund })).toMatchObject({ state: 'applied', invoiceNumber: number });
+    expect(await invoiceRow(number)).toMatchObject({ status: 'partially_paid', paid_cents: 30_000 });
+  });
+
+  it('finishes an invoice paid in full just before an admin voided it as paid, not failed', async () => {
+    const matter = await h.createMatter({ client: { name: 'Quin Late', email: 'quin@client.test' } });
+    const number = await draft(matter, 20_000);
+    await h.activities.issueInvoice({ firmId: FIRM, invoiceNumber: number, nowMs: Date.now() });
+    await h.activities.applyPayment({ firmId: FIRM, payment: payment({ amountCents: 20_000, reference: number }) });
+    expect(await h.activities.voidInvoice({ firmId: FIRM, invoiceNumber: number, reason: 'too late' })).toMatchObject({ status: 'paid', amountDueCents: 0 });
+  });
+
   it('parks a payment whose reference names a void invoice, with an alert, instead of applying it silently', async () => {
     const matter = await h.createMatter({ client: { name: 'Jo Parked', email: 'jo@client.test' } });
     const number = await draft(matter, 20_000);
@@ -270,7 +306,8 @@ describe('payment safety: every processor event applied exactly once, to the rig
   it('retries a write-back on 503 and alerts when it has stalled; dead-letters a refused one with an alert, and `matterpay writebacks retry` queues it again', async () => {
     const drain = writebackActivities({ db: h.database.db, firm: (id) => h.firms.get(id) });
     const matter = await h.createMatter({ client: { name: 'Ned Queue', email: 'ned@client.test' } });
-    await h.drainer.stop(); // drain by hand below
+    await h.drainer.stop(); // drain by hand below, only this test's rows
+    await h.database.db.query(`UPDATE practice_writebacks SET state = 'done' WHERE firm_id = $1 AND state <> 'done'`, [FIRM]);
     await h.database.db.query(`INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload) VALUES
       ($1, 'test/outage-note', $2, 'note', '{"kind":"note","subject":"During the outage","detail":"queued","date":"2026-12-01"}'),
       ($1, 'test/refused-note', '999999', 'note', '{"kind":"note","subject":"On a matter Clio does not have","detail":"queued","date":"2026-12-01"}')`,
