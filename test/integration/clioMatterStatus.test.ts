@@ -55,12 +55,12 @@ describe('Clio matter status: what Clio says now, not what an old delivery said'
     const afterReplay = await waitFor(async () => {
       const statuses = await signalledStatuses(matter.id);
       return statuses.length > before ? statuses.slice(before) : null;
-    }, { what: 'the signal from the replayed delivery', timeoutMs: 30_000 });
+    }, { what: 'the signal from the replayed delivery', timeoutMs: 60_000 });
     // Clio's own deliveries for the new matter may still be arriving: all of them, and the replay, say what Clio says.
     expect(new Set(afterReplay)).toEqual(new Set(['open']));
     const handle = env.client.workflow.getHandle(workflowIds.matterBilling(FIRM, String(matter.id)));
     // Queried once the worker has caught up (a busy shared dev server can make the first query time out).
-    const status = await waitFor(() => handle.query(matterStatusQuery).catch(() => null), { what: 'the matter status query', timeoutMs: 30_000 });
+    const status = await waitFor(() => handle.query(matterStatusQuery).catch(() => null), { what: 'the matter status query', timeoutMs: 90_000 });
     expect(status.closed).toBe(false);
 
     await h.control('PATCH', `/__sandbox/matters/${matter.id}`, { status: 'closed' });
