@@ -66,5 +66,5 @@ describe('Clio matter status: what Clio says now, not what an old delivery said'
     await h.control('PATCH', `/__sandbox/matters/${matter.id}`, { status: 'closed' });
     await h.clio.webhooksIdle();
     await waitFor(async () => (await signalledStatuses(matter.id)).slice(before).includes('closed'), { what: 'the real close to be signalled', timeoutMs: 30_000 });
-  });
+  }, 240_000);
 });
