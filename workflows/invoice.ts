@@ -119,7 +119,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     const trust = await activities.drawTrust({ firmId, invoiceNumber });
     if (trust.drawCents > 0) {
       await note('trust-draw', `Invoice ${invoiceNumber}: trust draw`,
-        `${formatCents(trust.drawCents)} of trust funds applied to invoice ${invoiceNumber}. Please post this transfer from the matter's trust account in the practice system.`);
+        `${formatCents(trust.drawCents)} of trust funds applied to invoice ${invoiceNumber}. Please post this transfer from the matter's trust account in the practice system, with ${invoiceNumber} in its description so it is matched to this draw.`);
     }
     const issued = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
     adopt(issued.snapshot);
