@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { Payment } from '../connectors/ports';
+import type { Payment } from '../connectors';
 import { ReconcileStateValues } from '../shared/reconcileState';
 import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import {

@@ -1,5 +1,5 @@
 import { startClioSandbox, startLawPaySandbox } from '../../sandbox';
-import { CLIO_REGION_HOSTS } from '../../connectors/clio';
+import { CLIO_REGION_HOSTS } from '../../connectors';
 import type { Config } from '../config';
 import type { VendorEndpoints } from '../firms';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { openCheckout } from '../../activities/checkouts';
 import { clientFacingOf } from '../../activities/deps';
-import { VendorError } from '../../connectors/errors';
+import { VendorError } from '../../connectors';
 import { invoicePdfName, renderInvoicePdf } from '../../documents/invoicePdf';
 import { PROCESSOR_NAMES, type InvoiceView } from '../../documents/invoiceView';
 import { loadInvoiceView } from '../../documents/loadInvoiceView';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ProcessorName } from '../../connectors/ports';
+import type { ProcessorName } from '../../connectors';
 import { ProcessedEventRepository } from '../../store/processedEvents';
 import { startOrSignalReconciliation } from '../starters';
-import { rejectWebhook } from './clioWebhook';
+import { rejectWebhook } from './rejectWebhook';
 import type { IngressDeps } from './server';
 import { withTemporalDeadline } from './temporalDeadline';
 

@@ -10,7 +10,7 @@ import type { FirmRegistry } from '../firms';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PayloadCodec } from '@temporalio/common';
-import { registerClioWebhook } from './clioWebhook';
+import { registerPracticeWebhooks } from './practiceWebhooks';
 import { registerCodecServer } from './codecServer';
 import { registerHealthRoutes } from './health';
 import { isLoopbackUrl } from './loopback';
@@ -100,7 +100,7 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
   });
 
   registerHealthRoutes(app, deps);
-  registerClioWebhook(app, deps);
+  registerPracticeWebhooks(app, deps);
   registerClioOAuth(app, deps);
   registerPayLinks(app, deps);
   registerPaymentWebhooks(app, deps);
