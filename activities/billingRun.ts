@@ -5,6 +5,7 @@ import { FIRM_ID } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
 import type { BillingPolicy } from '../workflows/policy';
 import type { ActivityDeps } from './deps';
+import { workflowRef } from '../shared/workflowTypes';
 
 export interface BillingRunResult {
   scanned: number;
@@ -50,7 +51,7 @@ export function billingRunActivities(deps: ActivityDeps) {
         const running = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
         if (running) continue;
         // Signal-with-start: the "bill now" is in the new workflow's history before its first decision.
-        await client.workflow.signalWithStart('matterBilling', {
+        await client.workflow.signalWithStart(workflowRef('matterBilling'), {
           taskQueue, workflowId,
           args: [{ firmId: input.firmId, matterId, policy: input.policy }],
           typedSearchAttributes: [{ key: FIRM_ID, value: input.firmId }],

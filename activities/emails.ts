@@ -1,7 +1,8 @@
 import { formatCents } from '../domain/money';
 
-/** `reminder-N`: the Nth reminder of the schedule. Each purpose is its own idempotency key, so each is sent once. */
-export type EmailPurpose = 'issued' | `reminder-${number}`;
+import type { EmailPurpose } from '../shared/emailPurposes';
+
+export type { EmailPurpose };
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 

@@ -166,7 +166,9 @@ export interface PracticeManagement {
 
 export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
-export type ProcessorName = 'lawpay' | 'stripe';
+import type { ProcessorName } from '../shared/processors';
+
+export type { ProcessorName };
 /** `unknown`: an account the processor does not list for this firm; its money is never taken as income. */
 export type AccountKind = 'operating' | 'trust' | 'unknown';
 

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ProcessorName } from './processors';
 
 /** Signal, update and query names are part of the contract (DESIGN §3): clients, the CLI and the ingress use these. */
 
@@ -30,7 +31,7 @@ export interface ApprovalResult { approvedBy: string; approvedAtMs: number }
  * what workflows started before this rule acted on).
  */
 export interface PaymentReceived {
-  processor: 'lawpay' | 'stripe';
+  processor: ProcessorName;
   transactionId: string;
   kind: 'charge' | 'refund' | 'payout' | 'dispute';
   amountCents: number;
@@ -62,7 +63,7 @@ export const invoiceStatusQuery = defineQuery<InvoiceWorkflowStatus>('status');
 
 // paymentReconciliation
 export interface ReconciliationStatus {
-  processor: 'lawpay' | 'stripe';
+  processor: ProcessorName;
   transactionId: string;
   state: 'pending' | 'applied' | 'unmatched' | 'ignored' | 'parked' | 'rejected';
   invoiceNumber: string | null;

@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
 import { scheduleIds } from '../shared/workflowIds';
+import { workflowRef } from '../shared/workflowTypes';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { billingPolicy } from './policy';
@@ -12,7 +13,7 @@ export function sweepLookbackMs(config: Config): number {
 export function sweepAction(config: Config, firmId: string, workflowId: string): ScheduleOptionsAction {
   return {
     type: 'startWorkflow',
-    workflowType: 'reconciliationSweep',
+    workflowType: workflowRef('reconciliationSweep'),
     workflowId,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ firmId, lookbackMs: sweepLookbackMs(config), policy: billingPolicy(config) }],
@@ -46,7 +47,7 @@ export async function ensureSweepSchedule(client: Client, config: Config, firmId
 export async function ensureWebhookMaintenanceSchedule(client: Client, config: Config, firmId: string): Promise<void> {
   const scheduleId = scheduleIds.practiceWebhooks(firmId);
   const action: ScheduleOptionsAction = {
-    type: 'startWorkflow', workflowType: 'maintainPracticeWebhooks', workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ firmId }],
+    type: 'startWorkflow', workflowType: workflowRef('maintainPracticeWebhooks'), workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ firmId }],
   };
   try {
     await client.schedule.create({
@@ -63,7 +64,7 @@ export async function ensureWebhookMaintenanceSchedule(client: Client, config: C
 export async function ensureBillingRunSchedule(client: Client, config: Config, firmId: string): Promise<void> {
   const scheduleId = scheduleIds.billingRun(firmId);
   const action: ScheduleOptionsAction = {
-    type: 'startWorkflow', workflowType: 'billingRun', workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    type: 'startWorkflow', workflowType: workflowRef('billingRun'), workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ firmId, policy: billingPolicy(config) }],
   };
   const spec = { calendars: [{ hour: 6, minute: 0 }], timezone: config.FIRM_TIMEZONE };

@@ -3,7 +3,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { EmailPurpose } from '../activities/emails';
+import type { EmailPurpose } from '../shared/emailPurposes';
 import type { InvoiceSnapshot } from '../activities/invoices';
 import { wholeDaysBetween } from '../domain/dates';
 import { formatCents } from '../domain/money';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ProcessorName } from '../../connectors';
+import { PROCESSOR_NAMES } from '../../shared/processors';
 import { ProcessedEventRepository } from '../../store/processedEvents';
 import { startOrSignalReconciliation } from '../starters';
 import { rejectWebhook } from './rejectWebhook';
@@ -17,7 +17,7 @@ import { withTemporalDeadline } from './temporalDeadline';
  */
 export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps): void {
   const events = new ProcessedEventRepository(deps.db);
-  for (const processorName of ['lawpay', 'stripe'] as const satisfies readonly ProcessorName[]) {
+  for (const processorName of PROCESSOR_NAMES) {
     const log = deps.logger.child({ component: 'ingress', source: processorName });
     app.post(`/webhooks/${processorName}`, async (req, reply) => {
       const query = z.object({ firm: z.string().optional() }).safeParse(req.query);
