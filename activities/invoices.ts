@@ -13,24 +13,9 @@ import { clientFacingOf, DEFAULT_PAYMENT_TERMS_DAYS, type ActivityDeps } from '.
 import { invoicePdfAttachment } from './documents';
 import { invoiceEmail, type EmailPurpose } from './emails';
 import { queueWriteback, writeNoteOnce } from './notes';
+import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 
-/** What the invoice workflow needs to know about its invoice; plain data (it crosses into workflow history). */
-export interface InvoiceSnapshot {
-  invoiceNumber: string;
-  matterId: string;
-  matterDisplayNumber: string;
-  status: InvoiceStatus;
-  totalCents: number;
-  trustAppliedCents: number;
-  creditAppliedCents: number;
-  paidCents: number;
-  amountDueCents: number;
-  overpaymentCents: number;
-  issuedAtMs: number | null;
-  escalated: boolean;
-  /** The due date's firm-local midnight (DueAt); absent in histories recorded before due dates. */
-  dueAtMs?: number | null;
-}
+export type { InvoiceSnapshot };
 
 export function snapshot(invoice: InvoiceRecord): InvoiceSnapshot {
   return {

@@ -4,7 +4,7 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { EmailPurpose } from '../shared/emailPurposes';
-import type { InvoiceSnapshot } from '../activities/invoices';
+import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 import { wholeDaysBetween } from '../domain/dates';
 import { formatCents } from '../domain/money';
 import { dunningSteps } from '../domain/reminders';
