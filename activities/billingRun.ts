@@ -3,7 +3,7 @@ import { localDate } from '../domain/dates';
 import { billNowSignal } from '../shared/messages';
 import { FIRM_ID } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
-import type { BillingPolicy } from '../workflows/policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
 import type { ActivityDeps } from './deps';
 import { workflowRef } from '../shared/workflowTypes';
 

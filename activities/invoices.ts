@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { isDeliverableEmail } from '../connectors/mail';
+import { isDeliverableEmail } from '../domain/deliverableEmail';
 import { localDate } from '../domain/dates';
 import { parseInvoiceNumber } from '../domain/invoiceNumber';
 import { formatCents } from '../domain/money';

@@ -5,7 +5,7 @@ import { createSmtpMailer } from './smtp';
 
 export { createOutboxMailer, type OutboxMailerOptions } from './outbox';
 export { createSmtpMailer, type SmtpMailerOptions } from './smtp';
-export { isDeliverableEmail } from './validate';
+export { isDeliverableEmail } from '../../domain/deliverableEmail';
 export { messageIdFor } from './message';
 
 export interface MailerConfig {

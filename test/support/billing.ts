@@ -11,7 +11,7 @@ import { PracticeSubscriptionRepository } from '../../store/practiceSubscription
 import { createLawPayProcessor } from '../../connectors/lawpay';
 import { createOutboxMailer } from '../../connectors/mail';
 import { startClioSandbox, startLawPaySandbox, type ClioSandboxHandle, type LawPaySandboxHandle } from '../../sandbox';
-import type { BillingPolicy } from '../../workflows/policy';
+import type { BillingPolicy } from '../../shared/billingPolicy';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { createSecretBox } from '../../store/encryption';
