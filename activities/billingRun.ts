@@ -23,7 +23,7 @@ function effectiveDay(billingDay: number, year: number, month: number): number {
 export function billingRunActivities(deps: ActivityDeps) {
   return {
     /**
-     * The daily billing run (DESIGN §3 `billingRun`): finds the matters whose billing day is today (firm-local) and
+     * The daily billing run (docs/architecture.md §3 `billingRun`): finds the matters whose billing day is today (firm-local) and
      * starts billing for any that has no running `matterBilling` workflow. Matters that have one bill themselves
      * on their billing date, so they are left alone: never two invoices for one billing date.
      */

@@ -8,7 +8,7 @@ const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seven
 
 /**
  * The words clients read. Factual, no pressure: what is owed, for what, and how to pay. A payment-plan
- * installment is named as such (DESIGN §4.5).
+ * installment is named as such (docs/domain.md §4.5).
  */
 export function invoiceEmail(input: {
   purpose: EmailPurpose;

@@ -1,5 +1,5 @@
 /**
- * The domain-facing interfaces every connector implements (DESIGN §5). Workflows and activities see only these
+ * The domain-facing interfaces every connector implements (docs/architecture.md §5). Workflows and activities see only these
  * shapes: integer cents, ISO-8601 UTC timestamps, our own identifiers as strings. A vendor's shape never leaks past
  * its connector.
  */
@@ -40,7 +40,7 @@ export interface MatterSummary {
   billingDay: number | null;
 }
 
-/** A time entry that counts for billing (DESIGN §4.1); how a connector decides "approved" is its own business. */
+/** A time entry that counts for billing (docs/domain.md §4.1); how a connector decides "approved" is its own business. */
 export interface ApprovedEntry {
   id: string;
   matterId: string;

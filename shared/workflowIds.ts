@@ -1,5 +1,5 @@
 /**
- * Workflow IDs are business keys (DESIGN §3): readable, deterministic, so a duplicate start is refused by Temporal
+ * Workflow IDs are business keys (docs/architecture.md §3): readable, deterministic, so a duplicate start is refused by Temporal
  * itself and an admin can find any object by typing its ID in the Web UI.
  */
 import type { ProcessorName } from './processors';

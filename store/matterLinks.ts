@@ -9,7 +9,7 @@ export interface MatterLink {
   source: 'canonical' | 'backfill' | 'webhook' | 'admin';
 }
 
-/** The matter-ID lookup table (DESIGN §4.6). */
+/** The matter-ID lookup table (docs/domain.md §4.6). */
 export class MatterLinkRepository {
   constructor(private readonly db: Db) {}
 

@@ -21,7 +21,7 @@ export function sweepAction(config: Config, firmId: string, workflowId: string):
 }
 
 /**
- * The reconciliation sweep as a Temporal Schedule per firm (DESIGN §4.6), visible and pausable in the Web UI.
+ * The reconciliation sweep as a Temporal Schedule per firm (docs/domain.md §4.6), visible and pausable in the Web UI.
  * Created on start; an existing schedule is updated to the configured interval.
  */
 export async function ensureSweepSchedule(client: Client, config: Config, firmId: string, logger: Logger): Promise<void> {
@@ -60,7 +60,7 @@ export async function ensureWebhookMaintenanceSchedule(client: Client, config: C
   }
 }
 
-/** The daily billing run (DESIGN §3), at 06:00 on the firm's clock. */
+/** The daily billing run (docs/architecture.md §3), at 06:00 on the firm's clock. */
 export async function ensureBillingRunSchedule(client: Client, config: Config, firmId: string): Promise<void> {
   const scheduleId = scheduleIds.billingRun(firmId);
   const action: ScheduleOptionsAction = {

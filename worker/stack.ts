@@ -41,7 +41,7 @@ export interface RunningStack {
 }
 
 /**
- * Brings up matterpay. Each piece is skipped when configured to use a real one (DESIGN §9): TEMPORAL_ADDRESS
+ * Brings up matterpay. Each piece is skipped when configured to use a real one (docs/architecture.md §9): TEMPORAL_ADDRESS
  * replaces the dev server, DATABASE_URL the embedded PostgreSQL. Stops in reverse order of start.
  */
 export async function startStack(config: Config, logger: Logger, parts: StackParts): Promise<RunningStack> {

@@ -33,7 +33,7 @@ export async function signalMatterBilling(
 }
 
 /**
- * Starts a transaction's reconciliation, or tells the running one that the transaction changed (DESIGN §3): a
+ * Starts a transaction's reconciliation, or tells the running one that the transaction changed (docs/architecture.md §3): a
  * `failed` followed by `succeeded` for one PaymentIntent, or a void after a charge, is never dropped because the
  * first event's workflow is still running. The workflow reads the transaction's current state before it decides.
  */

@@ -2,7 +2,7 @@ import { VendorRejectedError, WebhookVerificationError } from '../errors';
 import type { Matter, PracticeEvent, PracticeWebhookOutcome, WebhookHeaders, WebhookSubscriptionStore } from '../ports';
 import { parseClioDelivery, peekClioWebhookId, verifyClioSignature } from './webhooks';
 
-/** Clio confirms a new webhook by sending X-Hook-Secret; echoing it back enables the hook (APIS.md §1.5). */
+/** Clio confirms a new webhook by sending X-Hook-Secret; echoing it back enables the hook (docs/vendors.md §1.5). */
 export function answerClioHandshake(headers: WebhookHeaders): { headers: Record<string, string>; body: unknown } | null {
   const secret = headers['x-hook-secret'];
   if (typeof secret !== 'string' || !secret) return null;

@@ -72,7 +72,7 @@ export class ClioPracticeManagement implements PracticeManagement {
   }
 
   /**
-   * Clio has no approval field on activities (APIS.md §1.5). An entry counts as approved when Clio lists it as
+   * Clio has no approval field on activities (docs/vendors.md §1.5). An entry counts as approved when Clio lists it as
    * `status=unbilled` (submitted, billable, not on any bill: Clio's `draft` entries are excluded by that filter)
    * and it is a TimeEntry, chargeable (`non_billable` and `no_charge` false), not `billed` or `on_bill`, with a
    * positive total. The matter must be open: the caller checks that on the matter it already read.

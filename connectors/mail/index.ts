@@ -1,4 +1,4 @@
-/** The mail port (DESIGN §4.4): SMTP when a URL is configured, otherwise `.eml` files in the outbox folder. */
+/** The mail port (docs/domain.md §4.4): SMTP when a URL is configured, otherwise `.eml` files in the outbox folder. */
 import type { Mailer } from '../ports';
 import { createOutboxMailer } from './outbox';
 import { createSmtpMailer } from './smtp';

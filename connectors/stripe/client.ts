@@ -1,5 +1,5 @@
 /**
- * Stripe SDK construction and the one place Stripe's errors become matterpay's (DESIGN §5). Nothing here logs:
+ * Stripe SDK construction and the one place Stripe's errors become matterpay's (docs/architecture.md §5). Nothing here logs:
  * the secret key lives only inside the SDK instance, and no request or response body is ever emitted.
  */
 import Stripe from 'stripe';

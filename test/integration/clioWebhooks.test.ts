@@ -5,7 +5,7 @@ import { devServerEnvironment } from '../support/temporal';
 import { freePort } from '../support/ports';
 
 /**
- * The Clio webhook lifecycle (DESIGN §5): created with the handshake answered by the real ingress, signed
+ * The Clio webhook lifecycle (docs/architecture.md §5): created with the handshake answered by the real ingress, signed
  * deliveries turned into billing signals, renewed before expiry, recreated when gone, re-activated when the
  * handshake was missed.
  */

@@ -8,7 +8,7 @@ import { dateTime, iso } from './format';
 import { invoiceNumberArg, jsonOption, parseWith } from './shared';
 
 /**
- * `matterpay approve <number>` (DESIGN §4.2, §8): the `approve` update on workflow `invoice/<firm>/<number>`, so
+ * `matterpay approve <number>` (docs/domain.md §4.2, §8): the `approve` update on workflow `invoice/<firm>/<number>`, so
  * who approved and when is recorded in the workflow's history. The workflow's validator decides whether the
  * invoice can be approved; its reason is what the admin reads when it cannot.
  *

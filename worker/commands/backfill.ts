@@ -13,7 +13,7 @@ import { jsonOption, parseWith } from './shared';
 import { workflowRef } from '../../shared/workflowTypes';
 
 /**
- * `matterpay backfill [--run-id <id>]` (DESIGN §4.6, §8): fills the matter-ID lookup table from every matter in the
+ * `matterpay backfill [--run-id <id>]` (docs/domain.md §4.6, §8): fills the matter-ID lookup table from every matter in the
  * practice system, as workflow `backfill/<firm>/<runId>` on the worker's task queue, and watches it.
  *
  * The run id is the workflow's business key: the same run id re-attaches to a backfill that is still running

@@ -11,7 +11,7 @@ import { workflowIds } from '../../shared/workflowIds';
 import { workflowRef } from '../../shared/workflowTypes';
 
 /**
- * `matterpay trust-report` (DESIGN §4.3, §8; TRUST.md §2): the month's three-way trust reconciliation. The trust
+ * `matterpay trust-report` (docs/domain.md §4.3, §8; TRUST.md §2): the month's three-way trust reconciliation. The trust
  * data is gathered on a worker (it holds the practice system's and processor's connections); the report is
  * computed here. A signed month prints its stored snapshot: later changes to the ledger do not alter it.
  */

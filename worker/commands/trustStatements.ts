@@ -8,7 +8,7 @@ import { workflowIds } from '../../shared/workflowIds';
 import { workflowRef } from '../../shared/workflowTypes';
 
 /**
- * `matterpay trust-statements [--month]` (DESIGN §4.3): emails each client with trust activity in the month a
+ * `matterpay trust-statements [--month]` (docs/domain.md §4.3): emails each client with trust activity in the month a
  * statement of it. Each statement is sent once per month and matter, however often the command runs.
  */
 export function registerTrustStatementsCommand(program: Command): void {

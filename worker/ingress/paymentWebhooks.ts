@@ -8,7 +8,7 @@ import type { IngressDeps } from './server';
 import { withTemporalDeadline } from './temporalDeadline';
 
 /**
- * Payment webhooks (DESIGN §7): the processor connector verifies (Stripe's signature; LawPay signs nothing, so its
+ * Payment webhooks (docs/architecture.md §7): the processor connector verifies (Stripe's signature; LawPay signs nothing, so its
  * event is only a hint: the connector re-fetches the transaction and keys the outcome by (transaction, status)) and
  * translates. The payment's reconciliation workflow is started under the transaction's own ID, so three deliveries
  * of one event start one workflow. Only an accepted payment is recorded in processed_events, and only after Temporal

@@ -9,7 +9,7 @@ import type { IngressDeps } from './server';
 import { withTemporalDeadline } from './temporalDeadline';
 
 /**
- * Practice-system webhooks (docs/architecture.md, "Ingress"): the subscription handshake, then deliveries. The
+ * Practice-system webhooks (docs/architecture.md §7): the subscription handshake, then deliveries. The
  * ingress finds the firm of the subscription a delivery names; that firm's connector verifies the delivery and
  * translates it into business events, each turned into a signal to the matter's billing workflow. 2xx only once
  * Temporal accepted them; 503 when Temporal is down, so the practice system retries.
@@ -49,7 +49,7 @@ export function registerPracticeWebhooks(app: FastifyInstance, deps: IngressDeps
       return;
     }
     const { matter } = event;
-    // New matters are mapped as soon as the practice system announces them (docs/domain.md, "Matter links").
+    // New matters are mapped as soon as the practice system announces them (docs/domain.md §4.6).
     await links.add(firmId, { processor: 'any', externalReference: matter.displayNumber, practiceMatterId: matter.id, matterDisplayNumber: matter.displayNumber, source: 'webhook' });
     // Reminders stop on a closed matter: the status is the one the practice system shows now, not the delivery's.
     await withTemporalDeadline(deps.temporal, () => signalMatterBilling(deps.temporal, deps.config, firmId, matter.id, {

@@ -35,7 +35,7 @@ export interface IngressDeps {
 const SHED_RETRY_AFTER_SECONDS = 10;
 
 /**
- * The HTTP edge (DESIGN §7): webhooks in, pay links out, health for orchestrators. Request bodies are kept raw
+ * The HTTP edge (docs/architecture.md §7): webhooks in, pay links out, health for orchestrators. Request bodies are kept raw
  * (Buffer) because webhook signatures are computed over the exact bytes the sender signed.
  *
  * It faces the internet, so (issue 10): every request must arrive within the configured timeouts; each webhook
