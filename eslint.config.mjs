@@ -32,4 +32,48 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'No environment reads in workflow code: pass values as arguments.' }],
     },
   },
+  // Folder boundaries: activities act through ports, connectors translate one vendor, the store keeps data.
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['stripe', 'nodemailer', 'simple-oauth2', 'axios'].map((name) => ({ name, message: 'Activities reach vendors through a port (connectors/ports.ts), never a vendor SDK.' })),
+        patterns: [
+          { group: ['**/worker/*', '**/worker'], message: 'Activities must not depend on the worker: it depends on them.', allowTypeImports: true },
+          { group: ['**/workflows/*', '**/workflows'], message: 'Activities must not import workflow code (shared contracts live in shared/).' },
+          { group: ['**/connectors/*', '**/connectors/*/**', '!**/connectors/ports', '!**/connectors/errors', '!**/connectors/index'], message: 'Activities see ports and typed errors (connectors/index), never one vendor\'s folder.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['connectors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/store/*', '**/store', '**/activities/*', '**/activities', '**/worker/*', '**/worker', '**/workflows/*'],
+          allowTypeImports: false, message: 'A connector translates one vendor: it is given what it needs (a port-shaped store), it imports no layer above it.' }],
+      }],
+    },
+  },
+  {
+    files: ['store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: ['stripe', 'nodemailer', 'axios', 'fastify'].map((name) => ({ name, message: 'The store keeps data: no vendor or HTTP code.' })),
+        patterns: [
+          { group: ['**/activities/*', '**/activities', '**/worker/*', '**/worker', '**/workflows/*', '**/workflows'], message: 'The store is below activities, the worker and workflows.' },
+          { group: ['**/connectors/*', '**/connectors/**'], allowTypeImports: true, message: 'The store may name port types, never call a connector.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/connectors/*', '**/connectors/*/**', '!**/connectors/index', '!**/connectors/ports', '!**/connectors/errors'],
+          message: 'The worker and the ingress go through connectors/index (ports, errors, the registry), never one vendor\'s folder.' }],
+      }],
+    },
+  },
 );

@@ -26,7 +26,7 @@ export interface BackfillPageResult {
 }
 
 /**
- * The lookup-table rows one matter gives (DESIGN §4.6): always its canonical row (display number → matter), and a
+ * The lookup-table rows one matter gives (docs/domain.md §4.6): always its canonical row (display number → matter), and a
  * legacy row for its client reference when that is a reference of its own: not empty, not the display number, and
  * not one of matterpay's invoice numbers on this matter (matterpay writes those into the reference field, and the
  * canonical row already resolves them).

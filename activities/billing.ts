@@ -83,7 +83,7 @@ export function billingActivities(deps: ActivityDeps) {
         const billed = await invoices.billedLineKeys(request.firmId, request.lines.map((l) => l.lineKey), client);
         const fresh = request.lines.filter((l) => !billed.has(l.lineKey));
         const totalCents = fresh.reduce((sum, l) => sum + l.amountCents, 0);
-        // $0 invoices are never created (DESIGN §4.1).
+        // $0 invoices are never created (docs/domain.md §4.1).
         if (totalCents <= 0) return { invoiceNumber: null, reason: 'every line is already on another invoice' };
         const sequence = await invoices.nextSequence(client, request.firmId, request.matterId);
         const number = invoiceNumber(request.matterDisplayNumber, sequence);

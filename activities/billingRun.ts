@@ -3,8 +3,9 @@ import { localDate } from '../domain/dates';
 import { billNowSignal } from '../shared/messages';
 import { FIRM_ID } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
-import type { BillingPolicy } from '../workflows/policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
 import type { ActivityDeps } from './deps';
+import { workflowRef } from '../shared/workflowTypes';
 
 export interface BillingRunResult {
   scanned: number;
@@ -22,7 +23,7 @@ function effectiveDay(billingDay: number, year: number, month: number): number {
 export function billingRunActivities(deps: ActivityDeps) {
   return {
     /**
-     * The daily billing run (DESIGN §3 `billingRun`): finds the matters whose billing day is today (firm-local) and
+     * The daily billing run (docs/architecture.md §3 `billingRun`): finds the matters whose billing day is today (firm-local) and
      * starts billing for any that has no running `matterBilling` workflow. Matters that have one bill themselves
      * on their billing date, so they are left alone: never two invoices for one billing date.
      */
@@ -50,7 +51,7 @@ export function billingRunActivities(deps: ActivityDeps) {
         const running = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
         if (running) continue;
         // Signal-with-start: the "bill now" is in the new workflow's history before its first decision.
-        await client.workflow.signalWithStart('matterBilling', {
+        await client.workflow.signalWithStart(workflowRef('matterBilling'), {
           taskQueue, workflowId,
           args: [{ firmId: input.firmId, matterId, policy: input.policy }],
           typedSearchAttributes: [{ key: FIRM_ID, value: input.firmId }],

@@ -14,7 +14,7 @@ export function creditActivities(deps: ActivityDeps) {
   return {
     /**
      * Applies the matter's credit (overpayments, the paid part of void invoices, payments held on the matter) to
-     * this invoice before trust and before a pay link is made (DESIGN §4.3), under the matter lock. Once per invoice:
+     * this invoice before trust and before a pay link is made (docs/domain.md §4.3), under the matter lock. Once per invoice:
      * an invoice that already took credit takes none again. Credit is never moved to trust.
      */
     async applyMatterCredit(input: { firmId: string; invoiceNumber: string }): Promise<{ creditCents: number }> {

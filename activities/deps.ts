@@ -1,4 +1,4 @@
-import type { Mailer, PaymentProcessor, PracticeManagement } from '../connectors/ports';
+import type { Mailer, PaymentProcessor, PracticeManagement, SubscriptionUpkeep } from '../connectors/ports';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../store/db';
 import type { Logger } from '../worker/logger';
@@ -20,10 +20,10 @@ export interface FirmServices {
   /** What the client reads besides the invoice: the firm's name, its default email message, the page's disclaimer. */
   clientFacing?: ClientFacing;
   /**
-   * Keeps the practice system's webhooks alive: created if missing, re-activated if suspended, renewed before
-   * they expire. Absent where the practice system has no webhooks to keep.
+   * Keeps the practice system's webhooks alive at this deployment's ingress (the port's upkeep, with the public
+   * URL filled in). Absent where nothing is to be kept (a test's firm).
    */
-  maintainWebhooks?: () => Promise<Array<{ model: string; action: string }>>;
+  maintainWebhooks?: () => Promise<SubscriptionUpkeep[]>;
 }
 
 export interface ClientFacing {

@@ -1,13 +1,14 @@
 import { formatCents } from '../domain/money';
 
-/** `reminder-N`: the Nth reminder of the schedule. Each purpose is its own idempotency key, so each is sent once. */
-export type EmailPurpose = 'issued' | `reminder-${number}`;
+import type { EmailPurpose } from '../shared/emailPurposes';
+
+export type { EmailPurpose };
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
 /**
  * The words clients read. Factual, no pressure: what is owed, for what, and how to pay. A payment-plan
- * installment is named as such (DESIGN §4.5).
+ * installment is named as such (docs/domain.md §4.5).
  */
 export function invoiceEmail(input: {
   purpose: EmailPurpose;

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { isDeliverableEmail } from '../connectors/mail';
+import { isDeliverableEmail } from '../domain/deliverableEmail';
 import { localDate } from '../domain/dates';
 import { parseInvoiceNumber } from '../domain/invoiceNumber';
 import { formatCents } from '../domain/money';
@@ -14,24 +14,9 @@ import { invoicePdfAttachment } from './documents';
 import { checkoutActivities } from './checkouts';
 import { invoiceEmail, type EmailPurpose } from './emails';
 import { queueWriteback, writeNoteOnce } from './notes';
+import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 
-/** What the invoice workflow needs to know about its invoice; plain data (it crosses into workflow history). */
-export interface InvoiceSnapshot {
-  invoiceNumber: string;
-  matterId: string;
-  matterDisplayNumber: string;
-  status: InvoiceStatus;
-  totalCents: number;
-  trustAppliedCents: number;
-  creditAppliedCents: number;
-  paidCents: number;
-  amountDueCents: number;
-  overpaymentCents: number;
-  issuedAtMs: number | null;
-  escalated: boolean;
-  /** The due date's firm-local midnight (DueAt); absent in histories recorded before due dates. */
-  dueAtMs?: number | null;
-}
+export type { InvoiceSnapshot };
 
 export function snapshot(invoice: InvoiceRecord): InvoiceSnapshot {
   return {
@@ -61,7 +46,7 @@ export function invoiceActivities(deps: ActivityDeps) {
   const checkouts = checkoutActivities(deps);
 
   /**
-   * The matter's reference field shows the latest invoice (DESIGN §4.2), but only where the firm left it empty or
+   * The matter's reference field shows the latest invoice (docs/domain.md §4.2), but only where the firm left it empty or
    * matterpay wrote it: a reference the firm set for its own use is never overwritten. Queued, like every write-back.
    */
   async function referenceMatter(firmId: string, invoice: InvoiceRecord, currentReference: string | null): Promise<void> {
@@ -165,7 +150,7 @@ export function invoiceActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Day-30 escalation (DESIGN §4.5): review flag on the matter, a note, staff told, once. Re-checks the balance in
+     * Day-30 escalation (docs/domain.md §4.5): review flag on the matter, a note, staff told, once. Re-checks the balance in
      * the store first: an invoice paid meanwhile is not escalated.
      */
     async escalateInvoice(input: { firmId: string; invoiceNumber: string; daysOverdue: number; elapsedMs?: number }): Promise<'escalated' | 'nothing due'> {
@@ -192,7 +177,7 @@ export function invoiceActivities(deps: ActivityDeps) {
     /**
      * Cancel: void the invoice, release its time entries for a later invoice, close its link, undo an unposted trust
      * draw, and keep whatever the client paid as a credit on the matter (with an alert). One transaction under the
-     * matter lock: after a crash either all of it happened or none, so a retry finishes the job (DESIGN §4.2).
+     * matter lock: after a crash either all of it happened or none, so a retry finishes the job (docs/domain.md §4.2).
      */
     async voidInvoice(input: { firmId: string; invoiceNumber: string; reason: string }): Promise<InvoiceSnapshot> {
       const firm = deps.firm(input.firmId);

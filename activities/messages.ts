@@ -3,7 +3,7 @@ import type { Db } from '../store/db';
 import { OutboundMessageRepository } from '../store/outboundMessages';
 
 /**
- * Wraps a firm's mailer so every message is recorded by key before it is sent (DESIGN §4.4): a message recorded
+ * Wraps a firm's mailer so every message is recorded by key before it is sent (docs/domain.md §4.4): a message recorded
  * `sent` is never sent again, whatever the transport (SMTP has no de-duplication of its own). A message left
  * `sending` by a crash is sent again with the same Message-ID (the mailer derives it from the key), which is the most
  * an SMTP client can do: the receiving side can tell the copy.

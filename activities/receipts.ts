@@ -4,7 +4,7 @@
  * port records the message by that key before sending, so a retried activity or a replayed workflow sends
  * nothing twice.
  */
-import { isDeliverableEmail } from '../connectors/mail';
+import { isDeliverableEmail } from '../domain/deliverableEmail';
 import type { Payment } from '../connectors/ports';
 import { formatCents } from '../domain/money';
 import { loadInvoiceView } from '../documents/loadInvoiceView';

@@ -124,7 +124,7 @@ export function reconciliationActivities(deps: ActivityDeps) {
 
   return {
     /**
-     * Applies one processor transaction as it is now (DESIGN §4.6). The ledger row keeps the transaction's current
+     * Applies one processor transaction as it is now (docs/domain.md §4.6). The ledger row keeps the transaction's current
      * status and what it counts towards its invoice (domain/paymentEffect.ts); the invoice's paid amount is then
      * recomputed from its rows, all in one transaction under the matter's lock, where the target invoice is chosen
      * too (domain/paymentTarget.ts). A second call with the same state changes nothing; a later state (voided,

@@ -17,7 +17,7 @@ export function trustActivities(deps: ActivityDeps) {
   const draws = new TrustDrawRepository(deps.db);
   return {
     /**
-     * Trust first (DESIGN §4.3), idempotent by invoice: one draw row per invoice. One read of the matter's trust
+     * Trust first (docs/domain.md §4.3), idempotent by invoice: one draw row per invoice. One read of the matter's trust
      * ledger per decision; under the matter's lock the ledger's withdrawals confirm the draws they match, and every
      * draw still unconfirmed is subtracted from the ledger's balance, so no interleaving of invoices, postings and
      * other withdrawals draws more than is there. Only this matter's trust is read.

@@ -1,4 +1,4 @@
-import { isDeliverableEmail } from '../connectors/mail';
+import { isDeliverableEmail } from '../domain/deliverableEmail';
 import { localDate } from '../domain/dates';
 import { formatCents } from '../domain/money';
 import { monthBounds } from '../domain/trustReconciliation';

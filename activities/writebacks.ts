@@ -14,7 +14,7 @@ export interface DrainResult {
 
 const CLAIM_MS = 2 * 60_000;
 const LONGEST_BACKOFF_MS = 5 * 60_000;
-/** How long a write-back may keep failing before a person is told (DESIGN §4.4). */
+/** How long a write-back may keep failing before a person is told (docs/domain.md §4.4). */
 export const STALLED_ALERT_AFTER_MS = 3_600_000;
 
 /** 2 s, 4 s, 8 s … up to 5 minutes; the vendor's Retry-After when it said one. */

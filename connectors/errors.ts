@@ -1,5 +1,5 @@
 /**
- * Errors every connector throws, classified so activities know what a retry can fix (DESIGN §5): 429, 5xx and
+ * Errors every connector throws, classified so activities know what a retry can fix (docs/architecture.md §5): 429, 5xx and
  * timeouts are retryable; any other 4xx and a response of the wrong shape are not. The class name is the
  * Temporal failure type, so workflows and retry policies can name them.
  */

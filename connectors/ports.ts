@@ -1,5 +1,5 @@
 /**
- * The domain-facing interfaces every connector implements (DESIGN §5). Workflows and activities see only these
+ * The domain-facing interfaces every connector implements (docs/architecture.md §5). Workflows and activities see only these
  * shapes: integer cents, ISO-8601 UTC timestamps, our own identifiers as strings. A vendor's shape never leaks past
  * its connector.
  */
@@ -40,7 +40,7 @@ export interface MatterSummary {
   billingDay: number | null;
 }
 
-/** A time entry that counts for billing (DESIGN §4.1); how a connector decides "approved" is its own business. */
+/** A time entry that counts for billing (docs/domain.md §4.1); how a connector decides "approved" is its own business. */
 export interface ApprovedEntry {
   id: string;
   matterId: string;
@@ -80,7 +80,49 @@ export interface TrustLedgerEntry {
   enteredAt: string | null;
 }
 
+/**
+ * What a practice system's webhook delivery means for billing. A delivery is only a hint (late, or replayed after
+ * the matter changed again): the connector re-reads the record and reports what the practice system says now.
+ */
+export type PracticeEvent =
+  | { kind: 'entryApproved'; matterId: string; entryId: string }
+  /** A matter the practice system announced as new (or re-opened), closed, or otherwise changed: as it is now. */
+  | { kind: 'matterOpened' | 'matterClosed' | 'matterChanged'; matter: MatterSummary };
+
+export type PracticeWebhookOutcome =
+  | { kind: 'events'; events: PracticeEvent[] }
+  | { kind: 'ignored'; reason: string };
+
+/** One webhook subscription a connector registered at its practice system, with the secret its deliveries carry. */
+export interface WebhookSubscription {
+  /** The practice system's id for the subscription; deliveries name it. */
+  subscriptionId: string;
+  /** What the subscription is about, in the connector's own words (one subscription per firm and topic). */
+  topic: string;
+  secret: string;
+  status: string;
+  expiresAt: string;
+}
+
+/** Where one firm's subscriptions are kept (secrets sealed at rest); the worker supplies it, the connector uses it. */
+export interface WebhookSubscriptionStore {
+  byId(subscriptionId: string): Promise<WebhookSubscription | null>;
+  byTopic(topic: string): Promise<WebhookSubscription | null>;
+  /** Replaces the firm's subscription for the same topic. */
+  save(subscription: WebhookSubscription): Promise<void>;
+  updateState(topic: string, status: string, expiresAt: string): Promise<void>;
+}
+
+export type SubscriptionAction = 'unchanged' | 'created' | 'renewed' | 're-activated' | 're-activated, renewed';
+
+export interface SubscriptionUpkeep {
+  topic: string;
+  action: SubscriptionAction;
+}
+
 export interface PracticeManagement {
+  /** The connector's name; its webhooks arrive at `/webhooks/{name}` of the ingress. */
+  readonly name: string;
   getMatter(matterId: string): Promise<Matter>;
   listMatters(cursor: string | null, options?: { updatedSince?: string; pageSize?: number }): Promise<Page<MatterSummary>>;
   listApprovedEntries(matterId: string): Promise<ApprovedEntry[]>;
@@ -100,9 +142,33 @@ export interface PracticeManagement {
   }): Promise<{ noteId: string; created: boolean }>;
   setMatterReference(matterId: string, reference: string): Promise<void>;
   flagForReview(matterId: string, flagged: boolean): Promise<void>;
+  /**
+   * A subscription handshake, answered without trusting anything (a confirmation echo): the headers and body to
+   * reply with, or null when the request is no handshake.
+   */
+  answerHandshake(headers: WebhookHeaders): { headers: Record<string, string>; body: unknown } | null;
+  /**
+   * The subscription a delivery claims to come from, read without trusting the body, so the ingress can find the
+   * firm whose connector then verifies it. Throws WebhookPayloadError when the body claims none.
+   */
+  claimedSubscriptionId(rawBody: Buffer): string;
+  /**
+   * Verifies a delivery against the secret of the subscription it names (WebhookVerificationError when it does not
+   * match, or names a subscription this firm does not have) and translates it into business events.
+   */
+  parseWebhook(rawBody: Buffer, headers: WebhookHeaders): Promise<PracticeWebhookOutcome>;
+  /**
+   * Keeps this firm's subscriptions alive, delivering to `ingressBaseUrl`: creates what is missing, re-activates
+   * what is pending or suspended, renews what expires soon, retires what points elsewhere. Safe to run any time.
+   */
+  maintainWebhookSubscriptions(ingressBaseUrl: string): Promise<SubscriptionUpkeep[]>;
 }
 
-export type ProcessorName = 'lawpay' | 'stripe';
+export type WebhookHeaders = Record<string, string | string[] | undefined>;
+
+import type { ProcessorName } from '../shared/processors';
+
+export type { ProcessorName };
 /** `unknown`: an account the processor does not list for this firm; its money is never taken as income. */
 export type AccountKind = 'operating' | 'trust' | 'unknown';
 
@@ -169,7 +235,7 @@ export interface PaymentProcessor {
    * Verifies (signature, or a re-fetch where the vendor signs nothing) and translates one webhook. A payment's
    * `eventId` is what deliveries are de-duplicated by; an `ignored` outcome's id is the sender's and is never recorded.
    */
-  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<WebhookOutcome>;
+  parseWebhook(rawBody: Buffer, headers: WebhookHeaders): Promise<WebhookOutcome>;
   /**
    * For unsigned webhooks: the de-duplication key the body claims, read without any API call, so a replayed hint
    * for work already done costs nothing. Null when the body claims nothing usable.

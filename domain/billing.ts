@@ -1,6 +1,6 @@
 import type { BillingMethod, MatterStatus } from './matter';
 
-/** The billing trigger of DESIGN §4.1, as a pure decision over what the practice system says now. */
+/** The billing trigger of docs/domain.md §4.1, as a pure decision over what the practice system says now. */
 export type BillingDecision =
   | { action: 'invoice'; kind: 'hourly'; entryIds: string[]; amountCents: number; reason: 'threshold' | 'billing-date' }
   | { action: 'invoice'; kind: 'flat'; entryIds: []; amountCents: number; reason: 'billing-date' }

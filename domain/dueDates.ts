@@ -1,5 +1,5 @@
 /**
- * Due dates and days past due, on the firm's calendar (DESIGN §4.4). An invoice is due on a calendar date; it is
+ * Due dates and days past due, on the firm's calendar (docs/domain.md §4.4). An invoice is due on a calendar date; it is
  * overdue from the next day on while a balance remains. `PAYMENT_TERMS=0d` is "due on receipt": due the day it is
  * issued. Stored as the firm-local midnight that starts the due date.
  */

@@ -1,5 +1,5 @@
 /**
- * The money of one invoice (DESIGN §4.2): the only place that says what is due, what was paid too much, and which
+ * The money of one invoice (docs/domain.md §4.2): the only place that says what is due, what was paid too much, and which
  * status follows from the money. Everything else (the store, the workflow, the pay-link page, the CLI) asks here.
  */
 export type InvoiceStatus = 'draft' | 'awaiting_approval' | 'issued' | 'partially_paid' | 'paid' | 'void';
@@ -56,7 +56,7 @@ export function matterCreditCents(input: { invoices: InvoiceMoney[]; heldOnMatte
   return Math.max(0, matterCreditBalanceCents(input));
 }
 
-/** A new invoice takes the matter's credit first, up to what it owes (DESIGN §4.3 comes after: trust covers the rest). */
+/** A new invoice takes the matter's credit first, up to what it owes (docs/domain.md §4.3 comes after: trust covers the rest). */
 export function creditToApplyCents(input: { matterCreditCents: number; totalCents: number; trustAppliedCents: number }): number {
   return Math.max(0, Math.min(input.matterCreditCents, input.totalCents - input.trustAppliedCents));
 }

@@ -1,5 +1,5 @@
 /**
- * Invoice numbers are `<matter display number>-<sequence>` (DESIGN §4.2), so every reference matterpay puts on a
+ * Invoice numbers are `<matter display number>-<sequence>` (docs/domain.md §4.2), so every reference matterpay puts on a
  * charge leads back to its matter even without the lookup table.
  */
 export function invoiceNumber(matterDisplayNumber: string, sequence: number): string {

@@ -1,7 +1,7 @@
 import type { InvoiceStatus } from './invoiceMoney';
 
 /**
- * Which invoice a payment pays (DESIGN §4.6). Chosen under the matter's lock, from the invoices as they are at that
+ * Which invoice a payment pays (docs/domain.md §4.6). Chosen under the matter's lock, from the invoices as they are at that
  * moment, so two payments racing on one legacy reference cannot both pay the same oldest invoice.
  */
 export interface CandidateInvoice {

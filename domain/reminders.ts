@@ -1,5 +1,5 @@
 /**
- * The dunning schedule (DESIGN §4.5): offsets from the issue date. The first offsets are reminders, the last is the
+ * The dunning schedule (docs/domain.md §4.5): offsets from the issue date. The first offsets are reminders, the last is the
  * escalation to the attorney. With `7d,21d,30d`: reminders at day 7 and 21 (every one carries the pay link; the
  * second and later say so plainly), escalation at day 30.
  */

@@ -1,5 +1,5 @@
 /**
- * Trust-first draw (DESIGN §4.3). Available trust is the practice system's balance minus every draw matterpay has
+ * Trust-first draw (docs/domain.md §4.3). Available trust is the practice system's balance minus every draw matterpay has
  * recorded that the practice system's ledger does not show yet: counting one twice would be safe, forgetting one
  * would overdraw.
  */

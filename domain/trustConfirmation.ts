@@ -1,5 +1,5 @@
 /**
- * Which ledger entry confirms which trust draw (DESIGN §4.3). A draw is confirmed only by a withdrawal on its
+ * Which ledger entry confirms which trust draw (docs/domain.md §4.3). A draw is confirmed only by a withdrawal on its
  * matter's trust ledger of the same amount, dated on or after the draw's date on the firm's calendar (ledgers have
  * dates, not times) and, where the practice system says when the line was entered, entered after the draw was
  * recorded. An entry whose description names the draw's invoice number wins; otherwise an entry confirms the oldest

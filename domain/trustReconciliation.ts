@@ -2,7 +2,7 @@ import { localDate } from './dates';
 import { formatCents } from './money';
 
 /**
- * The monthly three-way trust reconciliation (TRUST.md §2, DESIGN §4.3): per matter and in total, the practice
+ * The monthly three-way trust reconciliation (TRUST.md §2, docs/domain.md §4.3): per matter and in total, the practice
  * system's trust ledger, matterpay's draws and the processor's trust deposits, each line that does not reconcile
  * flagged with its reason; with the bank statement's balance, the adjusted bank balance = the trust journal = the
  * sum of the client ledgers, each difference explained. Pure: the data is gathered elsewhere.

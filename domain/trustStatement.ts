@@ -2,7 +2,7 @@ import { formatCents } from './money';
 import { monthBounds } from './trustReconciliation';
 
 /**
- * A client's trust statement (DESIGN §4.3, TRUST.md §3): what came into and went out of the client's trust funds in
+ * A client's trust statement (docs/domain.md §4.3, TRUST.md §3): what came into and went out of the client's trust funds in
  * a month, so the client understands the balance. It is never a bill: it carries no link and asks for nothing.
  */
 

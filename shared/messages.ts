@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ProcessorName } from './processors';
 
-/** Signal, update and query names are part of the contract (DESIGN §3): clients, the CLI and the ingress use these. */
+/** Signal, update and query names are part of the contract (docs/architecture.md §3): clients, the CLI and the ingress use these. */
 
 // matterBilling
 export interface TimeEntryApproved { entryId: string }
@@ -30,7 +31,7 @@ export interface ApprovalResult { approvedBy: string; approvedAtMs: number }
  * what workflows started before this rule acted on).
  */
 export interface PaymentReceived {
-  processor: 'lawpay' | 'stripe';
+  processor: ProcessorName;
   transactionId: string;
   kind: 'charge' | 'refund' | 'payout' | 'dispute';
   amountCents: number;
@@ -56,13 +57,13 @@ export interface InvoiceWorkflowStatus {
 export const approveUpdate = defineUpdate<ApprovalResult, [Approval]>('approve');
 export const paymentReceivedSignal = defineSignal<[PaymentReceived]>('paymentReceived');
 export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
-/** Sent by matterBilling when the matter closes: reminders stop at once (DESIGN §4.5). */
+/** Sent by matterBilling when the matter closes: reminders stop at once (docs/domain.md §4.5). */
 export const matterClosedSignal = defineSignal<[]>('matterClosed');
 export const invoiceStatusQuery = defineQuery<InvoiceWorkflowStatus>('status');
 
 // paymentReconciliation
 export interface ReconciliationStatus {
-  processor: 'lawpay' | 'stripe';
+  processor: ProcessorName;
   transactionId: string;
   state: 'pending' | 'applied' | 'unmatched' | 'ignored' | 'parked' | 'rejected';
   invoiceNumber: string | null;

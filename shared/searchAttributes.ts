@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
- * The search attributes of DESIGN §3. They are indexed and never encrypted, so they carry identifiers and
+ * The search attributes of docs/architecture.md §3. They are indexed and never encrypted, so they carry identifiers and
  * amounts only: never client names, emails or notes.
  */
 export const FIRM_ID = defineSearchAttributeKey('FirmId', SearchAttributeType.KEYWORD);

@@ -1,16 +1,35 @@
 /**
- * Workflow IDs are business keys (DESIGN §3): readable, deterministic, so a duplicate start is refused by Temporal
+ * Workflow IDs are business keys (docs/architecture.md §3): readable, deterministic, so a duplicate start is refused by Temporal
  * itself and an admin can find any object by typing its ID in the Web UI.
  */
-export type Processor = 'lawpay' | 'stripe';
+import type { ProcessorName } from './processors';
+
+/** @deprecated the name of old: use ProcessorName. */
+export type Processor = ProcessorName;
 
 export const workflowIds = {
   matterBilling: (firmId: string, matterId: string) => `matter/${firmId}/${matterId}`,
   invoice: (firmId: string, invoiceNumber: string) => `invoice/${firmId}/${invoiceNumber}`,
   /** Before 2026-12 it was `payment/<processor>/<transaction>`; workflows under that ID finish on their own (README). */
-  paymentReconciliation: (firmId: string, processor: Processor, transactionId: string) => `payment/${firmId}/${processor}/${transactionId}`,
+  paymentReconciliation: (firmId: string, processor: ProcessorName, transactionId: string) => `payment/${firmId}/${processor}/${transactionId}`,
   backfillMatterLinks: (firmId: string, runId: string) => `backfill/${firmId}/${runId}`,
+  /** A sweep asked for by hand (`matterpay sweep`), apart from the scheduled ones. */
+  manualSweep: (firmId: string, at: Date) => `sweep/${firmId}/manual-${compactUtc(at)}`,
+  trustStatements: (firmId: string, month: string, at: Date) => `trust-statements/${firmId}/${month}/${compactUtc(at)}`,
+  trustReport: (firmId: string, month: string, at: Date) => `trust-report/${firmId}/${month}/${compactUtc(at)}`,
+  /** A billing run asked for by hand (`matterpay bill --due`). */
+  manualBillingRun: (firmId: string, at: Date) => `${scheduleIds.billingRun(firmId)}/manual-${compactUtc(at)}`,
 };
+
+/** Update IDs: one per logical request, so a retried update (a lost answer) is the same update, applied once. */
+export const updateIds = {
+  approveInvoice: (invoiceNumber: string) => `approve/${invoiceNumber}`,
+};
+
+/** `20261201T093000123Z`: sorts by time, safe in an ID. */
+function compactUtc(at: Date): string {
+  return at.toISOString().replace(/[-:.]/g, '');
+}
 
 export const scheduleIds = {
   reconciliationSweep: (firmId: string) => `sweep/${firmId}`,

@@ -10,7 +10,7 @@ export type StartResult =
 const STATE_LIFETIME = '15 minutes';
 
 /**
- * Start links minted by `matterpay connect clio` (DESIGN §10, issue 10). Only SHA-256 hashes are stored: the link
+ * Start links minted by `matterpay connect clio` (docs/architecture.md §10, issue 10). Only SHA-256 hashes are stored: the link
  * and the OAuth `state` exist in plain text only in the admin's terminal and browser. Each is consumed once, by a
  * single UPDATE, so two racing uses cannot both succeed.
  */

@@ -1,19 +1,20 @@
+import type { ProcessorName } from '../shared/processors';
 import type { Db } from './db';
 
 export interface MatterLink {
-  processor: 'any' | 'lawpay' | 'stripe';
+  processor: 'any' | ProcessorName;
   externalReference: string;
   practiceMatterId: string;
   matterDisplayNumber: string;
   source: 'canonical' | 'backfill' | 'webhook' | 'admin';
 }
 
-/** The matter-ID lookup table (DESIGN §4.6). */
+/** The matter-ID lookup table (docs/domain.md §4.6). */
 export class MatterLinkRepository {
   constructor(private readonly db: Db) {}
 
   /** A processor-specific mapping wins over the canonical one for the same reference. */
-  async resolve(firmId: string, processor: 'lawpay' | 'stripe', reference: string): Promise<MatterLink | null> {
+  async resolve(firmId: string, processor: ProcessorName, reference: string): Promise<MatterLink | null> {
     const { rows } = await this.db.query(
       `SELECT processor, external_reference, practice_matter_id, matter_display_number, source FROM matter_links
        WHERE firm_id = $1 AND processor IN ($2, 'any') AND external_reference = $3 ORDER BY processor = 'any' LIMIT 1`,

@@ -28,7 +28,7 @@ function toLink(r: Record<string, unknown>): PayLink {
   };
 }
 
-/** Pay links (DESIGN §4.4). A token is 32 random bytes, base64url: unguessable, and it names nothing. */
+/** Pay links (docs/domain.md §4.4). A token is 32 random bytes, base64url: unguessable, and it names nothing. */
 export class PayLinkRepository {
   constructor(private readonly db: Db) {}
 

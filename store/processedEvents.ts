@@ -1,6 +1,6 @@
 import type { Db } from './db';
 
-/** Webhook events accepted once (DESIGN §4.6): recorded only after Temporal accepted the work they carry. */
+/** Webhook events accepted once (docs/domain.md §4.6): recorded only after Temporal accepted the work they carry. */
 export class ProcessedEventRepository {
   constructor(private readonly db: Db) {}
 

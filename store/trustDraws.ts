@@ -46,7 +46,7 @@ const COLUMNS = `id, matter_id, invoice_number, amount_cents, practice_balance_s
   confirmed_at, ledger_entry_id, to_char(ledger_entry_date, 'YYYY-MM-DD') AS ledger_entry_date, confirmed_by, reversed_at, reversed_by`;
 
 /**
- * Append-only trust draws (DESIGN §4.3). A row is never deleted and its amount never changes; only its state moves
+ * Append-only trust draws (docs/domain.md §4.3). A row is never deleted and its amount never changes; only its state moves
  * `recorded → confirmed` (by one ledger entry, or by a named admin) or `→ reversed`, with who and when.
  */
 export class TrustDrawRepository {

@@ -6,7 +6,7 @@ import { printBanner } from './banner';
 import { registerAdminCommands } from './commands';
 
 /**
- * The `matterpay` command line (DESIGN §8). Human output by default, `--json` for scripts. Every command reads the
+ * The `matterpay` command line (docs/architecture.md §8). Human output by default, `--json` for scripts. Every command reads the
  * same validated configuration, so a bad variable fails here with a message that names it.
  */
 const program = new Command('matterpay')

@@ -3,6 +3,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import ms from 'ms';
 import { z } from 'zod';
+import { PROCESSOR_NAMES } from '../shared/processors';
 
 /**
  * The whole environment of matterpay in one schema. Every variable is optional: the defaults run the embedded
@@ -157,7 +158,7 @@ export const envSchema = z.object({
   SANDBOX_CLIO_PORT: port.default(8801),
 
   // Payment processors. Unset credentials = the LawPay-style sandbox.
-  PROCESSOR: z.enum(['lawpay', 'stripe'], { error: 'must be "lawpay" or "stripe"' }).default('lawpay'),
+  PROCESSOR: z.enum(PROCESSOR_NAMES, { error: `must be one of ${PROCESSOR_NAMES.map((n) => `"${n}"`).join(', ')}` }).default('lawpay'),
   LAWPAY_SECRET_KEY: z.string().trim().min(1).optional(),
   LAWPAY_API_URL: url.default('https://api.affinipay.com'),
   /** The firm's hosted payment page for its operating account, e.g. https://secure.lawpay.com/pages/smithlaw/operating */

@@ -1,16 +1,13 @@
 import path from 'node:path';
 import { UnknownFirmError, type FirmServices } from '../activities/deps';
 import {
-  CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE, ClioTokenManager, HeaderDrivenRateLimiter, createClioConnector, type ClioHttp, type ClioOAuthClient, type ClioTokenStore,
-} from '../connectors/clio';
-import { createLawPayProcessor } from '../connectors/lawpay';
-import { createMailer } from '../connectors/mail';
-import type { PaymentProcessor } from '../connectors/ports';
-import { createStripeProcessor } from '../connectors/stripe';
+  CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE, ClioTokenManager, HeaderDrivenRateLimiter, createMailer, practiceConnectors, processorConnectors,
+  type ClioOAuthClient, type ClioTokenStore, type PaymentProcessor, type PracticeManagement,
+} from '../connectors';
 import { ClioConnectionRepository } from '../store/clioConnections';
 import type { Db } from '../store/db';
 import type { SecretBox } from '../store/encryption';
-import { ensureClioWebhooks } from './clio/webhookLifecycle';
+import { PracticeSubscriptionRepository } from '../store/practiceSubscriptions';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
@@ -23,7 +20,8 @@ export interface VendorEndpoints {
 
 export interface FirmConnection {
   services: FirmServices;
-  clio: { http: ClioHttp; tokens: ClioTokenManager; oauth: ClioOAuthClient };
+  /** How the firm's practice-system connection was authorised (OAuth): the connect flow and token upkeep use it. */
+  practiceAuth: { tokens: ClioTokenManager; oauth: ClioOAuthClient };
   /** This process's vendor limiters, by vendor: their queue figures are exported as metrics. */
   limiters?: Partial<Record<'clio' | 'lawpay', HeaderDrivenRateLimiter>>;
 }
@@ -65,6 +63,16 @@ export class FirmRegistry {
   ids(): string[] {
     return [...this.firms.keys()];
   }
+
+  /**
+   * One connector per practice system these firms use, by name: what the ingress asks before it knows a delivery's
+   * firm (the handshake, the subscription a delivery claims). The firm's own connector then verifies it.
+   */
+  practiceSystems(): Map<string, PracticeManagement> {
+    const systems = new Map<string, PracticeManagement>();
+    for (const firm of this.firms.values()) if (!systems.has(firm.services.practice.name)) systems.set(firm.services.practice.name, firm.services.practice);
+    return systems;
+  }
 }
 
 export function clioTokenStore(db: Db, box: SecretBox, firmId: string, baseUrl: string): ClioTokenStore {
@@ -90,15 +98,16 @@ export function buildFirmRegistry(options: {
   const firmId = config.FIRM_ID;
   const tokens = new ClioTokenManager(endpoints.clio, clioTokenStore(db, box, firmId, endpoints.clio.baseUrl));
   const limiters = { clio: vendorLimiter(config, role, 'clio'), lawpay: vendorLimiter(config, role, 'lawpay') };
-  const clio = createClioConnector({
+  const practice = practiceConnectors.clio({
     baseUrl: endpoints.clio.baseUrl,
     tokens,
     limiter: limiters.clio,
+    subscriptions: new PracticeSubscriptionRepository(db, box).forFirm(firmId),
     onRequest: (method, p) => options.onVendorRequest?.('clio', method, p),
   });
   const services: FirmServices = {
     firmId,
-    practice: clio.practice,
+    practice,
     processor: buildProcessor(config, endpoints, limiters.lawpay, options.onVendorRequest),
     mailer: createMailer({ smtpUrl: config.SMTP_URL, outboxDir: path.join(config.dataDir, 'outbox'), from: config.MAIL_FROM }),
     timeZone: config.FIRM_TIMEZONE,
@@ -108,11 +117,13 @@ export function buildFirmRegistry(options: {
     payLinkTtlMs: config.PAY_LINK_TTL,
     paymentTermsDays: config.PAYMENT_TERMS,
     clientFacing: { firmName: config.FIRM_NAME ?? firmId, emailMessage: config.EMAIL_MESSAGE ?? null, disclaimer: config.PAY_PAGE_DISCLAIMER ?? null },
-    maintainWebhooks: options.logger
-      ? () => ensureClioWebhooks({ firmId, http: clio.http, db, box, ingressUrl: config.publicBaseUrl, logger: options.logger! })
-      : undefined,
+    maintainWebhooks: async () => {
+      const upkeep = await practice.maintainWebhookSubscriptions(config.publicBaseUrl);
+      for (const { topic, action } of upkeep) if (action !== 'unchanged') options.logger?.info({ system: practice.name, topic, action }, 'practice webhook');
+      return upkeep;
+    },
   };
-  return new FirmRegistry(new Map([[firmId, { services, clio: { http: clio.http, tokens, oauth: endpoints.clio }, limiters }]]));
+  return new FirmRegistry(new Map([[firmId, { services, practiceAuth: { tokens, oauth: endpoints.clio }, limiters }]]));
 }
 
 function buildProcessor(
@@ -120,8 +131,8 @@ function buildProcessor(
 ): PaymentProcessor {
   if (config.PROCESSOR === 'stripe') {
     if (!endpoints.stripe) throw new Error('PROCESSOR=stripe needs STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_ACCOUNT');
-    return createStripeProcessor(endpoints.stripe);
+    return processorConnectors.stripe({ name: 'stripe', ...endpoints.stripe });
   }
   if (!endpoints.lawpay) throw new Error('PROCESSOR=lawpay needs LAWPAY_SECRET_KEY and LAWPAY_PAYMENT_PAGE_URL');
-  return createLawPayProcessor({ ...endpoints.lawpay, limiter: lawPayLimiter, onRequest: (method, p) => onVendorRequest?.('lawpay', method, p) });
+  return processorConnectors.lawpay({ name: 'lawpay', ...endpoints.lawpay, limiter: lawPayLimiter, onRequest: (method, p) => onVendorRequest?.('lawpay', method, p) });
 }

@@ -1,4 +1,4 @@
-import type { BillingPolicy } from '../workflows/policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
 import type { Config } from './config';
 
 /** The firm's billing policy from configuration, as workflows receive it in their input. */

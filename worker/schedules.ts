@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
 import { scheduleIds } from '../shared/workflowIds';
+import { workflowRef } from '../shared/workflowTypes';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { billingPolicy } from './policy';
@@ -12,7 +13,7 @@ export function sweepLookbackMs(config: Config): number {
 export function sweepAction(config: Config, firmId: string, workflowId: string): ScheduleOptionsAction {
   return {
     type: 'startWorkflow',
-    workflowType: 'reconciliationSweep',
+    workflowType: workflowRef('reconciliationSweep'),
     workflowId,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ firmId, lookbackMs: sweepLookbackMs(config), policy: billingPolicy(config) }],
@@ -20,7 +21,7 @@ export function sweepAction(config: Config, firmId: string, workflowId: string):
 }
 
 /**
- * The reconciliation sweep as a Temporal Schedule per firm (DESIGN §4.6), visible and pausable in the Web UI.
+ * The reconciliation sweep as a Temporal Schedule per firm (docs/domain.md §4.6), visible and pausable in the Web UI.
  * Created on start; an existing schedule is updated to the configured interval.
  */
 export async function ensureSweepSchedule(client: Client, config: Config, firmId: string, logger: Logger): Promise<void> {
@@ -46,7 +47,7 @@ export async function ensureSweepSchedule(client: Client, config: Config, firmId
 export async function ensureWebhookMaintenanceSchedule(client: Client, config: Config, firmId: string): Promise<void> {
   const scheduleId = scheduleIds.practiceWebhooks(firmId);
   const action: ScheduleOptionsAction = {
-    type: 'startWorkflow', workflowType: 'maintainPracticeWebhooks', workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ firmId }],
+    type: 'startWorkflow', workflowType: workflowRef('maintainPracticeWebhooks'), workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ firmId }],
   };
   try {
     await client.schedule.create({
@@ -59,11 +60,11 @@ export async function ensureWebhookMaintenanceSchedule(client: Client, config: C
   }
 }
 
-/** The daily billing run (DESIGN §3), at 06:00 on the firm's clock. */
+/** The daily billing run (docs/architecture.md §3), at 06:00 on the firm's clock. */
 export async function ensureBillingRunSchedule(client: Client, config: Config, firmId: string): Promise<void> {
   const scheduleId = scheduleIds.billingRun(firmId);
   const action: ScheduleOptionsAction = {
-    type: 'startWorkflow', workflowType: 'billingRun', workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    type: 'startWorkflow', workflowType: workflowRef('billingRun'), workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ firmId, policy: billingPolicy(config) }],
   };
   const spec = { calendars: [{ hour: 6, minute: 0 }], timezone: config.FIRM_TIMEZONE };

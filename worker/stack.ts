@@ -41,7 +41,7 @@ export interface RunningStack {
 }
 
 /**
- * Brings up matterpay. Each piece is skipped when configured to use a real one (DESIGN §9): TEMPORAL_ADDRESS
+ * Brings up matterpay. Each piece is skipped when configured to use a real one (docs/architecture.md §9): TEMPORAL_ADDRESS
  * replaces the dev server, DATABASE_URL the embedded PostgreSQL. Stops in reverse order of start.
  */
 export async function startStack(config: Config, logger: Logger, parts: StackParts): Promise<RunningStack> {
@@ -121,8 +121,8 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     if (parts.ingress) {
       for (const firmId of firms.ids()) {
         const connection = firms.connection(firmId);
-        const tokens = clioTokenStore(db, box, firmId, connection.clio.oauth.baseUrl);
-        if (sandboxes.clioSandboxUrl) await connectToSandbox({ oauth: connection.clio.oauth, db, box, firmId, redirectUri: `${config.publicBaseUrl}/oauth/clio/callback` });
+        const tokens = clioTokenStore(db, box, firmId, connection.practiceAuth.oauth.baseUrl);
+        if (sandboxes.clioSandboxUrl) await connectToSandbox({ oauth: connection.practiceAuth.oauth, db, box, firmId, redirectUri: `${config.publicBaseUrl}/oauth/clio/callback` });
         if (await tokens.load()) {
           await connection.services.maintainWebhooks?.().catch((err: Error) => logger.warn({ err: err.message, firmId }, 'could not set up the Clio webhooks; the daily upkeep will retry'));
         } else {

@@ -26,7 +26,7 @@ export interface BackfillResult extends BackfillProgress {
 }
 
 /**
- * `backfill/<firm>/<runId>` (DESIGN §3, §4.6): pages through every matter of the practice system and fills the
+ * `backfill/<firm>/<runId>` (docs/architecture.md §3, §4.6): pages through every matter of the practice system and fills the
  * matter-ID lookup table, one activity per page. Resumable: a worker that dies mid-way is replaced by any other
  * (the history says which pages are done; a page in flight is retried, and adds only the rows it had not added);
  * every 25 pages the workflow continues as new with its cursor and totals, so its history stays small however

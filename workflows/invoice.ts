@@ -3,8 +3,8 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
-import type { EmailPurpose } from '../activities/emails';
-import type { InvoiceSnapshot } from '../activities/invoices';
+import type { EmailPurpose } from '../shared/emailPurposes';
+import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 import { wholeDaysBetween } from '../domain/dates';
 import { formatCents } from '../domain/money';
 import { dunningSteps } from '../domain/reminders';
@@ -21,7 +21,7 @@ const store = proxyActivities<Activities>(storeActivityOptions);
 
 /**
  * Workflows started before this rule took their money from the `paymentReceived` signal; from it on, a signal only
- * wakes the invoice and the store decides (DESIGN §4.6). Old histories replay the old way.
+ * wakes the invoice and the store decides (docs/domain.md §4.6). Old histories replay the old way.
  */
 const MONEY_FROM_STORE = 'invoice-money-from-store';
 /** From this rule on, a matter's credit is applied to a new invoice before trust. */

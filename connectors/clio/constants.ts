@@ -3,7 +3,7 @@ export const CLIO_API_VERSION = '4.0.9';
 
 export type ClioRegion = 'us' | 'eu' | 'ca' | 'au';
 
-/** A token only works in its own region (APIS.md §1.1): the host is stored with each connection. */
+/** A token only works in its own region (docs/vendors.md §1.1): the host is stored with each connection. */
 export const CLIO_REGION_HOSTS: Record<ClioRegion, string> = {
   us: 'https://app.clio.com',
   eu: 'https://eu.app.clio.com',

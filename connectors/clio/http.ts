@@ -37,7 +37,7 @@ const VENDOR = 'Clio';
 
 /**
  * Every Clio call goes through here: pinned API version, bearer token (refreshed once on 401 invalid_token), the
- * shared rate limiter, error classification (DESIGN §5), and a zod check of the response shape.
+ * shared rate limiter, error classification (docs/architecture.md §5), and a zod check of the response shape.
  */
 export class ClioHttp {
   readonly apiBase: string;

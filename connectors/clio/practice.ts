@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { ApprovedEntry, Matter, MatterNote, MatterSummary, Page, PracticeManagement, TrustLedgerEntry } from '../ports';
+import type {
+  ApprovedEntry, Matter, MatterNote, MatterSummary, Page, PracticeManagement, PracticeWebhookOutcome, SubscriptionUpkeep, TrustLedgerEntry, WebhookHeaders,
+  WebhookSubscriptionStore,
+} from '../ports';
+import { answerClioHandshake, claimedClioWebhookId, translateClioDelivery } from './deliveries';
+import { maintainClioWebhooks } from './subscriptions';
 import { BILLING_DAY_FIELD_NAME, FLAT_FEE_FIELD_NAME, REVIEW_FLAG_FIELD_NAME } from './constants';
 import type { ClioHttp } from './http';
 import {
@@ -21,7 +26,26 @@ export class ClioPracticeManagement implements PracticeManagement {
   private reviewFieldId: string | null = null;
   private trustAccountIds: Promise<string[]> | null = null;
 
-  constructor(private readonly http: ClioHttp) {}
+  readonly name = 'clio';
+
+  constructor(private readonly http: ClioHttp, private readonly subscriptions?: WebhookSubscriptionStore) {}
+
+  answerHandshake(headers: WebhookHeaders) {
+    return answerClioHandshake(headers);
+  }
+
+  claimedSubscriptionId(rawBody: Buffer): string {
+    return claimedClioWebhookId(rawBody);
+  }
+
+  parseWebhook(rawBody: Buffer, headers: WebhookHeaders): Promise<PracticeWebhookOutcome> {
+    return translateClioDelivery(rawBody, headers, this.subscriptions, (id) => this.getMatter(id));
+  }
+
+  async maintainWebhookSubscriptions(ingressBaseUrl: string): Promise<SubscriptionUpkeep[]> {
+    if (!this.subscriptions) throw new Error('this Clio connector was built without a subscription store');
+    return maintainClioWebhooks(this.http, this.subscriptions, ingressBaseUrl);
+  }
 
   async getMatter(matterId: string): Promise<Matter> {
     const { data } = await this.http.request('GET', `/matters/${encodeURIComponent(matterId)}.json`, {
@@ -48,7 +72,7 @@ export class ClioPracticeManagement implements PracticeManagement {
   }
 
   /**
-   * Clio has no approval field on activities (APIS.md §1.5). An entry counts as approved when Clio lists it as
+   * Clio has no approval field on activities (docs/vendors.md §1.5). An entry counts as approved when Clio lists it as
    * `status=unbilled` (submitted, billable, not on any bill: Clio's `draft` entries are excluded by that filter)
    * and it is a TimeEntry, chargeable (`non_billable` and `no_charge` false), not `billed` or `on_bill`, with a
    * positive total. The matter must be open: the caller checks that on the matter it already read.

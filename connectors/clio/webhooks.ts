@@ -5,7 +5,7 @@ import { parseWebhookJson } from '../shared/validation';
 import type { ClioHttp } from './http';
 import { single, webhookDeliverySchema, webhookSchema } from './schemas';
 
-/** Clio keeps a webhook at most 31 days; we ask for 30 and renew well before (DESIGN §5, APIS.md §1.5). */
+/** Clio keeps a webhook at most 31 days; we ask for 30 and renew well before (docs/architecture.md §5, docs/vendors.md §1.5). */
 export const WEBHOOK_LIFETIME_MS = 30 * 86_400_000;
 export const WEBHOOK_RENEW_BEFORE_MS = 7 * 86_400_000;
 

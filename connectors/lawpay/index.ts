@@ -13,6 +13,8 @@ export function createLawPayProcessor(options: {
   secretKey: string;
   paymentPageUrl: string;
   onRequest?: (method: string, path: string) => void;
+  /** How long one request may take before it counts as unavailable; default 30 s. */
+  timeoutMs?: number;
   /** This process's share of the budget, with its queue bound (worker/firms.ts); default: the assumed limit, unbounded. */
   limiter?: HeaderDrivenRateLimiter;
 }): LawPayProcessor {

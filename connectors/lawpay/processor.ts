@@ -9,7 +9,7 @@ const PAGE_SIZE = 200;
 
 /**
  * PaymentProcessor over the LawPay / AffiniPay gateway. Pay links go to the firm's hosted payment page with the
- * amount and reference locked (APIS.md §2.5), so opening one costs no API call. LawPay documents no webhook
+ * amount and reference locked (docs/vendors.md §2.5), so opening one costs no API call. LawPay documents no webhook
  * signature (§2.6): a webhook is only a hint, and the transaction is re-fetched from the API before it is trusted.
  */
 export class LawPayProcessor implements PaymentProcessor {

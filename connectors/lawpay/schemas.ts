@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** LawPay / AffiniPay gateway shapes (APIS.md §2). Amounts are integer cents on the wire. */
+/** LawPay / AffiniPay gateway shapes (docs/vendors.md §2). Amounts are integer cents on the wire. */
 const cents = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 
 export const transactionSchema = z.object({

@@ -1,11 +1,11 @@
-/** The mail port (DESIGN §4.4): SMTP when a URL is configured, otherwise `.eml` files in the outbox folder. */
+/** The mail port (docs/domain.md §4.4): SMTP when a URL is configured, otherwise `.eml` files in the outbox folder. */
 import type { Mailer } from '../ports';
 import { createOutboxMailer } from './outbox';
 import { createSmtpMailer } from './smtp';
 
 export { createOutboxMailer, type OutboxMailerOptions } from './outbox';
 export { createSmtpMailer, type SmtpMailerOptions } from './smtp';
-export { isDeliverableEmail } from './validate';
+export { isDeliverableEmail } from '../../domain/deliverableEmail';
 export { messageIdFor } from './message';
 
 export interface MailerConfig {

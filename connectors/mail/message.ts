@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 import type { MailMessage } from '../ports';
 import { VendorRejectedError, VendorUnavailableError } from '../errors';
-import { isDeliverableEmail } from './validate';
+import { isDeliverableEmail } from '../../domain/deliverableEmail';
 
 export const MAIL_VENDOR = 'smtp';
 

@@ -1,5 +1,5 @@
 /**
- * The embedded default mailer (DESIGN §4.4, §9): each message becomes an RFC 822 `.eml` file in an outbox folder,
+ * The embedded default mailer (docs/domain.md §4.4, §9): each message becomes an RFC 822 `.eml` file in an outbox folder,
  * built by nodemailer exactly as it would be sent, so a person can open it in any mail program.
  *
  * Once per idempotency key: the file name ends with the key's hash, and a send whose hash is already there writes

@@ -56,7 +56,7 @@ export interface RateLimiterStats {
 }
 
 /**
- * One limiter per vendor connection, shared by every call in the process (DESIGN §5). Bottleneck queues the calls
+ * One limiter per vendor connection, shared by every call in the process (docs/architecture.md §5). Bottleneck queues the calls
  * (four at a time, first come first served); the request budget is counted here, synchronously, from the server's
  * own `X-RateLimit-*` headers, so a worker that starts mid-window, assumes a higher limit than the server's, or
  * shares the token with another process, still stays under the budget. A 429 stops everything until `Retry-After`.

@@ -1,5 +1,5 @@
 /**
- * Checkout Sessions on the firm's connected account (DESIGN §4.4, APIS §3.2, §3.5).
+ * Checkout Sessions on the firm's connected account (docs/domain.md §4.4, docs/vendors.md §3.2, §3.5).
  *
  * Idempotency and expiry have to agree. Stripe answers a repeated Idempotency-Key with the first response, and
  * rejects the key outright if the parameters differ — `expires_at` included. A clock-derived `expires_at` would

@@ -1,5 +1,5 @@
 /**
- * Stripe SDK construction and the one place Stripe's errors become matterpay's (DESIGN §5). Nothing here logs:
+ * Stripe SDK construction and the one place Stripe's errors become matterpay's (docs/architecture.md §5). Nothing here logs:
  * the secret key lives only inside the SDK instance, and no request or response body is ever emitted.
  */
 import Stripe from 'stripe';
@@ -18,6 +18,8 @@ export interface StripeProcessorOptions {
   apiHost?: { host: string; port: number; protocol: 'http' | 'https' };
   /** SDK-level retries of 429/5xx/connection errors (it reuses the idempotency key); default 1. */
   maxNetworkRetries?: number;
+  /** How long one request may take before it counts as unavailable; default 30 s. */
+  timeoutMs?: number;
   /** Clock in epoch milliseconds (checkout expiry, webhook timestamp tolerance); default Date.now. */
   now?: () => number;
 }
@@ -27,7 +29,7 @@ export function createStripeClient(options: StripeProcessorOptions): Stripe {
   // follow the version configured on the webhook endpoint, which is why webhooks.ts validates them with zod.
   return new Stripe(options.secretKey, {
     maxNetworkRetries: options.maxNetworkRetries ?? 1,
-    timeout: 30_000,
+    timeout: options.timeoutMs ?? 30_000,
     telemetry: false,
     appInfo: { name: 'matterpay' },
     ...(options.apiHost

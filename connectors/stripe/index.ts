@@ -1,5 +1,5 @@
 /**
- * Stripe Connect as a `PaymentProcessor` (DESIGN §5, APIS §3): every call is made on the firm's connected account
+ * Stripe Connect as a `PaymentProcessor` (docs/architecture.md §5, docs/vendors.md §3): every call is made on the firm's connected account
  * with the platform key, Checkout Sessions are created with an idempotency key, webhooks are verified with
  * `stripe.webhooks.constructEvent`. See checkout.ts, transactions.ts and webhooks.ts for the choices made.
  */

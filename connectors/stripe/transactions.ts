@@ -75,7 +75,7 @@ export class StripeTransactions {
     return paymentFromDispute(dispute.value, this.account, reference);
   }
 
-  /** Closes an open Checkout Session so it can take no more money (APIS §3: `POST /v1/checkout/sessions/{id}/expire`). */
+  /** Closes an open Checkout Session so it can take no more money (docs/vendors.md §3: `POST /v1/checkout/sessions/{id}/expire`). */
   async expireCheckout(sessionId: string): Promise<void> {
     await callStripe('expire checkout session', () => this.stripe.checkout.sessions.expire(sessionId, {}, { stripeAccount: this.account }));
   }

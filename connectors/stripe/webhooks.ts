@@ -1,5 +1,5 @@
 /**
- * Stripe webhooks (APIS §3.3, §3.4): verify the signature on the raw body with a 300 s tolerance, then validate and
+ * Stripe webhooks (docs/vendors.md §3.3, §3.4): verify the signature on the raw body with a 300 s tolerance, then validate and
  * translate. Connect events carry the connected account at the top level; an event from any other account is
  * acknowledged and ignored, never turned into a payment. Deduplication by event id is the caller's (the outcome
  * carries it): Stripe delivers more than once and out of order.
@@ -31,7 +31,7 @@ function signatureHeader(headers: Record<string, string | string[] | undefined>)
   return value;
 }
 
-/** The SDK only rejects old timestamps; APIS §3.3 asks for |now − t| ≤ tolerance, so far-future ones fail too. */
+/** The SDK only rejects old timestamps; docs/vendors.md §3.3 asks for |now − t| ≤ tolerance, so far-future ones fail too. */
 function assertNotFromTheFuture(header: string, nowMs: number): void {
   const t = /(?:^|,)\s*t=(\d+)/.exec(header)?.[1];
   if (t !== undefined && Number(t) - Math.floor(nowMs / 1000) > WEBHOOK_TOLERANCE_SECONDS) {

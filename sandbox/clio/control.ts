@@ -79,7 +79,7 @@ function activityOr404(ctx: ClioContext, id: number): ActivityRecord {
   return activity;
 }
 
-/** The `/__sandbox` contract (DESIGN §6): no auth, no rate limit, no injected faults. */
+/** The `/__sandbox` contract (docs/architecture.md §6): no auth, no rate limit, no injected faults. */
 export function registerClioControlRoutes(app: FastifyInstance, ctx: ClioContext): void {
   app.post('/__sandbox/reset', async () => {
     ctx.reset();

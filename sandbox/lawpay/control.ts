@@ -40,7 +40,7 @@ function transactionOr404(ctx: LawPayContext, id: string): Transaction {
   return transaction;
 }
 
-/** The `/__sandbox` contract (DESIGN §6): no auth, no rate limit, no injected faults. */
+/** The `/__sandbox` contract (docs/architecture.md §6): no auth, no rate limit, no injected faults. */
 export function registerLawPayControlRoutes(app: FastifyInstance, ctx: LawPayContext): void {
   app.post('/__sandbox/reset', async () => {
     ctx.reset();

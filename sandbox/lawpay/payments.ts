@@ -20,7 +20,7 @@ export interface ChargeRequest {
   declined?: boolean;
   /** ISO 4217; an account may settle in another currency than USD. */
   currency?: string;
-  /** CREDIT: money paid out (APIS.md §2.4), recorded like a charge with its own type. */
+  /** CREDIT: money paid out (docs/vendors.md §2.4), recorded like a charge with its own type. */
   type?: 'CHARGE' | 'CREDIT';
 }
 

@@ -1,6 +1,6 @@
 /** The in-memory records of one LawPay sandbox. Transactions are kept in their API shape. */
 
-/** CREDIT: money paid out from the merchant account that is no refund of a charge (APIS.md §2.4, `POST /v1/credits`). */
+/** CREDIT: money paid out from the merchant account that is no refund of a charge (docs/vendors.md §2.4, `POST /v1/credits`). */
 export type TransactionType = 'CHARGE' | 'REFUND' | 'CREDIT';
 export type TransactionStatus = 'COMPLETED' | 'VOIDED' | 'AUTHORIZED' | 'FAILED';
 

@@ -8,7 +8,7 @@ import { TEST_SECRET_KEY } from '../support/codec';
 import { freePort } from '../support/ports';
 
 /**
- * The read-and-steer admin commands (DESIGN §8) as an admin runs them: `node bin/matterpay.js …` in its own process,
+ * The read-and-steer admin commands (docs/architecture.md §8) as an admin runs them: `node bin/matterpay.js …` in its own process,
  * against a seeded store. Asserts what a firm would check: the aging buckets, the invoice list, a cancelled link.
  */
 

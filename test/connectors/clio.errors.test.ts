@@ -1,5 +1,5 @@
 /**
- * How the Clio connector reports what goes wrong (DESIGN §5): a response of the wrong shape is a typed,
+ * How the Clio connector reports what goes wrong (docs/architecture.md §5): a response of the wrong shape is a typed,
  * non-retryable VendorSchemaError naming the field; 5xx and network failures are retryable; other 4xx are not.
  * Shapes and statuses come from a tiny local server that answers exactly what each case needs, and from the
  * sandbox's own error injection and 404/422 answers.

@@ -2,9 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { matterStatusQuery } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
-import { ClioWebhookRepository } from '../../store/clioWebhooks';
-import { ensureClioWebhooks } from '../../worker/clio/webhookLifecycle';
-import { createLogger } from '../../worker/logger';
+import { PracticeSubscriptionRepository } from '../../store/practiceSubscriptions';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 import { waitFor } from '../support/wait';
@@ -22,15 +20,15 @@ describe('Clio matter status: what Clio says now, not what an old delivery said'
     env = started;
     h = harness;
     ingressUrl = (await h.startIngress()).url;
-    await ensureClioWebhooks({ firmId: FIRM, http: h.firms.connection(FIRM).clio.http, db: h.database.db, box: h.box, ingressUrl, logger: createLogger('silent') });
+    await h.firms.get(FIRM).practice.maintainWebhookSubscriptions(ingressUrl);
     await h.clio.webhooksIdle();
   });
 
   async function deliverMatterClosed(matter: { id: number; display_number: string }): Promise<number> {
-    const hook = (await new ClioWebhookRepository(h.database.db, h.box).byModel(FIRM, 'matter'))!;
-    const body = JSON.stringify({ data: { id: matter.id, etag: '"an-old-etag"', status: 'Closed', display_number: matter.display_number }, meta: { event: 'matter_closed', webhook_id: Number(hook.webhookId) } });
+    const hook = (await new PracticeSubscriptionRepository(h.database.db, h.box).forFirm(FIRM).byTopic('matter'))!;
+    const body = JSON.stringify({ data: { id: matter.id, etag: '"an-old-etag"', status: 'Closed', display_number: matter.display_number }, meta: { event: 'matter_closed', webhook_id: Number(hook.subscriptionId) } });
     const response = await fetch(`${ingressUrl}/webhooks/clio`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-hook-signature': createHmac('sha256', hook.sharedSecret).update(body).digest('hex') }, body,
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-hook-signature': createHmac('sha256', hook.secret).update(body).digest('hex') }, body,
     });
     return response.status;
   }

@@ -1,13 +1,11 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createLogger } from '../../worker/logger';
-import { ensureClioWebhooks } from '../../worker/clio/webhookLifecycle';
 import { workflowIds } from '../../shared/workflowIds';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 import { freePort } from '../support/ports';
 
 /**
- * The Clio webhook lifecycle (DESIGN §5): created with the handshake answered by the real ingress, signed
+ * The Clio webhook lifecycle (docs/architecture.md §5): created with the handshake answered by the real ingress, signed
  * deliveries turned into billing signals, renewed before expiry, recreated when gone, re-activated when the
  * handshake was missed.
  */
@@ -15,22 +13,22 @@ describe('Clio webhooks: created, delivered, renewed, re-activated', () => {
   let env: TestWorkflowEnvironment;
   let h: BillingHarness;
   let ingressUrl: string;
-  const logger = createLogger('silent');
   useBillingHarness(devServerEnvironment, async (started, harness) => {
     env = started;
     h = harness;
     ingressUrl = (await h.startIngress()).url;
   });
 
-  const http = () => h.firms.connection(FIRM).clio.http;
-  const ensure = (url = ingressUrl) => ensureClioWebhooks({ firmId: FIRM, http: http(), db: h.database.db, box: h.box, ingressUrl: url, logger });
+  const http = () => h.clioHttp;
+  // The practice port's own upkeep, as the daily schedule runs it.
+  const ensure = (url = ingressUrl) => h.firms.get(FIRM).practice.maintainWebhookSubscriptions(url);
   const hooks = async () => (await h.control<{ webhooks: Array<{ id: number; model: string; status: string; expires_at: string; url: string }> }>('GET', '/__sandbox/state')).webhooks;
 
   it('creates both webhooks, which the ingress handshakes, and turns a signed delivery into a billing signal', async () => {
-    expect(await ensure()).toEqual([{ model: 'activity', action: 'created' }, { model: 'matter', action: 'created' }]);
+    expect(await ensure()).toEqual([{ topic: 'activity', action: 'created' }, { topic: 'matter', action: 'created' }]);
     await h.clio.webhooksIdle();
     expect((await hooks()).map((w) => [w.model, w.status]).sort()).toEqual([['activity', 'enabled'], ['matter', 'enabled']]);
-    expect(await ensure()).toEqual([{ model: 'activity', action: 'unchanged' }, { model: 'matter', action: 'unchanged' }]);
+    expect(await ensure()).toEqual([{ topic: 'activity', action: 'unchanged' }, { topic: 'matter', action: 'unchanged' }]);
 
     const matter = await h.createMatter();
     await h.addEntry(matter.id, 1);
@@ -48,7 +46,7 @@ describe('Clio webhooks: created, delivered, renewed, re-activated', () => {
     await http().request('PATCH', `/webhooks/${activityHook.id}.json`, {
       body: { data: { expires_at: new Date(Date.now() + 2 * 86_400_000).toISOString() } }, schema: (await import('zod')).z.unknown(),
     });
-    expect(await ensure()).toEqual([{ model: 'activity', action: 'renewed' }, { model: 'matter', action: 'unchanged' }]);
+    expect(await ensure()).toEqual([{ topic: 'activity', action: 'renewed' }, { topic: 'matter', action: 'unchanged' }]);
     const renewed = (await hooks()).find((w) => w.id === activityHook.id)!;
     expect(new Date(renewed.expires_at).getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
   });
@@ -56,7 +54,7 @@ describe('Clio webhooks: created, delivered, renewed, re-activated', () => {
   it('recreates a webhook deleted at Clio', async () => {
     const matterHook = (await hooks()).find((w) => w.model === 'matter')!;
     await http().request('DELETE', `/webhooks/${matterHook.id}.json`, { schema: (await import('zod')).z.unknown() });
-    expect(await ensure()).toEqual([{ model: 'activity', action: 'unchanged' }, { model: 'matter', action: 'created' }]);
+    expect(await ensure()).toEqual([{ topic: 'activity', action: 'unchanged' }, { topic: 'matter', action: 'created' }]);
     await h.clio.webhooksIdle();
     expect((await hooks()).filter((w) => w.model === 'matter').map((w) => w.status)).toEqual(['enabled']);
   });
@@ -66,7 +64,7 @@ describe('Clio webhooks: created, delivered, renewed, re-activated', () => {
     await ensure(downUrl); // URL changed: both recreated, but nothing answers the handshake
     await h.clio.webhooksIdle();
     expect((await hooks()).map((w) => [w.url.startsWith(downUrl), w.status])).toEqual([[true, 'pending'], [true, 'pending']]); // old ones retired
-    expect(await ensure(downUrl)).toEqual([{ model: 'activity', action: 're-activated' }, { model: 'matter', action: 're-activated' }]);
+    expect(await ensure(downUrl)).toEqual([{ topic: 'activity', action: 're-activated' }, { topic: 'matter', action: 're-activated' }]);
     expect((await hooks()).filter((w) => w.url.startsWith(downUrl)).map((w) => w.status)).toEqual(['enabled', 'enabled']);
   });
 });

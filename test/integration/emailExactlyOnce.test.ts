@@ -7,7 +7,7 @@ import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 
 /**
- * Every email is recorded by key before it is sent (DESIGN §4.4), so a retried activity never sends it twice. SMTP has
+ * Every email is recorded by key before it is sent (docs/domain.md §4.4), so a retried activity never sends it twice. SMTP has
  * no de-duplication of its own, so this is shown against a real SMTP server (npm `smtp-server`) that keeps every
  * message it accepts, as a mail provider would.
  */

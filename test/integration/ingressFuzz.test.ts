@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createStripeProcessor } from '../../connectors/stripe';
-import { ClioWebhookRepository } from '../../store/clioWebhooks';
+import { PracticeSubscriptionRepository } from '../../store/practiceSubscriptions';
 import { FirmRegistry } from '../../worker/firms';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { startStripeMock, type StripeMock } from '../support/stripe-mock';
@@ -42,11 +42,11 @@ describe(`fuzzing the ingress (${RUNS} cases per route, seed ${SEED})`, () => {
           apiHost: { host: stripeMock.host, port: stripeMock.port, protocol: 'http' },
         }),
       },
-      clio: lawFirm.clio,
+      practiceAuth: lawFirm.practiceAuth,
     };
     h.firms = new FirmRegistry(new Map([[FIRM, lawFirm], [STRIPE_FIRM, stripeFirm]]));
-    await new ClioWebhookRepository(h.database.db, h.box).save({
-      firmId: FIRM, webhookId: CLIO_HOOK.id, model: 'matter', sharedSecret: CLIO_HOOK.secret, status: 'enabled', expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    await new PracticeSubscriptionRepository(h.database.db, h.box).forFirm(FIRM).save({
+      subscriptionId: CLIO_HOOK.id, topic: 'matter', secret: CLIO_HOOK.secret, status: 'enabled', expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
     // Limits and budgets far above the run, so every case reaches its handler (the limits have their own tests).
     await h.control('POST', '/__sandbox/faults', { rate_limit_per_minute: 10_000_000 }, h.lawpay.url);

@@ -9,7 +9,7 @@ import { devServerEnvironment } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 /**
- * The pay link's page over HTTP (DESIGN §4.4, issue 12): one invoice per link and nothing of any other, the Pay
+ * The pay link's page over HTTP (docs/domain.md §4.4, issue 12): one invoice per link and nothing of any other, the Pay
  * button as an idempotent POST, read-only when cancelled or expired, security headers on the client's pages only;
  * the DueAt search attribute; receipts and staff notices once per payment however often the payment arrives.
  */

@@ -13,7 +13,7 @@ import { waitFor } from '../support/wait';
 import { TEST_SECRET_KEY } from '../support/codec';
 
 /**
- * Payment reconciliation end to end (DESIGN §4.6, §7): the LawPay-style sandbox pays and delivers webhooks to the
+ * Payment reconciliation end to end (docs/domain.md §4.6, §7): the LawPay-style sandbox pays and delivers webhooks to the
  * real ingress over HTTP, which starts reconciliation on the dev server; the sweep lists the sandbox's
  * transactions. What a bookkeeper checks: the invoice's balance, one ledger row, one note per payment.
  */

@@ -60,7 +60,7 @@ describe('Stripe payments through the ingress, for a second firm', () => {
           apiHost: { host: proxy.host, port: proxy.port, protocol: 'http' },
         }),
       },
-      clio: lawFirm.clio,
+      practiceAuth: lawFirm.practiceAuth,
     };
     // The workers' activities and the ingress both see the two firms.
     h.firms = new FirmRegistry(new Map([[FIRM, lawFirm], [STRIPE_FIRM, stripeFirm]]));

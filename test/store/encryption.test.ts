@@ -1,6 +1,6 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { ClioConnectionRepository } from '../../store/clioConnections';
-import { ClioWebhookRepository } from '../../store/clioWebhooks';
+import { PracticeSubscriptionRepository } from '../../store/practiceSubscriptions';
 import { createSecretBox } from '../../store/encryption';
 import { migrate } from '../../store/migrate';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -60,7 +60,7 @@ describe('sealed secrets carry their firm and purpose', () => {
       expect(rows[0].refresh_token_sealed).toMatch(/^v2:/);
       const connection = await new ClioConnectionRepository(database.db, box).get('legacy-law');
       expect(connection).toMatchObject({ accessToken: 'legacy-access', refreshToken: 'legacy-refresh' });
-      expect((await new ClioWebhookRepository(database.db, box).byId('77'))?.sharedSecret).toBe('legacy-hook-secret');
+      expect((await new PracticeSubscriptionRepository(database.db, box).forFirm('legacy-law').byId('77'))?.secret).toBe('legacy-hook-secret');
       // Running again changes nothing.
       await migrate(database.url, () => {}, { box });
       expect((await new ClioConnectionRepository(database.db, box).get('legacy-law'))?.accessToken).toBe('legacy-access');

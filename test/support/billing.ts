@@ -6,11 +6,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, withWritebackDrainer, type Activities, type WritebackDrainer } from '../../activities';
 import type { FirmServices } from '../../activities/deps';
-import { ClioTokenManager, createClioConnector, type ClioTokens } from '../../connectors/clio';
+import { ClioTokenManager, createClioConnector, type ClioHttp, type ClioTokens } from '../../connectors/clio';
+import { PracticeSubscriptionRepository } from '../../store/practiceSubscriptions';
 import { createLawPayProcessor } from '../../connectors/lawpay';
 import { createOutboxMailer } from '../../connectors/mail';
 import { startClioSandbox, startLawPaySandbox, type ClioSandboxHandle, type LawPaySandboxHandle } from '../../sandbox';
-import type { BillingPolicy } from '../../workflows/policy';
+import type { BillingPolicy } from '../../shared/billingPolicy';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { createSecretBox } from '../../store/encryption';
@@ -44,6 +45,8 @@ export class BillingHarness {
   readonly box = createSecretBox([randomBytes(32)]);
   /** The worker's write-back drain (the same as production's), over this harness's store and firm. */
   drainer!: WritebackDrainer;
+  /** The Clio API as the firm's connection sees it, for tests that change the sandbox through the API itself. */
+  clioHttp!: ClioHttp;
   private worker!: Worker;
   private running!: Promise<void>;
 
@@ -70,7 +73,8 @@ export class BillingHarness {
     let tokens: ClioTokens = { accessToken: issued.access_token, refreshToken: issued.refresh_token, expiresAt: new Date(Date.now() + issued.expires_in * 1000) };
     const oauth = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: this.clio.url };
     const clioTokens = new ClioTokenManager(oauth, { load: async () => tokens, save: async (next) => { tokens = next; } });
-    const clio = { ...createClioConnector({ baseUrl: this.clio.url, tokens: clioTokens }), tokens: clioTokens };
+    const clio = { ...createClioConnector({ baseUrl: this.clio.url, tokens: clioTokens, subscriptions: new PracticeSubscriptionRepository(this.database.db, this.box).forFirm(FIRM) }), tokens: clioTokens };
+    this.clioHttp = clio.http;
     this.services = {
       firmId: FIRM,
       practice: clio.practice,
@@ -81,7 +85,7 @@ export class BillingHarness {
       staffEmail: 'staff@firm.test',
       payLinkTtlMs: 90 * DAY,
     };
-    this.firms = new FirmRegistry(new Map([[FIRM, { services: this.services, clio: { http: clio.http, tokens: clio.tokens, oauth } }]]));
+    this.firms = new FirmRegistry(new Map([[FIRM, { services: this.services, practiceAuth: { tokens: clio.tokens, oauth } }]]));
     const wired = withWritebackDrainer({
       db: this.database.db,
       firm: (firmId) => this.firms.get(firmId),

@@ -4,7 +4,7 @@ import { timeSkippingEnvironment } from '../support/temporal';
 import { trustHelpers } from './support';
 
 /**
- * Trust draws on real peers (DESIGN §4.3): the Clio-style sandbox's trust ledger over HTTP, the real activities and
+ * Trust draws on real peers (docs/domain.md §4.3): the Clio-style sandbox's trust ledger over HTTP, the real activities and
  * store, the invoice workflow on Temporal. A draw is confirmed by its ledger entry, never by a balance that matches.
  */
 describe('trust draws are confirmed by the ledger, never by the balance', () => {

@@ -13,7 +13,7 @@ import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/tempor
 import { createClioMatter, startSandboxedClio, waitFor, type SandboxedClio } from '../support/sandboxes';
 
 /**
- * The lookup-table backfill (DESIGN §4.6) on the shared dev server, with the real activities over HTTP to the
+ * The lookup-table backfill (docs/domain.md §4.6) on the shared dev server, with the real activities over HTTP to the
  * Clio-style sandbox and a real PostgreSQL: 2,000 matters under a tight rate limit, a worker killed mid-way and
  * replaced, and the rules for legacy references. Asserted from what a firm would check: the rows in matter_links,
  * the sandbox's own accounting of what it served, and the workflow's `progress` query.

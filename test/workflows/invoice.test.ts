@@ -9,7 +9,7 @@ import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../
 import { timeSkippingEnvironment } from '../support/temporal';
 
 /**
- * The invoice lifecycle (DESIGN §4.2–§4.5) on real peers: trust first, the pay link, delivery, reminders and
+ * The invoice lifecycle (docs/domain.md §4.2–§4.5) on real peers: trust first, the pay link, delivery, reminders and
  * escalation, payments. Each test checks what a bookkeeper would: notes on the matter, emails in the outbox,
  * amounts in the store and on the pay link.
  */

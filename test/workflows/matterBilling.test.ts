@@ -6,7 +6,7 @@ import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
 /**
- * The billing trigger (DESIGN §4.1) end to end on real peers: approved time in the Clio-style sandbox, signals as
+ * The billing trigger (docs/domain.md §4.1) end to end on real peers: approved time in the Clio-style sandbox, signals as
  * the ingress sends them, the real activities and store. Temporal's clock is skipped: 15-minute debounces and
  * month-long waits take milliseconds.
  */

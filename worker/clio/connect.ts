@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { clioAuthorizeUrl, exchangeClioCode, fetchClioIdentity, type ClioIdentity, type ClioOAuthClient, type ClioTokens } from '../../connectors/clio';
+import { clioAuthorizeUrl, exchangeClioCode, fetchClioIdentity, type ClioIdentity, type ClioOAuthClient, type ClioTokens } from '../../connectors';
 import { ClioConnectRequestRepository } from '../../store/clioConnectRequests';
 import { ClioConnectionRepository } from '../../store/clioConnections';
 import type { Db } from '../../store/db';

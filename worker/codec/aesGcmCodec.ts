@@ -8,7 +8,7 @@ const decoder = new TextDecoder();
 
 /**
  * Encrypts every Temporal payload (workflow inputs, results, signals, activity arguments) with AES-256-GCM before it
- * leaves the process, so the Temporal server and its database never hold invoice data in the clear (DESIGN §10).
+ * leaves the process, so the Temporal server and its database never hold invoice data in the clear (docs/architecture.md §10).
  * The whole payload (metadata and data) is sealed; the key id travels with it so rotated keys still open old ones.
  * Search attributes are not payloads: they stay readable and so carry no personal data.
  */

@@ -6,7 +6,7 @@ import { calendarDaysBetween, day, iso, money, table } from './format';
 import { jsonOption } from './shared';
 
 /**
- * `matterpay aging` (DESIGN §8): accounts receivable by days since issue, on the firm's calendar. Counts every
+ * `matterpay aging` (docs/architecture.md §8): accounts receivable by days since issue, on the firm's calendar. Counts every
  * issued invoice not yet paid (issued or partially paid) and what is still due on it after trust and payments.
  */
 export function registerAgingCommand(program: Command): void {

@@ -2,13 +2,13 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { approveUpdate, type ApprovalResult } from '../../shared/messages';
-import { workflowIds } from '../../shared/workflowIds';
+import { updateIds, workflowIds } from '../../shared/workflowIds';
 import { commandAction, CommandError, firstLine, type CommandContext } from './context';
 import { dateTime, iso } from './format';
 import { invoiceNumberArg, jsonOption, parseWith } from './shared';
 
 /**
- * `matterpay approve <number>` (DESIGN §4.2, §8): the `approve` update on workflow `invoice/<firm>/<number>`, so
+ * `matterpay approve <number>` (docs/domain.md §4.2, §8): the `approve` update on workflow `invoice/<firm>/<number>`, so
  * who approved and when is recorded in the workflow's history. The workflow's validator decides whether the
  * invoice can be approved; its reason is what the admin reads when it cannot.
  *
@@ -31,14 +31,10 @@ const approverArg = z.string().trim().min(1, 'the approver\'s name must not be e
 const DESCRIBE_TIMEOUT_MS = 5_000;
 const UPDATE_TIMEOUT_MS = 30_000;
 
-export function approveUpdateId(invoiceNumber: string): string {
-  return `approve/${invoiceNumber}`;
-}
-
 async function approve(ctx: CommandContext, invoiceNumber: string, options: { by?: string; json?: boolean }): Promise<void> {
   const approvedBy = options.by ?? currentUserName();
   const workflowId = workflowIds.invoice(ctx.firmId, invoiceNumber);
-  const updateId = approveUpdateId(invoiceNumber);
+  const updateId = updateIds.approveInvoice(invoiceNumber);
   const client = await ctx.temporal();
   const { WorkflowNotFoundError, WorkflowUpdateFailedError } = await import('@temporalio/client');
   const handle = client.workflow.getHandle(workflowId);

@@ -10,9 +10,10 @@ import { commandAction, CommandError, firstLine, type CommandContext } from './c
 import { fields } from './format';
 import { registerLinkCommand } from './link';
 import { jsonOption, parseWith } from './shared';
+import { workflowRef } from '../../shared/workflowTypes';
 
 /**
- * `matterpay backfill [--run-id <id>]` (DESIGN §4.6, §8): fills the matter-ID lookup table from every matter in the
+ * `matterpay backfill [--run-id <id>]` (docs/domain.md §4.6, §8): fills the matter-ID lookup table from every matter in the
  * practice system, as workflow `backfill/<firm>/<runId>` on the worker's task queue, and watches it.
  *
  * The run id is the workflow's business key: the same run id re-attaches to a backfill that is still running
@@ -125,7 +126,7 @@ async function startOrAttach(ctx: CommandContext, client: Client, workflowId: st
     return { handle: client.workflow.getHandle<typeof backfillMatterLinks>(workflowId), attached: true, finished: true };
   }
   try {
-    const handle = await client.withDeadline(Date.now() + START_TIMEOUT_MS, () => client.workflow.start<typeof backfillMatterLinks>('backfillMatterLinks', {
+    const handle = await client.withDeadline(Date.now() + START_TIMEOUT_MS, () => client.workflow.start(workflowRef('backfillMatterLinks'), {
       workflowId,
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
       args: [{ firmId: ctx.firmId, runId }],

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import type { BillingRunResult } from '../../activities/billingRun';
 import { billNowSignal } from '../../shared/messages';
 import { FIRM_ID } from '../../shared/searchAttributes';
-import { scheduleIds, workflowIds } from '../../shared/workflowIds';
+import { workflowIds } from '../../shared/workflowIds';
 import { billingPolicy } from '../policy';
 import { CommandError, commandAction, type CommandContext } from './context';
 import { resolveMatter } from './link';
 import { jsonOption } from './shared';
+import { workflowRef } from '../../shared/workflowTypes';
 
 /**
  * `matterpay bill <matter>`: bill a matter now (its approved time regardless of the threshold, or this period's flat
@@ -26,10 +27,10 @@ async function bill(ctx: CommandContext, matterArg: string | undefined, options:
   const client = await ctx.temporal();
   const policy = billingPolicy(ctx.config);
   if (options.due) {
-    const workflowId = `${scheduleIds.billingRun(ctx.firmId)}/manual-${new Date().toISOString().replace(/[-:.]/g, '')}`;
-    const result = (await client.workflow.execute('billingRun', {
+    const workflowId = workflowIds.manualBillingRun(ctx.firmId, new Date());
+    const result: BillingRunResult = await client.workflow.execute(workflowRef('billingRun'), {
       workflowId, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ firmId: ctx.firmId, policy }],
-    })) as BillingRunResult;
+    });
     if (options.json) return ctx.printJson(result);
     ctx.print(`Scanned ${result.scanned} matters: ${result.due.length} due today, ${result.started.length} started billing (the others bill themselves on their billing date).`);
     for (const id of result.started) ctx.print(`  matter ${id}: ${workflowIds.matterBilling(ctx.firmId, id)}`);
@@ -37,7 +38,7 @@ async function bill(ctx: CommandContext, matterArg: string | undefined, options:
   }
   const matter = await resolveMatter(await ctx.db(), ctx.firmId, matterArg!.trim());
   const workflowId = workflowIds.matterBilling(ctx.firmId, matter.practiceMatterId);
-  await client.workflow.signalWithStart('matterBilling', {
+  await client.workflow.signalWithStart(workflowRef('matterBilling'), {
     workflowId, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
     args: [{ firmId: ctx.firmId, matterId: matter.practiceMatterId, policy }],
     typedSearchAttributes: [{ key: FIRM_ID, value: ctx.firmId }],

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type Config } from '../config';
 import '../../store/db';
 
 /**
- * What every admin command (DESIGN §8) shares: the validated configuration, where the store and Temporal are, and
+ * What every admin command (docs/architecture.md §8) shares: the validated configuration, where the store and Temporal are, and
  * connections opened on first use and always closed, so the process exits by itself when the command is done.
  *
  * Expected failures (a database or Temporal that is not running, an unknown invoice) are a `CommandError`: one

@@ -16,7 +16,7 @@ import { registerVoidCommand } from './void';
 import { registerWritebackCommands } from './writebacks';
 import { registerTrustStatementsCommand } from './trustStatements';
 
-/** The admin commands that read and steer invoices (DESIGN §8). Each connects only to what it needs, on first use. */
+/** The admin commands that read and steer invoices (docs/architecture.md §8). Each connects only to what it needs, on first use. */
 export function registerAdminCommands(program: Command): void {
   registerInvoiceCommands(program);
   registerApproveCommand(program);

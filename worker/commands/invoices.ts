@@ -12,7 +12,7 @@ import {
   daysSinceIssue, INVOICE_STATUSES, invoiceJson, invoiceNumberArg, jsonOption, overdueDays, parseWith, payLinkJson, payLinkUrl,
 } from './shared';
 
-/** `matterpay invoices` and `matterpay invoice <number>` (DESIGN §8): the invoices of record, read from the store. */
+/** `matterpay invoices` and `matterpay invoice <number>` (docs/architecture.md §8): the invoices of record, read from the store. */
 export function registerInvoiceCommands(program: Command): void {
   program.command('invoices')
     .description("list the firm's invoices: amounts, trust applied, age, escalation, delivery")

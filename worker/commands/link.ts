@@ -9,7 +9,7 @@ import { plural } from './format';
 import { jsonOption, parseWith } from './shared';
 
 /**
- * `matterpay link <reference> <matter> [--processor]` (DESIGN §4.6, §8): maps a reference that payments carry (a
+ * `matterpay link <reference> <matter> [--processor]` (docs/domain.md §4.6, §8): maps a reference that payments carry (a
  * legacy matter code, a client's own reference) to a matter in the lookup table, then wakes the parked payments so
  * those carrying it are matched at once.
  *

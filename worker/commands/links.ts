@@ -8,7 +8,7 @@ import { sentLinksCsv } from './linksCsv';
 import { jsonOption, PAY_LINK_STATUSES, parseWith, payLinkJson, payLinkUrl } from './shared';
 
 /**
- * `matterpay links [--status]` and `matterpay links cancel <token>` (DESIGN §4.4, §8). A cancelled link shows the
+ * `matterpay links [--status]` and `matterpay links cancel <token>` (docs/domain.md §4.4, §8). A cancelled link shows the
  * client a plain "no longer payable" page; the invoice itself stays open.
  */
 export function registerLinkCommands(program: Command): void {

@@ -15,6 +15,7 @@ import { PayLinkRepository } from '../../store/payLinks';
 import { billingPolicy } from '../policy';
 import { CommandError, type CommandContext } from './context';
 import type { ResolvedMatter } from './link';
+import { workflowRef } from '../../shared/workflowTypes';
 
 export interface ManualInvoiceRequest {
   matter: ResolvedMatter;
@@ -57,7 +58,7 @@ export async function startInvoiceWorkflows(ctx: CommandContext, db: Db, numbers
   bar?.start(numbers.length, 0);
   for (const number of numbers) {
     const record = await invoices.require(ctx.firmId, number);
-    await temporal.workflow.start('invoice', {
+    await temporal.workflow.start(workflowRef('invoice'), {
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
       workflowId: workflowIds.invoice(ctx.firmId, number),
       workflowIdConflictPolicy: 'USE_EXISTING',

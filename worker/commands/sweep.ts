@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { workflowIds } from '../../shared/workflowIds';
 import { sweepAction } from '../schedules';
 import { commandAction, type CommandContext } from './context';
 import { jsonOption } from './shared';
+import { workflowRef, type WorkflowOf } from '../../shared/workflowTypes';
 
 /** `matterpay sweep`: one reconciliation sweep now, waited for, with what it found. */
 export function registerSweepCommand(program: Command): void {
@@ -13,12 +15,12 @@ export function registerSweepCommand(program: Command): void {
 
 async function sweep(ctx: CommandContext, options: { json?: boolean }): Promise<void> {
   const client = await ctx.temporal();
-  const workflowId = `sweep/${ctx.firmId}/manual-${new Date().toISOString().replace(/[-:.]/g, '')}`;
+  const workflowId = workflowIds.manualSweep(ctx.firmId, new Date());
   const action = sweepAction(ctx.config, ctx.firmId, workflowId);
   if (action.type !== 'startWorkflow') throw new Error('unexpected schedule action');
-  const result = (await client.workflow.execute('reconciliationSweep', {
-    workflowId, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: action.args as unknown[],
-  })) as { scanned: number; started: string[] };
+  const result = await client.workflow.execute(workflowRef('reconciliationSweep'), {
+    workflowId, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: action.args as Parameters<WorkflowOf<'reconciliationSweep'>>,
+  });
   if (options.json) return ctx.printJson(result);
   ctx.print(`Scanned ${result.scanned} processor transactions; started reconciliation for ${result.started.length} not yet recorded.`);
   for (const id of result.started) ctx.print(`  ${id}`);

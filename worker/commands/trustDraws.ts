@@ -8,7 +8,7 @@ import { jsonOption, parseWith } from './shared';
 import { drawIdArg, personArg } from './trustArgs';
 
 /**
- * `matterpay trust confirm|reverse <draw> --by <name>` (DESIGN §4.3, §8): an admin's word on a trust draw the
+ * `matterpay trust confirm|reverse <draw> --by <name>` (docs/domain.md §4.3, §8): an admin's word on a trust draw the
  * ledger cannot settle, recorded with who and when. Confirming says the practice system shows the withdrawal;
  * reversing says the draw did not happen, so it stops counting against the matter's available trust.
  */

@@ -7,9 +7,11 @@ import { dateTime } from './format';
 import { jsonOption, parseWith } from './shared';
 import { currentMonth, dateArg, monthArg, moneyArg, personArg } from './trustArgs';
 import { renderTrustReport, trustReportCsv, type SignatureLine } from './trustReportOutput';
+import { workflowIds } from '../../shared/workflowIds';
+import { workflowRef } from '../../shared/workflowTypes';
 
 /**
- * `matterpay trust-report` (DESIGN §4.3, §8; TRUST.md §2): the month's three-way trust reconciliation. The trust
+ * `matterpay trust-report` (docs/domain.md §4.3, §8; TRUST.md §2): the month's three-way trust reconciliation. The trust
  * data is gathered on a worker (it holds the practice system's and processor's connections); the report is
  * computed here. A signed month prints its stored snapshot: later changes to the ledger do not alter it.
  */
@@ -92,9 +94,9 @@ function print(ctx: CommandContext, report: TrustReport, options: Options, asOf:
 
 async function gather(ctx: CommandContext, month: string): Promise<TrustReportData> {
   const client = await ctx.temporal();
-  const workflowId = `trust-report/${ctx.firmId}/${month}/${new Date().toISOString().replace(/[-:.]/g, '')}`;
+  const workflowId = workflowIds.trustReport(ctx.firmId, month, new Date());
   try {
-    return (await client.workflow.execute('trustReportData', {
+    return (await client.workflow.execute(workflowRef('trustReportData'), {
       workflowId, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ firmId: ctx.firmId, month }], workflowExecutionTimeout: '5 minutes',
     })) as TrustReportData;
   } catch (err) {

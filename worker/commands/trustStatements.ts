@@ -4,9 +4,11 @@ import { CommandError, commandAction, firstLine, type CommandContext } from './c
 import { money, table } from './format';
 import { jsonOption, parseWith } from './shared';
 import { currentMonth, monthArg } from './trustArgs';
+import { workflowIds } from '../../shared/workflowIds';
+import { workflowRef } from '../../shared/workflowTypes';
 
 /**
- * `matterpay trust-statements [--month]` (DESIGN §4.3): emails each client with trust activity in the month a
+ * `matterpay trust-statements [--month]` (docs/domain.md §4.3): emails each client with trust activity in the month a
  * statement of it. Each statement is sent once per month and matter, however often the command runs.
  */
 export function registerTrustStatementsCommand(program: Command): void {
@@ -22,8 +24,8 @@ async function trustStatements(ctx: CommandContext, options: { month?: string; j
   const client = await ctx.temporal();
   let outcomes: TrustStatementOutcome[];
   try {
-    outcomes = (await client.workflow.execute('trustStatements', {
-      workflowId: `trust-statements/${ctx.firmId}/${month}/${new Date().toISOString().replace(/[-:.]/g, '')}`,
+    outcomes = (await client.workflow.execute(workflowRef('trustStatements'), {
+      workflowId: workflowIds.trustStatements(ctx.firmId, month, new Date()),
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ firmId: ctx.firmId, month }], workflowExecutionTimeout: '30 minutes',
     })) as TrustStatementOutcome[];
   } catch (err) {

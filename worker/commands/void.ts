@@ -8,7 +8,7 @@ import { commandAction, CommandError, firstLine, type CommandContext } from './c
 import { invoiceNumberArg, jsonOption, parseWith } from './shared';
 
 /**
- * `matterpay void <number> --reason` (DESIGN §8): asks the invoice's workflow to void it (the `cancel` signal) and
+ * `matterpay void <number> --reason` (docs/architecture.md §8): asks the invoice's workflow to void it (the `cancel` signal) and
  * waits until it has. The workflow voids in one database transaction (entries released, link closed, an unposted
  * trust draw reversed, anything paid kept as a matter credit with an alert), so the command never leaves half a void.
  */

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { isDeliverableEmail } from '../../connectors/mail';
+import { isDeliverableEmail } from '../../domain/deliverableEmail';
 
 /**
  * The bulk invoice upload format (`matterpay send-csv`): a header row, then one invoice per row. Column names are

@@ -1,5 +1,5 @@
 import { startClioSandbox, startLawPaySandbox } from '../../sandbox';
-import { CLIO_REGION_HOSTS } from '../../connectors/clio';
+import { CLIO_REGION_HOSTS } from '../../connectors';
 import type { Config } from '../config';
 import type { VendorEndpoints } from '../firms';
 
@@ -13,7 +13,7 @@ export interface SandboxSet {
 }
 
 /**
- * Real vendors when their credentials are configured, otherwise the faithful local sandboxes (DESIGN §6), so a
+ * Real vendors when their credentials are configured, otherwise the faithful local sandboxes (docs/architecture.md §6), so a
  * newcomer runs everything with no credentials at all.
  */
 export async function startSandboxesWhereNeeded(config: Config, options: { allowed: boolean }): Promise<SandboxSet> {

@@ -4,7 +4,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../shared/searchAttributes';
 import type { Logger } from '../logger';
 
 /**
- * Registers DESIGN §3's search attributes on a server we did not start (self-hosted). The dev server gets them
+ * Registers docs/architecture.md §3's search attributes on a server we did not start (self-hosted). The dev server gets them
  * from its command-line flags. Temporal Cloud has no operator API for this: register them in its UI or with tcld,
  * and the warning below says so.
  */

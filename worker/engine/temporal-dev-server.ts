@@ -13,7 +13,7 @@ export interface DevServerHandle {
 }
 
 /**
- * Starts `temporal server start-dev` from the tools cache with the search attributes of DESIGN §3 registered,
+ * Starts `temporal server start-dev` from the tools cache with the search attributes of docs/architecture.md §3 registered,
  * persisting to an SQLite file so a restart keeps every workflow. Resolves once the frontend answers.
  */
 export async function startTemporalDevServer(options: {

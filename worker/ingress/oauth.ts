@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { clioAuthorizeUrl, exchangeClioCode } from '../../connectors/clio';
-import { VendorError } from '../../connectors/errors';
+import { VendorError, clioAuthorizeUrl, exchangeClioCode } from '../../connectors';
 import { ClioConnectRequestRepository } from '../../store/clioConnectRequests';
 import { completeConnection, connectSecretPattern, hashConnectSecret, startConnection } from '../clio/connect';
 import { page } from './pages';
@@ -30,7 +29,7 @@ export function registerClioOAuth(app: FastifyInstance, deps: IngressDeps): void
     const started = query.success ? await startConnection(deps.db, query.data.request) : { kind: 'refused' as const, reason: 'unknown' as const };
     if (started.kind === 'refused') return html(reply, 403, 'Clio was not connected', startRefusals[started.reason]);
     const connection = deps.firms.connection(started.firmId);
-    return reply.header('Cache-Control', 'no-store').redirect(clioAuthorizeUrl(connection.clio.oauth, redirectUri, started.state), 302);
+    return reply.header('Cache-Control', 'no-store').redirect(clioAuthorizeUrl(connection.practiceAuth.oauth, redirectUri, started.state), 302);
   });
 
   app.get('/oauth/clio/callback', async (req, reply) => {
@@ -47,8 +46,8 @@ export function registerClioOAuth(app: FastifyInstance, deps: IngressDeps): void
     const connection = deps.firms.connection(request.firmId);
     let result;
     try {
-      const tokens = await exchangeClioCode(connection.clio.oauth, query.data.code, redirectUri);
-      result = await completeConnection({ db: deps.db, box: deps.box, firmId: request.firmId, baseUrl: connection.clio.oauth.baseUrl, tokens, replaceAllowed: request.replaceAllowed });
+      const tokens = await exchangeClioCode(connection.practiceAuth.oauth, query.data.code, redirectUri);
+      result = await completeConnection({ db: deps.db, box: deps.box, firmId: request.firmId, baseUrl: connection.practiceAuth.oauth.baseUrl, tokens, replaceAllowed: request.replaceAllowed });
     } catch (err) {
       if (!(err instanceof VendorError)) throw err;
       await requests.recordOutcome(request.requestHash, 'failed');

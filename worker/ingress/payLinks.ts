@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { openCheckout } from '../../activities/checkouts';
 import { clientFacingOf } from '../../activities/deps';
-import { VendorError } from '../../connectors/errors';
+import { VendorError } from '../../connectors';
 import { invoicePdfName, renderInvoicePdf } from '../../documents/invoicePdf';
 import { PROCESSOR_NAMES, type InvoiceView } from '../../documents/invoiceView';
 import { loadInvoiceView } from '../../documents/loadInvoiceView';
@@ -17,7 +17,7 @@ const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const transactionSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
 
 /**
- * The client's side of a pay link (DESIGN §4.4): `GET /pay/:token` is the hosted page of that one invoice (lines,
+ * The client's side of a pay link (docs/domain.md §4.4): `GET /pay/:token` is the hosted page of that one invoice (lines,
  * trust, payments, balance, due date, status in the client's words, PDF); its Pay button POSTs to
  * `/pay/:token/checkout`, which opens the processor's checkout for the balance due at that moment. A paid,
  * cancelled or expired link shows the same page read-only. Nothing here names any other invoice: every route

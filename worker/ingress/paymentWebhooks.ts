@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ProcessorName } from '../../connectors/ports';
+import { PROCESSOR_NAMES } from '../../shared/processors';
 import { ProcessedEventRepository } from '../../store/processedEvents';
 import { startOrSignalReconciliation } from '../starters';
-import { rejectWebhook } from './clioWebhook';
+import { rejectWebhook } from './rejectWebhook';
 import type { IngressDeps } from './server';
 import { withTemporalDeadline } from './temporalDeadline';
 
 /**
- * Payment webhooks (DESIGN §7): the processor connector verifies (Stripe's signature; LawPay signs nothing, so its
+ * Payment webhooks (docs/architecture.md §7): the processor connector verifies (Stripe's signature; LawPay signs nothing, so its
  * event is only a hint: the connector re-fetches the transaction and keys the outcome by (transaction, status)) and
  * translates. The payment's reconciliation workflow is started under the transaction's own ID, so three deliveries
  * of one event start one workflow. Only an accepted payment is recorded in processed_events, and only after Temporal
@@ -17,7 +17,7 @@ import { withTemporalDeadline } from './temporalDeadline';
  */
 export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps): void {
   const events = new ProcessedEventRepository(deps.db);
-  for (const processorName of ['lawpay', 'stripe'] as const satisfies readonly ProcessorName[]) {
+  for (const processorName of PROCESSOR_NAMES) {
     const log = deps.logger.child({ component: 'ingress', source: processorName });
     app.post(`/webhooks/${processorName}`, async (req, reply) => {
       const query = z.object({ firm: z.string().optional() }).safeParse(req.query);

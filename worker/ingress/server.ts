@@ -10,7 +10,7 @@ import type { FirmRegistry } from '../firms';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PayloadCodec } from '@temporalio/common';
-import { registerClioWebhook } from './clioWebhook';
+import { registerPracticeWebhooks } from './practiceWebhooks';
 import { registerCodecServer } from './codecServer';
 import { registerHealthRoutes } from './health';
 import { isLoopbackUrl } from './loopback';
@@ -35,7 +35,7 @@ export interface IngressDeps {
 const SHED_RETRY_AFTER_SECONDS = 10;
 
 /**
- * The HTTP edge (DESIGN §7): webhooks in, pay links out, health for orchestrators. Request bodies are kept raw
+ * The HTTP edge (docs/architecture.md §7): webhooks in, pay links out, health for orchestrators. Request bodies are kept raw
  * (Buffer) because webhook signatures are computed over the exact bytes the sender signed.
  *
  * It faces the internet, so (issue 10): every request must arrive within the configured timeouts; each webhook
@@ -100,7 +100,7 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
   });
 
   registerHealthRoutes(app, deps);
-  registerClioWebhook(app, deps);
+  registerPracticeWebhooks(app, deps);
   registerClioOAuth(app, deps);
   registerPayLinks(app, deps);
   registerPaymentWebhooks(app, deps);

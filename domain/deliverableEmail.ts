@@ -1,5 +1,5 @@
 /**
- * "Validate the email first" (DESIGN §4.4): a syntactic check before an invoice is sent, so a typo in the practice
+ * "Validate the email first" (docs/domain.md §4.4): a syntactic check before an invoice is sent, so a typo in the practice
  * system is reported on the matter instead of bouncing. It cannot tell whether the mailbox exists.
  */
 import { z } from 'zod';
