@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from './config';
+import { ensureWorkflowBundle } from './engine/workflowBundle';
 import type { Logger } from './logger';
 
 let runtimeInstalled = false;
@@ -27,14 +29,17 @@ export async function createWorker(options: {
   deps: ActivityDeps;
   dataConverter?: DataConverter;
 }): Promise<Worker> {
+  const workflowBundlePath = await ensureWorkflowBundle(path.join(options.config.dataDir, 'workflow-bundles'));
   return Worker.create({
     connection: options.connection,
     namespace: options.config.TEMPORAL_NAMESPACE,
     taskQueue: options.config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
+    // Bundled ahead, in a process of its own (worker/engine/workflowBundle.ts): webpack never loads in the worker.
+    workflowBundle: { codePath: workflowBundlePath },
     activities: createActivities(options.deps),
     dataConverter: options.dataConverter,
     // Let an in-flight vendor call finish (and record its result) instead of abandoning it on Ctrl-C.
     shutdownGraceTime: '10s',
+    maxCachedWorkflows: options.config.TEMPORAL_MAX_CACHED_WORKFLOWS,
   });
 }
