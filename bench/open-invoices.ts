@@ -7,7 +7,7 @@
  *   - the daily wake-ups: workflow tasks per day for this book of invoices;
  *   - the latency of the Web UI's filters (`Escalated = true`, `AmountDueCents > 40000`) through the visibility API.
  *
- *   npm run bench:open-invoices -- --invoices 10000 [--concurrency 32] [--cache 250]
+ *   npm run bench:open-invoices -- --invoices 10000 [--concurrency 32] [--cache 250] [--worker-env MALLOC_ARENA_MAX=2]
  *
  * The invoices are seeded as issued in the store and their workflows started as a continued run is (`resume`), so
  * the bench measures open workflows rather than the month-end run (bench:month-end) that issues them. --cache sets
@@ -91,6 +91,8 @@ async function main(): Promise<void> {
   const count = numberOption(argv, 'invoices', 10_000);
   const concurrency = numberOption(argv, 'concurrency', 32);
   const cache = stringOption(argv, 'cache');
+  // `--worker-env NAME=value` (repeatable): an extra variable for the worker process only, such as MALLOC_ARENA_MAX=2.
+  const workerEnv = Object.fromEntries(argv.flatMap((arg, i) => (arg === '--worker-env' && argv[i + 1]?.includes('=') ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [])));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-open-invoices-'));
   fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when we are root
   const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort(), clio: await freePort(), lawpay: await freePort() };
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
       CLIO_CLIENT_ID: 'sandbox-client-id', CLIO_CLIENT_SECRET: 'sandbox-client-secret', CLIO_BASE_URL: stack.clioSandboxUrl!,
       LAWPAY_API_URL: stack.lawPaySandboxUrl!, LAWPAY_SECRET_KEY: 'sandbox_secret_key', LAWPAY_PAYMENT_PAGE_URL: `${stack.lawPaySandboxUrl}/pages/operating`,
       ...(cache ? { TEMPORAL_MAX_CACHED_WORKFLOWS: cache } : {}),
+      ...workerEnv,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
     await seed(db, invoices);
     await sleep(5_000); // the worker process starts (and bundles its workflows) before the clock runs
     const idle = sampleProcess(worker.pid!);
-    console.log(`open invoices: ${count}, worker cache ${cache ?? 'default'}; worker pid ${worker.pid} before the starts: RSS ${idle.rssMiB} MiB`);
+    console.log(`open invoices: ${count}, worker cache ${cache ?? 'default'}${Object.keys(workerEnv).length ? `, worker env ${JSON.stringify(workerEnv)}` : ''}; worker pid ${worker.pid} before the starts: RSS ${idle.rssMiB} MiB`);
 
     const startedAt = Date.now();
     const policy = billingPolicy(config);

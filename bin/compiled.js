@@ -1,4 +1,4 @@
-// The admin commands run from JavaScript compiled ahead into dist/ (gitignored), so a command does not pay for
+// matterpay runs from JavaScript compiled ahead into dist/ (gitignored), so a command does not pay for
 // compiling TypeScript on every run. dist/ is made on first use and remade whenever a source file changes (checked
 // by the size and mtime of every source file: a few milliseconds), so a fresh clone or a `git pull` needs no step.
 // esbuild transpiles file by file (no bundling, no type check: `npm run typecheck` does that), the same transform
@@ -13,17 +13,20 @@ const manifestFile = path.join(distDir, '.sources');
 // Every folder the command line can import from; test/ and bench/ run through tsx or jest.
 const sourceDirs = ['activities', 'connectors', 'documents', 'domain', 'sandbox', 'shared', 'store', 'workflows', 'worker'];
 
+/** Every file of the source folders: TypeScript to compile, and the assets read beside it (templates, migrations). */
 function listSources() {
   const files = [];
   for (const dir of sourceDirs) {
     const abs = path.join(root, dir);
     if (!fs.existsSync(abs)) continue;
     for (const entry of fs.readdirSync(abs, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(path.join(entry.parentPath ?? entry.path, entry.name));
+      if (entry.isFile() && !entry.name.endsWith('.tmp')) files.push(path.join(entry.parentPath ?? entry.path, entry.name));
     }
   }
   return files.sort();
 }
+
+const isTypeScript = (file) => file.endsWith('.ts') && !file.endsWith('.d.ts');
 
 function signatureOf(files) {
   const hash = crypto.createHash('sha256');
@@ -45,7 +48,7 @@ function writeAtomically(file, contents) {
 function build(files, signature) {
   const esbuild = require('esbuild');
   const result = esbuild.buildSync({
-    entryPoints: files,
+    entryPoints: files.filter(isTypeScript),
     outdir: distDir,
     outbase: root,
     format: 'cjs',
@@ -60,6 +63,12 @@ function build(files, signature) {
     writeAtomically(output.path, output.contents);
     written.add(output.path);
   }
+  // Code that reads files beside itself (`path.join(__dirname, 'templates')`, the migrations) finds them in dist/ too.
+  for (const asset of files.filter((file) => !isTypeScript(file))) {
+    const target = path.join(distDir, path.relative(root, asset));
+    writeAtomically(target, fs.readFileSync(asset));
+    written.add(target);
+  }
   // A source removed or moved must not leave its old .js behind, where a require() could still find it.
   for (const dir of sourceDirs) removeStale(path.join(distDir, dir), written);
   writeAtomically(manifestFile, signature);
@@ -69,7 +78,7 @@ function removeStale(dir, keep) {
   if (!fs.existsSync(dir)) return;
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     const file = path.join(entry.parentPath ?? entry.path, entry.name);
-    if (entry.isFile() && file.endsWith('.js') && !keep.has(file)) fs.rmSync(file, { force: true });
+    if (entry.isFile() && !keep.has(file)) fs.rmSync(file, { force: true });
   }
 }
 

@@ -3,18 +3,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { projectRoot } from './projectRoot';
 
 /** The folders whose code can reach a workflow bundle (lint allows workflows only type imports from the rest). */
 const WORKFLOW_SOURCE_DIRS = ['workflows', 'domain', 'shared'];
 const KEEP_BUNDLES = 3;
-
-/** The repository root, found from here whether this file runs from its source or from dist/. */
-export function projectRoot(from = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
 
 /** A digest of every file the bundle is made from, and of the locked dependency versions (the SDK among them). */
 function sourceDigest(root: string): string {
