@@ -16,6 +16,7 @@ import { startEmbeddedPostgres } from '../store/embedded';
 import { migrate } from '../store/migrate';
 import { startTemporalDevServer } from '../worker/engine/temporal-dev-server';
 import { freePort } from '../test/support/ports';
+import { runBench } from './support/stack';
 import { median, numberOption, stringOption, timeProcess, type ProcessCost } from './support/timing';
 
 const FIRM = 'bench-firm';
@@ -73,7 +74,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (err: Error) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

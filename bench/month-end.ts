@@ -10,38 +10,20 @@
  *
  * Done = every matter has its invoice issued and delivered, and the write-back queue is empty (every note posted).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { localDate } from '../domain/dates';
-import { loadConfig } from '../worker/config';
-import { createLogger } from '../worker/logger';
 import { billingPolicy } from '../worker/policy';
-import { startStack } from '../worker/stack';
-import { connectClient, temporalDataConverter } from '../worker/temporal';
-import { freePort } from '../test/support/ports';
 import { clioCounters, control, countersSince } from './support/clioSandbox';
+import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
 import { numberOption } from './support/timing';
 
-const FIRM = 'bench-firm';
 const RATE_LIMIT_PER_MINUTE = 600;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const matters = numberOption(process.argv.slice(2), 'matters', 2_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-month-end-'));
-  fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when we are root
-  const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort(), ingress: await freePort(), clio: await freePort(), lawpay: await freePort() };
-  const config = loadConfig({
-    MATTERPAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', FIRM_ID: FIRM, SWEEP_INTERVAL: '1h',
-    TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui), EMBEDDED_POSTGRES_PORT: String(ports.pg),
-    INGRESS_PORT: String(ports.ingress), SANDBOX_CLIO_PORT: String(ports.clio), SANDBOX_LAWPAY_PORT: String(ports.lawpay),
-  }, { dotenvPath: '/nonexistent' });
-  const stack = await startStack(config, createLogger('warn'), { worker: true, ingress: true, embedded: true });
-  const clio = stack.clioSandboxUrl!;
-  const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
-  const client = await connectClient(config, stack.temporalAddress, temporalDataConverter(config));
+  const bench = await startBenchStack({ worker: true, ingress: true });
+  const { config, db, client } = bench;
+  const clio = bench.stack.clioSandboxUrl!;
   try {
     // The month-end run alone bills: approved-time webhooks during seeding would start billing early.
     await control(clio, '/__sandbox/faults', { rate_limit_per_minute: RATE_LIMIT_PER_MINUTE, webhook_drop_rate: 1 });
@@ -100,14 +82,8 @@ async function main(): Promise<void> {
       console.log(`    ${route.padEnd(44)} ${String(n).padStart(6)}  (${(n / Math.max(1, billed.invoices)).toFixed(2)} per invoice)`);
     }
   } finally {
-    await client.connection.close();
-    await db.end();
-    await stack.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
-main().then(() => process.exit(0), (err: Error) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -15,24 +15,17 @@
  * with its SQLite file, as `npm start` runs it.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { temporal } from '@temporalio/proto';
 import { dunningSteps } from '../domain/reminders';
 import { FIRM_ID } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
-import { loadConfig } from '../worker/config';
-import { createLogger } from '../worker/logger';
 import { billingPolicy } from '../worker/policy';
-import { startStack } from '../worker/stack';
-import { connectClient, temporalDataConverter } from '../worker/temporal';
-import { freePort } from '../test/support/ports';
 import { sampleProcess } from './support/processStats';
+import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
 import { median, numberOption, stringOption } from './support/timing';
 
-const FIRM = 'bench-firm';
 const DAY_MS = 86_400_000;
 const SECRET_KEY = Buffer.alloc(32, 11).toString('base64');
 
@@ -93,18 +86,9 @@ async function main(): Promise<void> {
   const cache = stringOption(argv, 'cache');
   // `--worker-env NAME=value` (repeatable): an extra variable for the worker process only, such as MALLOC_ARENA_MAX=2.
   const workerEnv = Object.fromEntries(argv.flatMap((arg, i) => (arg === '--worker-env' && argv[i + 1]?.includes('=') ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [])));
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-open-invoices-'));
-  fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user when we are root
-  const ports = { temporal: await freePort(), ui: await freePort(), pg: await freePort(), clio: await freePort(), lawpay: await freePort() };
-  const env = {
-    MATTERPAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', FIRM_ID: FIRM, MATTERPAY_SECRET_KEYS: SECRET_KEY, SWEEP_INTERVAL: '1h',
-    TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui), EMBEDDED_POSTGRES_PORT: String(ports.pg),
-    SANDBOX_CLIO_PORT: String(ports.clio), SANDBOX_LAWPAY_PORT: String(ports.lawpay),
-  };
-  const config = loadConfig(env, { dotenvPath: '/nonexistent' });
-  const stack = await startStack(config, createLogger('warn'), { worker: false, ingress: false, embedded: true });
-  const db = new pg.Pool({ connectionString: stack.databaseUrl, max: 4 });
-  const client = await connectClient(config, stack.temporalAddress, temporalDataConverter(config));
+  // The worker is a process of its own (its RSS is the figure); it shares the stack's secret key and data dir.
+  const bench = await startBenchStack({ worker: false, ingress: false }, { MATTERPAY_SECRET_KEYS: SECRET_KEY });
+  const { config, db, client, env, stack } = bench;
   const worker = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'matterpay.js'), 'worker'], {
     env: {
       ...process.env, ...env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress,
@@ -135,14 +119,18 @@ async function main(): Promise<void> {
     });
     const acceptedMs = Date.now() - startedAt;
     console.log(`starts accepted: ${count} in ${(acceptedMs / 1000).toFixed(1)} s (${(count / (acceptedMs / 1000)).toFixed(0)}/s)`);
+    let mostAtRestMs: number | null = null;
     for (;;) {
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM pay_links WHERE firm_id = $1`, [FIRM]);
+      if (mostAtRestMs === null && rows[0].n >= Math.ceil(count * 0.99)) mostAtRestMs = Date.now() - startedAt;
       if (rows[0].n >= count) break;
       await sleep(1_000);
     }
     const restMs = Date.now() - startedAt;
     const atRest = sampleProcess(worker.pid!);
-    console.log(`all at rest (pay link made, waiting on their timers): ${(restMs / 1000).toFixed(1)} s (${(count / (restMs / 1000)).toFixed(1)} invoices/s)`);
+    // A straggler is an activity whose first attempt never answered: it runs again after its start-to-close timeout.
+    console.log(`at rest (pay link made, waiting on their timers): 99% in ${((mostAtRestMs ?? restMs) / 1000).toFixed(1)} s` +
+      ` (${(count / ((mostAtRestMs ?? restMs) / 1000)).toFixed(1)} invoices/s), all in ${(restMs / 1000).toFixed(1)} s`);
 
     // Workflow tasks each invoice took to come to rest, from a sample of histories.
     const sample = invoices.filter((_, i) => i % Math.max(1, Math.floor(count / 20)) === 0).slice(0, 20);
@@ -186,14 +174,8 @@ async function main(): Promise<void> {
   } finally {
     worker.kill('SIGTERM');
     await new Promise((resolve) => worker.once('exit', resolve));
-    await client.connection.close();
-    await db.end();
-    await stack.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
-main().then(() => process.exit(0), (err: Error) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);
