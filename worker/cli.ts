@@ -1,9 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger } from './logger';
 import type { StackParts } from './stack';
-import { printBanner } from './banner';
-import { registerAdminCommands } from './commands';
+import { commandWordOf, registerAdminCommands } from './commands';
 
 /**
  * The `matterpay` command line (docs/architecture.md §8). Human output by default, `--json` for scripts. Every command reads the
@@ -27,7 +25,7 @@ program.command('ingress')
   .description('run only the HTTP ingress: webhooks, pay links, health (needs TEMPORAL_ADDRESS and DATABASE_URL)')
   .action(() => runService({ worker: false, ingress: true, embedded: false }));
 
-registerAdminCommands(program);
+registerAdminCommands(program, commandWordOf(process.argv));
 
 function readConfig(): Config {
   try {
@@ -43,10 +41,12 @@ function readConfig(): Config {
 
 async function runService(parts: StackParts): Promise<void> {
   const config = readConfig();
+  // Loaded here, not at the top: the admin commands start without the worker, ingress, engine code and logger.
+  const { createLogger } = require('./logger') as typeof import('./logger');
+  const { printBanner } = require('./banner') as typeof import('./banner');
+  const { startStack } = require('./stack') as typeof import('./stack');
   const logger = createLogger(config.LOG_LEVEL);
   const startedAt = Date.now();
-  // Loaded here, not at the top: the admin commands start without the worker, ingress and engine code.
-  const { startStack } = require('./stack') as typeof import('./stack');
   const stack = await startStack(config, logger, parts).catch((err: Error) => {
     logger.fatal({ err: err.message }, 'matterpay could not start');
     process.exit(1);

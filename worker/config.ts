@@ -82,6 +82,9 @@ export const envSchema = z.object({
   TEMPORAL_TLS: flag.default(false),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Workflows a worker keeps in memory between their tasks (the sticky cache); unset = worker/worker.ts's default. */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'must be a whole number of workflows, such as 500' })
+    .int('must be a whole number of workflows, such as 500').min(0, 'must be 0 (no cache) or more').optional(),
 
   // PostgreSQL. Unset DATABASE_URL = the embedded PostgreSQL under the data dir.
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),

@@ -76,6 +76,8 @@ export function snapshotClioState(ctx: ClioContext): Record<string, unknown> {
       refresh_tokens: state.refreshTokens.size,
     },
     request_counts: ctx.requestCounter.snapshot(),
+    // Per credential and window: requests served and answered 429 (benchmarks read the 429s and the floor here).
+    rate_limit_windows: ctx.rateLimiter.windowLog(),
     faults: ctx.faults.current,
   };
 }

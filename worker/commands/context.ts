@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import type { Db } from '../../store/db';
-import { temporalDataConverter } from '../codec';
 import { ConfigError, loadConfig, type Config } from '../config';
 
 // Imported for its side effect: BIGINT (cents) columns arrive as numbers, as everywhere else in matterpay.
@@ -99,7 +98,9 @@ export function createCommandContext(config: Config): CommandContext {
   }
 
   async function openTemporal(): Promise<Client> {
+    // Loaded on first use: the Temporal client, gRPC and protobuf cost ~0.4 s, and most commands read only the store.
     const { Client: TemporalClient, Connection } = await import('@temporalio/client');
+    const { temporalDataConverter } = require('../codec') as typeof import('../codec');
     let connection;
     try {
       connection = await Connection.connect({

@@ -1,37 +1,43 @@
 import type { Command } from 'commander';
-import { registerAgingCommand } from './aging';
-import { registerAlertsCommand } from './alerts';
-import { registerApproveCommand } from './approve';
-import { registerLookupTableCommands } from './backfill';
-import { registerInvoiceCommands } from './invoices';
-import { registerLinkCommands } from './links';
-import { registerBillCommand } from './bill';
-import { registerQuickLinkCommand } from './quickLink';
-import { registerSendCsvCommand } from './sendCsv';
-import { registerConnectCommand } from './connect';
-import { registerSweepCommand } from './sweep';
-import { registerTrustDrawCommands } from './trustDraws';
-import { registerTrustReportCommand } from './trustReport';
-import { registerVoidCommand } from './void';
-import { registerWritebackCommands } from './writebacks';
-import { registerTrustStatementsCommand } from './trustStatements';
 
-/** The admin commands that read and steer invoices (docs/architecture.md §8). Each connects only to what it needs, on first use. */
-export function registerAdminCommands(program: Command): void {
-  registerInvoiceCommands(program);
-  registerApproveCommand(program);
-  registerAgingCommand(program);
-  registerAlertsCommand(program);
-  registerLinkCommands(program);
-  registerLookupTableCommands(program);
-  registerTrustReportCommand(program);
-  registerTrustDrawCommands(program);
-  registerTrustStatementsCommand(program);
-  registerSweepCommand(program);
-  registerConnectCommand(program);
-  registerBillCommand(program);
-  registerSendCsvCommand(program);
-  registerVoidCommand(program);
-  registerWritebackCommands(program);
-  registerQuickLinkCommand(program);
+/**
+ * The admin commands that read and steer invoices (docs/architecture.md §8). Each connects only to what it needs, on first use.
+ *
+ * A command's module (and what it imports: the store, the Temporal client, the mailer) loads only when that command
+ * runs: `matterpay invoices --json` must not pay for `@temporalio/client` or nodemailer. Help and an unknown name
+ * register every module, so the listing stays complete.
+ */
+type Register = (program: Command) => void;
+
+const modules: ReadonlyArray<{ names: readonly string[]; load: () => Register }> = [
+  { names: ['invoices', 'invoice'], load: () => (require('./invoices') as typeof import('./invoices')).registerInvoiceCommands },
+  { names: ['approve'], load: () => (require('./approve') as typeof import('./approve')).registerApproveCommand },
+  { names: ['aging'], load: () => (require('./aging') as typeof import('./aging')).registerAgingCommand },
+  { names: ['alerts'], load: () => (require('./alerts') as typeof import('./alerts')).registerAlertsCommand },
+  { names: ['links'], load: () => (require('./links') as typeof import('./links')).registerLinkCommands },
+  { names: ['backfill', 'link'], load: () => (require('./backfill') as typeof import('./backfill')).registerLookupTableCommands },
+  { names: ['trust-report'], load: () => (require('./trustReport') as typeof import('./trustReport')).registerTrustReportCommand },
+  { names: ['trust'], load: () => (require('./trustDraws') as typeof import('./trustDraws')).registerTrustDrawCommands },
+  { names: ['trust-statements'], load: () => (require('./trustStatements') as typeof import('./trustStatements')).registerTrustStatementsCommand },
+  { names: ['sweep'], load: () => (require('./sweep') as typeof import('./sweep')).registerSweepCommand },
+  { names: ['connect'], load: () => (require('./connect') as typeof import('./connect')).registerConnectCommand },
+  { names: ['bill'], load: () => (require('./bill') as typeof import('./bill')).registerBillCommand },
+  { names: ['send-csv'], load: () => (require('./sendCsv') as typeof import('./sendCsv')).registerSendCsvCommand },
+  { names: ['void'], load: () => (require('./void') as typeof import('./void')).registerVoidCommand },
+  { names: ['writebacks'], load: () => (require('./writebacks') as typeof import('./writebacks')).registerWritebackCommands },
+  { names: ['quick-link'], load: () => (require('./quickLink') as typeof import('./quickLink')).registerQuickLinkCommand },
+];
+
+/**
+ * Registers the admin commands on `program`. With `commandName` (the first word after `matterpay`), only the module
+ * that defines it loads; without one, or for a name no module defines, all of them do.
+ */
+export function registerAdminCommands(program: Command, commandName?: string): void {
+  const owner = commandName ? modules.find((m) => m.names.includes(commandName)) : undefined;
+  for (const module of owner ? [owner] : modules) module.load()(program);
+}
+
+/** The command word of an argv (`node matterpay invoices --json` → `invoices`); undefined for global flags alone. */
+export function commandWordOf(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((arg) => !arg.startsWith('-'));
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { Client } from '@temporalio/client';
-import { invoiceStatusQuery, type InvoiceWorkflowStatus } from '../../shared/messages';
+import type { InvoiceWorkflowStatus } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
 import { AlertRepository } from '../../store/alerts';
 import { InvoiceRepository, type InvoiceStatus } from '../../store/invoices';
@@ -259,7 +259,9 @@ export async function readWorkflow(ctx: CommandContext, invoiceNumber: string): 
     view.problem = firstLine(err);
     return view;
   }
+  // Loaded with the client, not at the top: `matterpay invoices` reads only the store (@temporalio/workflow is heavy).
   const { WorkflowNotFoundError } = await import('@temporalio/client');
+  const { invoiceStatusQuery } = require('../../shared/messages') as typeof import('../../shared/messages');
   const handle = client.workflow.getHandle(workflowId);
   try {
     const description = await client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.describe());

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { projectRoot as findProjectRoot } from './projectRoot';
 
 /**
  * Locates an engine binary in the tools cache, installing it on first use through its script in scripts/.
@@ -13,7 +14,7 @@ const installers = {
 
 export type EngineTool = keyof typeof installers;
 
-const projectRoot = path.resolve(__dirname, '..', '..');
+const projectRoot = findProjectRoot();
 
 export function ensureTool(tool: EngineTool): string {
   const script = path.join(projectRoot, 'scripts', installers[tool]);
