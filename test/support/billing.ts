@@ -23,7 +23,11 @@ import { createMetrics } from '../../worker/metrics';
 import { createTestDatabase, type TestDatabase } from './db';
 import { uniqueTaskQueue } from './temporal';
 
-export const FIRM = 'test-firm';
+/**
+ * Unique per test file: files share one Temporal dev server, and the sandboxes number matters and invoices alike
+ * in every file, so `matter/<firm>/1001` must not name another file's workflow (on another file's task queue).
+ */
+export const FIRM = `test-firm-${randomBytes(3).toString('hex')}`;
 const DAY = 86_400_000;
 
 export interface SandboxMatter {
