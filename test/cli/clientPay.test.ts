@@ -106,7 +106,10 @@ describe('ClientPay parity: quick-link, send-csv columns and --no-email, links -
     expect(links).toHaveLength(2);
     expect(links.map((l) => l.amount_due).sort()).toEqual(['15.00', '70.00']); // Jones: $120 less $50 of trust
     for (const link of links) expect(link.pay_link).toMatch(/^http:\/\/pay\.firm\.test\/pay\/[A-Za-z0-9_-]{43}$/);
-    for (const link of links) expect((await invoice(link.invoice_number!)).delivery).toBe('not_needed');
+    // Each invoice's workflow records that the firm sends it itself: a moment after the command returns.
+    for (const link of links) {
+      await waitFor(async () => (await invoice(link.invoice_number!)).delivery === 'not_needed', { what: `delivery of ${link.invoice_number} marked not needed`, timeoutMs: 60_000 });
+    }
     expect((await h.emails()).length).toBe(before);
   });
 
