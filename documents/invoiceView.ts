@@ -7,6 +7,7 @@ import { clientStatus, type ClientStatus } from '../domain/clientStatus';
 import { daysPastDue } from '../domain/dueDates';
 import type { InvoiceLine, InvoiceRecord } from '../store/invoices';
 import type { LedgerRow } from '../store/payments';
+import { processorDisplayName } from '../shared/processors';
 
 export interface InvoiceViewLine {
   date: string | null;
@@ -56,10 +57,8 @@ export function clientCalendarDate(date: string): string {
   return clientDate(new Date(`${date}T12:00:00Z`), 'UTC');
 }
 
-export const PROCESSOR_NAMES: Record<string, string> = { lawpay: 'LawPay', stripe: 'Stripe' };
-
 export function paymentMethod(processor: string): string {
-  return `Online payment (${PROCESSOR_NAMES[processor] ?? processor})`;
+  return `Online payment (${processorDisplayName(processor)})`;
 }
 
 export function buildInvoiceView(input: {

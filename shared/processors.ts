@@ -6,3 +6,10 @@
 export const PROCESSOR_NAMES = ['lawpay', 'stripe'] as const;
 
 export type ProcessorName = (typeof PROCESSOR_NAMES)[number];
+
+/** How a client reads a processor's name (the pay page, the invoice's payment lines). */
+export const PROCESSOR_DISPLAY_NAMES: Record<ProcessorName, string> = { lawpay: 'LawPay', stripe: 'Stripe' };
+
+export function processorDisplayName(name: string): string {
+  return (PROCESSOR_DISPLAY_NAMES as Record<string, string>)[name] ?? name;
+}

@@ -4,9 +4,6 @@
  */
 import type { ProcessorName } from './processors';
 
-/** @deprecated the name of old: use ProcessorName. */
-export type Processor = ProcessorName;
-
 export const workflowIds = {
   matterBilling: (firmId: string, matterId: string) => `matter/${firmId}/${matterId}`,
   invoice: (firmId: string, invoiceNumber: string) => `invoice/${firmId}/${invoiceNumber}`,

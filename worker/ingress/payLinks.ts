@@ -5,7 +5,8 @@ import { openCheckout } from '../../activities/checkouts';
 import { clientFacingOf } from '../../activities/deps';
 import { VendorError } from '../../connectors';
 import { invoicePdfName, renderInvoicePdf } from '../../documents/invoicePdf';
-import { PROCESSOR_NAMES, type InvoiceView } from '../../documents/invoiceView';
+import type { InvoiceView } from '../../documents/invoiceView';
+import { processorDisplayName } from '../../shared/processors';
 import { loadInvoiceView } from '../../documents/loadInvoiceView';
 import { receiptPdfName, renderReceiptPdf } from '../../documents/receiptPdf';
 import { receiptFromInvoiceView } from '../../documents/receiptView';
@@ -60,7 +61,7 @@ export function registerPayLinks(app: FastifyInstance, deps: IngressDeps): void 
         payAction: `${base}/checkout`,
         pdfUrl: `${base}/invoice.pdf`,
         receiptUrl: (transactionId) => `${base}/receipts/${encodeURIComponent(transactionId)}.pdf`,
-        processorName: PROCESSOR_NAMES[firm.processor.name] ?? firm.processor.name,
+        processorName: processorDisplayName(firm.processor.name),
       }));
     });
 
