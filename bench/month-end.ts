@@ -76,6 +76,11 @@ async function main(): Promise<void> {
     console.log(`  rate-limit floor         ${(floorMs / 1000).toFixed(1)} s (${calls.served} calls ÷ ${RATE_LIMIT_PER_MINUTE}/min)`);
     console.log(`  wall                     ${(wallMs / 1000).toFixed(1)} s`);
     console.log(`  wall ÷ floor             ${(wallMs / floorMs).toFixed(2)}`);
+    // A fixed window lets a full budget through at the start of each window: N windows' calls need only N - 1 minutes.
+    const fixedWindowMinMs = (Math.ceil(calls.served / RATE_LIMIT_PER_MINUTE) - 1) * 60_000;
+    if (fixedWindowMinMs > 0) {
+      console.log(`  fixed-window minimum     ${(fixedWindowMinMs / 1000).toFixed(1)} s (the budget renews at each window's start); wall ÷ that ${(wallMs / fixedWindowMinMs).toFixed(2)}`);
+    }
     console.log(`  invoices issued          ${billed.invoices} for ${billed.matters} matters (${billed.invoices === matters && billed.matters === matters ? 'every matter billed once' : 'NOT one invoice per matter'})`);
     console.log(`  Clio calls per invoice   ${(made / Math.max(1, billed.invoices)).toFixed(2)}`);
     for (const [route, n] of Object.entries(calls.byRoute).sort(([, a], [, b]) => b - a)) {
