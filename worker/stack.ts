@@ -71,7 +71,10 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       stops.push({ name: 'PostgreSQL', stop: pg.stop });
       databaseUrl = pg.url;
     }
-    const applied = await migrate(databaseUrl);
+    const applied = await migrate(databaseUrl, {
+      lockWaitMs: config.MIGRATION_LOCK_WAIT,
+      onWaiting: (message) => logger.warn(message),
+    });
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const db: Db = createPool(databaseUrl, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
     stops.push({ name: 'database pool', stop: () => db.end() });
