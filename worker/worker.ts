@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterSt
 import type { DataConverter } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from './config';
+import { livenessHeartbeats } from './liveness';
 import type { Logger } from './logger';
 
 let runtimeInstalled = false;
@@ -34,6 +35,7 @@ export async function createWorker(options: {
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities(options.deps),
     dataConverter: options.dataConverter,
+    interceptors: { activity: [livenessHeartbeats] },
     // Let an in-flight vendor call finish (and record its result) instead of abandoning it on Ctrl-C.
     shutdownGraceTime: '10s',
   });

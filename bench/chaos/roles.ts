@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -54,18 +55,20 @@ export interface RoleProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnRole(name: string, args: string[], env: Record<string, string>, options: { cwd?: string; onLine?: (line: string) => void } = {}): RoleProcess {
+export function spawnRole(name: string, args: string[], env: Record<string, string>, options: { cwd?: string; onLine?: (line: string) => void; logFile?: string } = {}): RoleProcess {
   const child = spawn(process.execPath, [MATTERPAY_BIN, ...args], {
     cwd: options.cwd ?? env.MATTERPAY_DATA_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
+  const file = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a' }) : null;
   const listeners = new Set<() => void>();
   let pending = '';
   const take = (chunk: Buffer) => {
     const piece = chunk.toString('utf8');
     text += piece;
+    file?.write(piece);
     if (text.length > 2_000_000) text = text.slice(-1_000_000);
     if (options.onLine) {
       pending += piece;
