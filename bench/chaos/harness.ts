@@ -327,7 +327,7 @@ async function killWorker(ctx: FaultContext): Promise<void> {
     role: worker.name, atMs: killedAt - 0, inFlight, duringMoneyActivity: inFlight.some((a) => MONEY_ACTIVITY.test(a.activityType)), recoveryLagMs: null,
   };
   ctx.kills.push(record);
-  ctx.log(`killed ${worker.name} during ${inFlight.map((a) => a.activityType).join(', ') || 'no activity'}`);
+  ctx.log(`killed ${worker.name} during ${describeInFlight(inFlight)}`);
   roles.spawnWorker(victim);
   ctx.supervisor.watch(victim);
   if (inFlight.length > 0) {
@@ -380,6 +380,14 @@ async function reconciliationLag(db: pg.Pool, lawPayUrl: string): Promise<ChaosR
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: lags[lags.length - 1] ?? 0, n: lags.length };
 }
 
+/** `drawTrust ×2, evaluateMatter ×97`: what a killed worker was doing, money activities first. */
+function describeInFlight(activities: InFlightActivity[]): string {
+  const counts = new Map<string, number>();
+  for (const a of activities) counts.set(a.activityType, (counts.get(a.activityType) ?? 0) + 1);
+  const entries = [...counts.entries()].sort(([a], [b]) => Number(MONEY_ACTIVITY.test(b)) - Number(MONEY_ACTIVITY.test(a)) || a.localeCompare(b));
+  return entries.map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(', ') || '(no activity)';
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
@@ -391,7 +399,7 @@ export function formatReport(report: ChaosReport): string {
     'faults injected:',
     ...report.faults.map(([kind, n]) => `  ${kind.padEnd(34)} ${n}`),
     `kills (${report.kills.length}, ${report.kills.filter((k) => k.duringMoneyActivity).length} during a money activity):`,
-    ...report.kills.map((k) => `  ${k.role.padEnd(14)} in flight: ${k.inFlight.map((a) => a.activityType).join(', ') || '(none)'}   recovered in ${k.recoveryLagMs === null ? 'NOT RECOVERED' : `${(k.recoveryLagMs / 1000).toFixed(1)} s`}`),
+    ...report.kills.map((k) => `  ${k.role.padEnd(14)} in flight: ${describeInFlight(k.inFlight)}   recovered in ${k.recoveryLagMs === null ? 'NOT RECOVERED' : `${(k.recoveryLagMs / 1000).toFixed(1)} s`}`),
     'restarts:',
     ...report.restarts.map((r) => `  ${r}`),
     `roles that exited by themselves: ${report.unplannedExits.length}`,
