@@ -18,7 +18,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { ensureBillingRunSchedule, ensureSweepSchedule, ensureWebhookMaintenanceSchedule } from './schedules';
 import { connectClient, connectWorkerConnection, temporalDataConverter } from './temporal';
-import { whenTemporalAnswers } from './temporalWait';
+import { whenReachable, whenTemporalAnswers } from './startupWait';
 import { createWorker, installTemporalRuntime } from './worker';
 import { withWritebackDrainer } from '../activities';
 
@@ -72,10 +72,11 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       stops.push({ name: 'PostgreSQL', stop: pg.stop });
       databaseUrl = pg.url;
     }
-    const applied = await migrate(databaseUrl, {
+    const url = databaseUrl;
+    const applied = await whenReachable('PostgreSQL', 'migrating', url.replace(/:\/\/[^@]*@/, '://'), () => migrate(url, {
       lockWaitMs: config.MIGRATION_LOCK_WAIT,
       onWaiting: (message) => logger.warn(message),
-    });
+    }), logger);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const db: Db = createPool(databaseUrl, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
     stops.push({ name: 'database pool', stop: () => db.end() });
