@@ -154,7 +154,9 @@ export async function firstMove(lawpay: string, matter: PlannedMatter, random: R
     case 'admin-void':
       return async (ctx) => {
         const voided = await ctx.admin(['void', invoice, '--reason', 'chaos: billed in error']);
-        if (voided.code !== 0) throw new Error(`matterpay void ${invoice} failed: ${voided.output}`);
+        // Under load the command may stop waiting before the workflow voided (it says so and exits 1): the request
+        // stands, and the invariants check how the invoice ended.
+        if (voided.code !== 0 && !/asked to void but has not yet/.test(voided.output)) throw new Error(`matterpay void ${invoice} failed: ${voided.output}`);
       };
     case 'trust':
     case 'unpaid':
