@@ -128,22 +128,33 @@ export function invoiceActivities(deps: ActivityDeps) {
       }
       const payLinkUrl = link ? `${firm.publicBaseUrl}/pay/${link.token}` : null;
       const clientName = invoice.recipientName ?? matter.client.name;
-      const message = invoiceEmail({
-        purpose: input.purpose, invoiceNumber: input.invoiceNumber, clientName, matterDescription: matter.description,
-        amountDueCents: invoice.amountDueCents, totalCents: invoice.totalCents, trustAppliedCents: invoice.trustAppliedCents,
-        payLinkUrl, installment: input.installment ?? null,
-        dueDate: invoice.dueAt ? localDate(invoice.dueAt.getTime(), firm.timeZone) : null,
-        firmMessage: invoice.customMessage ?? clientFacingOf(firm).emailMessage,
-      });
       const attachments = input.purpose === 'issued'
         ? [await invoicePdfAttachment(deps.db, firm, input.invoiceNumber, { payLinkUrl, matterDescription: matter.description, billedTo: clientName })]
         : undefined;
-      await firm.mailer.send({ to: email, subject: message.subject, text: message.text, attachments, idempotencyKey: `${input.firmId}/${input.invoiceNumber}/${input.purpose}` });
+      // The practice-system read above takes seconds under load; a payment applied meanwhile must stop this email.
+      // So the money is read again and the email sent under the matter lock payments are applied under: a payment
+      // lands either before (nothing due, no email) or after the email, never in between.
+      const sent = await inTransaction(deps.db, async (client) => {
+        await lockMatter(client, input.firmId, invoice.matterId);
+        const current = await invoices.require(input.firmId, input.invoiceNumber, client);
+        if (current.amountDueCents === 0 || current.status === 'void') return null;
+        const message = invoiceEmail({
+          purpose: input.purpose, invoiceNumber: input.invoiceNumber, clientName, matterDescription: matter.description,
+          amountDueCents: current.amountDueCents, totalCents: current.totalCents, trustAppliedCents: current.trustAppliedCents,
+          payLinkUrl, installment: input.installment ?? null,
+          dueDate: current.dueAt ? localDate(current.dueAt.getTime(), firm.timeZone) : null,
+          firmMessage: current.customMessage ?? clientFacingOf(firm).emailMessage,
+        });
+        await firm.mailer.send({ to: email, subject: message.subject, text: message.text, attachments, idempotencyKey: `${input.firmId}/${input.invoiceNumber}/${input.purpose}` });
+        return { message, amountDueCents: current.amountDueCents };
+      });
+      if (!sent) return 'nothing due';
+      const { message } = sent;
       if (invoice.delivery !== 'sent') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'sent' });
       await alerts.resolve(input.firmId, 'delivery-held', input.invoiceNumber);
       await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/${input.purpose}`,
         subject: `Invoice ${input.invoiceNumber}: ${message.noteSubject}`,
-        detail: `${message.noteSubject} to the client for ${formatCents(invoice.amountDueCents)} due on invoice ${input.invoiceNumber}.`,
+        detail: `${message.noteSubject} to the client for ${formatCents(sent.amountDueCents)} due on invoice ${input.invoiceNumber}.`,
         date: today,
       });
       return 'sent';

@@ -231,7 +231,7 @@ export class InvoiceRepository {
     const status = statusAfterMoney({ ...moneyOf(before), paidCents });
     await client.query(
       `UPDATE invoices SET paid_cents = $3, status = $4,
-         settled_at = CASE WHEN $4 = 'paid' THEN coalesce(settled_at, now()) WHEN $4 = 'void' THEN settled_at ELSE NULL END, updated_at = now()
+         settled_at = CASE WHEN $4 = 'paid' THEN coalesce(settled_at, clock_timestamp()) WHEN $4 = 'void' THEN settled_at ELSE NULL END, updated_at = now()
        WHERE firm_id = $1 AND invoice_number = $2`,
       [firmId, invoiceNumber, paidCents, status]);
     return this.require(firmId, invoiceNumber, client);

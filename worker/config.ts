@@ -89,6 +89,8 @@ export const envSchema = z.object({
   // PostgreSQL. Unset DATABASE_URL = the embedded PostgreSQL under the data dir.
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional(),
   EMBEDDED_POSTGRES_PORT: port.default(5499),
+  /** How long a starting role waits for another replica's migration (replicas may start together). */
+  MIGRATION_LOCK_WAIT: duration('5m').default(ms('5m')),
 
   // Ingress (webhooks, pay links, OAuth callback, health).
   INGRESS_HOST: z.string().trim().min(1).default('127.0.0.1'),

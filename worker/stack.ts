@@ -18,6 +18,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { ensureBillingRunSchedule, ensureSweepSchedule, ensureWebhookMaintenanceSchedule } from './schedules';
 import { connectClient, connectWorkerConnection, temporalDataConverter } from './temporal';
+import { whenReachable, whenTemporalAnswers } from './startupWait';
 import { createWorker, installTemporalRuntime } from './worker';
 import { withWritebackDrainer } from '../activities';
 
@@ -72,7 +73,13 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       databaseUrl = pg.url;
     }
     const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: parts.embedded && !config.TEMPORAL_ADDRESS }));
-    const applied = await migrate(databaseUrl, (line) => logger.debug({ component: 'migrate' }, line), { box });
+    const url = databaseUrl;
+    const applied = await whenReachable('PostgreSQL', 'migrating', url.replace(/:\/\/[^@]*@/, '://'), () => migrate(url, {
+      lockWaitMs: config.MIGRATION_LOCK_WAIT,
+      onWaiting: (message) => logger.warn(message),
+      log: (line) => logger.debug({ component: 'migrate' }, line),
+      box,
+    }), logger);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const db: Db = createPool(databaseUrl, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
     stops.push({ name: 'database pool', stop: () => db.end() });
@@ -97,7 +104,8 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
 
     installTemporalRuntime(logger);
     const dataConverter = temporalDataConverter(config);
-    const client: Client = await connectClient(config, temporalAddress, dataConverter);
+    const address = temporalAddress;
+    const client: Client = await whenTemporalAnswers('connecting', address, () => connectClient(config, address, dataConverter), logger);
     stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 
@@ -133,17 +141,19 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     if (sandboxes.lawPaySandboxUrl && parts.ingress) await sandboxes.registerLawPayWebhook(`${config.publicBaseUrl}/webhooks/lawpay`);
 
     if (parts.worker) {
-      const connection: NativeConnection = await connectWorkerConnection(config, temporalAddress);
+      const connection: NativeConnection = await whenTemporalAnswers('connecting the worker', address, () => connectWorkerConnection(config, address), logger);
       const billingLog = logger.child({ component: 'billing' });
       const { deps, drainer } = withWritebackDrainer({
         db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger: billingLog,
       }, () => firms.ids(), { onError: (firmId, err) => billingLog.warn({ firmId, err: (err as Error).message }, 'write-back drain failed; trying again shortly') });
-      const worker: Worker = await createWorker({ config, connection, dataConverter, deps });
+      const worker: Worker = await whenTemporalAnswers('registering the worker', address, () => createWorker({ config, connection, dataConverter, deps }), logger);
       drainer.start();
       for (const firmId of firms.ids()) {
-        await ensureSweepSchedule(client, config, firmId, logger);
-        await ensureWebhookMaintenanceSchedule(client, config, firmId);
-        await ensureBillingRunSchedule(client, config, firmId);
+        await whenTemporalAnswers('creating the schedules', address, async () => {
+          await ensureSweepSchedule(client, config, firmId, logger);
+          await ensureWebhookMaintenanceSchedule(client, config, firmId);
+          await ensureBillingRunSchedule(client, config, firmId);
+        }, logger);
       }
       const running = worker.run();
       stops.push({

@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from './config';
 import { ensureWorkflowBundle } from './engine/workflowBundle';
+import { livenessHeartbeats } from './liveness';
 import type { Logger } from './logger';
 
 let runtimeInstalled = false;
@@ -46,6 +47,7 @@ export async function createWorker(options: {
     workflowBundle: { codePath: workflowBundlePath },
     activities: createActivities(options.deps),
     dataConverter: options.dataConverter,
+    interceptors: { activity: [livenessHeartbeats] },
     // Let an in-flight vendor call finish (and record its result) instead of abandoning it on Ctrl-C.
     shutdownGraceTime: '10s',
     maxCachedWorkflows: options.config.TEMPORAL_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,

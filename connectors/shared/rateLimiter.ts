@@ -171,7 +171,13 @@ export class HeaderDrivenRateLimiter {
     this.budgetEnd = Math.min(this.budgetEnd, this.started);
     // Answers to requests already sent cannot reopen this window: only the refill (or a new window) can.
     this.basisIndex = this.started + 1;
-    this.refillAt(this.now() + retryAfterSeconds * 1000, 'backoff');
+    const atMs = this.now() + retryAfterSeconds * 1000;
+    // Retry-After is the server's word on when it accepts again: a later window end must not hold every call.
+    if (this.refill && this.refill.atMs > atMs) {
+      clearTimeout(this.refill.timer);
+      this.refill = null;
+    }
+    this.refillAt(atMs, 'backoff');
   }
 
   async stop(): Promise<void> {

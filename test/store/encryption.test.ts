@@ -54,7 +54,7 @@ describe('sealed secrets carry their firm and purpose', () => {
         [sealedWithoutContext('legacy-access'), sealedWithoutContext('legacy-refresh')]);
       await database.db.query(`INSERT INTO clio_webhooks (firm_id, webhook_id, model, shared_secret_sealed, status, expires_at) VALUES ('legacy-law', '77', 'matter', $1, 'enabled', now() + interval '30 days')`,
         [sealedWithoutContext('legacy-hook-secret')]);
-      await migrate(database.url, () => {}, { box });
+      await migrate(database.url, { box });
       const { rows } = await database.db.query(`SELECT access_token_sealed, refresh_token_sealed FROM clio_connections WHERE firm_id = 'legacy-law'`);
       expect(rows[0].access_token_sealed).toMatch(/^v2:/);
       expect(rows[0].refresh_token_sealed).toMatch(/^v2:/);
@@ -62,7 +62,7 @@ describe('sealed secrets carry their firm and purpose', () => {
       expect(connection).toMatchObject({ accessToken: 'legacy-access', refreshToken: 'legacy-refresh' });
       expect((await new PracticeSubscriptionRepository(database.db, box).forFirm('legacy-law').byId('77'))?.secret).toBe('legacy-hook-secret');
       // Running again changes nothing.
-      await migrate(database.url, () => {}, { box });
+      await migrate(database.url, { box });
       expect((await new ClioConnectionRepository(database.db, box).get('legacy-law'))?.accessToken).toBe('legacy-access');
     });
   });
