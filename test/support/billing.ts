@@ -4,6 +4,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { livenessHeartbeats } from '../../worker/liveness';
 import { createActivities, withWritebackDrainer, type Activities, type WritebackDrainer } from '../../activities';
 import type { FirmServices } from '../../activities/deps';
 import { ClioTokenManager, createClioConnector, type ClioHttp, type ClioTokens } from '../../connectors/clio';
@@ -103,6 +104,8 @@ export class BillingHarness {
       taskQueue: this.taskQueue,
       workflowsPath,
       activities: this.activities,
+      // As in production (worker/worker.ts): a running activity beats, so its heartbeat timeout only fires if it died.
+      interceptors: { activity: [livenessHeartbeats] },
     });
     this.running = this.worker.run();
   }

@@ -9,6 +9,7 @@ import { ClioTokenManager, createClioConnector, type ClioTokens } from '../../co
 import { createLawPayProcessor } from '../../connectors/lawpay';
 import { createOutboxMailer } from '../../connectors/mail';
 import { createPool } from '../../store/db';
+import { livenessHeartbeats } from '../../worker/liveness';
 
 async function main(): Promise<void> {
   const env = (name: string) => {
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const activities = createActivities({ db, firm: () => services });
   const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const worker = await Worker.create({
-    connection, taskQueue: env('TASK_QUEUE'), workflowsPath: require.resolve('../../workflows'),
+    connection, taskQueue: env('TASK_QUEUE'), workflowsPath: require.resolve('../../workflows'), interceptors: { activity: [livenessHeartbeats] },
     activities: { ...activities, drawTrust: async (input: { firmId: string; invoiceNumber: string }) => { decided += 1; return activities.drawTrust(input); } },
   });
   process.on('SIGTERM', () => worker.shutdown());

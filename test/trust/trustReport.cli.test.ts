@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { livenessHeartbeats } from '../../worker/liveness';
 import { billingPeriod } from '../../domain/dates';
 import { MatterLinkRepository } from '../../store/matterLinks';
 import type { TrustReport } from '../../domain/trustReconciliation';
@@ -39,7 +40,7 @@ useBillingHarness(devServerEnvironment, async (started, harness) => {
   workerConnection = await NativeConnection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS });
   worker = await Worker.create({
     connection: workerConnection, taskQueue: cliQueue, workflowsPath: require.resolve('../../workflows'),
-    activities: h.activities, dataConverter: testDataConverter,
+    activities: h.activities, dataConverter: testDataConverter, interceptors: { activity: [livenessHeartbeats] },
   });
   workerRun = worker.run();
 });
