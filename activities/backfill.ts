@@ -35,13 +35,25 @@ export function matterLinksFor(matter: MatterSummary): MatterLink[] {
   const links: MatterLink[] = [];
   const displayNumber = matter.displayNumber.trim();
   if (displayNumber.length >= 1 && displayNumber.length <= MAX_REFERENCE_LENGTH) {
-    links.push({ processor: 'any', externalReference: displayNumber, practiceMatterId: matter.id, matterDisplayNumber: displayNumber, source: 'backfill' });
+    links.push({
+      processor: 'any',
+      externalReference: displayNumber,
+      practiceMatterId: matter.id,
+      matterDisplayNumber: displayNumber,
+      source: 'backfill',
+    });
   }
   const reference = matter.clientReference?.trim() ?? '';
   if (reference === '' || reference === displayNumber) return links;
   if (parseInvoiceNumber(reference)?.matterDisplayNumber === displayNumber) return links;
   if (reference.length > MAX_REFERENCE_LENGTH) return links;
-  links.push({ processor: 'any', externalReference: reference, practiceMatterId: matter.id, matterDisplayNumber: displayNumber, source: 'backfill' });
+  links.push({
+    processor: 'any',
+    externalReference: reference,
+    practiceMatterId: matter.id,
+    matterDisplayNumber: displayNumber,
+    source: 'backfill',
+  });
   return links;
 }
 
@@ -59,7 +71,8 @@ export function backfillActivities(deps: ActivityDeps) {
       const rows: MatterLink[] = [];
       for (const matter of page.items) {
         const own = matterLinksFor(matter);
-        if (own.length === 0) log.warn('matter skipped: its display number cannot be a reference', { matterId: matter.id });
+        if (own.length === 0)
+          log.warn('matter skipped: its display number cannot be a reference', { matterId: matter.id });
         rows.push(...own);
       }
       const linksAdded = await links.addMany(input.firmId, rows);

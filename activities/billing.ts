@@ -25,18 +25,29 @@ export interface DraftRequest {
 }
 
 export type DraftResult =
-  | { invoiceNumber: string; totalCents: number; reused: boolean }
-  | { invoiceNumber: null; reason: string };
+  { invoiceNumber: string; totalCents: number; reused: boolean } | { invoiceNumber: null; reason: string };
 
 export function billingActivities(deps: ActivityDeps) {
   const invoices = new InvoiceRepository(deps.db);
   return {
     /** Reads the matter and its approved time (two practice-system calls) and applies the billing rules. */
-    async evaluateMatter(input: { firmId: string; matterId: string; thresholdCents: number; billingDateReached: boolean; nowMs: number }): Promise<MatterEvaluation> {
+    async evaluateMatter(input: {
+      firmId: string;
+      matterId: string;
+      thresholdCents: number;
+      billingDateReached: boolean;
+      nowMs: number;
+    }): Promise<MatterEvaluation> {
       const firm = deps.firm(input.firmId);
       const matter = await firm.practice.getMatter(input.matterId);
       const period = billingPeriod(input.nowMs, firm.timeZone);
-      const summary = { id: matter.id, displayNumber: matter.displayNumber, status: matter.status, billingMethod: matter.billingMethod, billingDay: matter.billingDay };
+      const summary = {
+        id: matter.id,
+        displayNumber: matter.displayNumber,
+        status: matter.status,
+        billingMethod: matter.billingMethod,
+        billingDay: matter.billingDay,
+      };
       let lines: MatterEvaluation['lines'] = [];
       let flatAlreadyInvoiced = false;
       if (matter.status === 'open' && matter.billingMethod === 'hourly') {
@@ -46,9 +57,14 @@ export function billingActivities(deps: ActivityDeps) {
           // Date, hours and rate are columns of their own on the client's invoice; the description is the work done.
           description: e.note.trim() || 'Time entry',
           amountCents: e.totalCents,
-          date: e.date.slice(0, 10), seconds: e.seconds, rateCents: e.rateCents,
+          date: e.date.slice(0, 10),
+          seconds: e.seconds,
+          rateCents: e.rateCents,
         }));
-        const billed = await invoices.billedLineKeys(input.firmId, candidates.map((c) => c.lineKey));
+        const billed = await invoices.billedLineKeys(
+          input.firmId,
+          candidates.map((c) => c.lineKey),
+        );
         lines = candidates.filter((c) => !billed.has(c.lineKey));
       } else if (matter.status === 'open' && matter.billingMethod === 'flat' && matter.flatFeeCents) {
         const lineKey = `flat:${matter.id}:${period}`;
@@ -57,7 +73,9 @@ export function billingActivities(deps: ActivityDeps) {
       }
       const decision = decideBilling({
         matter,
-        unbilledEntries: lines.filter((l) => l.lineKey.startsWith('entry:')).map((l) => ({ id: l.lineKey.slice(6), totalCents: l.amountCents })),
+        unbilledEntries: lines
+          .filter((l) => l.lineKey.startsWith('entry:'))
+          .map((l) => ({ id: l.lineKey.slice(6), totalCents: l.amountCents })),
         thresholdCents: input.thresholdCents,
         billingDateReached: input.billingDateReached,
         flatFeeAlreadyInvoicedThisPeriod: flatAlreadyInvoiced,
@@ -80,7 +98,11 @@ export function billingActivities(deps: ActivityDeps) {
           const totalCents = await invoices.recomputeTotal(client, request.firmId, open.invoiceNumber);
           return { invoiceNumber: open.invoiceNumber, totalCents, reused: true };
         }
-        const billed = await invoices.billedLineKeys(request.firmId, request.lines.map((l) => l.lineKey), client);
+        const billed = await invoices.billedLineKeys(
+          request.firmId,
+          request.lines.map((l) => l.lineKey),
+          client,
+        );
         const fresh = request.lines.filter((l) => !billed.has(l.lineKey));
         const totalCents = fresh.reduce((sum, l) => sum + l.amountCents, 0);
         // $0 invoices are never created (docs/domain.md §4.1).
@@ -88,11 +110,18 @@ export function billingActivities(deps: ActivityDeps) {
         const sequence = await invoices.nextSequence(client, request.firmId, request.matterId);
         const number = invoiceNumber(request.matterDisplayNumber, sequence);
         await invoices.insert(client, {
-          firmId: request.firmId, invoiceNumber: number, matterId: request.matterId, matterDisplayNumber: request.matterDisplayNumber,
-          sequence, kind: request.kind, period: request.period, totalCents,
+          firmId: request.firmId,
+          invoiceNumber: number,
+          matterId: request.matterId,
+          matterDisplayNumber: request.matterDisplayNumber,
+          sequence,
+          kind: request.kind,
+          period: request.period,
+          totalCents,
         });
         const added = await invoices.addLines(client, request.firmId, number, fresh);
-        if (added.length !== fresh.length) throw ApplicationFailure.retryable('a line was claimed concurrently; retrying the draft', 'DraftConflict');
+        if (added.length !== fresh.length)
+          throw ApplicationFailure.retryable('a line was claimed concurrently; retrying the draft', 'DraftConflict');
         return { invoiceNumber: number, totalCents, reused: false };
       });
     },

@@ -31,14 +31,23 @@ export function billingRunActivities(deps: ActivityDeps) {
       const firm = deps.firm(input.firmId);
       if (!deps.temporal) throw new Error('the billing run needs a Temporal client');
       const { client, taskQueue } = deps.temporal;
-      const [year, month, day] = localDate(input.nowMs, firm.timeZone).split('-').map(Number) as [number, number, number];
+      const [year, month, day] = localDate(input.nowMs, firm.timeZone).split('-').map(Number) as [
+        number,
+        number,
+        number,
+      ];
       const result: BillingRunResult = { scanned: 0, due: [], started: [] };
       let cursor: string | null = null;
       do {
         const page = await firm.practice.listMatters(cursor, { pageSize: 200 });
         result.scanned += page.items.length;
         for (const m of page.items) {
-          if (m.status === 'open' && m.billingMethod !== 'contingency' && m.billingDay !== null && effectiveDay(m.billingDay, year, month) === day) {
+          if (
+            m.status === 'open' &&
+            m.billingMethod !== 'contingency' &&
+            m.billingDay !== null &&
+            effectiveDay(m.billingDay, year, month) === day
+          ) {
             result.due.push(m.id);
           }
         }
@@ -48,14 +57,22 @@ export function billingRunActivities(deps: ActivityDeps) {
 
       for (const matterId of result.due) {
         const workflowId = workflowIds.matterBilling(input.firmId, matterId);
-        const running = await client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
+        const running = await client.workflow
+          .getHandle(workflowId)
+          .describe()
+          .then(
+            (d) => d.status.name === 'RUNNING',
+            () => false,
+          );
         if (running) continue;
         // Signal-with-start: the "bill now" is in the new workflow's history before its first decision.
         await client.workflow.signalWithStart(workflowRef('matterBilling'), {
-          taskQueue, workflowId,
+          taskQueue,
+          workflowId,
           args: [{ firmId: input.firmId, matterId, policy: input.policy }],
           typedSearchAttributes: [{ key: FIRM_ID, value: input.firmId }],
-          signal: billNowSignal, signalArgs: [{ reason: 'billing run' }],
+          signal: billNowSignal,
+          signalArgs: [{ reason: 'billing run' }],
         });
         result.started.push(matterId);
       }

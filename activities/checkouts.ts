@@ -43,7 +43,13 @@ export function checkoutActivities(deps: ActivityDeps) {
  * balance changes. The idempotency key names the balance and how many checkouts were expired before, so a retried
  * open reuses its session while a balance that comes back to an earlier figure gets a fresh one, not the expired one.
  */
-export async function openCheckout(db: Db, firm: FirmServices, invoice: { invoiceNumber: string; amountDueCents: number }, returnUrl: string, clientEmail: string | null = null): Promise<Checkout> {
+export async function openCheckout(
+  db: Db,
+  firm: FirmServices,
+  invoice: { invoiceNumber: string; amountDueCents: number },
+  returnUrl: string,
+  clientEmail: string | null = null,
+): Promise<Checkout> {
   const checkouts = new CheckoutRepository(db);
   const generation = await checkouts.expiredCount(firm.firmId, invoice.invoiceNumber);
   const checkout = await firm.processor.checkoutForLink({
@@ -56,7 +62,10 @@ export async function openCheckout(db: Db, firm: FirmServices, invoice: { invoic
   });
   if (checkout.processorCheckoutId) {
     await checkouts.record(firm.firmId, {
-      processor: firm.processor.name, checkoutId: checkout.processorCheckoutId, invoiceNumber: invoice.invoiceNumber, amountCents: invoice.amountDueCents,
+      processor: firm.processor.name,
+      checkoutId: checkout.processorCheckoutId,
+      invoiceNumber: invoice.invoiceNumber,
+      amountCents: invoice.amountDueCents,
     });
   }
   return checkout;

@@ -23,20 +23,32 @@ export function creditActivities(deps: ActivityDeps) {
         const invoice = await invoices.require(firmId, invoiceNumber, client);
         await lockMatter(client, firmId, invoice.matterId);
         const current = await invoices.require(firmId, invoiceNumber, client);
-        if (current.creditAppliedCents > 0 || (current.status !== 'draft' && current.status !== 'awaiting_approval')) return null;
+        if (current.creditAppliedCents > 0 || (current.status !== 'draft' && current.status !== 'awaiting_approval'))
+          return null;
         const matterInvoices = await invoices.list(firmId, { matterId: current.matterId }, client);
         const available = matterCreditCents({
-          invoices: matterInvoices.map(moneyOf), heldOnMatterCents: await payments.heldOnMatterCents(firmId, current.matterId, client),
+          invoices: matterInvoices.map(moneyOf),
+          heldOnMatterCents: await payments.heldOnMatterCents(firmId, current.matterId, client),
         });
-        const creditCents = creditToApplyCents({ matterCreditCents: available, totalCents: current.totalCents, trustAppliedCents: current.trustAppliedCents });
+        const creditCents = creditToApplyCents({
+          matterCreditCents: available,
+          totalCents: current.totalCents,
+          trustAppliedCents: current.trustAppliedCents,
+        });
         if (creditCents === 0) return null;
         await invoices.update(firmId, invoiceNumber, { creditAppliedCents: creditCents }, client);
-        await writeNoteOnce(deps, {
-          firmId, matterId: current.matterId, key: `invoice/${invoiceNumber}/credit`,
-          subject: `Invoice ${invoiceNumber}: matter credit applied`,
-          detail: `${formatCents(creditCents)} of credit held on the matter (an earlier overpayment or a voided invoice's payments) applied to invoice ${invoiceNumber}.`,
-          date: localDate(Date.now(), deps.firm(firmId).timeZone),
-        }, client);
+        await writeNoteOnce(
+          deps,
+          {
+            firmId,
+            matterId: current.matterId,
+            key: `invoice/${invoiceNumber}/credit`,
+            subject: `Invoice ${invoiceNumber}: matter credit applied`,
+            detail: `${formatCents(creditCents)} of credit held on the matter (an earlier overpayment or a voided invoice's payments) applied to invoice ${invoiceNumber}.`,
+            date: localDate(Date.now(), deps.firm(firmId).timeZone),
+          },
+          client,
+        );
         return creditCents;
       });
       if (applied !== null) await deps.wakeWritebacks?.(firmId);

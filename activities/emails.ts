@@ -25,7 +25,9 @@ export function invoiceEmail(input: {
   /** The row's own message, or the firm's EMAIL_MESSAGE. */
   firmMessage?: string | null;
 }): { subject: string; text: string; noteSubject: string } {
-  const what = input.installment ? `installment ${input.installment} of invoice ${input.invoiceNumber}` : `invoice ${input.invoiceNumber}`;
+  const what = input.installment
+    ? `installment ${input.installment} of invoice ${input.invoiceNumber}`
+    : `invoice ${input.invoiceNumber}`;
   const amount = formatCents(input.amountDueCents);
   const lines = [`Dear ${input.clientName},`, ''];
   let subject: string;
@@ -33,8 +35,13 @@ export function invoiceEmail(input: {
   if (input.purpose === 'issued') {
     subject = `Invoice ${input.invoiceNumber}: ${amount} due`;
     noteSubject = 'invoice emailed';
-    lines.push(`Please find ${what} for ${input.matterDescription || 'your matter'}.`, '', `Invoice total: ${formatCents(input.totalCents)}`);
-    if (input.trustAppliedCents > 0) lines.push(`Paid from funds held in trust: ${formatCents(input.trustAppliedCents)}`);
+    lines.push(
+      `Please find ${what} for ${input.matterDescription || 'your matter'}.`,
+      '',
+      `Invoice total: ${formatCents(input.totalCents)}`,
+    );
+    if (input.trustAppliedCents > 0)
+      lines.push(`Paid from funds held in trust: ${formatCents(input.trustAppliedCents)}`);
     lines.push(`Amount due: ${amount}`);
     if (input.dueDate) lines.push(`Due date: ${input.dueDate}`);
     if (input.firmMessage) lines.push('', input.firmMessage);
@@ -43,10 +50,17 @@ export function invoiceEmail(input: {
     const n = Number(input.purpose.slice('reminder-'.length));
     subject = `Reminder: ${what} has ${amount} outstanding`;
     noteSubject = `${ORDINALS[n - 1] ?? `reminder ${n}:`} reminder emailed`.replace(': reminder', '');
-    lines.push(`Our records show ${amount} outstanding on ${what} for ${input.matterDescription || 'your matter'}${input.dueDate ? `, due ${input.dueDate}` : ''}.`);
+    lines.push(
+      `Our records show ${amount} outstanding on ${what} for ${input.matterDescription || 'your matter'}${input.dueDate ? `, due ${input.dueDate}` : ''}.`,
+    );
     if (n > 1) lines.push('', 'You can pay directly with the secure link below.');
   }
-  if (input.payLinkUrl) lines.push('', `View and pay online: ${input.payLinkUrl}`, '(The page shows the invoice and always asks for the balance due at the time you pay.)');
+  if (input.payLinkUrl)
+    lines.push(
+      '',
+      `View and pay online: ${input.payLinkUrl}`,
+      '(The page shows the invoice and always asks for the balance due at the time you pay.)',
+    );
   lines.push('', 'If you have already paid, please disregard this message. Reply to this email with any question.');
   return { subject, text: lines.join('\n'), noteSubject };
 }

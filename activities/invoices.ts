@@ -49,9 +49,18 @@ export function invoiceActivities(deps: ActivityDeps) {
    * The matter's reference field shows the latest invoice (docs/domain.md §4.2), but only where the firm left it empty or
    * matterpay wrote it: a reference the firm set for its own use is never overwritten. Queued, like every write-back.
    */
-  async function referenceMatter(firmId: string, invoice: InvoiceRecord, currentReference: string | null): Promise<void> {
-    const ours = !currentReference || parseInvoiceNumber(currentReference)?.matterDisplayNumber === invoice.matterDisplayNumber;
-    if (ours) await queueWriteback(deps, firmId, `invoice/${invoice.invoiceNumber}/reference`, invoice.matterId, { kind: 'reference', reference: invoice.invoiceNumber });
+  async function referenceMatter(
+    firmId: string,
+    invoice: InvoiceRecord,
+    currentReference: string | null,
+  ): Promise<void> {
+    const ours =
+      !currentReference || parseInvoiceNumber(currentReference)?.matterDisplayNumber === invoice.matterDisplayNumber;
+    if (ours)
+      await queueWriteback(deps, firmId, `invoice/${invoice.invoiceNumber}/reference`, invoice.matterId, {
+        kind: 'reference',
+        reference: invoice.invoiceNumber,
+      });
   }
 
   return {
@@ -63,32 +72,66 @@ export function invoiceActivities(deps: ActivityDeps) {
       await invoices.update(input.firmId, input.invoiceNumber, { status: 'awaiting_approval' });
     },
 
-    async recordApproval(input: { firmId: string; invoiceNumber: string; approvedBy: string; approvedAtMs: number }): Promise<void> {
-      await invoices.update(input.firmId, input.invoiceNumber, { approvedBy: input.approvedBy, approvedAt: new Date(input.approvedAtMs) });
+    async recordApproval(input: {
+      firmId: string;
+      invoiceNumber: string;
+      approvedBy: string;
+      approvedAtMs: number;
+    }): Promise<void> {
+      await invoices.update(input.firmId, input.invoiceNumber, {
+        approvedBy: input.approvedBy,
+        approvedAt: new Date(input.approvedAtMs),
+      });
     },
 
     /**
      * Issues once: settled from trust when nothing remains due (no link, no reminders), otherwise issued with an
      * outstanding pay link. The issue time is kept from the first call, so a retry never moves the reminder dates.
      */
-    async issueInvoice(input: { firmId: string; invoiceNumber: string; nowMs: number }): Promise<{ snapshot: InvoiceSnapshot; payLinkUrl: string | null }> {
+    async issueInvoice(input: {
+      firmId: string;
+      invoiceNumber: string;
+      nowMs: number;
+    }): Promise<{ snapshot: InvoiceSnapshot; payLinkUrl: string | null }> {
       const firm = deps.firm(input.firmId);
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
-      if (invoice.status === 'void') throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is void`, 'InvoiceRuleError');
+      if (invoice.status === 'void')
+        throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is void`, 'InvoiceRuleError');
       if (invoice.status === 'draft' || invoice.status === 'awaiting_approval') {
         const settled = invoice.amountDueCents === 0;
-        await invoices.update(input.firmId, input.invoiceNumber, settled
-          ? { status: 'paid', settledAt: new Date(input.nowMs), issuedAt: new Date(input.nowMs), delivery: 'not_needed' }
-          : { status: 'issued', issuedAt: new Date(input.nowMs) });
+        await invoices.update(
+          input.firmId,
+          input.invoiceNumber,
+          settled
+            ? {
+                status: 'paid',
+                settledAt: new Date(input.nowMs),
+                issuedAt: new Date(input.nowMs),
+                delivery: 'not_needed',
+              }
+            : { status: 'issued', issuedAt: new Date(input.nowMs) },
+        );
       }
       // The due date follows from the issue date and the firm's terms, unless the invoice came with its own.
       if (!invoice.dueAt) {
         const issuedAtMs = invoice.issuedAt?.getTime() ?? input.nowMs;
-        await invoices.update(input.firmId, input.invoiceNumber, { dueAt: new Date(dueAtForTerms(issuedAtMs, firm.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS, firm.timeZone)) });
+        await invoices.update(input.firmId, input.invoiceNumber, {
+          dueAt: new Date(
+            dueAtForTerms(issuedAtMs, firm.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS, firm.timeZone),
+          ),
+        });
       }
       const current = await invoices.require(input.firmId, input.invoiceNumber);
-      deps.logger?.info({ firmId: input.firmId, invoice: input.invoiceNumber, totalCents: current.totalCents, trustCents: current.trustAppliedCents, dueCents: current.amountDueCents },
-        current.amountDueCents === 0 ? 'invoice settled from trust' : 'invoice issued');
+      deps.logger?.info(
+        {
+          firmId: input.firmId,
+          invoice: input.invoiceNumber,
+          totalCents: current.totalCents,
+          trustCents: current.trustAppliedCents,
+          dueCents: current.amountDueCents,
+        },
+        current.amountDueCents === 0 ? 'invoice settled from trust' : 'invoice issued',
+      );
       if (current.amountDueCents === 0) return { snapshot: snapshot(current), payLinkUrl: null };
       const link = await links.ensureOutstanding(input.firmId, input.invoiceNumber, firm.payLinkTtlMs);
       return { snapshot: snapshot(current), payLinkUrl: `${firm.publicBaseUrl}/pay/${link.token}` };
@@ -99,7 +142,12 @@ export function invoiceActivities(deps: ActivityDeps) {
      * that the matter is open and money is still due, and that the client has a deliverable email; if not, the
      * delivery is held with an alert and a note, never skipped in silence.
      */
-    async deliverInvoice(input: { firmId: string; invoiceNumber: string; purpose: EmailPurpose; installment?: string }): Promise<DeliveryOutcome> {
+    async deliverInvoice(input: {
+      firmId: string;
+      invoiceNumber: string;
+      purpose: EmailPurpose;
+      installment?: string;
+    }): Promise<DeliveryOutcome> {
       const firm = deps.firm(input.firmId);
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
       if (invoice.amountDueCents === 0 || invoice.status === 'void') return 'nothing due';
@@ -110,16 +158,27 @@ export function invoiceActivities(deps: ActivityDeps) {
       if (input.purpose === 'issued') await referenceMatter(input.firmId, invoice, matter.clientReference);
       if (!invoice.sendEmail) {
         // `--no-email`: the firm sends the pay link itself; matterpay sends neither the invoice nor reminders.
-        if (invoice.delivery !== 'not_needed') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'not_needed' });
+        if (invoice.delivery !== 'not_needed')
+          await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'not_needed' });
         return 'firm sends it';
       }
       const email = invoice.recipientEmail ?? matter.client.email;
       if (!email || !isDeliverableEmail(email)) {
         await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'held' });
-        deps.logger?.warn({ firmId: input.firmId, invoice: input.invoiceNumber }, 'invoice delivery held: the client has no valid email (see `matterpay alerts`)');
-        await alerts.raise(input.firmId, 'delivery-held', input.invoiceNumber,
-          `Invoice ${input.invoiceNumber} was not emailed: the client has ${email ? `an undeliverable email address (${email})` : 'no email address'} in the practice system.`);
-        await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/held`,
+        deps.logger?.warn(
+          { firmId: input.firmId, invoice: input.invoiceNumber },
+          'invoice delivery held: the client has no valid email (see `matterpay alerts`)',
+        );
+        await alerts.raise(
+          input.firmId,
+          'delivery-held',
+          input.invoiceNumber,
+          `Invoice ${input.invoiceNumber} was not emailed: the client has ${email ? `an undeliverable email address (${email})` : 'no email address'} in the practice system.`,
+        );
+        await writeNoteOnce(deps, {
+          firmId: input.firmId,
+          matterId: invoice.matterId,
+          key: `invoice/${input.invoiceNumber}/held`,
           subject: `Invoice ${input.invoiceNumber}: delivery held`,
           detail: `Invoice ${input.invoiceNumber} for ${formatCents(invoice.amountDueCents)} could not be emailed because the client has no valid email address. Add one in the practice system, or send the invoice by hand${link ? `; its pay link is ${firm.publicBaseUrl}/pay/${link.token}` : ''}.`,
           date: today,
@@ -128,9 +187,16 @@ export function invoiceActivities(deps: ActivityDeps) {
       }
       const payLinkUrl = link ? `${firm.publicBaseUrl}/pay/${link.token}` : null;
       const clientName = invoice.recipientName ?? matter.client.name;
-      const attachments = input.purpose === 'issued'
-        ? [await invoicePdfAttachment(deps.db, firm, input.invoiceNumber, { payLinkUrl, matterDescription: matter.description, billedTo: clientName })]
-        : undefined;
+      const attachments =
+        input.purpose === 'issued'
+          ? [
+              await invoicePdfAttachment(deps.db, firm, input.invoiceNumber, {
+                payLinkUrl,
+                matterDescription: matter.description,
+                billedTo: clientName,
+              }),
+            ]
+          : undefined;
       // The practice-system read above takes seconds under load; a payment applied meanwhile must stop this email.
       // So the money is read again and the email sent under the matter lock payments are applied under: a payment
       // lands either before (nothing due, no email) or after the email, never in between.
@@ -139,20 +205,35 @@ export function invoiceActivities(deps: ActivityDeps) {
         const current = await invoices.require(input.firmId, input.invoiceNumber, client);
         if (current.amountDueCents === 0 || current.status === 'void') return null;
         const message = invoiceEmail({
-          purpose: input.purpose, invoiceNumber: input.invoiceNumber, clientName, matterDescription: matter.description,
-          amountDueCents: current.amountDueCents, totalCents: current.totalCents, trustAppliedCents: current.trustAppliedCents,
-          payLinkUrl, installment: input.installment ?? null,
+          purpose: input.purpose,
+          invoiceNumber: input.invoiceNumber,
+          clientName,
+          matterDescription: matter.description,
+          amountDueCents: current.amountDueCents,
+          totalCents: current.totalCents,
+          trustAppliedCents: current.trustAppliedCents,
+          payLinkUrl,
+          installment: input.installment ?? null,
           dueDate: current.dueAt ? localDate(current.dueAt.getTime(), firm.timeZone) : null,
           firmMessage: current.customMessage ?? clientFacingOf(firm).emailMessage,
         });
-        await firm.mailer.send({ to: email, subject: message.subject, text: message.text, attachments, idempotencyKey: `${input.firmId}/${input.invoiceNumber}/${input.purpose}` });
+        await firm.mailer.send({
+          to: email,
+          subject: message.subject,
+          text: message.text,
+          attachments,
+          idempotencyKey: `${input.firmId}/${input.invoiceNumber}/${input.purpose}`,
+        });
         return { message, amountDueCents: current.amountDueCents };
       });
       if (!sent) return 'nothing due';
       const { message } = sent;
       if (invoice.delivery !== 'sent') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'sent' });
       await alerts.resolve(input.firmId, 'delivery-held', input.invoiceNumber);
-      await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/${input.purpose}`,
+      await writeNoteOnce(deps, {
+        firmId: input.firmId,
+        matterId: invoice.matterId,
+        key: `invoice/${input.invoiceNumber}/${input.purpose}`,
         subject: `Invoice ${input.invoiceNumber}: ${message.noteSubject}`,
         detail: `${message.noteSubject} to the client for ${formatCents(sent.amountDueCents)} due on invoice ${input.invoiceNumber}.`,
         date: today,
@@ -164,7 +245,12 @@ export function invoiceActivities(deps: ActivityDeps) {
      * Day-30 escalation (docs/domain.md §4.5): review flag on the matter, a note, staff told, once. Re-checks the balance in
      * the store first: an invoice paid meanwhile is not escalated.
      */
-    async escalateInvoice(input: { firmId: string; invoiceNumber: string; daysOverdue: number; elapsedMs?: number }): Promise<'escalated' | 'nothing due'> {
+    async escalateInvoice(input: {
+      firmId: string;
+      invoiceNumber: string;
+      daysOverdue: number;
+      elapsedMs?: number;
+    }): Promise<'escalated' | 'nothing due'> {
       const firm = deps.firm(input.firmId);
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
       if (invoice.amountDueCents === 0 || invoice.status === 'void') return 'nothing due';
@@ -172,15 +258,28 @@ export function invoiceActivities(deps: ActivityDeps) {
       await queueWriteback(deps, input.firmId, `${key}/flag`, invoice.matterId, { kind: 'review_flag', flagged: true });
       const unpaidFor = describeElapsed(input.elapsedMs ?? input.daysOverdue * 86_400_000);
       const detail = `Invoice ${input.invoiceNumber} is unpaid ${unpaidFor} after issue with ${formatCents(invoice.amountDueCents)} due. The matter is flagged for attorney review.`;
-      await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: key,
-        subject: `Invoice ${input.invoiceNumber}: escalated for attorney review`, detail, date: localDate(Date.now(), firm.timeZone),
+      await writeNoteOnce(deps, {
+        firmId: input.firmId,
+        matterId: invoice.matterId,
+        key: key,
+        subject: `Invoice ${input.invoiceNumber}: escalated for attorney review`,
+        detail,
+        date: localDate(Date.now(), firm.timeZone),
       });
       if (firm.staffEmail) {
-        await firm.mailer.send({ to: firm.staffEmail, subject: `Escalated: invoice ${input.invoiceNumber} unpaid for ${unpaidFor}`, text: `${detail}\n`, idempotencyKey: `${input.firmId}/${key}/staff` });
+        await firm.mailer.send({
+          to: firm.staffEmail,
+          subject: `Escalated: invoice ${input.invoiceNumber} unpaid for ${unpaidFor}`,
+          text: `${detail}\n`,
+          idempotencyKey: `${input.firmId}/${key}/staff`,
+        });
       }
       if (!invoice.escalatedAt) {
         await invoices.update(input.firmId, input.invoiceNumber, { escalatedAt: new Date() });
-        deps.logger?.warn({ firmId: input.firmId, invoice: input.invoiceNumber, dueCents: invoice.amountDueCents }, 'invoice escalated for attorney review');
+        deps.logger?.warn(
+          { firmId: input.firmId, invoice: input.invoiceNumber, dueCents: invoice.amountDueCents },
+          'invoice escalated for attorney review',
+        );
       }
       return 'escalated';
     },
@@ -204,24 +303,44 @@ export function invoiceActivities(deps: ActivityDeps) {
         const draw = await draws.forInvoice(input.firmId, input.invoiceNumber, client);
         if (draw?.state === 'recorded') await draws.setState(client, draw.id, 'reversed');
         if (draw?.state === 'confirmed') {
-          await alerts.raise(input.firmId, 'trust-reversal', input.invoiceNumber,
-            `Invoice ${input.invoiceNumber} was voided after its trust draw of ${formatCents(draw.amountCents)} was posted: reverse it in the practice system.`, client);
+          await alerts.raise(
+            input.firmId,
+            'trust-reversal',
+            input.invoiceNumber,
+            `Invoice ${input.invoiceNumber} was voided after its trust draw of ${formatCents(draw.amountCents)} was posted: reverse it in the practice system.`,
+            client,
+          );
         }
         const kept = invoice.paidCents + invoice.creditAppliedCents;
         if (kept > 0) {
-          await alerts.raise(input.firmId, 'void-with-payments', input.invoiceNumber,
-            `Invoice ${input.invoiceNumber} was voided with ${formatCents(kept)} already paid on it: that money is held as a credit on matter ${invoice.matterDisplayNumber} and applied to its next invoice (refund it at the processor if the client wants it back).`, client);
+          await alerts.raise(
+            input.firmId,
+            'void-with-payments',
+            input.invoiceNumber,
+            `Invoice ${input.invoiceNumber} was voided with ${formatCents(kept)} already paid on it: that money is held as a credit on matter ${invoice.matterDisplayNumber} and applied to its next invoice (refund it at the processor if the client wants it back).`,
+            client,
+          );
         }
-        await writeNoteOnce(deps, { firmId: input.firmId, matterId: invoice.matterId, key: `invoice/${input.invoiceNumber}/void`,
-          subject: `Invoice ${input.invoiceNumber}: void`,
-          detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.${kept > 0 ? ` ${formatCents(kept)} paid on it is held as a credit on the matter.` : ''}`,
-          date: localDate(Date.now(), firm.timeZone),
-        }, client);
+        await writeNoteOnce(
+          deps,
+          {
+            firmId: input.firmId,
+            matterId: invoice.matterId,
+            key: `invoice/${input.invoiceNumber}/void`,
+            subject: `Invoice ${input.invoiceNumber}: void`,
+            detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.${kept > 0 ? ` ${formatCents(kept)} paid on it is held as a credit on the matter.` : ''}`,
+            date: localDate(Date.now(), firm.timeZone),
+          },
+          client,
+        );
         return true;
       });
       if (voided) {
         await deps.wakeWritebacks?.(input.firmId);
-        deps.logger?.info({ firmId: input.firmId, invoice: input.invoiceNumber, reason: input.reason }, 'invoice voided');
+        deps.logger?.info(
+          { firmId: input.firmId, invoice: input.invoiceNumber, reason: input.reason },
+          'invoice voided',
+        );
       }
       // Every open checkout of a void invoice is closed (on a retry too: the void itself may have committed already).
       await checkouts.expireStaleCheckouts({ firmId: input.firmId, invoiceNumber: input.invoiceNumber });
@@ -238,7 +357,8 @@ export function invoiceActivities(deps: ActivityDeps) {
         await lockMatter(client, input.firmId, found.matterId);
         const invoice = await invoices.require(input.firmId, input.invoiceNumber, client);
         if (invoice.amountDueCents === 0 && invoice.status !== 'void') {
-          if (invoice.status !== 'paid') await invoices.update(input.firmId, input.invoiceNumber, { status: 'paid', settledAt: new Date() }, client);
+          if (invoice.status !== 'paid')
+            await invoices.update(input.firmId, input.invoiceNumber, { status: 'paid', settledAt: new Date() }, client);
           await links.close(input.firmId, input.invoiceNumber, 'paid', client);
         }
         return snapshot(await invoices.require(input.firmId, input.invoiceNumber, client));
@@ -246,7 +366,10 @@ export function invoiceActivities(deps: ActivityDeps) {
     },
 
     async listOpenInvoices(input: { firmId: string; matterId: string }): Promise<string[]> {
-      const open = await invoices.list(input.firmId, { matterId: input.matterId, status: ['draft', 'awaiting_approval', 'issued', 'partially_paid'] });
+      const open = await invoices.list(input.firmId, {
+        matterId: input.matterId,
+        status: ['draft', 'awaiting_approval', 'issued', 'partially_paid'],
+      });
       return open.map((i) => i.invoiceNumber);
     },
   };
@@ -254,7 +377,12 @@ export function invoiceActivities(deps: ActivityDeps) {
 
 /** "30 days", or for a short test schedule "90 seconds": never "0 days". */
 function describeElapsed(ms: number): string {
-  const units: Array<[string, number]> = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000], ['second', 1_000]];
+  const units: Array<[string, number]> = [
+    ['day', 86_400_000],
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+    ['second', 1_000],
+  ];
   for (const [unit, size] of units) {
     const n = Math.floor(ms / size);
     if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'}`;

@@ -29,9 +29,19 @@ export function noteActivities(deps: ActivityDeps) {
  * The one way matterpay writes a note: queued by key, so the same note asked for twice is written once. Pass the
  * transaction's client to queue it atomically with the money change it reports.
  */
-export async function writeNoteOnce(deps: ActivityDeps, request: MatterNoteRequest, q?: Db | pg.PoolClient): Promise<'queued' | 'already queued'> {
-  const queued = await queueWriteback(deps, request.firmId, request.key, request.matterId,
-    { kind: 'note', subject: request.subject, detail: request.detail, date: request.date }, q);
+export async function writeNoteOnce(
+  deps: ActivityDeps,
+  request: MatterNoteRequest,
+  q?: Db | pg.PoolClient,
+): Promise<'queued' | 'already queued'> {
+  const queued = await queueWriteback(
+    deps,
+    request.firmId,
+    request.key,
+    request.matterId,
+    { kind: 'note', subject: request.subject, detail: request.detail, date: request.date },
+    q,
+  );
   return queued ? 'queued' : 'already queued';
 }
 
@@ -42,7 +52,12 @@ export async function writeNoteOnce(deps: ActivityDeps, request: MatterNoteReque
  * could not reach.
  */
 export async function queueWriteback(
-  deps: ActivityDeps, firmId: string, key: string, matterId: string, payload: WritebackPayload, q?: Db | pg.PoolClient,
+  deps: ActivityDeps,
+  firmId: string,
+  key: string,
+  matterId: string,
+  payload: WritebackPayload,
+  q?: Db | pg.PoolClient,
 ): Promise<boolean> {
   const queued = await new WritebackRepository(deps.db).enqueue(firmId, key, matterId, payload, q);
   if (!q) await deps.wakeWritebacks?.(firmId);

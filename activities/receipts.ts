@@ -24,7 +24,11 @@ export function receiptActivities(deps: ActivityDeps) {
 
   return {
     /** The receipt email to the client, with the receipt PDF (amount, date, method, invoice, balance after). */
-    async sendPaymentReceipt(input: { firmId: string; payment: Payment; invoiceNumber: string }): Promise<ReceiptOutcome> {
+    async sendPaymentReceipt(input: {
+      firmId: string;
+      payment: Payment;
+      invoiceNumber: string;
+    }): Promise<ReceiptOutcome> {
       const { firmId, payment } = input;
       const firm = deps.firm(firmId);
       const invoice = await invoices.get(firmId, input.invoiceNumber);
@@ -34,37 +38,65 @@ export function receiptActivities(deps: ActivityDeps) {
       const to = invoice.recipientEmail ?? matter.client.email;
       const receivedFrom = invoice.recipientName ?? matter.client.name;
       if (!to || !isDeliverableEmail(to)) {
-        await alerts.raise(firmId, 'receipt-held', `${payment.processor}/${payment.transactionId}`,
-          `The receipt for ${formatCents(payment.amountCents)} on invoice ${invoice.invoiceNumber} was not emailed: the client has no valid email address.`);
+        await alerts.raise(
+          firmId,
+          'receipt-held',
+          `${payment.processor}/${payment.transactionId}`,
+          `The receipt for ${formatCents(payment.amountCents)} on invoice ${invoice.invoiceNumber} was not emailed: the client has no valid email address.`,
+        );
         return 'no email';
       }
-      const view = await loadInvoiceView(deps.db, { firmId, invoiceNumber: invoice.invoiceNumber, clientFacing: clientFacingOf(firm), timeZone: firm.timeZone });
+      const view = await loadInvoiceView(deps.db, {
+        firmId,
+        invoiceNumber: invoice.invoiceNumber,
+        clientFacing: clientFacingOf(firm),
+        timeZone: firm.timeZone,
+      });
       const receipt = view && receiptFromInvoiceView(view, payment.transactionId, receivedFrom);
       if (!receipt) return 'no invoice';
       const firmName = receipt.firmName;
       const text = [
-        `Dear ${receivedFrom},`, '',
-        `Thank you: ${firmName} received your payment of ${formatCents(receipt.amountCents)} on ${receipt.date} for invoice ${receipt.invoiceNumber}.`, '',
+        `Dear ${receivedFrom},`,
+        '',
+        `Thank you: ${firmName} received your payment of ${formatCents(receipt.amountCents)} on ${receipt.date} for invoice ${receipt.invoiceNumber}.`,
+        '',
         `Method: ${receipt.method}`,
         `Transaction: ${receipt.transactionId}`,
-        `Balance after this payment: ${formatCents(receipt.balanceAfterCents)}`, '',
+        `Balance after this payment: ${formatCents(receipt.balanceAfterCents)}`,
+        '',
         'Your receipt is attached as a PDF. Keep it for your records.',
       ].join('\n');
       await firm.mailer.send({
-        to, subject: `Receipt: ${formatCents(receipt.amountCents)} received on invoice ${receipt.invoiceNumber}`, text,
-        attachments: [{ filename: receiptPdfName(receipt.invoiceNumber, receipt.transactionId), contentType: 'application/pdf', content: await renderReceiptPdf(receipt) }],
+        to,
+        subject: `Receipt: ${formatCents(receipt.amountCents)} received on invoice ${receipt.invoiceNumber}`,
+        text,
+        attachments: [
+          {
+            filename: receiptPdfName(receipt.invoiceNumber, receipt.transactionId),
+            contentType: 'application/pdf',
+            content: await renderReceiptPdf(receipt),
+          },
+        ],
         idempotencyKey: `${paymentKey(firmId, payment)}/receipt`,
       });
       return 'sent';
     },
 
     /** "$450.00 received on invoice 00001-Smith-1, balance $200.00", to STAFF_EMAIL. */
-    async notifyStaffOfPayment(input: { firmId: string; payment: Payment; invoiceNumber: string | null; matterId: string; amountDueCentsAfter: number }): Promise<'sent' | 'no staff email'> {
+    async notifyStaffOfPayment(input: {
+      firmId: string;
+      payment: Payment;
+      invoiceNumber: string | null;
+      matterId: string;
+      amountDueCentsAfter: number;
+    }): Promise<'sent' | 'no staff email'> {
       const { firmId, payment } = input;
       const firm = deps.firm(firmId);
       if (!firm.staffEmail) return 'no staff email';
       const what = payment.kind === 'refund' ? 'refunded' : 'received';
-      const on = input.invoiceNumber ? `invoice ${input.invoiceNumber}` : `matter ${input.matterId} (no open invoice: held as a credit)`;
+      const on = input.invoiceNumber
+        ? `invoice ${input.invoiceNumber}`
+        : `matter ${input.matterId} (no open invoice: held as a credit)`;
       const headline = `${formatCents(payment.amountCents)} ${what} on ${on}${input.invoiceNumber ? `, balance ${formatCents(input.amountDueCentsAfter)}` : ''}`;
       await firm.mailer.send({
         to: firm.staffEmail,

@@ -17,16 +17,16 @@ import { paymentNote } from './paymentNotes';
 
 export type ApplyOutcome =
   | {
-    state: 'applied';
-    /** Whether this call changed the ledger (a new transaction, or a new state of a known one). */
-    firstTime: boolean;
-    invoiceNumber: string | null;
-    matterId: string;
-    paidCentsAfter: number;
-    amountDueCentsAfter: number;
-    /** Other invoices of the matter whose balance the matter's credit just lowered: they must be woken too. */
-    creditedInvoices?: string[];
-  }
+      state: 'applied';
+      /** Whether this call changed the ledger (a new transaction, or a new state of a known one). */
+      firstTime: boolean;
+      invoiceNumber: string | null;
+      matterId: string;
+      paidCentsAfter: number;
+      amountDueCentsAfter: number;
+      /** Other invoices of the matter whose balance the matter's credit just lowered: they must be woken too. */
+      creditedInvoices?: string[];
+    }
   | { state: 'unmatched' | 'parked' | 'rejected' | 'ignored'; reason: string };
 
 /** Where a payment belongs before the lock is taken: its matter, and the invoice it names or is bound to. */
@@ -38,7 +38,10 @@ interface Resolution {
 }
 
 const candidate = (inv: InvoiceRecord): CandidateInvoice => ({
-  invoiceNumber: inv.invoiceNumber, status: inv.status, issuedAtMs: inv.issuedAt?.getTime() ?? null, amountDueCents: inv.amountDueCents,
+  invoiceNumber: inv.invoiceNumber,
+  status: inv.status,
+  issuedAtMs: inv.issuedAt?.getTime() ?? null,
+  amountDueCents: inv.amountDueCents,
 });
 
 export function reconciliationActivities(deps: ActivityDeps) {
@@ -49,40 +52,80 @@ export function reconciliationActivities(deps: ActivityDeps) {
 
   async function resolve(firmId: string, payment: Payment): Promise<Resolution | null> {
     const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind);
-    if (existing?.state === 'applied' && existing.matterId) return { matterId: existing.matterId, boundInvoice: existing.invoiceNumber, namedInvoice: null };
+    if (existing?.state === 'applied' && existing.matterId)
+      return { matterId: existing.matterId, boundInvoice: existing.invoiceNumber, namedInvoice: null };
     if ((payment.kind === 'refund' || payment.kind === 'dispute') && payment.chargeTransactionId) {
       const charge = await payments.get(firmId, payment.processor, payment.chargeTransactionId, 'charge');
-      if (charge?.state === 'applied' && charge.matterId) return { matterId: charge.matterId, boundInvoice: charge.invoiceNumber, namedInvoice: null };
+      if (charge?.state === 'applied' && charge.matterId)
+        return { matterId: charge.matterId, boundInvoice: charge.invoiceNumber, namedInvoice: null };
     }
     const reference = payment.reference?.trim();
     if (!reference) return null;
     const invoice = await invoices.get(firmId, reference);
     if (invoice) return { matterId: invoice.matterId, boundInvoice: undefined, namedInvoice: invoice.invoiceNumber };
     const parsed = parseInvoiceNumber(reference);
-    const link = (await links.resolve(firmId, payment.processor, reference))
-      ?? (parsed ? await links.resolve(firmId, payment.processor, parsed.matterDisplayNumber) : null);
+    const link =
+      (await links.resolve(firmId, payment.processor, reference)) ??
+      (parsed ? await links.resolve(firmId, payment.processor, parsed.matterDisplayNumber) : null);
     return link ? { matterId: link.practiceMatterId, boundInvoice: undefined, namedInvoice: null } : null;
   }
 
-  function ledgerRow(firmId: string, payment: Payment, fields: { state: PaymentState; effectCents: number; invoiceNumber: string | null; matterId: string | null; detail: string | null }): Omit<LedgerRow, 'recordedAt'> {
+  function ledgerRow(
+    firmId: string,
+    payment: Payment,
+    fields: {
+      state: PaymentState;
+      effectCents: number;
+      invoiceNumber: string | null;
+      matterId: string | null;
+      detail: string | null;
+    },
+  ): Omit<LedgerRow, 'recordedAt'> {
     return {
-      firmId, processor: payment.processor, transactionId: payment.transactionId, kind: payment.kind, status: payment.status,
-      amountCents: Math.max(0, Math.trunc(Number.isFinite(payment.amountCents) ? payment.amountCents : 0)), currency: payment.currency.toUpperCase(),
-      reference: payment.reference, occurredAt: new Date(payment.occurredAt), ...fields,
+      firmId,
+      processor: payment.processor,
+      transactionId: payment.transactionId,
+      kind: payment.kind,
+      status: payment.status,
+      amountCents: Math.max(0, Math.trunc(Number.isFinite(payment.amountCents) ? payment.amountCents : 0)),
+      currency: payment.currency.toUpperCase(),
+      reference: payment.reference,
+      occurredAt: new Date(payment.occurredAt),
+      ...fields,
     };
   }
 
   /** Records a transaction that cannot be counted (parked, rejected, unmatched, ignored), with its alert. */
-  async function setAside(firmId: string, payment: Payment, state: Exclude<PaymentState, 'applied'>, reason: string, matterId: string | null, alert: { kind: string; message: string } | null) {
+  async function setAside(
+    firmId: string,
+    payment: Payment,
+    state: Exclude<PaymentState, 'applied'>,
+    reason: string,
+    matterId: string | null,
+    alert: { kind: string; message: string } | null,
+  ) {
     await inTransaction(deps.db, async (client) => {
       // A transaction already counted keeps its row (checked by the upsert itself, so a concurrent apply cannot be
       // overwritten): setting it aside must never drop money from its invoice.
-      await payments.put(client, ledgerRow(firmId, payment, { state, effectCents: 0, invoiceNumber: null, matterId, detail: reason }), { unlessApplied: true });
-      if (alert) await alerts.raise(firmId, alert.kind, `${payment.processor}/${payment.transactionId}`, alert.message, client);
+      await payments.put(
+        client,
+        ledgerRow(firmId, payment, { state, effectCents: 0, invoiceNumber: null, matterId, detail: reason }),
+        { unlessApplied: true },
+      );
+      if (alert)
+        await alerts.raise(firmId, alert.kind, `${payment.processor}/${payment.transactionId}`, alert.message, client);
     });
     if (alert) {
-      deps.logger?.warn({ firmId, processor: payment.processor, transaction: payment.transactionId, amountCents: payment.amountCents, state },
-        `payment ${state}: ${reason} (see \`matterpay alerts\`)`);
+      deps.logger?.warn(
+        {
+          firmId,
+          processor: payment.processor,
+          transaction: payment.transactionId,
+          amountCents: payment.amountCents,
+          state,
+        },
+        `payment ${state}: ${reason} (see \`matterpay alerts\`)`,
+      );
     }
   }
 
@@ -92,35 +135,62 @@ export function reconciliationActivities(deps: ActivityDeps) {
    * already covers; a credit that went negative (an overpayment refunded after it was used) raises an alert.
    * Returns the invoices whose balance changed.
    */
-  async function settleMatterCredit(client: Parameters<typeof lockMatter>[0], firmId: string, matterId: string): Promise<string[]> {
+  async function settleMatterCredit(
+    client: Parameters<typeof lockMatter>[0],
+    firmId: string,
+    matterId: string,
+  ): Promise<string[]> {
     const matterInvoices = await invoices.list(firmId, { matterId }, client);
-    let balance = matterCreditBalanceCents({ invoices: matterInvoices.map(moneyOf), heldOnMatterCents: await payments.heldOnMatterCents(firmId, matterId, client) });
+    let balance = matterCreditBalanceCents({
+      invoices: matterInvoices.map(moneyOf),
+      heldOnMatterCents: await payments.heldOnMatterCents(firmId, matterId, client),
+    });
     if (balance < 0) {
-      await alerts.raise(firmId, 'credit-shortfall', `matter/${matterId}`,
-        `Matter ${matterInvoices[0]?.matterDisplayNumber ?? matterId} has used ${formatCents(-balance)} more credit than it now holds (an overpayment was refunded after its credit paid another invoice). Collect it, or void and re-issue the invoice that used it.`, client);
+      await alerts.raise(
+        firmId,
+        'credit-shortfall',
+        `matter/${matterId}`,
+        `Matter ${matterInvoices[0]?.matterDisplayNumber ?? matterId} has used ${formatCents(-balance)} more credit than it now holds (an overpayment was refunded after its credit paid another invoice). Collect it, or void and re-issue the invoice that used it.`,
+        client,
+      );
       return [];
     }
     const credited: string[] = [];
-    const owing = matterInvoices.filter((inv) => (inv.status === 'issued' || inv.status === 'partially_paid') && inv.amountDueCents > 0)
-      .sort((a, b) => (a.issuedAt?.getTime() ?? 0) - (b.issuedAt?.getTime() ?? 0) || a.invoiceNumber.localeCompare(b.invoiceNumber));
+    const owing = matterInvoices
+      .filter((inv) => (inv.status === 'issued' || inv.status === 'partially_paid') && inv.amountDueCents > 0)
+      .sort(
+        (a, b) =>
+          (a.issuedAt?.getTime() ?? 0) - (b.issuedAt?.getTime() ?? 0) || a.invoiceNumber.localeCompare(b.invoiceNumber),
+      );
     for (const inv of owing) {
       if (balance <= 0) break;
-      const give = creditToApplyCents({ matterCreditCents: balance, totalCents: inv.amountDueCents, trustAppliedCents: 0 });
+      const give = creditToApplyCents({
+        matterCreditCents: balance,
+        totalCents: inv.amountDueCents,
+        trustAppliedCents: 0,
+      });
       await invoices.update(firmId, inv.invoiceNumber, { creditAppliedCents: inv.creditAppliedCents + give }, client);
       await invoices.recomputeMoney(client, firmId, inv.invoiceNumber);
-      await writeNoteOnce(deps, {
-        firmId, matterId, key: `invoice/${inv.invoiceNumber}/credit/${inv.creditAppliedCents + give}`,
-        subject: `Invoice ${inv.invoiceNumber}: matter credit applied`,
-        detail: `${formatCents(give)} of credit held on the matter (money received beyond another invoice's total) applied to invoice ${inv.invoiceNumber}.`,
-        date: localDate(Date.now(), deps.firm(firmId).timeZone),
-      }, client);
+      await writeNoteOnce(
+        deps,
+        {
+          firmId,
+          matterId,
+          key: `invoice/${inv.invoiceNumber}/credit/${inv.creditAppliedCents + give}`,
+          subject: `Invoice ${inv.invoiceNumber}: matter credit applied`,
+          detail: `${formatCents(give)} of credit held on the matter (money received beyond another invoice's total) applied to invoice ${inv.invoiceNumber}.`,
+          date: localDate(Date.now(), deps.firm(firmId).timeZone),
+        },
+        client,
+      );
       balance -= give;
       credited.push(inv.invoiceNumber);
     }
     return credited;
   }
 
-  const describe = (p: Payment) => `${formatCents(Math.trunc(Math.abs(p.amountCents)) || 0)} ${p.kind} ${p.transactionId} via ${p.processor}`;
+  const describe = (p: Payment) =>
+    `${formatCents(Math.trunc(Math.abs(p.amountCents)) || 0)} ${p.kind} ${p.transactionId} via ${p.processor}`;
 
   return {
     /**
@@ -136,7 +206,9 @@ export function reconciliationActivities(deps: ActivityDeps) {
       const problem = paymentProblem(payment, firm.currency ?? 'USD');
       if (problem) {
         await setAside(firmId, payment, 'rejected', problem, null, {
-          kind: 'payment-rejected', message: `${describe(payment)} was not applied: ${problem}. Resolve it at the processor or by hand.` });
+          kind: 'payment-rejected',
+          message: `${describe(payment)} was not applied: ${problem}. Resolve it at the processor or by hand.`,
+        });
         return { state: 'rejected', reason: problem };
       }
       if (payment.accountKind === 'trust') {
@@ -146,7 +218,9 @@ export function reconciliationActivities(deps: ActivityDeps) {
       if (payment.accountKind === 'unknown') {
         const reason = `it went to account ${payment.account ?? '(none)'}, which the processor does not list as this firm's operating account`;
         await setAside(firmId, payment, 'rejected', reason, null, {
-          kind: 'payment-rejected', message: `${describe(payment)} was not applied: ${reason}. Money in an account matterpay cannot tell from trust is never taken as income.` });
+          kind: 'payment-rejected',
+          message: `${describe(payment)} was not applied: ${reason}. Money in an account matterpay cannot tell from trust is never taken as income.`,
+        });
         return { state: 'rejected', reason };
       }
       if (payment.status === 'pending') return { state: 'ignored', reason: `the ${payment.kind} is pending` };
@@ -155,8 +229,11 @@ export function reconciliationActivities(deps: ActivityDeps) {
       if (payment.kind === 'payout') {
         const reason = 'money paid out by the firm (a credit), not a client payment';
         await setAside(firmId, payment, 'ignored', reason, resolution?.matterId ?? null, {
-          kind: 'payout', message: `${describe(payment)}: money was paid out from the firm's account. It was not applied to any invoice; check it was meant.` });
-        if (resolution) await notify(firmId, payment, resolution.matterId, { invoiceNumber: null, amountDueCentsAfter: 0 });
+          kind: 'payout',
+          message: `${describe(payment)}: money was paid out from the firm's account. It was not applied to any invoice; check it was meant.`,
+        });
+        if (resolution)
+          await notify(firmId, payment, resolution.matterId, { invoiceNumber: null, amountDueCentsAfter: 0 });
         return { state: 'ignored', reason };
       }
       if (!resolution) {
@@ -173,8 +250,10 @@ export function reconciliationActivities(deps: ActivityDeps) {
         await lockMatter(client, firmId, resolution.matterId);
         const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind, client);
         let invoiceNumber: string | null;
-        const charge = (payment.kind === 'refund' || payment.kind === 'dispute') && payment.chargeTransactionId
-          ? await payments.get(firmId, payment.processor, payment.chargeTransactionId, 'charge', client) : null;
+        const charge =
+          (payment.kind === 'refund' || payment.kind === 'dispute') && payment.chargeTransactionId
+            ? await payments.get(firmId, payment.processor, payment.chargeTransactionId, 'charge', client)
+            : null;
         if (existing?.state === 'applied') {
           invoiceNumber = existing.invoiceNumber; // a transaction's invoice never moves once it has one
         } else if (charge?.state === 'applied') {
@@ -188,62 +267,128 @@ export function reconciliationActivities(deps: ActivityDeps) {
           const named = resolution.namedInvoice ? await invoices.get(firmId, resolution.namedInvoice, client) : null;
           const choice = choosePaymentTarget({
             namedInvoice: named ? candidate(named) : null,
-            matterInvoices: named ? [] : (await invoices.list(firmId, { matterId: resolution.matterId }, client)).map(candidate),
+            matterInvoices: named
+              ? []
+              : (await invoices.list(firmId, { matterId: resolution.matterId }, client)).map(candidate),
           });
           if (choice.kind === 'park') return { parked: choice.reason } as const;
           invoiceNumber = choice.kind === 'invoice' ? choice.invoiceNumber : null;
         }
         const effectCents = ledgerEffectCents(payment.kind, payment.status, payment.amountCents);
         const previousEffect = existing?.effectCents ?? 0;
-        const state: PaymentState = effectCents === 0 && previousEffect === 0 && existing?.state !== 'applied' && payment.status === 'failed' ? 'ignored' : 'applied';
-        const changed = !existing || existing.status !== payment.status || existing.state !== state || existing.effectCents !== effectCents
-          || existing.invoiceNumber !== invoiceNumber;
+        const state: PaymentState =
+          effectCents === 0 && previousEffect === 0 && existing?.state !== 'applied' && payment.status === 'failed'
+            ? 'ignored'
+            : 'applied';
+        const changed =
+          !existing ||
+          existing.status !== payment.status ||
+          existing.state !== state ||
+          existing.effectCents !== effectCents ||
+          existing.invoiceNumber !== invoiceNumber;
         if (!changed) {
           const current = invoiceNumber ? await invoices.require(firmId, invoiceNumber, client) : null;
           return { changed: false, invoiceNumber, current } as const;
         }
-        await payments.put(client, ledgerRow(firmId, payment, {
-          state, effectCents, invoiceNumber, matterId: resolution.matterId, detail: invoiceNumber ? null : 'no open invoice on the matter: held as a credit' }));
+        await payments.put(
+          client,
+          ledgerRow(firmId, payment, {
+            state,
+            effectCents,
+            invoiceNumber,
+            matterId: resolution.matterId,
+            detail: invoiceNumber ? null : 'no open invoice on the matter: held as a credit',
+          }),
+        );
         const current = invoiceNumber ? await invoices.recomputeMoney(client, firmId, invoiceNumber) : null;
         const subject = invoiceNumber ?? resolution.matterId;
         const credited = await settleMatterCredit(client, firmId, resolution.matterId);
         if (current && current.overpaymentCents > 0 && current.status !== 'void') {
-          await alerts.raise(firmId, 'overpayment', current.invoiceNumber,
-            `Invoice ${current.invoiceNumber} has received ${formatCents(current.overpaymentCents)} more than it owed. It is held as a credit on matter ${current.matterDisplayNumber}: it pays down the matter's other invoices still owing, then its next invoice; refund it at the processor if the client wants it back.`, client);
+          await alerts.raise(
+            firmId,
+            'overpayment',
+            current.invoiceNumber,
+            `Invoice ${current.invoiceNumber} has received ${formatCents(current.overpaymentCents)} more than it owed. It is held as a credit on matter ${current.matterDisplayNumber}: it pays down the matter's other invoices still owing, then its next invoice; refund it at the processor if the client wants it back.`,
+            client,
+          );
         }
         if (isReversal(previousEffect, effectCents) && existing?.state === 'applied') {
-          await alerts.raise(firmId, 'payment-reversal', `${payment.processor}/${payment.transactionId}/${payment.kind}`,
-            `${describe(payment)} is now ${payment.status}: ${formatCents(previousEffect - effectCents)} no longer counts on ${invoiceNumber ? `invoice ${invoiceNumber}` : `matter ${resolution.matterId}`}.`, client);
+          await alerts.raise(
+            firmId,
+            'payment-reversal',
+            `${payment.processor}/${payment.transactionId}/${payment.kind}`,
+            `${describe(payment)} is now ${payment.status}: ${formatCents(previousEffect - effectCents)} no longer counts on ${invoiceNumber ? `invoice ${invoiceNumber}` : `matter ${resolution.matterId}`}.`,
+            client,
+          );
         }
         if (payment.kind === 'dispute') {
-          await alerts.raise(firmId, 'dispute', `${payment.processor}/${payment.transactionId}`,
-            `${describe(payment)} on ${subject}: the dispute is ${payment.status}.`, client);
+          await alerts.raise(
+            firmId,
+            'dispute',
+            `${payment.processor}/${payment.transactionId}`,
+            `${describe(payment)} on ${subject}: the dispute is ${payment.status}.`,
+            client,
+          );
         }
-        await notify(firmId, payment, resolution.matterId, { invoiceNumber, amountDueCentsAfter: current?.amountDueCents ?? 0 }, client);
-        return { changed: true, invoiceNumber, current: current ? await invoices.require(firmId, current.invoiceNumber, client) : null, credited } as const;
+        await notify(
+          firmId,
+          payment,
+          resolution.matterId,
+          { invoiceNumber, amountDueCentsAfter: current?.amountDueCents ?? 0 },
+          client,
+        );
+        return {
+          changed: true,
+          invoiceNumber,
+          current: current ? await invoices.require(firmId, current.invoiceNumber, client) : null,
+          credited,
+        } as const;
       });
 
       if ('waitForCharge' in outcome && outcome.waitForCharge) {
-        await setAside(firmId, payment, 'unmatched', `its charge ${payment.chargeTransactionId} is not applied yet`, resolution.matterId, null);
+        await setAside(
+          firmId,
+          payment,
+          'unmatched',
+          `its charge ${payment.chargeTransactionId} is not applied yet`,
+          resolution.matterId,
+          null,
+        );
         return { state: 'unmatched', reason: `its charge ${payment.chargeTransactionId} is not applied yet` };
       }
 
       if ('parked' in outcome && outcome.parked !== undefined) {
         await setAside(firmId, payment, 'parked', outcome.parked, resolution.matterId, {
-          kind: 'payment-parked', message: `${describe(payment)} was not applied: ${outcome.parked}. Void or issue the invoice, or refund the payment.` });
+          kind: 'payment-parked',
+          message: `${describe(payment)} was not applied: ${outcome.parked}. Void or issue the invoice, or refund the payment.`,
+        });
         return { state: 'parked', reason: outcome.parked };
       }
       await deps.wakeWritebacks?.(firmId);
       if (outcome.changed) {
         await alerts.resolve(firmId, 'unmatched-payment', `${payment.processor}/${payment.transactionId}`);
         await alerts.resolve(firmId, 'payment-parked', `${payment.processor}/${payment.transactionId}`);
-        deps.logger?.info({ firmId, processor: payment.processor, transaction: payment.transactionId, kind: payment.kind, status: payment.status,
-          amountCents: payment.amountCents, invoice: outcome.invoiceNumber }, `${payment.kind} ${payment.status} applied`);
+        deps.logger?.info(
+          {
+            firmId,
+            processor: payment.processor,
+            transaction: payment.transactionId,
+            kind: payment.kind,
+            status: payment.status,
+            amountCents: payment.amountCents,
+            invoice: outcome.invoiceNumber,
+          },
+          `${payment.kind} ${payment.status} applied`,
+        );
       }
       return {
-        state: 'applied', firstTime: outcome.changed, invoiceNumber: outcome.invoiceNumber, matterId: resolution.matterId,
-        paidCentsAfter: outcome.current?.paidCents ?? 0, amountDueCentsAfter: outcome.current?.amountDueCents ?? 0,
-        creditedInvoices: 'credited' in outcome ? outcome.credited ?? [] : [],
+        state: 'applied',
+        firstTime: outcome.changed,
+        invoiceNumber: outcome.invoiceNumber,
+        matterId: resolution.matterId,
+        paidCentsAfter: outcome.current?.paidCents ?? 0,
+        amountDueCentsAfter: outcome.current?.amountDueCents ?? 0,
+        creditedInvoices: 'credited' in outcome ? (outcome.credited ?? []) : [],
       };
     },
 
@@ -256,7 +401,11 @@ export function reconciliationActivities(deps: ActivityDeps) {
      * One page of the processor's transactions since `sinceIso`, reduced to those the store has not seen in their
      * current state: what the sweep must reconcile (a missed webhook, or a charge voided since it was applied).
      */
-    async sweepPage(input: { firmId: string; sinceIso: string; cursor: string | null }): Promise<{ scanned: number; unrecorded: Payment[]; nextCursor: string | null }> {
+    async sweepPage(input: {
+      firmId: string;
+      sinceIso: string;
+      cursor: string | null;
+    }): Promise<{ scanned: number; unrecorded: Payment[]; nextCursor: string | null }> {
       const page = await deps.firm(input.firmId).processor.listTransactionsSince(input.sinceIso, input.cursor);
       const unrecorded: Payment[] = [];
       for (const payment of page.items) {
@@ -268,23 +417,51 @@ export function reconciliationActivities(deps: ActivityDeps) {
     },
 
     /** Workflows started before the ledger kept states call this for a failed payment; applyPayment notes it now. */
-    async noteUnappliedPayment(input: { firmId: string; payment: Payment; reason: string }): Promise<'noted' | 'no matter'> {
+    async noteUnappliedPayment(input: {
+      firmId: string;
+      payment: Payment;
+      reason: string;
+    }): Promise<'noted' | 'no matter'> {
       const resolution = await resolve(input.firmId, input.payment);
       if (!resolution) return 'no matter';
-      await notify(input.firmId, input.payment, resolution.matterId, { invoiceNumber: resolution.namedInvoice, amountDueCentsAfter: 0 });
+      await notify(input.firmId, input.payment, resolution.matterId, {
+        invoiceNumber: resolution.namedInvoice,
+        amountDueCentsAfter: 0,
+      });
       return 'noted';
     },
 
     /** Workflows started before applyPayment queued its own note call this; the note is queued once by its key. */
-    async notePayment(input: { firmId: string; payment: Payment; matterId: string; invoiceNumber: string | null; amountDueCentsAfter: number }): Promise<void> {
+    async notePayment(input: {
+      firmId: string;
+      payment: Payment;
+      matterId: string;
+      invoiceNumber: string | null;
+      amountDueCentsAfter: number;
+    }): Promise<void> {
       await notify(input.firmId, input.payment, input.matterId, input);
     },
   };
 
   /** Queues the transaction's note; inside a transaction (`client`) the caller wakes the drain after commit. */
-  async function notify(firmId: string, payment: Payment, matterId: string, target: { invoiceNumber: string | null; amountDueCentsAfter: number }, client?: Parameters<typeof writeNoteOnce>[2]) {
+  async function notify(
+    firmId: string,
+    payment: Payment,
+    matterId: string,
+    target: { invoiceNumber: string | null; amountDueCentsAfter: number },
+    client?: Parameters<typeof writeNoteOnce>[2],
+  ) {
     const note = paymentNote(payment, target);
     if (!note) return;
-    await writeNoteOnce(deps, { firmId, matterId, ...note, date: localDate(new Date(payment.occurredAt).getTime(), deps.firm(firmId).timeZone) }, client);
+    await writeNoteOnce(
+      deps,
+      {
+        firmId,
+        matterId,
+        ...note,
+        date: localDate(new Date(payment.occurredAt).getTime(), deps.firm(firmId).timeZone),
+      },
+      client,
+    );
   }
 }

@@ -26,21 +26,45 @@ export function trustActivities(deps: ActivityDeps) {
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
       const existing = await draws.forInvoice(input.firmId, input.invoiceNumber);
       if (existing) {
-        return { drawCents: existing.amountCents, remainderCents: invoice.amountDueCents, practiceBalanceCents: existing.practiceBalanceSeenCents };
+        return {
+          drawCents: existing.amountCents,
+          remainderCents: invoice.amountDueCents,
+          practiceBalanceCents: existing.practiceBalanceSeenCents,
+        };
       }
-      if (!['draft', 'awaiting_approval'].includes(invoice.status) || (invoice.status === 'awaiting_approval' && !invoice.approvedAt)) {
+      if (
+        !['draft', 'awaiting_approval'].includes(invoice.status) ||
+        (invoice.status === 'awaiting_approval' && !invoice.approvedAt)
+      ) {
         // Never draw for an unapproved invoice, or for one already issued, paid or void.
-        throw ApplicationFailure.nonRetryable(`invoice ${input.invoiceNumber} is ${invoice.status}${invoice.approvedAt ? '' : ' and not approved'}: no trust draw`, 'InvoiceRuleError');
+        throw ApplicationFailure.nonRetryable(
+          `invoice ${input.invoiceNumber} is ${invoice.status}${invoice.approvedAt ? '' : ' and not approved'}: no trust draw`,
+          'InvoiceRuleError',
+        );
       }
       const firm = deps.firm(input.firmId);
       const ledger = await firm.practice.listTrustLedger({ matterId: invoice.matterId });
       const practiceBalanceCents = ledgerBalanceCents(ledger.filter((e) => e.matterId === invoice.matterId));
       return inTransaction(deps.db, async (client) => {
-        const { draws: current } = await confirmDrawsFromLedger(client, draws, input.firmId, invoice.matterId, ledger, firm.timeZone);
+        const { draws: current } = await confirmDrawsFromLedger(
+          client,
+          draws,
+          input.firmId,
+          invoice.matterId,
+          ledger,
+          firm.timeZone,
+        );
         const again = current.find((d) => d.invoiceNumber === input.invoiceNumber);
-        if (again) return { drawCents: again.amountCents, remainderCents: invoice.amountDueCents, practiceBalanceCents };
-        const unconfirmedDrawsCents = current.filter((d) => d.state === 'recorded').reduce((sum, d) => sum + d.amountCents, 0);
-        const plan = planTrustDraw({ practiceBalanceCents, unconfirmedDrawsCents, amountDueCents: invoice.amountDueCents });
+        if (again)
+          return { drawCents: again.amountCents, remainderCents: invoice.amountDueCents, practiceBalanceCents };
+        const unconfirmedDrawsCents = current
+          .filter((d) => d.state === 'recorded')
+          .reduce((sum, d) => sum + d.amountCents, 0);
+        const plan = planTrustDraw({
+          practiceBalanceCents,
+          unconfirmedDrawsCents,
+          amountDueCents: invoice.amountDueCents,
+        });
         if (plan.drawCents > 0) {
           await draws.insert(client, input.firmId, {
             matterId: invoice.matterId,
@@ -51,8 +75,16 @@ export function trustActivities(deps: ActivityDeps) {
           });
           await invoices.update(input.firmId, input.invoiceNumber, { trustAppliedCents: plan.drawCents }, client);
         }
-        deps.logger?.info({ firmId: input.firmId, invoice: input.invoiceNumber, ledgerBalanceCents: practiceBalanceCents, unconfirmedDrawsCents, drawCents: plan.drawCents },
-          'trust draw decided');
+        deps.logger?.info(
+          {
+            firmId: input.firmId,
+            invoice: input.invoiceNumber,
+            ledgerBalanceCents: practiceBalanceCents,
+            unconfirmedDrawsCents,
+            drawCents: plan.drawCents,
+          },
+          'trust draw decided',
+        );
         return { drawCents: plan.drawCents, remainderCents: plan.remainderCents, practiceBalanceCents };
       });
     },

@@ -16,17 +16,28 @@ export function ledgerBalanceCents(entries: readonly TrustLedgerEntry[]): number
  * after and what the match found.
  */
 export async function confirmDrawsFromLedger(
-  client: pg.PoolClient, draws: TrustDrawRepository, firmId: string, matterId: string, ledger: readonly TrustLedgerEntry[], timeZone: string,
+  client: pg.PoolClient,
+  draws: TrustDrawRepository,
+  firmId: string,
+  matterId: string,
+  ledger: readonly TrustLedgerEntry[],
+  timeZone: string,
 ): Promise<{ draws: TrustDraw[]; match: LedgerMatch }> {
   await lockMatter(client, firmId, matterId);
   const before = await draws.forMatter(client, firmId, matterId);
   const match = matchLedgerToDraws(
     before.map((d) => ({
-      id: d.id, invoiceNumber: d.invoiceNumber, amountCents: d.amountCents, state: d.state, ledgerEntryId: d.ledgerEntryId,
-      recordedAtMs: d.recordedAt.getTime(), recordedDate: localDate(d.recordedAt.getTime(), timeZone),
+      id: d.id,
+      invoiceNumber: d.invoiceNumber,
+      amountCents: d.amountCents,
+      state: d.state,
+      ledgerEntryId: d.ledgerEntryId,
+      recordedAtMs: d.recordedAt.getTime(),
+      recordedDate: localDate(d.recordedAt.getTime(), timeZone),
     })),
     ledger.filter((e) => e.matterId === matterId),
   );
-  for (const c of match.confirmations) await draws.confirmByLedger(client, firmId, c.drawId, { id: c.entryId, date: c.entryDate });
+  for (const c of match.confirmations)
+    await draws.confirmByLedger(client, firmId, c.drawId, { id: c.entryId, date: c.entryDate });
   return { draws: match.confirmations.length ? await draws.forMatter(client, firmId, matterId) : before, match };
 }

@@ -1,7 +1,12 @@
 import type { TrustLedgerEntry } from '../connectors/ports';
 import { startOfLocalDay } from '../domain/dates';
 import { parseInvoiceNumber } from '../domain/invoiceNumber';
-import { monthBounds, type ProcessorTrustDeposit, type ReportDraw, type TrustReportData } from '../domain/trustReconciliation';
+import {
+  monthBounds,
+  type ProcessorTrustDeposit,
+  type ReportDraw,
+  type TrustReportData,
+} from '../domain/trustReconciliation';
 import { inTransaction } from '../store/db';
 import { MatterLinkRepository } from '../store/matterLinks';
 import { TrustDrawRepository } from '../store/trustDraws';
@@ -22,14 +27,23 @@ export function trustReportActivities(deps: ActivityDeps) {
 
   /** Confirms, under each matter's lock, the draws the ledger (read once for the whole firm) now shows. */
   async function confirmAll(firmId: string, ledger: TrustLedgerEntry[], timeZone: string): Promise<void> {
-    const pendingMatters = new Set((await draws.all(firmId)).filter((d) => d.state !== 'reversed').map((d) => d.matterId));
+    const pendingMatters = new Set(
+      (await draws.all(firmId)).filter((d) => d.state !== 'reversed').map((d) => d.matterId),
+    );
     for (const matterId of pendingMatters) {
-      await inTransaction(deps.db, (client) => confirmDrawsFromLedger(client, draws, firmId, matterId, ledger, timeZone));
+      await inTransaction(deps.db, (client) =>
+        confirmDrawsFromLedger(client, draws, firmId, matterId, ledger, timeZone),
+      );
     }
   }
 
   /** The processor's completed trust-account deposits in the month, each with the matter its reference names. */
-  async function processorDeposits(firmId: string, firm: FirmServices, month: string, matterByDisplayNumber: Map<string, string>): Promise<ProcessorTrustDeposit[]> {
+  async function processorDeposits(
+    firmId: string,
+    firm: FirmServices,
+    month: string,
+    matterByDisplayNumber: Map<string, string>,
+  ): Promise<ProcessorTrustDeposit[]> {
     const { fromMs, untilMs } = monthInstants(month, firm.timeZone);
     const found: ProcessorTrustDeposit[] = [];
     let cursor: string | null = null;
@@ -37,14 +51,28 @@ export function trustReportActivities(deps: ActivityDeps) {
       const page = await firm.processor.listTransactionsSince(new Date(fromMs).toISOString(), cursor);
       for (const p of page.items) {
         const at = Date.parse(p.occurredAt);
-        if (p.accountKind !== 'trust' || p.kind !== 'charge' || p.status !== 'completed' || at < fromMs || at >= untilMs) continue;
+        if (
+          p.accountKind !== 'trust' ||
+          p.kind !== 'charge' ||
+          p.status !== 'completed' ||
+          at < fromMs ||
+          at >= untilMs
+        )
+          continue;
         const reference = p.reference?.trim() ?? '';
-        const displayNumber = matterByDisplayNumber.has(reference) ? reference : parseInvoiceNumber(reference)?.matterDisplayNumber ?? null;
+        const displayNumber = matterByDisplayNumber.has(reference)
+          ? reference
+          : (parseInvoiceNumber(reference)?.matterDisplayNumber ?? null);
         const known = displayNumber ? matterByDisplayNumber.get(displayNumber) : undefined;
         const link = known || !reference ? null : await links.resolve(firmId, p.processor, reference);
         found.push({
-          processor: p.processor, transactionId: p.transactionId, amountCents: p.amountCents, reference: p.reference, occurredAt: p.occurredAt,
-          matterId: known ?? link?.practiceMatterId ?? null, matterDisplayNumber: known ? displayNumber : link?.matterDisplayNumber ?? null,
+          processor: p.processor,
+          transactionId: p.transactionId,
+          amountCents: p.amountCents,
+          reference: p.reference,
+          occurredAt: p.occurredAt,
+          matterId: known ?? link?.practiceMatterId ?? null,
+          matterDisplayNumber: known ? displayNumber : (link?.matterDisplayNumber ?? null),
         });
       }
       cursor = page.nextCursor;
@@ -64,14 +92,28 @@ export function trustReportActivities(deps: ActivityDeps) {
       const ledger = await firm.practice.listTrustLedger();
       await confirmAll(input.firmId, ledger, firm.timeZone);
       const { rows: invoiceMatters } = await deps.db.query(
-        'SELECT DISTINCT matter_id, matter_display_number FROM invoices WHERE firm_id = $1', [input.firmId]);
-      const displayByMatter = new Map<string, string>(invoiceMatters.map((r) => [r.matter_id as string, r.matter_display_number as string]));
-      for (const e of ledger) if (e.matterId && e.matterDisplayNumber) displayByMatter.set(e.matterId, e.matterDisplayNumber);
+        'SELECT DISTINCT matter_id, matter_display_number FROM invoices WHERE firm_id = $1',
+        [input.firmId],
+      );
+      const displayByMatter = new Map<string, string>(
+        invoiceMatters.map((r) => [r.matter_id as string, r.matter_display_number as string]),
+      );
+      for (const e of ledger)
+        if (e.matterId && e.matterDisplayNumber) displayByMatter.set(e.matterId, e.matterDisplayNumber);
       const matterByDisplayNumber = new Map([...displayByMatter].map(([id, display]) => [display, id]));
       const reportDraws: ReportDraw[] = (await draws.all(input.firmId)).map((d) => ({
-        id: d.id, matterId: d.matterId, matterDisplayNumber: displayByMatter.get(d.matterId) ?? null, invoiceNumber: d.invoiceNumber,
-        amountCents: d.amountCents, state: d.state, recordedAt: d.recordedAt.toISOString(), confirmedAt: d.confirmedAt?.toISOString() ?? null,
-        confirmedBy: d.confirmedBy, ledgerEntryId: d.ledgerEntryId, reversedAt: d.reversedAt?.toISOString() ?? null, reversedBy: d.reversedBy,
+        id: d.id,
+        matterId: d.matterId,
+        matterDisplayNumber: displayByMatter.get(d.matterId) ?? null,
+        invoiceNumber: d.invoiceNumber,
+        amountCents: d.amountCents,
+        state: d.state,
+        recordedAt: d.recordedAt.toISOString(),
+        confirmedAt: d.confirmedAt?.toISOString() ?? null,
+        confirmedBy: d.confirmedBy,
+        ledgerEntryId: d.ledgerEntryId,
+        reversedAt: d.reversedAt?.toISOString() ?? null,
+        reversedBy: d.reversedBy,
       }));
       return {
         firmId: input.firmId,
@@ -79,8 +121,13 @@ export function trustReportActivities(deps: ActivityDeps) {
         timeZone: firm.timeZone,
         generatedAt: new Date().toISOString(),
         ledger: ledger.map((e) => ({
-          id: e.id, matterId: e.matterId, matterDisplayNumber: e.matterDisplayNumber ?? (e.matterId ? displayByMatter.get(e.matterId) ?? null : null),
-          date: e.date, depositCents: e.depositCents, withdrawalCents: e.withdrawalCents, description: e.description,
+          id: e.id,
+          matterId: e.matterId,
+          matterDisplayNumber: e.matterDisplayNumber ?? (e.matterId ? (displayByMatter.get(e.matterId) ?? null) : null),
+          date: e.date,
+          depositCents: e.depositCents,
+          withdrawalCents: e.withdrawalCents,
+          description: e.description,
         })),
         draws: reportDraws,
         processorDeposits: await processorDeposits(input.firmId, firm, input.month, matterByDisplayNumber),

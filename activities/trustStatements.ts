@@ -28,34 +28,62 @@ export function trustStatementActivities(deps: ActivityDeps) {
      * Emails one client the month's statement of their trust funds, once per (month, matter): the mail's idempotency
      * key and the note's key say so. Never payable: no link, nothing asked (domain/trustStatement.ts).
      */
-    async sendTrustStatement(input: { firmId: string; month: string; matterId: string }): Promise<TrustStatementOutcome> {
+    async sendTrustStatement(input: {
+      firmId: string;
+      month: string;
+      matterId: string;
+    }): Promise<TrustStatementOutcome> {
       const firm = deps.firm(input.firmId);
       const ledger = await firm.practice.listTrustLedger({ matterId: input.matterId });
       const matterDraws = await draws.forMatter(deps.db, input.firmId, input.matterId);
-      const invoiceByEntry = new Map(matterDraws.filter((d) => d.ledgerEntryId).map((d) => [d.ledgerEntryId!, d.invoiceNumber]));
+      const invoiceByEntry = new Map(
+        matterDraws.filter((d) => d.ledgerEntryId).map((d) => [d.ledgerEntryId!, d.invoiceNumber]),
+      );
       const matter = await firm.practice.getMatter(input.matterId);
       const statement = trustStatement({
         month: input.month,
         clientName: matter.client.name,
         matterDisplayNumber: matter.displayNumber,
         matterDescription: matter.description,
-        ledger: ledger.filter((e) => e.matterId === input.matterId).map((e) => ({
-          id: e.id, date: e.date, depositCents: e.depositCents, withdrawalCents: e.withdrawalCents, description: e.description,
-          invoiceNumber: invoiceByEntry.get(e.id) ?? null,
-        })),
-        pendingDraws: matterDraws.filter((d) => d.state === 'recorded').map((d) => ({ invoiceNumber: d.invoiceNumber, amountCents: d.amountCents })),
+        ledger: ledger
+          .filter((e) => e.matterId === input.matterId)
+          .map((e) => ({
+            id: e.id,
+            date: e.date,
+            depositCents: e.depositCents,
+            withdrawalCents: e.withdrawalCents,
+            description: e.description,
+            invoiceNumber: invoiceByEntry.get(e.id) ?? null,
+          })),
+        pendingDraws: matterDraws
+          .filter((d) => d.state === 'recorded')
+          .map((d) => ({ invoiceNumber: d.invoiceNumber, amountCents: d.amountCents })),
       });
       if (!statement) return { matterId: input.matterId, outcome: 'no activity' };
       const key = `trust-statement/${input.month}/${input.matterId}`;
       const email = matter.client.email;
       if (!email || !isDeliverableEmail(email)) {
-        const reason = email ? `the client's email address (${email}) is not deliverable` : 'the client has no email address';
-        await alerts.raise(input.firmId, 'trust-statement-held', key, `The ${input.month} trust statement for matter ${matter.displayNumber} was not emailed: ${reason} in the practice system.`);
+        const reason = email
+          ? `the client's email address (${email}) is not deliverable`
+          : 'the client has no email address';
+        await alerts.raise(
+          input.firmId,
+          'trust-statement-held',
+          key,
+          `The ${input.month} trust statement for matter ${matter.displayNumber} was not emailed: ${reason} in the practice system.`,
+        );
         return { matterId: input.matterId, outcome: 'held', reason };
       }
-      await firm.mailer.send({ to: email, subject: statement.subject, text: statement.text, idempotencyKey: `${input.firmId}/${key}` });
+      await firm.mailer.send({
+        to: email,
+        subject: statement.subject,
+        text: statement.text,
+        idempotencyKey: `${input.firmId}/${key}`,
+      });
       await writeNoteOnce(deps, {
-        firmId: input.firmId, matterId: input.matterId, key,
+        firmId: input.firmId,
+        matterId: input.matterId,
+        key,
         subject: `Trust statement for ${input.month} emailed`,
         detail: `The trust statement for ${input.month} (closing balance ${formatCents(statement.closingCents)}) was emailed to the client.`,
         date: localDate(Date.now(), firm.timeZone),

@@ -17,19 +17,30 @@ export function wakeParkedActivities(deps: ActivityDeps) {
       if (!deps.temporal) return 0;
       const { client } = deps.temporal;
       const ids = new Set<string>();
-      for (const row of [...await payments.list(input.firmId, { state: 'unmatched' }), ...await payments.list(input.firmId, { state: 'parked' })]) {
+      for (const row of [
+        ...(await payments.list(input.firmId, { state: 'unmatched' })),
+        ...(await payments.list(input.firmId, { state: 'parked' })),
+      ]) {
         ids.add(workflowIds.paymentReconciliation(input.firmId, row.processor, row.transactionId));
       }
       // Also what visibility lists as parked: a workflow started before its first ledger row, or under an older ID.
       const firm = input.firmId.replace(/'/g, '');
       for (const state of [ReconcileStateValues.unmatched, ReconcileStateValues.parked]) {
-        for await (const execution of client.workflow.list({ query: `ReconcileState = '${state}' AND FirmId = '${firm}' AND ExecutionStatus = 'Running'` })) {
+        for await (const execution of client.workflow.list({
+          query: `ReconcileState = '${state}' AND FirmId = '${firm}' AND ExecutionStatus = 'Running'`,
+        })) {
           ids.add(execution.workflowId);
         }
       }
       let woken = 0;
       for (const workflowId of ids) {
-        const delivered = await client.workflow.getHandle(workflowId).signal(retryMatchSignal).then(() => true, () => false);
+        const delivered = await client.workflow
+          .getHandle(workflowId)
+          .signal(retryMatchSignal)
+          .then(
+            () => true,
+            () => false,
+          );
         if (delivered) woken++;
       }
       return woken;

@@ -89,7 +89,11 @@ export class WritebackDrainer {
  * The activity dependencies with `wakeWritebacks` wired to a new drainer over the same store and firms. Start the
  * drainer with the worker, stop it with the worker.
  */
-export function withWritebackDrainer(deps: ActivityDeps, firmIds: () => string[], options: DrainerOptions = {}): { deps: ActivityDeps; drainer: WritebackDrainer } {
+export function withWritebackDrainer(
+  deps: ActivityDeps,
+  firmIds: () => string[],
+  options: DrainerOptions = {},
+): { deps: ActivityDeps; drainer: WritebackDrainer } {
   const { drainWritebacks } = writebackActivities(deps);
   const drainer = new WritebackDrainer(drainWritebacks, firmIds, options);
   return { deps: { ...deps, wakeWritebacks: (firmId) => drainer.wake(firmId) }, drainer };

@@ -19,7 +19,8 @@ export const STALLED_ALERT_AFTER_MS = 3_600_000;
 
 /** 2 s, 4 s, 8 s … up to 5 minutes; the vendor's Retry-After when it said one. */
 export function writebackBackoffMs(attempts: number, retryAfterSeconds: number | null): number {
-  if (retryAfterSeconds !== null && retryAfterSeconds > 0) return Math.min(LONGEST_BACKOFF_MS, retryAfterSeconds * 1000);
+  if (retryAfterSeconds !== null && retryAfterSeconds > 0)
+    return Math.min(LONGEST_BACKOFF_MS, retryAfterSeconds * 1000);
   return Math.min(LONGEST_BACKOFF_MS, 2000 * 2 ** Math.max(0, attempts - 1));
 }
 
@@ -34,8 +35,12 @@ export function writebackActivities(deps: ActivityDeps) {
     switch (payload.kind) {
       case 'note': {
         // A claim that lapsed (its worker died mid-call) may have written the note: look before writing again.
-        const result = await practice.addMatterNote(row.matterId, { subject: payload.subject, detail: payload.detail, date: payload.date },
-          row.idempotencyKey, { checkFirst: row.attempts > 1 });
+        const result = await practice.addMatterNote(
+          row.matterId,
+          { subject: payload.subject, detail: payload.detail, date: payload.date },
+          row.idempotencyKey,
+          { checkFirst: row.attempts > 1 },
+        );
         return result.noteId;
       }
       case 'reference':
@@ -54,7 +59,11 @@ export function writebackActivities(deps: ActivityDeps) {
      * once they have failed for an hour; any other rejection is dead-lettered with an alert. Never throws for a
      * vendor failure: the queue, not Temporal's retry, owns the retrying.
      */
-    async drainWritebacks(input: { firmId: string; limit?: number; stalledAlertAfterMs?: number }): Promise<DrainResult> {
+    async drainWritebacks(input: {
+      firmId: string;
+      limit?: number;
+      stalledAlertAfterMs?: number;
+    }): Promise<DrainResult> {
       const { firmId } = input;
       const result: DrainResult = { written: 0, retrying: 0, deadLettered: 0, nextDueInMs: null };
       // One row claimed at a time: a claim covers one vendor call, so it cannot lapse while a batch is still waiting.
@@ -77,11 +86,19 @@ export function writebackActivities(deps: ActivityDeps) {
             result.retrying++;
             if (refusedCredentials) {
               // The connection itself is refused: nothing this row did. Hold the whole queue, tell the admin once.
-              await alerts.raise(firmId, 'writeback-connection', firmId,
-                `The practice system refuses matterpay's connection (${message}); ${await queue.list(firmId, { state: 'pending' }).then((r) => r.length)} write-backs wait. Reconnect with: matterpay connect clio`);
+              await alerts.raise(
+                firmId,
+                'writeback-connection',
+                firmId,
+                `The practice system refuses matterpay's connection (${message}); ${await queue.list(firmId, { state: 'pending' }).then((r) => r.length)} write-backs wait. Reconnect with: matterpay connect clio`,
+              );
             } else if (Date.now() - firstFailedAt.getTime() >= (input.stalledAlertAfterMs ?? STALLED_ALERT_AFTER_MS)) {
-              await alerts.raise(firmId, 'writeback-stalled', row.idempotencyKey,
-                `The ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId} has failed since ${firstFailedAt.toISOString()} (${message}); matterpay keeps retrying.`);
+              await alerts.raise(
+                firmId,
+                'writeback-stalled',
+                row.idempotencyKey,
+                `The ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId} has failed since ${firstFailedAt.toISOString()} (${message}); matterpay keeps retrying.`,
+              );
             }
             // The vendor is down or throttling: the rest of the queue waits too instead of hammering it.
             await queue.holdFirm(firmId, waitMs);
@@ -89,9 +106,16 @@ export function writebackActivities(deps: ActivityDeps) {
           }
           await queue.markDead(row.id, message);
           result.deadLettered++;
-          await alerts.raise(firmId, 'writeback-dead', row.idempotencyKey,
-            `The practice system refused the ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId}: ${message}. Fix the cause, then run: matterpay writebacks retry ${row.id}`);
-          deps.logger?.warn({ firmId, writeback: row.id, key: row.idempotencyKey }, 'write-back dead-lettered (see `matterpay writebacks`)');
+          await alerts.raise(
+            firmId,
+            'writeback-dead',
+            row.idempotencyKey,
+            `The practice system refused the ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId}: ${message}. Fix the cause, then run: matterpay writebacks retry ${row.id}`,
+          );
+          deps.logger?.warn(
+            { firmId, writeback: row.id, key: row.idempotencyKey },
+            'write-back dead-lettered (see `matterpay writebacks`)',
+          );
         }
       }
       result.nextDueInMs = await queue.nextDueInMs(firmId);
@@ -99,4 +123,3 @@ export function writebackActivities(deps: ActivityDeps) {
     },
   };
 }
-

@@ -38,8 +38,10 @@ async function seed(url: string, count: number): Promise<void> {
 
 function summarize(label: string, runs: ProcessCost[]): string {
   const failed = runs.filter((r) => r.exitCode !== 0).length;
-  return `${label.padEnd(44)} wall ${String(median(runs.map((r) => r.wallMs))).padStart(5)} ms   CPU ${String(median(runs.map((r) => r.cpuMs))).padStart(5)} ms   max RSS ${String(median(runs.map((r) => r.maxRssMiB))).padStart(4)} MiB` +
-    `   (median of ${runs.length}; all walls ${runs.map((r) => r.wallMs).join(', ')})${failed ? `   ${failed} FAILED` : ''}`;
+  return (
+    `${label.padEnd(44)} wall ${String(median(runs.map((r) => r.wallMs))).padStart(5)} ms   CPU ${String(median(runs.map((r) => r.cpuMs))).padStart(5)} ms   max RSS ${String(median(runs.map((r) => r.maxRssMiB))).padStart(4)} MiB` +
+    `   (median of ${runs.length}; all walls ${runs.map((r) => r.wallMs).join(', ')})${failed ? `   ${failed} FAILED` : ''}`
+  );
 }
 
 async function main(): Promise<void> {
@@ -50,22 +52,41 @@ async function main(): Promise<void> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-cli-bench-'));
   fs.chmodSync(workDir, 0o755); // PostgreSQL runs as its own user when we are root
   const postgres = await startEmbeddedPostgres({ dir: path.join(workDir, 'pg'), port: await freePort() });
-  const temporal = await startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), namespace: 'default' });
+  const temporal = await startTemporalDevServer({
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+  });
   try {
     await migrate(postgres.url);
     await seed(postgres.url, invoices);
     const env: NodeJS.ProcessEnv = {
-      ...process.env, DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporal.address, FIRM_ID: FIRM, LOG_LEVEL: 'silent',
-      TEMPORAL_PAYLOAD_ENCRYPTION: 'false', PUBLIC_BASE_URL: 'http://127.0.0.1:8787',
+      ...process.env,
+      DATABASE_URL: postgres.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      FIRM_ID: FIRM,
+      LOG_LEVEL: 'silent',
+      TEMPORAL_PAYLOAD_ENCRYPTION: 'false',
+      PUBLIC_BASE_URL: 'http://127.0.0.1:8787',
     };
     const measure = (args: string[]) => {
       timeProcess(process.execPath, args, { cwd: workDir, env }); // warm-up: the page cache, and dist/ when stale
       return Array.from({ length: runs }, () => timeProcess(process.execPath, args, { cwd: workDir, env }));
     };
-    console.log(`CLI start-up: ${bin} (${invoices} issued invoices; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+    console.log(
+      `CLI start-up: ${bin} (${invoices} issued invoices; ${os.cpus().length} cores, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
     console.log(summarize('node -e 0', measure(['-e', '0'])));
     console.log(summarize('matterpay invoices --json', measure([bin, 'invoices', '--json'])));
-    console.log(summarize('matterpay invoice 00001-Bench-1 --json (Temporal)', measure([bin, 'invoice', '00001-Bench-1', '--json'])));
+    console.log(
+      summarize(
+        'matterpay invoice 00001-Bench-1 --json (Temporal)',
+        measure([bin, 'invoice', '00001-Bench-1', '--json']),
+      ),
+    );
     console.log(summarize('matterpay --help', measure([bin, '--help'])));
   } finally {
     await temporal.stop();

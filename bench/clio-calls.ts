@@ -9,7 +9,11 @@ import { ClioTokenManager, createClioConnector, type ClioTokens } from '../conne
 import { startClioSandbox, type ClioSandboxHandle } from '../sandbox';
 
 async function control<T>(sandbox: ClioSandboxHandle, path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${sandbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
 }
@@ -23,7 +27,12 @@ async function matterWithEntries(sandbox: ClioSandboxHandle, entries: number): P
     trust_balance_cents: 500_000,
   });
   for (let index = 0; index < entries; index += 1) {
-    await control(sandbox, '/__sandbox/activities', { matter_id: id, hours: 0.5, rate_cents: 30_000, note: `Entry ${index + 1}` });
+    await control(sandbox, '/__sandbox/activities', {
+      matter_id: id,
+      hours: 0.5,
+      rate_cents: 30_000,
+      note: `Entry ${index + 1}`,
+    });
   }
   return id;
 }
@@ -31,12 +40,19 @@ async function matterWithEntries(sandbox: ClioSandboxHandle, entries: number): P
 async function main(): Promise<void> {
   const sandbox = await startClioSandbox({ port: 0 });
   const issued = sandbox.issueTokens();
-  let tokens: ClioTokens = { accessToken: issued.access_token, refreshToken: issued.refresh_token, expiresAt: new Date(Date.now() + issued.expires_in * 1000) };
+  let tokens: ClioTokens = {
+    accessToken: issued.access_token,
+    refreshToken: issued.refresh_token,
+    expiresAt: new Date(Date.now() + issued.expires_in * 1000),
+  };
   const store = { load: async () => tokens, save: async (next: ClioTokens) => void (tokens = next) };
   const calls: Array<{ method: string; path: string }> = [];
   const clio = createClioConnector({
     baseUrl: sandbox.url,
-    tokens: new ClioTokenManager({ clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: sandbox.url }, store),
+    tokens: new ClioTokenManager(
+      { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: sandbox.url },
+      store,
+    ),
     onRequest: (method, path) => calls.push({ method, path }),
   });
 
@@ -46,13 +62,14 @@ async function main(): Promise<void> {
       calls.length = 0;
       const matter = await clio.practice.getMatter(matterId);
       const entries = await clio.practice.listApprovedEntries(matter.id);
-      if (entries.length !== entryCount) throw new Error(`expected ${entryCount} approved entries, read ${entries.length}`);
+      if (entries.length !== entryCount)
+        throw new Error(`expected ${entryCount} approved entries, read ${entries.length}`);
       const matterCalls = calls.filter((call) => /\/matters\/\d+/.test(call.path)).length;
       const entryPages = calls.filter((call) => call.path.startsWith('/api/v4/activities')).length;
       const trust = (matter.trustBalanceCents / 100).toFixed(2);
       console.log(
-        `Clio API calls to read one matter + approved entries + trust (${entryCount} entries, trust $${trust}): `
-        + `${calls.length} (${matterCalls} matter, ${entryPages} page${entryPages === 1 ? '' : 's'} of entries)`,
+        `Clio API calls to read one matter + approved entries + trust (${entryCount} entries, trust $${trust}): ` +
+          `${calls.length} (${matterCalls} matter, ${entryPages} page${entryPages === 1 ? '' : 's'} of entries)`,
       );
     }
   } finally {

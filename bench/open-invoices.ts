@@ -29,7 +29,12 @@ import { median, numberOption, stringOption } from './support/timing';
 const DAY_MS = 86_400_000;
 const SECRET_KEY = Buffer.alloc(32, 11).toString('base64');
 
-interface SeededInvoice { number: string; issuedAtMs: number; escalated: boolean; amountDueCents: number }
+interface SeededInvoice {
+  number: string;
+  issuedAtMs: number;
+  escalated: boolean;
+  amountDueCents: number;
+}
 
 /** Issued invoices aged 0–59 days, so some are before each reminder, some past the schedule, a third escalated. */
 function seededInvoices(count: number, nowMs: number): SeededInvoice[] {
@@ -52,13 +57,23 @@ async function seed(db: pg.Pool, invoices: SeededInvoice[]): Promise<void> {
        SELECT $1, n, 'm-' || n, split_part(n, '-', 1) || '-Open', 1, 'hourly', '2026-11', 'issued', c, 'sent', to_timestamp(t / 1000.0),
               to_timestamp(t / 1000.0) + interval '30 days', CASE WHEN e THEN to_timestamp(t / 1000.0) + interval '30 days' END
        FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::boolean[]) AS s(n, c, t, e)`,
-      [FIRM, batch.map((i) => i.number), batch.map((i) => i.amountDueCents), batch.map((i) => i.issuedAtMs), batch.map((i) => i.escalated)],
+      [
+        FIRM,
+        batch.map((i) => i.number),
+        batch.map((i) => i.amountDueCents),
+        batch.map((i) => i.issuedAtMs),
+        batch.map((i) => i.escalated),
+      ],
     );
   }
 }
 
 /** Timer fires in the next 24 hours: a reminder or escalation due, or the once-a-day wake-up after the schedule. */
-function wakeUpsPerDay(invoices: SeededInvoice[], scheduleMs: number[], nowMs: number): { dunning: number; daily: number } {
+function wakeUpsPerDay(
+  invoices: SeededInvoice[],
+  scheduleMs: number[],
+  nowMs: number,
+): { dunning: number; daily: number } {
   let dunning = 0;
   let daily = 0;
   for (const invoice of invoices) {
@@ -72,9 +87,11 @@ function wakeUpsPerDay(invoices: SeededInvoice[], scheduleMs: number[], nowMs: n
 
 async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,15 +102,26 @@ async function main(): Promise<void> {
   const concurrency = numberOption(argv, 'concurrency', 32);
   const cache = stringOption(argv, 'cache');
   // `--worker-env NAME=value` (repeatable): an extra variable for the worker process only, such as MALLOC_ARENA_MAX=2.
-  const workerEnv = Object.fromEntries(argv.flatMap((arg, i) => (arg === '--worker-env' && argv[i + 1]?.includes('=') ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [])));
+  const workerEnv = Object.fromEntries(
+    argv.flatMap((arg, i) =>
+      arg === '--worker-env' && argv[i + 1]?.includes('=') ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [],
+    ),
+  );
   // The worker is a process of its own (its RSS is the figure); it shares the stack's secret key and data dir.
   const bench = await startBenchStack({ worker: false, ingress: false }, { MATTERPAY_SECRET_KEYS: SECRET_KEY });
   const { config, db, client, env, stack } = bench;
   const worker = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'matterpay.js'), 'worker'], {
     env: {
-      ...process.env, ...env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress,
-      CLIO_CLIENT_ID: 'sandbox-client-id', CLIO_CLIENT_SECRET: 'sandbox-client-secret', CLIO_BASE_URL: stack.clioSandboxUrl!,
-      LAWPAY_API_URL: stack.lawPaySandboxUrl!, LAWPAY_SECRET_KEY: 'sandbox_secret_key', LAWPAY_PAYMENT_PAGE_URL: `${stack.lawPaySandboxUrl}/pages/operating`,
+      ...process.env,
+      ...env,
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      CLIO_CLIENT_ID: 'sandbox-client-id',
+      CLIO_CLIENT_SECRET: 'sandbox-client-secret',
+      CLIO_BASE_URL: stack.clioSandboxUrl!,
+      LAWPAY_API_URL: stack.lawPaySandboxUrl!,
+      LAWPAY_SECRET_KEY: 'sandbox_secret_key',
+      LAWPAY_PAYMENT_PAGE_URL: `${stack.lawPaySandboxUrl}/pages/operating`,
       ...(cache ? { TEMPORAL_MAX_CACHED_WORKFLOWS: cache } : {}),
       ...workerEnv,
     },
@@ -105,7 +133,9 @@ async function main(): Promise<void> {
     await seed(db, invoices);
     await sleep(5_000); // the worker process starts (and bundles its workflows) before the clock runs
     const idle = sampleProcess(worker.pid!);
-    console.log(`open invoices: ${count}, worker cache ${cache ?? 'default'}${Object.keys(workerEnv).length ? `, worker env ${JSON.stringify(workerEnv)}` : ''}; worker pid ${worker.pid} before the starts: RSS ${idle.rssMiB} MiB`);
+    console.log(
+      `open invoices: ${count}, worker cache ${cache ?? 'default'}${Object.keys(workerEnv).length ? `, worker env ${JSON.stringify(workerEnv)}` : ''}; worker pid ${worker.pid} before the starts: RSS ${idle.rssMiB} MiB`,
+    );
 
     const startedAt = Date.now();
     const policy = billingPolicy(config);
@@ -113,12 +143,21 @@ async function main(): Promise<void> {
       await client.workflow.start('invoice', {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowId: workflowIds.invoice(FIRM, invoice.number),
-        args: [{ firmId: FIRM, invoiceNumber: invoice.number, policy, resume: { seenPayments: [], escalated: invoice.escalated, payLinkUrl: null } }],
+        args: [
+          {
+            firmId: FIRM,
+            invoiceNumber: invoice.number,
+            policy,
+            resume: { seenPayments: [], escalated: invoice.escalated, payLinkUrl: null },
+          },
+        ],
         typedSearchAttributes: [{ key: FIRM_ID, value: FIRM }],
       });
     });
     const acceptedMs = Date.now() - startedAt;
-    console.log(`starts accepted: ${count} in ${(acceptedMs / 1000).toFixed(1)} s (${(count / (acceptedMs / 1000)).toFixed(0)}/s)`);
+    console.log(
+      `starts accepted: ${count} in ${(acceptedMs / 1000).toFixed(1)} s (${(count / (acceptedMs / 1000)).toFixed(0)}/s)`,
+    );
     let mostAtRestMs: number | null = null;
     for (;;) {
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM pay_links WHERE firm_id = $1`, [FIRM]);
@@ -129,28 +168,38 @@ async function main(): Promise<void> {
     const restMs = Date.now() - startedAt;
     const atRest = sampleProcess(worker.pid!);
     // A straggler is an activity whose first attempt never answered: it runs again after its start-to-close timeout.
-    console.log(`at rest (pay link made, waiting on their timers): 99% in ${((mostAtRestMs ?? restMs) / 1000).toFixed(1)} s` +
-      ` (${(count / ((mostAtRestMs ?? restMs) / 1000)).toFixed(1)} invoices/s), all in ${(restMs / 1000).toFixed(1)} s`);
+    console.log(
+      `at rest (pay link made, waiting on their timers): 99% in ${((mostAtRestMs ?? restMs) / 1000).toFixed(1)} s` +
+        ` (${(count / ((mostAtRestMs ?? restMs) / 1000)).toFixed(1)} invoices/s), all in ${(restMs / 1000).toFixed(1)} s`,
+    );
 
     // Workflow tasks each invoice took to come to rest, from a sample of histories.
     const sample = invoices.filter((_, i) => i % Math.max(1, Math.floor(count / 20)) === 0).slice(0, 20);
     const tasks: number[] = [];
     for (const invoice of sample) {
       const history = await client.workflow.getHandle(workflowIds.invoice(FIRM, invoice.number)).fetchHistory();
-      tasks.push((history.events ?? []).filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length);
+      tasks.push(
+        (history.events ?? []).filter(
+          (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+        ).length,
+      );
     }
     const tasksPerInvoice = tasks.reduce((a, b) => a + b, 0) / tasks.length;
     const cpuPerTaskMs = (atRest.cpuMs - idle.cpuMs) / (tasksPerInvoice * count);
 
     await sleep(15_000);
     const rest = sampleProcess(worker.pid!);
-    console.log(`worker RSS at rest: ${rest.rssMiB} MiB (peak ${rest.peakRssMiB} MiB); CPU while they started ${((atRest.cpuMs - idle.cpuMs) / 1000).toFixed(1)} s` +
-      ` = ${cpuPerTaskMs.toFixed(2)} ms per workflow task (${tasksPerInvoice.toFixed(1)} tasks per invoice, activities included)`);
+    console.log(
+      `worker RSS at rest: ${rest.rssMiB} MiB (peak ${rest.peakRssMiB} MiB); CPU while they started ${((atRest.cpuMs - idle.cpuMs) / 1000).toFixed(1)} s` +
+        ` = ${cpuPerTaskMs.toFixed(2)} ms per workflow task (${tasksPerInvoice.toFixed(1)} tasks per invoice, activities included)`,
+    );
 
     const wakeUps = wakeUpsPerDay(invoices, policy.reminderScheduleMs, nowMs);
     const perDay = wakeUps.dunning + wakeUps.daily;
-    console.log(`daily wake-ups: ${perDay} workflow tasks a day (${wakeUps.daily} once-a-day timers past the schedule, ${wakeUps.dunning} reminder/escalation steps due),` +
-      ` ${(perDay / 86_400).toFixed(3)}/s, ~${((perDay * cpuPerTaskMs) / 1000).toFixed(1)} s of worker CPU a day`);
+    console.log(
+      `daily wake-ups: ${perDay} workflow tasks a day (${wakeUps.daily} once-a-day timers past the schedule, ${wakeUps.dunning} reminder/escalation steps due),` +
+        ` ${(perDay / 86_400).toFixed(3)}/s, ~${((perDay * cpuPerTaskMs) / 1000).toFixed(1)} s of worker CPU a day`,
+    );
 
     for (const filter of ['Escalated = true', 'AmountDueCents > 40000']) {
       const query = `FirmId = '${FIRM}' AND ${filter}`;
@@ -169,7 +218,9 @@ async function main(): Promise<void> {
         }
         listTimes.push(Date.now() - t);
       }
-      console.log(`visibility \`${filter}\`: ${matches} matches; count p50 ${median(countTimes)} ms, first page of 100 p50 ${median(listTimes)} ms (5 runs: ${listTimes.join(', ')})`);
+      console.log(
+        `visibility \`${filter}\`: ${matches} matches; count p50 ${median(countTimes)} ms, first page of 100 p50 ${median(listTimes)} ms (5 runs: ${listTimes.join(', ')})`,
+      );
     }
   } finally {
     worker.kill('SIGTERM');

@@ -8,12 +8,15 @@ const { bundleWorkflowCode } = require('@temporalio/worker');
 
 const [workflowsPath, outFile] = process.argv.slice(2);
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-bundleWorkflowCode({ workflowsPath, logger: quiet }).then(({ code }) => {
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  const temporary = `${outFile}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, code);
-  fs.renameSync(temporary, outFile);
-}, (err) => {
-  process.stderr.write(`could not bundle the workflows: ${err.stack ?? err}\n`);
-  process.exit(1);
-});
+bundleWorkflowCode({ workflowsPath, logger: quiet }).then(
+  ({ code }) => {
+    fs.mkdirSync(path.dirname(outFile), { recursive: true });
+    const temporary = `${outFile}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, code);
+    fs.renameSync(temporary, outFile);
+  },
+  (err) => {
+    process.stderr.write(`could not bundle the workflows: ${err.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -11,7 +11,17 @@ const root = path.resolve(__dirname, '..');
 const distDir = path.join(root, 'dist');
 const manifestFile = path.join(distDir, '.sources');
 // Every folder the command line can import from; test/ and bench/ run through tsx or jest.
-const sourceDirs = ['activities', 'connectors', 'documents', 'domain', 'sandbox', 'shared', 'store', 'workflows', 'worker'];
+const sourceDirs = [
+  'activities',
+  'connectors',
+  'documents',
+  'domain',
+  'sandbox',
+  'shared',
+  'store',
+  'workflows',
+  'worker',
+];
 
 /** Every file of the source folders: TypeScript to compile, and the assets read beside it (templates, migrations). */
 function listSources() {
@@ -20,7 +30,8 @@ function listSources() {
     const abs = path.join(root, dir);
     if (!fs.existsSync(abs)) continue;
     for (const entry of fs.readdirSync(abs, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && !entry.name.endsWith('.tmp')) files.push(path.join(entry.parentPath ?? entry.path, entry.name));
+      if (entry.isFile() && !entry.name.endsWith('.tmp'))
+        files.push(path.join(entry.parentPath ?? entry.path, entry.name));
     }
   }
   return files.sort();
@@ -95,9 +106,16 @@ function compiledEntry(relativePath) {
     if (current !== signature) build(files, signature);
     return path.join(distDir, relativePath);
   } catch (err) {
-    if (process.env.MATTERPAY_DEBUG) process.stderr.write(`matterpay: running through tsx, dist/ could not be built: ${err.message}\n`);
+    if (process.env.MATTERPAY_DEBUG)
+      process.stderr.write(`matterpay: running through tsx, dist/ could not be built: ${err.message}\n`);
     return null;
   }
 }
 
-module.exports = { compiledEntry, build: () => { const files = listSources(); build(files, signatureOf(files)); } };
+module.exports = {
+  compiledEntry,
+  build: () => {
+    const files = listSources();
+    build(files, signatureOf(files));
+  },
+};

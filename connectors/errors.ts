@@ -33,7 +33,12 @@ export class VendorRejectedError extends VendorError {
 
 /** The vendor answered with a shape we do not understand: a field missing or of the wrong type. */
 export class VendorSchemaError extends VendorError {
-  constructor(vendor: string, readonly endpoint: string, readonly fieldPaths: string[], detail: string) {
+  constructor(
+    vendor: string,
+    readonly endpoint: string,
+    readonly fieldPaths: string[],
+    detail: string,
+  ) {
     super(`${vendor} ${endpoint} returned an unexpected shape: ${detail}`, vendor, false);
   }
 }

@@ -89,9 +89,7 @@ export type PracticeEvent =
   /** A matter the practice system announced as new (or re-opened), closed, or otherwise changed: as it is now. */
   | { kind: 'matterOpened' | 'matterClosed' | 'matterChanged'; matter: MatterSummary };
 
-export type PracticeWebhookOutcome =
-  | { kind: 'events'; events: PracticeEvent[] }
-  | { kind: 'ignored'; reason: string };
+export type PracticeWebhookOutcome = { kind: 'events'; events: PracticeEvent[] } | { kind: 'ignored'; reason: string };
 
 /** One webhook subscription a connector registered at its practice system, with the secret its deliveries carry. */
 export interface WebhookSubscription {
@@ -124,7 +122,10 @@ export interface PracticeManagement {
   /** The connector's name; its webhooks arrive at `/webhooks/{name}` of the ingress. */
   readonly name: string;
   getMatter(matterId: string): Promise<Matter>;
-  listMatters(cursor: string | null, options?: { updatedSince?: string; pageSize?: number }): Promise<Page<MatterSummary>>;
+  listMatters(
+    cursor: string | null,
+    options?: { updatedSince?: string; pageSize?: number },
+  ): Promise<Page<MatterSummary>>;
   listApprovedEntries(matterId: string): Promise<ApprovedEntry[]>;
   getTrustBalance(matterId: string): Promise<number>;
   /**
@@ -136,10 +137,15 @@ export interface PracticeManagement {
    * Adds a note once per idempotency key: a retry after a lost response finds the earlier note instead of
    * writing a second one.
    */
-  addMatterNote(matterId: string, note: MatterNote, idempotencyKey: string, options?: {
-    /** Look for the note first: set on a retry, when an earlier attempt may have written it. */
-    checkFirst?: boolean;
-  }): Promise<{ noteId: string; created: boolean }>;
+  addMatterNote(
+    matterId: string,
+    note: MatterNote,
+    idempotencyKey: string,
+    options?: {
+      /** Look for the note first: set on a retry, when an earlier attempt may have written it. */
+      checkFirst?: boolean;
+    },
+  ): Promise<{ noteId: string; created: boolean }>;
   setMatterReference(matterId: string, reference: string): Promise<void>;
   flagForReview(matterId: string, flagged: boolean): Promise<void>;
   /**
@@ -218,8 +224,7 @@ export interface Payment {
 }
 
 export type WebhookOutcome =
-  | { kind: 'payment'; eventId: string; payment: Payment }
-  | { kind: 'ignored'; eventId: string; reason: string };
+  { kind: 'payment'; eventId: string; payment: Payment } | { kind: 'ignored'; eventId: string; reason: string };
 
 export interface PaymentProcessor {
   readonly name: ProcessorName;

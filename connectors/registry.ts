@@ -14,7 +14,14 @@ export interface PracticeConnectorOptions {
 }
 
 export type ProcessorConnectorOptions =
-  | { name: 'lawpay'; apiUrl: string; secretKey: string; paymentPageUrl: string; limiter?: HeaderDrivenRateLimiter; onRequest?: (method: string, path: string) => void }
+  | {
+      name: 'lawpay';
+      apiUrl: string;
+      secretKey: string;
+      paymentPageUrl: string;
+      limiter?: HeaderDrivenRateLimiter;
+      onRequest?: (method: string, path: string) => void;
+    }
   | ({ name: 'stripe' } & StripeProcessorOptions);
 
 /** Practice-management connectors by name: one line each. */
@@ -24,8 +31,10 @@ export const practiceConnectors = {
 
 /** Payment-processor connectors by name: one line each. */
 export const processorConnectors = {
-  lawpay: (options: Extract<ProcessorConnectorOptions, { name: 'lawpay' }>): PaymentProcessor => createLawPayProcessor(options),
-  stripe: (options: Extract<ProcessorConnectorOptions, { name: 'stripe' }>): PaymentProcessor => createStripeProcessor(options),
+  lawpay: (options: Extract<ProcessorConnectorOptions, { name: 'lawpay' }>): PaymentProcessor =>
+    createLawPayProcessor(options),
+  stripe: (options: Extract<ProcessorConnectorOptions, { name: 'stripe' }>): PaymentProcessor =>
+    createStripeProcessor(options),
 };
 
 /** Mailers by name: one line each. */

@@ -81,10 +81,21 @@ export function buildInvoiceView(input: {
     matterDisplayNumber: invoice.matterDisplayNumber,
     matterDescription: input.matterDescription ?? null,
     billedTo: invoice.recipientName ?? input.billedTo ?? null,
-    issueDate: invoice.invoiceDate ? clientCalendarDate(invoice.invoiceDate) : invoice.issuedAt ? clientDate(invoice.issuedAt, timeZone) : null,
+    issueDate: invoice.invoiceDate
+      ? clientCalendarDate(invoice.invoiceDate)
+      : invoice.issuedAt
+        ? clientDate(invoice.issuedAt, timeZone)
+        : null,
     dueDate: invoice.dueAt ? clientDate(invoice.dueAt, timeZone) : null,
     daysPastDue: dueAtMs === null || invoice.amountDueCents === 0 ? 0 : daysPastDue(dueAtMs, input.nowMs, timeZone),
-    status: clientStatus({ status: invoice.status, paidCents: invoice.paidCents, amountDueCents: invoice.amountDueCents, dueAtMs, nowMs: input.nowMs, timeZone }),
+    status: clientStatus({
+      status: invoice.status,
+      paidCents: invoice.paidCents,
+      amountDueCents: invoice.amountDueCents,
+      dueAtMs,
+      nowMs: input.nowMs,
+      timeZone,
+    }),
     lines: input.lines.map((l) => ({
       date: l.date ? clientCalendarDate(l.date) : null,
       description: l.description,

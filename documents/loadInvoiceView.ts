@@ -5,15 +5,18 @@ import { PaymentRepository } from '../store/payments';
 import { buildInvoiceView, type InvoiceView } from './invoiceView';
 
 /** Reads one invoice's client view from the store (three queries); null when the firm has no such invoice. */
-export async function loadInvoiceView(db: Db, input: {
-  firmId: string;
-  invoiceNumber: string;
-  clientFacing: ClientFacing;
-  timeZone: string;
-  nowMs?: number;
-  matterDescription?: string | null;
-  billedTo?: string | null;
-}): Promise<InvoiceView | null> {
+export async function loadInvoiceView(
+  db: Db,
+  input: {
+    firmId: string;
+    invoiceNumber: string;
+    clientFacing: ClientFacing;
+    timeZone: string;
+    nowMs?: number;
+    matterDescription?: string | null;
+    billedTo?: string | null;
+  },
+): Promise<InvoiceView | null> {
   const invoices = new InvoiceRepository(db);
   const invoice = await invoices.get(input.firmId, input.invoiceNumber);
   if (!invoice) return null;
@@ -22,8 +25,15 @@ export async function loadInvoiceView(db: Db, input: {
     new PaymentRepository(db).list(input.firmId, { state: 'applied', invoiceNumber: input.invoiceNumber }),
   ]);
   return buildInvoiceView({
-    invoice, lines, payments, firmName: input.clientFacing.firmName, defaultMessage: input.clientFacing.emailMessage,
-    disclaimer: input.clientFacing.disclaimer, timeZone: input.timeZone, nowMs: input.nowMs ?? Date.now(),
-    matterDescription: input.matterDescription, billedTo: input.billedTo,
+    invoice,
+    lines,
+    payments,
+    firmName: input.clientFacing.firmName,
+    defaultMessage: input.clientFacing.emailMessage,
+    disclaimer: input.clientFacing.disclaimer,
+    timeZone: input.timeZone,
+    nowMs: input.nowMs ?? Date.now(),
+    matterDescription: input.matterDescription,
+    billedTo: input.billedTo,
   });
 }

@@ -11,7 +11,11 @@ const INK = '#1a1a1a';
 const MUTED = '#555555';
 
 export function newPdf(title: string, subject: string): Pdf {
-  return new PDFDocument({ size: 'LETTER', margin: MARGIN, info: { Title: title, Subject: subject, Producer: 'matterpay', Creator: 'matterpay' } });
+  return new PDFDocument({
+    size: 'LETTER',
+    margin: MARGIN,
+    info: { Title: title, Subject: subject, Producer: 'matterpay', Creator: 'matterpay' },
+  });
 }
 
 /** Ends the document and resolves with its bytes. */
@@ -69,15 +73,26 @@ export function table(doc: Pdf, columns: PdfColumn[], rows: string[][]): void {
   };
   const rule = () => {
     const width = columns.reduce((sum, c) => sum + c.width, 0);
-    doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.5).strokeColor('#999999').stroke();
+    doc
+      .moveTo(left, doc.y)
+      .lineTo(left + width, doc.y)
+      .lineWidth(0.5)
+      .strokeColor('#999999')
+      .stroke();
     doc.y += 4;
   };
-  drawRow(columns.map((c) => c.header), true);
+  drawRow(
+    columns.map((c) => c.header),
+    true,
+  );
   rule();
   for (const row of rows) {
     if (doc.y > doc.page.height - doc.page.margins.bottom - 40) {
       doc.addPage();
-      drawRow(columns.map((c) => c.header), true);
+      drawRow(
+        columns.map((c) => c.header),
+        true,
+      );
       rule();
     }
     drawRow(row, false);
@@ -101,7 +116,8 @@ export function totals(doc: Pdf, rows: Array<[string, string, boolean?]>): void 
 
 export function paragraph(doc: Pdf, title: string | null, text: string): void {
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-  if (title) doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(title, doc.page.margins.left, doc.y, { width });
+  if (title)
+    doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(title, doc.page.margins.left, doc.y, { width });
   doc.font('Helvetica').fontSize(9.5).fillColor(MUTED).text(text, doc.page.margins.left, doc.y, { width });
   doc.fillColor(INK).moveDown(0.8);
 }

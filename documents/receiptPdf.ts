@@ -31,6 +31,10 @@ export async function renderReceiptPdf(view: ReceiptView): Promise<Buffer> {
     ['Matter', view.matterDisplayNumber],
     ['Balance after this payment', formatCents(view.balanceAfterCents)],
   ]);
-  paragraph(doc, null, view.balanceAfterCents === 0 ? 'Thank you: this invoice is paid in full.' : 'Thank you for your payment.');
+  paragraph(
+    doc,
+    null,
+    view.balanceAfterCents === 0 ? 'Thank you: this invoice is paid in full.' : 'Thank you for your payment.',
+  );
   return pdfBytes(doc);
 }

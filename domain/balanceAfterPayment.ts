@@ -18,7 +18,13 @@ export function balanceAfterPayment(input: {
   for (const payment of input.payments) {
     paidCents += payment.signedCents;
     if (payment.transactionId === input.transactionId) {
-      return amountDueCents({ status: 'issued', totalCents: input.totalCents, trustAppliedCents: input.trustAppliedCents, creditAppliedCents: input.creditAppliedCents ?? 0, paidCents });
+      return amountDueCents({
+        status: 'issued',
+        totalCents: input.totalCents,
+        trustAppliedCents: input.trustAppliedCents,
+        creditAppliedCents: input.creditAppliedCents ?? 0,
+        paidCents,
+      });
     }
   }
   return null;

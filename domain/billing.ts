@@ -24,17 +24,28 @@ export function decideBilling(input: BillingInput): BillingDecision {
     case 'contingency':
       return { action: 'wait', reason: 'contingency matters are never invoiced automatically' };
     case 'flat': {
-      if (!input.billingDateReached) return { action: 'wait', reason: 'flat-fee matters are invoiced on their billing date only' };
-      if (input.flatFeeAlreadyInvoicedThisPeriod) return { action: 'wait', reason: "this period's flat fee is already invoiced" };
-      if (!matter.flatFeeCents || matter.flatFeeCents <= 0) return { action: 'wait', reason: 'the matter has no flat fee set' };
-      return { action: 'invoice', kind: 'flat', entryIds: [], amountCents: matter.flatFeeCents, reason: 'billing-date' };
+      if (!input.billingDateReached)
+        return { action: 'wait', reason: 'flat-fee matters are invoiced on their billing date only' };
+      if (input.flatFeeAlreadyInvoicedThisPeriod)
+        return { action: 'wait', reason: "this period's flat fee is already invoiced" };
+      if (!matter.flatFeeCents || matter.flatFeeCents <= 0)
+        return { action: 'wait', reason: 'the matter has no flat fee set' };
+      return {
+        action: 'invoice',
+        kind: 'flat',
+        entryIds: [],
+        amountCents: matter.flatFeeCents,
+        reason: 'billing-date',
+      };
     }
     case 'hourly': {
       const amountCents = input.unbilledEntries.reduce((sum, e) => sum + e.totalCents, 0);
       if (amountCents <= 0) return { action: 'wait', reason: 'no approved unbilled time' };
       const entryIds = input.unbilledEntries.map((e) => e.id);
-      if (amountCents >= input.thresholdCents) return { action: 'invoice', kind: 'hourly', entryIds, amountCents, reason: 'threshold' };
-      if (input.billingDateReached) return { action: 'invoice', kind: 'hourly', entryIds, amountCents, reason: 'billing-date' };
+      if (amountCents >= input.thresholdCents)
+        return { action: 'invoice', kind: 'hourly', entryIds, amountCents, reason: 'threshold' };
+      if (input.billingDateReached)
+        return { action: 'invoice', kind: 'hourly', entryIds, amountCents, reason: 'billing-date' };
       return { action: 'wait', reason: `approved unbilled time is below the threshold` };
     }
   }

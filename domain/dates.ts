@@ -3,7 +3,12 @@
  * billing day is a day on the firm's calendar, not UTC's.
  */
 export function localDate(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(epochMs));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(new Date(epochMs));
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
@@ -16,7 +21,14 @@ export function billingPeriod(epochMs: number, timeZone: string): string {
 /** Milliseconds offset of `timeZone` from UTC at `epochMs` (positive east of Greenwich). */
 function zoneOffsetMs(epochMs: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
   }).formatToParts(new Date(epochMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -42,7 +54,10 @@ export function nextBillingDate(billingDay: number, afterMs: number, timeZone: s
   for (let i = 0; i < 3; i++) {
     const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
     const day = Math.min(billingDay, lastDay);
-    const candidate = startOfLocalDay(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`, timeZone);
+    const candidate = startOfLocalDay(
+      `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+      timeZone,
+    );
     if (candidate > afterMs) return candidate;
     month += 1;
     if (month > 12) {

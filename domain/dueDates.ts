@@ -19,7 +19,8 @@ function dayNumber(date: string): number {
 
 /** The due date of an invoice issued at `issuedAtMs` on `termsDays` terms, as the instant its local day starts. */
 export function dueAtForTerms(issuedAtMs: number, termsDays: number, timeZone: string): number {
-  if (!Number.isInteger(termsDays) || termsDays < 0) throw new RangeError(`payment terms must be whole days, got ${termsDays}`);
+  if (!Number.isInteger(termsDays) || termsDays < 0)
+    throw new RangeError(`payment terms must be whole days, got ${termsDays}`);
   return startOfLocalDay(addCalendarDays(localDate(issuedAtMs, timeZone), termsDays), timeZone);
 }
 
@@ -34,8 +35,15 @@ export function daysPastDue(dueAtMs: number, nowMs: number, timeZone: string): n
 }
 
 /** Overdue = the due date has passed with a balance left. */
-export function isOverdue(input: { dueAtMs: number | null; amountDueCents: number; nowMs: number; timeZone: string }): boolean {
-  return input.dueAtMs !== null && input.amountDueCents > 0 && daysPastDue(input.dueAtMs, input.nowMs, input.timeZone) > 0;
+export function isOverdue(input: {
+  dueAtMs: number | null;
+  amountDueCents: number;
+  nowMs: number;
+  timeZone: string;
+}): boolean {
+  return (
+    input.dueAtMs !== null && input.amountDueCents > 0 && daysPastDue(input.dueAtMs, input.nowMs, input.timeZone) > 0
+  );
 }
 
 export interface DueBucket {

@@ -57,6 +57,10 @@ export function matterCreditCents(input: { invoices: InvoiceMoney[]; heldOnMatte
 }
 
 /** A new invoice takes the matter's credit first, up to what it owes (docs/domain.md §4.3 comes after: trust covers the rest). */
-export function creditToApplyCents(input: { matterCreditCents: number; totalCents: number; trustAppliedCents: number }): number {
+export function creditToApplyCents(input: {
+  matterCreditCents: number;
+  totalCents: number;
+  trustAppliedCents: number;
+}): number {
   return Math.max(0, Math.min(input.matterCreditCents, input.totalCents - input.trustAppliedCents));
 }

@@ -3,7 +3,8 @@
  * charge leads back to its matter even without the lookup table.
  */
 export function invoiceNumber(matterDisplayNumber: string, sequence: number): string {
-  if (!Number.isInteger(sequence) || sequence < 1) throw new Error(`invoice sequence must be a positive integer, got ${sequence}`);
+  if (!Number.isInteger(sequence) || sequence < 1)
+    throw new Error(`invoice sequence must be a positive integer, got ${sequence}`);
   return `${matterDisplayNumber}-${sequence}`;
 }
 

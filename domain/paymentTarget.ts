@@ -18,12 +18,18 @@ export type PaymentTarget =
   /** The reference names an invoice that cannot take money (draft, awaiting approval, void): a person decides. */
   | { kind: 'park'; reason: string };
 
-export function choosePaymentTarget(input: { namedInvoice: CandidateInvoice | null; matterInvoices: CandidateInvoice[] }): PaymentTarget {
+export function choosePaymentTarget(input: {
+  namedInvoice: CandidateInvoice | null;
+  matterInvoices: CandidateInvoice[];
+}): PaymentTarget {
   const named = input.namedInvoice;
   if (named) {
     if (named.status === 'void') return { kind: 'park', reason: `invoice ${named.invoiceNumber} is void` };
     if (named.status === 'draft' || named.status === 'awaiting_approval') {
-      return { kind: 'park', reason: `invoice ${named.invoiceNumber} is not issued yet (${named.status.replace('_', ' ')})` };
+      return {
+        kind: 'park',
+        reason: `invoice ${named.invoiceNumber} is not issued yet (${named.status.replace('_', ' ')})`,
+      };
     }
     // A paid invoice still takes the money: the excess becomes a matter credit with an alert (overpayment).
     return { kind: 'invoice', invoiceNumber: named.invoiceNumber };

@@ -7,6 +7,8 @@ export type DunningStep = { kind: 'reminder'; number: number; atMs: number } | {
 
 export function dunningSteps(issuedAtMs: number, scheduleMs: number[]): DunningStep[] {
   if (scheduleMs.length === 0) return [];
-  const reminders = scheduleMs.slice(0, -1).map((offset, i) => ({ kind: 'reminder' as const, number: i + 1, atMs: issuedAtMs + offset }));
+  const reminders = scheduleMs
+    .slice(0, -1)
+    .map((offset, i) => ({ kind: 'reminder' as const, number: i + 1, atMs: issuedAtMs + offset }));
   return [...reminders, { kind: 'escalation' as const, atMs: issuedAtMs + scheduleMs[scheduleMs.length - 1]! }];
 }

@@ -14,7 +14,11 @@ export function availableTrustCents(practiceBalanceCents: number, unconfirmedDra
   return Math.max(0, practiceBalanceCents - unconfirmedDrawsCents);
 }
 
-export function planTrustDraw(input: { practiceBalanceCents: number; unconfirmedDrawsCents: number; amountDueCents: number }): TrustDrawPlan {
+export function planTrustDraw(input: {
+  practiceBalanceCents: number;
+  unconfirmedDrawsCents: number;
+  amountDueCents: number;
+}): TrustDrawPlan {
   const { practiceBalanceCents, unconfirmedDrawsCents, amountDueCents } = input;
   for (const [name, value] of Object.entries(input)) {
     if (!Number.isInteger(value)) throw new Error(`${name} must be whole cents, got ${value}`);

@@ -41,7 +41,8 @@ export function namesInvoice(text: string, invoiceNumber: string): boolean {
 }
 
 function canConfirm(entry: LedgerWithdrawal, draw: DrawToConfirm): boolean {
-  if (draw.state !== 'recorded' || entry.withdrawalCents !== draw.amountCents || entry.date < draw.recordedDate) return false;
+  if (draw.state !== 'recorded' || entry.withdrawalCents !== draw.amountCents || entry.date < draw.recordedDate)
+    return false;
   if (entry.enteredAt !== null) {
     const entered = Date.parse(entry.enteredAt);
     if (!Number.isNaN(entered) && entered < draw.recordedAtMs) return false;
@@ -50,7 +51,8 @@ function canConfirm(entry: LedgerWithdrawal, draw: DrawToConfirm): boolean {
 }
 
 export function matchLedgerToDraws(draws: readonly DrawToConfirm[], ledger: readonly LedgerWithdrawal[]): LedgerMatch {
-  const withdrawals = ledger.filter((e) => e.withdrawalCents > 0)
+  const withdrawals = ledger
+    .filter((e) => e.withdrawalCents > 0)
     .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id, undefined, { numeric: true }));
   const entryById = new Map(withdrawals.map((e) => [e.id, e]));
   /** Entry id → the draw it confirms now. */
@@ -61,7 +63,9 @@ export function matchLedgerToDraws(draws: readonly DrawToConfirm[], ledger: read
     // A reversed draw keeps the entry it was confirmed by (it is still that entry's draw) but takes no new one.
     if (d.state !== 'reversed') current.set(d.id, { draw: d, entryId: d.ledgerEntryId });
   }
-  const oldestFirst = [...current.values()].sort((a, b) => a.draw.recordedAtMs - b.draw.recordedAtMs || a.draw.id - b.draw.id);
+  const oldestFirst = [...current.values()].sort(
+    (a, b) => a.draw.recordedAtMs - b.draw.recordedAtMs || a.draw.id - b.draw.id,
+  );
   const confirmations: LedgerMatch['confirmations'] = [];
   const confirm = (entry: LedgerWithdrawal, slot: { draw: DrawToConfirm; entryId: string | null }) => {
     if (slot.entryId) holder.delete(slot.entryId);
@@ -88,7 +92,8 @@ export function matchLedgerToDraws(draws: readonly DrawToConfirm[], ledger: read
   }
   // Any other withdrawal confirms the oldest unconfirmed draw of its amount.
   for (const entry of withdrawals) {
-    if (holder.has(entry.id) || oldestFirst.some((slot) => namesInvoice(entry.description, slot.draw.invoiceNumber))) continue;
+    if (holder.has(entry.id) || oldestFirst.some((slot) => namesInvoice(entry.description, slot.draw.invoiceNumber)))
+      continue;
     const slot = oldestFirst.find((s) => s.entryId === null && s.draw.state === 'recorded' && fits(entry, s.draw));
     if (slot) confirm(entry, slot);
   }

@@ -77,7 +77,10 @@ export interface TrustFlag {
   detail: string;
 }
 
-interface Tally { count: number; amountCents: number }
+interface Tally {
+  count: number;
+  amountCents: number;
+}
 
 export interface MatterTrustLine {
   matterId: string;
@@ -93,7 +96,14 @@ export interface MatterTrustLine {
 export interface ThreeWayCheck {
   statementDate: string;
   statementBalanceCents: number;
-  reconcilingItems: Array<{ kind: 'deposit in transit' | 'outstanding withdrawal'; entryId: string; date: string; amountCents: number; description: string; matterDisplayNumber: string | null }>;
+  reconcilingItems: Array<{
+    kind: 'deposit in transit' | 'outstanding withdrawal';
+    entryId: string;
+    date: string;
+    amountCents: number;
+    description: string;
+    matterDisplayNumber: string | null;
+  }>;
   adjustedBankBalanceCents: number;
   journalBalanceCents: number;
   clientLedgersCents: number;
@@ -122,7 +132,10 @@ export interface TrustReport {
 }
 
 const emptyTally = (): Tally => ({ count: 0, amountCents: 0 });
-const add = (t: Tally, cents: number) => { t.count += 1; t.amountCents += cents; };
+const add = (t: Tally, cents: number) => {
+  t.count += 1;
+  t.amountCents += cents;
+};
 
 export function monthBounds(month: string): { start: string; end: string } {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
@@ -137,10 +150,15 @@ function ledgerOrder(a: ReportLedgerEntry, b: ReportLedgerEntry): number {
   return a.date.localeCompare(b.date) || a.id.localeCompare(b.id, undefined, { numeric: true });
 }
 
-export function buildTrustReport(data: TrustReportData, options: { postWithinMs: number; bank?: BankStatement }): TrustReport {
+export function buildTrustReport(
+  data: TrustReportData,
+  options: { postWithinMs: number; bank?: BankStatement },
+): TrustReport {
   const { start, end } = monthBounds(data.month);
   if (options.bank && (options.bank.statementDate < start || options.bank.statementDate > end)) {
-    throw new Error(`the statement date ${options.bank.statementDate} is not in ${data.month}: report the month the statement closes`);
+    throw new Error(
+      `the statement date ${options.bank.statementDate} is not in ${data.month}: report the month the statement closes`,
+    );
   }
   const tz = data.timeZone;
   const generatedMs = Date.parse(data.generatedAt);
@@ -150,10 +168,13 @@ export function buildTrustReport(data: TrustReportData, options: { postWithinMs:
     let found = lines.get(matterId);
     if (!found) {
       found = {
-        matterId, matterDisplayNumber: displayNumber,
+        matterId,
+        matterDisplayNumber: displayNumber,
         ledger: { openingCents: 0, depositsCents: 0, withdrawalsCents: 0, closingCents: 0 },
         draws: { recorded: emptyTally(), confirmed: emptyTally(), reversed: emptyTally() },
-        processorDeposits: emptyTally(), otherWithdrawals: [], flags: [],
+        processorDeposits: emptyTally(),
+        otherWithdrawals: [],
+        flags: [],
       };
       lines.set(matterId, found);
     }
@@ -161,7 +182,11 @@ export function buildTrustReport(data: TrustReportData, options: { postWithinMs:
     return found;
   };
   const flag = (target: MatterTrustLine | null, f: Omit<TrustFlag, 'matterId' | 'matterDisplayNumber'>) => {
-    const full: TrustFlag = { matterId: target?.matterId ?? null, matterDisplayNumber: target?.matterDisplayNumber ?? null, ...f };
+    const full: TrustFlag = {
+      matterId: target?.matterId ?? null,
+      matterDisplayNumber: target?.matterDisplayNumber ?? null,
+      ...f,
+    };
     (target?.flags ?? unassignedFlags).push(full);
   };
   const unassignedFlags: TrustFlag[] = [];
@@ -175,7 +200,10 @@ export function buildTrustReport(data: TrustReportData, options: { postWithinMs:
     const inPeriod = entry.date >= start;
     if (entry.matterId === null) {
       unassigned.closingCents += entry.depositCents - entry.withdrawalCents;
-      if (inPeriod) { unassigned.depositsCents += entry.depositCents; unassigned.withdrawalsCents += entry.withdrawalCents; }
+      if (inPeriod) {
+        unassigned.depositsCents += entry.depositCents;
+        unassigned.withdrawalsCents += entry.withdrawalCents;
+      }
       continue;
     }
     const target = line(entry.matterId, entry.matterDisplayNumber);
@@ -190,18 +218,27 @@ export function buildTrustReport(data: TrustReportData, options: { postWithinMs:
     target.ledger.withdrawalsCents += entry.withdrawalCents;
     if (entry.withdrawalCents > 0) {
       if (!drawByEntry.has(entry.id)) {
-        target.otherWithdrawals.push({ entryId: entry.id, date: entry.date, amountCents: entry.withdrawalCents, description: entry.description });
+        target.otherWithdrawals.push({
+          entryId: entry.id,
+          date: entry.date,
+          amountCents: entry.withdrawalCents,
+          description: entry.description,
+        });
       }
       if (entry.withdrawalCents > before) {
         flag(target, {
-          reason: 'withdrawal-exceeds-balance', amountCents: entry.withdrawalCents, subject: `ledger ${entry.id}`,
+          reason: 'withdrawal-exceeds-balance',
+          amountCents: entry.withdrawalCents,
+          subject: `ledger ${entry.id}`,
           detail: `${entry.date} withdrawal of ${formatCents(entry.withdrawalCents)} ("${entry.description}") is larger than the ${formatCents(before)} the client had in trust`,
         });
       }
     }
     if (after < 0 && before >= 0) {
       flag(target, {
-        reason: 'negative-client-balance', amountCents: after, subject: `ledger ${entry.id}`,
+        reason: 'negative-client-balance',
+        amountCents: after,
+        subject: `ledger ${entry.id}`,
         detail: `the client ledger went to ${formatCents(after)} on ${entry.date}: another client's money paid for it`,
       });
     }
@@ -210,7 +247,9 @@ export function buildTrustReport(data: TrustReportData, options: { postWithinMs:
     target.ledger.closingCents = running.get(target.matterId) ?? 0;
     if (target.ledger.closingCents < 0 && !target.flags.some((f) => f.reason === 'negative-client-balance')) {
       flag(target, {
-        reason: 'negative-client-balance', amountCents: target.ledger.closingCents, subject: `matter ${target.matterId}`,
+        reason: 'negative-client-balance',
+        amountCents: target.ledger.closingCents,
+        subject: `matter ${target.matterId}`,
         detail: `the client ledger is at ${formatCents(target.ledger.closingCents)} at the end of ${data.month}: another client's money paid for it`,
       });
     }
@@ -225,7 +264,9 @@ export function buildTrustReport(data: TrustReportData, options: { postWithinMs:
     const waitedMs = generatedMs - Date.parse(draw.recordedAt);
     if (draw.state === 'recorded' && waitedMs > options.postWithinMs) {
       flag(target, {
-        reason: 'draw-not-posted', amountCents: draw.amountCents, subject: `draw ${draw.id}`,
+        reason: 'draw-not-posted',
+        amountCents: draw.amountCents,
+        subject: `draw ${draw.id}`,
         detail: `the ${formatCents(draw.amountCents)} draw for invoice ${draw.invoiceNumber} (recorded ${recordedDate}) is not in the practice system's trust ledger after ${Math.floor(waitedMs / 86_400_000)} days: post it, or confirm or reverse it with matterpay trust`,
       });
     }
@@ -238,47 +279,87 @@ export function buildTrustReport(data: TrustReportData, options: { postWithinMs:
     if (depositDate < start || depositDate > end) continue;
     const target = deposit.matterId ? line(deposit.matterId, deposit.matterDisplayNumber) : null;
     if (target) add(target.processorDeposits, deposit.amountCents);
-    const match = ledger.find((e) => !usedDeposits.has(e.id) && e.depositCents === deposit.amountCents && e.date >= depositDate
-      && (deposit.matterId === null || e.matterId === deposit.matterId));
+    const match = ledger.find(
+      (e) =>
+        !usedDeposits.has(e.id) &&
+        e.depositCents === deposit.amountCents &&
+        e.date >= depositDate &&
+        (deposit.matterId === null || e.matterId === deposit.matterId),
+    );
     if (match) {
       usedDeposits.add(match.id);
       continue;
     }
     flag(target, {
-      reason: 'processor-deposit-missing-from-ledger', amountCents: deposit.amountCents, subject: `${deposit.processor} ${deposit.transactionId}`,
+      reason: 'processor-deposit-missing-from-ledger',
+      amountCents: deposit.amountCents,
+      subject: `${deposit.processor} ${deposit.transactionId}`,
       detail: `${formatCents(deposit.amountCents)} deposited to trust through ${deposit.processor} on ${depositDate} (reference "${deposit.reference ?? ''}") is not in the practice system's trust ledger`,
     });
   }
 
-  const matters = [...lines.values()].sort((a, b) => (a.matterDisplayNumber ?? a.matterId).localeCompare(b.matterDisplayNumber ?? b.matterId));
-  const sumTally = (pick: (m: MatterTrustLine) => Tally): Tally => matters.reduce((t, m) => ({ count: t.count + pick(m).count, amountCents: t.amountCents + pick(m).amountCents }), emptyTally());
+  const matters = [...lines.values()].sort((a, b) =>
+    (a.matterDisplayNumber ?? a.matterId).localeCompare(b.matterDisplayNumber ?? b.matterId),
+  );
+  const sumTally = (pick: (m: MatterTrustLine) => Tally): Tally =>
+    matters.reduce(
+      (t, m) => ({ count: t.count + pick(m).count, amountCents: t.amountCents + pick(m).amountCents }),
+      emptyTally(),
+    );
   const sumCents = (pick: (m: MatterTrustLine) => number) => matters.reduce((s, m) => s + pick(m), 0);
   const totals: TrustReport['totals'] = {
     ledger: {
-      openingCents: sumCents((m) => m.ledger.openingCents), depositsCents: sumCents((m) => m.ledger.depositsCents),
-      withdrawalsCents: sumCents((m) => m.ledger.withdrawalsCents), closingCents: sumCents((m) => m.ledger.closingCents),
+      openingCents: sumCents((m) => m.ledger.openingCents),
+      depositsCents: sumCents((m) => m.ledger.depositsCents),
+      withdrawalsCents: sumCents((m) => m.ledger.withdrawalsCents),
+      closingCents: sumCents((m) => m.ledger.closingCents),
     },
-    draws: { recorded: sumTally((m) => m.draws.recorded), confirmed: sumTally((m) => m.draws.confirmed), reversed: sumTally((m) => m.draws.reversed) },
+    draws: {
+      recorded: sumTally((m) => m.draws.recorded),
+      confirmed: sumTally((m) => m.draws.confirmed),
+      reversed: sumTally((m) => m.draws.reversed),
+    },
     processorDeposits: {
       count: data.processorDeposits.filter((d) => inMonth(d.occurredAt, tz, start, end)).length,
-      amountCents: data.processorDeposits.filter((d) => inMonth(d.occurredAt, tz, start, end)).reduce((s, d) => s + d.amountCents, 0),
+      amountCents: data.processorDeposits
+        .filter((d) => inMonth(d.occurredAt, tz, start, end))
+        .reduce((s, d) => s + d.amountCents, 0),
     },
   };
 
   let threeWay: ThreeWayCheck | null = null;
   if (options.bank) {
-    threeWay = threeWayCheck(ledger, end, options.bank, totals.ledger.closingCents, unassigned.closingCents, data.draws);
+    threeWay = threeWayCheck(
+      ledger,
+      end,
+      options.bank,
+      totals.ledger.closingCents,
+      unassigned.closingCents,
+      data.draws,
+    );
     if (!threeWay.balanced) {
       unassignedFlags.push({
-        reason: 'bank-difference', matterId: null, matterDisplayNumber: null, amountCents: threeWay.adjustedBankBalanceCents - threeWay.journalBalanceCents,
-        subject: `bank statement ${threeWay.statementDate}`, detail: threeWay.differences.join('; '),
+        reason: 'bank-difference',
+        matterId: null,
+        matterDisplayNumber: null,
+        amountCents: threeWay.adjustedBankBalanceCents - threeWay.journalBalanceCents,
+        subject: `bank statement ${threeWay.statementDate}`,
+        detail: threeWay.differences.join('; '),
       });
     }
   }
   return {
-    firmId: data.firmId, month: data.month, periodStart: start, periodEnd: end, generatedAt: data.generatedAt,
-    postWithinDays: options.postWithinMs / 86_400_000, matters, totals, unassignedLedger: unassigned,
-    flags: [...matters.flatMap((m) => m.flags), ...unassignedFlags], threeWay,
+    firmId: data.firmId,
+    month: data.month,
+    periodStart: start,
+    periodEnd: end,
+    generatedAt: data.generatedAt,
+    postWithinDays: options.postWithinMs / 86_400_000,
+    matters,
+    totals,
+    unassignedLedger: unassigned,
+    flags: [...matters.flatMap((m) => m.flags), ...unassignedFlags],
+    threeWay,
   };
 }
 
@@ -288,31 +369,54 @@ function inMonth(iso: string, tz: string, start: string, end: string): boolean {
 }
 
 function threeWayCheck(
-  ledger: ReportLedgerEntry[], periodEnd: string, bank: BankStatement, clientLedgersCents: number, unassignedCents: number, draws: ReportDraw[],
+  ledger: ReportLedgerEntry[],
+  periodEnd: string,
+  bank: BankStatement,
+  clientLedgersCents: number,
+  unassignedCents: number,
+  draws: ReportDraw[],
 ): ThreeWayCheck {
   const journal = ledger.filter((e) => e.date <= periodEnd);
   const journalBalanceCents = journal.reduce((s, e) => s + e.depositCents - e.withdrawalCents, 0);
   const drawByEntry = new Map(draws.filter((d) => d.ledgerEntryId).map((d) => [d.ledgerEntryId!, d]));
-  const reconcilingItems: ThreeWayCheck['reconcilingItems'] = journal.filter((e) => e.date > bank.statementDate).map((e) => ({
-    kind: e.depositCents > 0 ? 'deposit in transit' as const : 'outstanding withdrawal' as const,
-    entryId: e.id, date: e.date, amountCents: e.depositCents || e.withdrawalCents,
-    description: drawByEntry.get(e.id) ? `${e.description} (invoice ${drawByEntry.get(e.id)!.invoiceNumber})` : e.description,
-    matterDisplayNumber: e.matterDisplayNumber,
-  }));
-  const adjusted = bank.balanceCents + reconcilingItems.reduce((s, i) => s + (i.kind === 'deposit in transit' ? i.amountCents : -i.amountCents), 0);
+  const reconcilingItems: ThreeWayCheck['reconcilingItems'] = journal
+    .filter((e) => e.date > bank.statementDate)
+    .map((e) => ({
+      kind: e.depositCents > 0 ? ('deposit in transit' as const) : ('outstanding withdrawal' as const),
+      entryId: e.id,
+      date: e.date,
+      amountCents: e.depositCents || e.withdrawalCents,
+      description: drawByEntry.get(e.id)
+        ? `${e.description} (invoice ${drawByEntry.get(e.id)!.invoiceNumber})`
+        : e.description,
+      matterDisplayNumber: e.matterDisplayNumber,
+    }));
+  const adjusted =
+    bank.balanceCents +
+    reconcilingItems.reduce((s, i) => s + (i.kind === 'deposit in transit' ? i.amountCents : -i.amountCents), 0);
   const differences: string[] = [];
   if (adjusted !== journalBalanceCents) {
-    differences.push(`the adjusted bank balance ${formatCents(adjusted)} differs from the trust journal ${formatCents(journalBalanceCents)} by ${formatCents(adjusted - journalBalanceCents)}: a transaction the bank and the journal disagree on (a bank fee, a returned deposit, an entry on the wrong date)`);
+    differences.push(
+      `the adjusted bank balance ${formatCents(adjusted)} differs from the trust journal ${formatCents(journalBalanceCents)} by ${formatCents(adjusted - journalBalanceCents)}: a transaction the bank and the journal disagree on (a bank fee, a returned deposit, an entry on the wrong date)`,
+    );
   }
   if (journalBalanceCents !== clientLedgersCents) {
     const explained = journalBalanceCents - clientLedgersCents === unassignedCents;
-    differences.push(explained
-      ? `the trust journal exceeds the client ledgers by ${formatCents(unassignedCents)}: journal lines on no client matter (the firm's own money kept in trust for bank fees)`
-      : `the trust journal ${formatCents(journalBalanceCents)} differs from the sum of client ledgers ${formatCents(clientLedgersCents)} by ${formatCents(journalBalanceCents - clientLedgersCents)}`);
+    differences.push(
+      explained
+        ? `the trust journal exceeds the client ledgers by ${formatCents(unassignedCents)}: journal lines on no client matter (the firm's own money kept in trust for bank fees)`
+        : `the trust journal ${formatCents(journalBalanceCents)} differs from the sum of client ledgers ${formatCents(clientLedgersCents)} by ${formatCents(journalBalanceCents - clientLedgersCents)}`,
+    );
   }
   return {
-    statementDate: bank.statementDate, statementBalanceCents: bank.balanceCents, reconcilingItems, adjustedBankBalanceCents: adjusted,
-    journalBalanceCents, clientLedgersCents, unassignedCents, differences,
+    statementDate: bank.statementDate,
+    statementBalanceCents: bank.balanceCents,
+    reconcilingItems,
+    adjustedBankBalanceCents: adjusted,
+    journalBalanceCents,
+    clientLedgersCents,
+    unassignedCents,
+    differences,
     balanced: adjusted === journalBalanceCents,
   };
 }

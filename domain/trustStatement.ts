@@ -39,7 +39,9 @@ export interface TrustStatement {
 /** Null when the matter had no trust activity in the month: only clients with activity get a statement. */
 export function trustStatement(input: TrustStatementInput): TrustStatement | null {
   const { start, end } = monthBounds(input.month);
-  const sorted = [...input.ledger].sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id, undefined, { numeric: true }));
+  const sorted = [...input.ledger].sort(
+    (a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id, undefined, { numeric: true }),
+  );
   const inMonth = sorted.filter((l) => l.date >= start && l.date <= end);
   if (inMonth.length === 0) return null;
   const openingCents = sorted.filter((l) => l.date < start).reduce((s, l) => s + l.depositCents - l.withdrawalCents, 0);
@@ -59,19 +61,28 @@ export function trustStatement(input: TrustStatementInput): TrustStatement | nul
   let balance = openingCents;
   for (const l of inMonth) {
     balance += l.depositCents - l.withdrawalCents;
-    const what = l.depositCents > 0
-      ? `Deposit ${formatCents(l.depositCents)}: ${l.description}`
-      : `Withdrawal ${formatCents(l.withdrawalCents)}: ${l.invoiceNumber ? `applied to invoice ${l.invoiceNumber}` : l.description}`;
+    const what =
+      l.depositCents > 0
+        ? `Deposit ${formatCents(l.depositCents)}: ${l.description}`
+        : `Withdrawal ${formatCents(l.withdrawalCents)}: ${l.invoiceNumber ? `applied to invoice ${l.invoiceNumber}` : l.description}`;
     lines.push(`  ${l.date}  ${what}  (balance ${formatCents(balance)})`);
   }
-  lines.push('', `Deposits: ${formatCents(depositsCents)}`, `Withdrawals: ${formatCents(withdrawalsCents)}`, `Closing balance on ${end}: ${formatCents(closingCents)}`);
+  lines.push(
+    '',
+    `Deposits: ${formatCents(depositsCents)}`,
+    `Withdrawals: ${formatCents(withdrawalsCents)}`,
+    `Closing balance on ${end}: ${formatCents(closingCents)}`,
+  );
   if (input.pendingDraws.length > 0) {
     lines.push('', 'Applied to invoices and not yet in the ledger above (they appear on a statement once posted):');
     for (const d of input.pendingDraws) lines.push(`  ${formatCents(d.amountCents)} to invoice ${d.invoiceNumber}`);
   }
   lines.push('', 'Reply to this email with any question about these funds.');
   return {
-    openingCents, depositsCents, withdrawalsCents, closingCents,
+    openingCents,
+    depositsCents,
+    withdrawalsCents,
+    closingCents,
     subject: `Trust statement for ${input.month}: matter ${input.matterDisplayNumber}`,
     text: lines.join('\n'),
   };

@@ -8,7 +8,8 @@ function portFrom(variable: string, fallback: number): number {
   const raw = process.env[variable];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${variable} must be a TCP port, got "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${variable} must be a TCP port, got "${raw}"`);
   return port;
 }
 
@@ -17,10 +18,14 @@ async function main(): Promise<void> {
   const lawpay = await startLawPaySandbox({ port: portFrom('LAWPAY_SANDBOX_PORT', LAWPAY_DEFAULT_PORT) });
   const clioOptions = clio.context.options;
   const lawpayOptions = lawpay.context.options;
-  console.log(`Clio sandbox    ${clio.url}/api/v4   OAuth client ${clioOptions.clientId} / ${clioOptions.clientSecret}`);
+  console.log(
+    `Clio sandbox    ${clio.url}/api/v4   OAuth client ${clioOptions.clientId} / ${clioOptions.clientSecret}`,
+  );
   console.log(`                ${clio.url}/__sandbox/state`);
   console.log(`LawPay sandbox  ${lawpay.url}/v1   secret key ${lawpayOptions.secretKey}`);
-  console.log(`                ${lawpay.hostedPageUrl('operating')}?amount=25000&reference=INV-1&readOnlyFields=reference,amount`);
+  console.log(
+    `                ${lawpay.hostedPageUrl('operating')}?amount=25000&reference=INV-1&readOnlyFields=reference,amount`,
+  );
   console.log(`                ${lawpay.url}/__sandbox/state`);
 
   const shutdown = (): void => {

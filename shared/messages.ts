@@ -4,8 +4,12 @@ import type { ProcessorName } from './processors';
 /** Signal, update and query names are part of the contract (docs/architecture.md §3): clients, the CLI and the ingress use these. */
 
 // matterBilling
-export interface TimeEntryApproved { entryId: string }
-export interface MatterStatusChanged { status: 'open' | 'pending' | 'closed' }
+export interface TimeEntryApproved {
+  entryId: string;
+}
+export interface MatterStatusChanged {
+  status: 'open' | 'pending' | 'closed';
+}
 export interface MatterBillingStatus {
   firmId: string;
   matterId: string;
@@ -23,8 +27,13 @@ export const matterStatusQuery = defineQuery<MatterBillingStatus>('status');
 export const billNowSignal = defineSignal<[{ reason: string }]>('billNow');
 
 // invoice
-export interface Approval { approvedBy: string }
-export interface ApprovalResult { approvedBy: string; approvedAtMs: number }
+export interface Approval {
+  approvedBy: string;
+}
+export interface ApprovalResult {
+  approvedBy: string;
+  approvedAtMs: number;
+}
 /**
  * Tells an invoice that its money changed. Only a wake-up: the invoice reloads its money from the store, the one
  * truth, so signals arriving late, twice or out of order cannot leave it wrong. The amounts are informational (and

@@ -16,7 +16,15 @@ export const RECONCILE_STATE = defineSearchAttributeKey('ReconcileState', Search
 export const DUE_AT = defineSearchAttributeKey('DueAt', SearchAttributeType.DATETIME);
 
 export const ALL_SEARCH_ATTRIBUTES = [
-  FIRM_ID, MATTER_NUMBER, INVOICE_NUMBER, INVOICE_STATUS, AMOUNT_DUE_CENTS, DAYS_OVERDUE, ESCALATED, RECONCILE_STATE, DUE_AT,
+  FIRM_ID,
+  MATTER_NUMBER,
+  INVOICE_NUMBER,
+  INVOICE_STATUS,
+  AMOUNT_DUE_CENTS,
+  DAYS_OVERDUE,
+  ESCALATED,
+  RECONCILE_STATE,
+  DUE_AT,
 ] as const;
 
 /** The type names the Temporal CLI's `--search-attribute Name=Type` flag expects. */

@@ -8,7 +8,8 @@ export const workflowIds = {
   matterBilling: (firmId: string, matterId: string) => `matter/${firmId}/${matterId}`,
   invoice: (firmId: string, invoiceNumber: string) => `invoice/${firmId}/${invoiceNumber}`,
   /** Before 2026-12 it was `payment/<processor>/<transaction>`; workflows under that ID finish on their own (README). */
-  paymentReconciliation: (firmId: string, processor: ProcessorName, transactionId: string) => `payment/${firmId}/${processor}/${transactionId}`,
+  paymentReconciliation: (firmId: string, processor: ProcessorName, transactionId: string) =>
+    `payment/${firmId}/${processor}/${transactionId}`,
   backfillMatterLinks: (firmId: string, runId: string) => `backfill/${firmId}/${runId}`,
   /** A sweep asked for by hand (`matterpay sweep`), apart from the scheduled ones. */
   manualSweep: (firmId: string, at: Date) => `sweep/${firmId}/manual-${compactUtc(at)}`,

@@ -13,7 +13,13 @@ export interface Alert {
 export class AlertRepository {
   constructor(private readonly db: Db) {}
 
-  async raise(firmId: string, kind: string, subject: string, message: string, q: Db | pg.PoolClient = this.db): Promise<void> {
+  async raise(
+    firmId: string,
+    kind: string,
+    subject: string,
+    message: string,
+    q: Db | pg.PoolClient = this.db,
+  ): Promise<void> {
     await q.query(
       `INSERT INTO alerts (firm_id, kind, subject, message) VALUES ($1, $2, $3, $4)
        ON CONFLICT (firm_id, kind, subject) DO UPDATE SET message = EXCLUDED.message, resolved_at = NULL`,
@@ -22,7 +28,10 @@ export class AlertRepository {
   }
 
   async resolve(firmId: string, kind: string, subject: string, q: Db | pg.PoolClient = this.db): Promise<void> {
-    await q.query('UPDATE alerts SET resolved_at = now() WHERE firm_id = $1 AND kind = $2 AND subject = $3 AND resolved_at IS NULL', [firmId, kind, subject]);
+    await q.query(
+      'UPDATE alerts SET resolved_at = now() WHERE firm_id = $1 AND kind = $2 AND subject = $3 AND resolved_at IS NULL',
+      [firmId, kind, subject],
+    );
   }
 
   async open(firmId: string): Promise<Alert[]> {
@@ -30,6 +39,12 @@ export class AlertRepository {
       'SELECT kind, subject, message, created_at, resolved_at FROM alerts WHERE firm_id = $1 AND resolved_at IS NULL ORDER BY created_at',
       [firmId],
     );
-    return rows.map((r) => ({ kind: r.kind, subject: r.subject, message: r.message, createdAt: r.created_at, resolvedAt: r.resolved_at }));
+    return rows.map((r) => ({
+      kind: r.kind,
+      subject: r.subject,
+      message: r.message,
+      createdAt: r.created_at,
+      resolvedAt: r.resolved_at,
+    }));
   }
 }

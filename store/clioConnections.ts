@@ -18,7 +18,10 @@ export interface ClioConnectionIdentity {
 
 /** Clio OAuth tokens per firm, sealed at rest. */
 export class ClioConnectionRepository {
-  constructor(private readonly db: Db, private readonly box: SecretBox) {}
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox,
+  ) {}
 
   async get(firmId: string): Promise<StoredClioConnection | null> {
     const { rows } = await this.db.query(
@@ -38,7 +41,10 @@ export class ClioConnectionRepository {
 
   /** Null for no connection; `userId` null for a connection made before identities were recorded. */
   async identity(firmId: string): Promise<{ userId: string | null; userName: string | null } | null> {
-    const { rows } = await this.db.query('SELECT clio_user_id, clio_user_name FROM clio_connections WHERE firm_id = $1', [firmId]);
+    const { rows } = await this.db.query(
+      'SELECT clio_user_id, clio_user_name FROM clio_connections WHERE firm_id = $1',
+      [firmId],
+    );
     return rows[0] ? { userId: rows[0].clio_user_id, userName: rows[0].clio_user_name } : null;
   }
 
@@ -50,8 +56,15 @@ export class ClioConnectionRepository {
        ON CONFLICT (firm_id) DO UPDATE SET base_url = EXCLUDED.base_url, access_token_sealed = EXCLUDED.access_token_sealed,
          refresh_token_sealed = EXCLUDED.refresh_token_sealed, expires_at = EXCLUDED.expires_at, clio_user_id = EXCLUDED.clio_user_id,
          clio_user_name = EXCLUDED.clio_user_name, connected_at = now(), refreshed_at = now()`,
-      [connection.firmId, connection.baseUrl, this.box.seal(connection.accessToken, sealedAs.clioAccessToken(connection.firmId)),
-        this.box.seal(connection.refreshToken, sealedAs.clioRefreshToken(connection.firmId)), connection.expiresAt, identity.userId, identity.userName],
+      [
+        connection.firmId,
+        connection.baseUrl,
+        this.box.seal(connection.accessToken, sealedAs.clioAccessToken(connection.firmId)),
+        this.box.seal(connection.refreshToken, sealedAs.clioRefreshToken(connection.firmId)),
+        connection.expiresAt,
+        identity.userId,
+        identity.userName,
+      ],
     );
   }
 
@@ -62,8 +75,13 @@ export class ClioConnectionRepository {
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (firm_id) DO UPDATE SET base_url = EXCLUDED.base_url, access_token_sealed = EXCLUDED.access_token_sealed,
          refresh_token_sealed = EXCLUDED.refresh_token_sealed, expires_at = EXCLUDED.expires_at, refreshed_at = now()`,
-      [connection.firmId, connection.baseUrl, this.box.seal(connection.accessToken, sealedAs.clioAccessToken(connection.firmId)),
-        this.box.seal(connection.refreshToken, sealedAs.clioRefreshToken(connection.firmId)), connection.expiresAt],
+      [
+        connection.firmId,
+        connection.baseUrl,
+        this.box.seal(connection.accessToken, sealedAs.clioAccessToken(connection.firmId)),
+        this.box.seal(connection.refreshToken, sealedAs.clioRefreshToken(connection.firmId)),
+        connection.expiresAt,
+      ],
     );
   }
 }

@@ -6,7 +6,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Db = pg.Pool;
 
-export function createPool(databaseUrl: string, options: { max?: number; onIdleError?: (err: Error) => void } = {}): Db {
+export function createPool(
+  databaseUrl: string,
+  options: { max?: number; onIdleError?: (err: Error) => void } = {},
+): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
   // An idle connection dropped by the server (restart, failover, shutdown) must not crash the process:
   // the pool replaces it on the next query.

@@ -26,7 +26,8 @@ export interface SecretBox {
   readonly keyId: string;
 }
 
-const associatedData = (context: SealContext) => Buffer.from(`matterpay:v2:${context.firmId}:${context.purpose}`, 'utf8');
+const associatedData = (context: SealContext) =>
+  Buffer.from(`matterpay:v2:${context.firmId}:${context.purpose}`, 'utf8');
 
 export function createSecretBox(keys: Buffer[]): SecretBox {
   if (keys.length === 0 || keys.some((k) => k.length !== 32)) throw new Error('secret keys must be 32 bytes each');
@@ -54,7 +55,9 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
     try {
       return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString('utf8');
     } catch {
-      throw new Error(context ? `sealed secret does not belong to ${context.firmId}/${context.purpose}` : 'sealed secret is damaged');
+      throw new Error(
+        context ? `sealed secret does not belong to ${context.firmId}/${context.purpose}` : 'sealed secret is damaged',
+      );
     }
   };
 
@@ -64,7 +67,9 @@ export function createSecretBox(keys: Buffer[]): SecretBox {
     seal,
     open(sealed, context) {
       if (sealed.startsWith('v1:')) {
-        throw new Error('secret sealed without its firm and purpose: start matterpay once so its migration re-seals it');
+        throw new Error(
+          'secret sealed without its firm and purpose: start matterpay once so its migration re-seals it',
+        );
       }
       return decrypt(sealed, 'v2', context);
     },
@@ -81,13 +86,19 @@ function fingerprint(key: Buffer): string {
  * Keys from MATTERPAY_SECRET_KEYS (comma-separated base64, newest first). With none configured (the embedded
  * stack) a key is generated once into the data dir, readable by this user only.
  */
-export function loadSecretKeys(configured: string | undefined, dataDir: string, options: { mayGenerate?: boolean } = {}): Buffer[] {
+export function loadSecretKeys(
+  configured: string | undefined,
+  dataDir: string,
+  options: { mayGenerate?: boolean } = {},
+): Buffer[] {
   if (configured) return configured.split(',').map((k) => Buffer.from(k.trim(), 'base64'));
   const file = path.join(dataDir, 'secret.key');
   if (!fs.existsSync(file)) {
     // Every worker, ingress and command of a deployment must share the key: only the embedded stack invents one.
     if (options.mayGenerate === false) {
-      throw new Error('MATTERPAY_SECRET_KEYS is not set: give every worker, ingress and matterpay command the same key (make one with: openssl rand -base64 32)');
+      throw new Error(
+        'MATTERPAY_SECRET_KEYS is not set: give every worker, ingress and matterpay command the same key (make one with: openssl rand -base64 32)',
+      );
     }
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });

@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { amountDueCents, overpaymentCents, statusAfterMoney, type InvoiceMoney, type InvoiceStatus } from '../domain/invoiceMoney';
+import {
+  amountDueCents,
+  overpaymentCents,
+  statusAfterMoney,
+  type InvoiceMoney,
+  type InvoiceStatus,
+} from '../domain/invoiceMoney';
 import { netPaidCents } from '../domain/paymentEffect';
 import type { Db } from './db';
 
@@ -57,10 +63,15 @@ const columns = `firm_id, invoice_number, matter_id, matter_display_number, sequ
   trust_applied_cents, credit_applied_cents, paid_cents, delivery, approved_by, approved_at, issued_at, settled_at, voided_at, escalated_at, created_at,
   due_at, to_char(invoice_date, 'YYYY-MM-DD') AS invoice_date, recipient_name, recipient_email, custom_message, send_email`;
 
-export function moneyOf(invoice: Pick<InvoiceRecord, 'status' | 'totalCents' | 'trustAppliedCents' | 'creditAppliedCents' | 'paidCents'>): InvoiceMoney {
+export function moneyOf(
+  invoice: Pick<InvoiceRecord, 'status' | 'totalCents' | 'trustAppliedCents' | 'creditAppliedCents' | 'paidCents'>,
+): InvoiceMoney {
   return {
-    status: invoice.status, totalCents: invoice.totalCents, trustAppliedCents: invoice.trustAppliedCents,
-    creditAppliedCents: invoice.creditAppliedCents, paidCents: invoice.paidCents,
+    status: invoice.status,
+    totalCents: invoice.totalCents,
+    trustAppliedCents: invoice.trustAppliedCents,
+    creditAppliedCents: invoice.creditAppliedCents,
+    paidCents: invoice.paidCents,
   };
 }
 
@@ -109,7 +120,10 @@ export class InvoiceRepository {
   constructor(private readonly db: Db) {}
 
   async get(firmId: string, invoiceNumber: string, q: Queryable = this.db): Promise<InvoiceRecord | null> {
-    const { rows } = await q.query(`SELECT ${columns} FROM invoices WHERE firm_id = $1 AND invoice_number = $2`, [firmId, invoiceNumber]);
+    const { rows } = await q.query(`SELECT ${columns} FROM invoices WHERE firm_id = $1 AND invoice_number = $2`, [
+      firmId,
+      invoiceNumber,
+    ]);
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
@@ -119,7 +133,11 @@ export class InvoiceRepository {
     return invoice;
   }
 
-  async list(firmId: string, filter: { status?: InvoiceStatus[]; matterId?: string } = {}, q: Queryable = this.db): Promise<InvoiceRecord[]> {
+  async list(
+    firmId: string,
+    filter: { status?: InvoiceStatus[]; matterId?: string } = {},
+    q: Queryable = this.db,
+  ): Promise<InvoiceRecord[]> {
     const { rows } = await q.query(
       `SELECT ${columns} FROM invoices WHERE firm_id = $1 AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::text IS NULL OR matter_id = $3)
        ORDER BY created_at, invoice_number`,
@@ -135,19 +153,32 @@ export class InvoiceRepository {
       [firmId, invoiceNumber],
     );
     return rows.map((r) => ({
-      lineKey: r.line_key, description: r.description, amountCents: Number(r.amount_cents),
-      date: r.entry_date ?? null, seconds: r.seconds ?? null, rateCents: r.rate_cents === null ? null : Number(r.rate_cents),
+      lineKey: r.line_key,
+      description: r.description,
+      amountCents: Number(r.amount_cents),
+      date: r.entry_date ?? null,
+      seconds: r.seconds ?? null,
+      rateCents: r.rate_cents === null ? null : Number(r.rate_cents),
     }));
   }
 
   /** Line keys (entry ids, flat periods) of this matter already on a live invoice. */
   async billedLineKeys(firmId: string, lineKeys: string[], q: Queryable = this.db): Promise<Set<string>> {
     if (lineKeys.length === 0) return new Set();
-    const { rows } = await q.query('SELECT line_key FROM invoice_lines WHERE firm_id = $1 AND line_key = ANY($2)', [firmId, lineKeys]);
+    const { rows } = await q.query('SELECT line_key FROM invoice_lines WHERE firm_id = $1 AND line_key = ANY($2)', [
+      firmId,
+      lineKeys,
+    ]);
     return new Set(rows.map((r) => r.line_key as string));
   }
 
-  async openDraft(client: pg.PoolClient, firmId: string, matterId: string, kind: InvoiceKind, period: string): Promise<InvoiceRecord | null> {
+  async openDraft(
+    client: pg.PoolClient,
+    firmId: string,
+    matterId: string,
+    kind: InvoiceKind,
+    period: string,
+  ): Promise<InvoiceRecord | null> {
     const { rows } = await client.query(
       `SELECT ${columns} FROM invoices WHERE firm_id = $1 AND matter_id = $2 AND kind = $3 AND period = $4 AND status IN ('draft', 'awaiting_approval')`,
       [firmId, matterId, kind, period],
@@ -156,30 +187,71 @@ export class InvoiceRepository {
   }
 
   async nextSequence(client: pg.PoolClient, firmId: string, matterId: string): Promise<number> {
-    const { rows } = await client.query('SELECT coalesce(max(sequence), 0) + 1 AS next FROM invoices WHERE firm_id = $1 AND matter_id = $2', [firmId, matterId]);
+    const { rows } = await client.query(
+      'SELECT coalesce(max(sequence), 0) + 1 AS next FROM invoices WHERE firm_id = $1 AND matter_id = $2',
+      [firmId, matterId],
+    );
     return Number(rows[0].next);
   }
 
-  async insert(client: pg.PoolClient, invoice: Pick<InvoiceRecord, 'firmId' | 'invoiceNumber' | 'matterId' | 'matterDisplayNumber' | 'sequence' | 'kind' | 'period' | 'totalCents'>
-    & Partial<Pick<InvoiceRecord, 'dueAt' | 'invoiceDate' | 'recipientName' | 'recipientEmail' | 'customMessage' | 'sendEmail'>>): Promise<void> {
+  async insert(
+    client: pg.PoolClient,
+    invoice: Pick<
+      InvoiceRecord,
+      'firmId' | 'invoiceNumber' | 'matterId' | 'matterDisplayNumber' | 'sequence' | 'kind' | 'period' | 'totalCents'
+    > &
+      Partial<
+        Pick<
+          InvoiceRecord,
+          'dueAt' | 'invoiceDate' | 'recipientName' | 'recipientEmail' | 'customMessage' | 'sendEmail'
+        >
+      >,
+  ): Promise<void> {
     await client.query(
       `INSERT INTO invoices (firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents,
          due_at, invoice_date, recipient_name, recipient_email, custom_message, send_email)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $12, $13, $14)`,
-      [invoice.firmId, invoice.invoiceNumber, invoice.matterId, invoice.matterDisplayNumber, invoice.sequence, invoice.kind, invoice.period, invoice.totalCents,
-        invoice.dueAt ?? null, invoice.invoiceDate ?? null, invoice.recipientName ?? null, invoice.recipientEmail ?? null, invoice.customMessage ?? null,
-        invoice.sendEmail ?? true],
+      [
+        invoice.firmId,
+        invoice.invoiceNumber,
+        invoice.matterId,
+        invoice.matterDisplayNumber,
+        invoice.sequence,
+        invoice.kind,
+        invoice.period,
+        invoice.totalCents,
+        invoice.dueAt ?? null,
+        invoice.invoiceDate ?? null,
+        invoice.recipientName ?? null,
+        invoice.recipientEmail ?? null,
+        invoice.customMessage ?? null,
+        invoice.sendEmail ?? true,
+      ],
     );
   }
 
   /** Adds lines not on any invoice yet; returns the ones added (a concurrent claim loses quietly). */
-  async addLines(client: pg.PoolClient, firmId: string, invoiceNumber: string, lines: InvoiceLine[]): Promise<InvoiceLine[]> {
+  async addLines(
+    client: pg.PoolClient,
+    firmId: string,
+    invoiceNumber: string,
+    lines: InvoiceLine[],
+  ): Promise<InvoiceLine[]> {
     const added: InvoiceLine[] = [];
     for (const line of lines) {
       const result = await client.query(
         `INSERT INTO invoice_lines (firm_id, invoice_number, line_key, description, amount_cents, entry_date, seconds, rate_cents)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (firm_id, line_key) DO NOTHING`,
-        [firmId, invoiceNumber, line.lineKey, line.description, line.amountCents, line.date ?? null, line.seconds ?? null, line.rateCents ?? null],
+        [
+          firmId,
+          invoiceNumber,
+          line.lineKey,
+          line.description,
+          line.amountCents,
+          line.date ?? null,
+          line.seconds ?? null,
+          line.rateCents ?? null,
+        ],
       );
       if (result.rowCount === 1) added.push(line);
     }
@@ -200,14 +272,36 @@ export class InvoiceRepository {
     return Number(rows[0].total_cents);
   }
 
-  async update(firmId: string, invoiceNumber: string, changes: Partial<{
-    status: InvoiceStatus; delivery: InvoiceRecord['delivery']; approvedBy: string; approvedAt: Date; issuedAt: Date;
-    settledAt: Date; voidedAt: Date; escalatedAt: Date; trustAppliedCents: number; creditAppliedCents: number; dueAt: Date;
-  }>, q: Queryable = this.db): Promise<void> {
+  async update(
+    firmId: string,
+    invoiceNumber: string,
+    changes: Partial<{
+      status: InvoiceStatus;
+      delivery: InvoiceRecord['delivery'];
+      approvedBy: string;
+      approvedAt: Date;
+      issuedAt: Date;
+      settledAt: Date;
+      voidedAt: Date;
+      escalatedAt: Date;
+      trustAppliedCents: number;
+      creditAppliedCents: number;
+      dueAt: Date;
+    }>,
+    q: Queryable = this.db,
+  ): Promise<void> {
     const map: Record<string, string> = {
-      status: 'status', delivery: 'delivery', approvedBy: 'approved_by', approvedAt: 'approved_at', issuedAt: 'issued_at',
-      settledAt: 'settled_at', voidedAt: 'voided_at', escalatedAt: 'escalated_at', trustAppliedCents: 'trust_applied_cents',
-      creditAppliedCents: 'credit_applied_cents', dueAt: 'due_at',
+      status: 'status',
+      delivery: 'delivery',
+      approvedBy: 'approved_by',
+      approvedAt: 'approved_at',
+      issuedAt: 'issued_at',
+      settledAt: 'settled_at',
+      voidedAt: 'voided_at',
+      escalatedAt: 'escalated_at',
+      trustAppliedCents: 'trust_applied_cents',
+      creditAppliedCents: 'credit_applied_cents',
+      dueAt: 'due_at',
     };
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return;
@@ -225,7 +319,9 @@ export class InvoiceRepository {
    */
   async recomputeMoney(client: pg.PoolClient, firmId: string, invoiceNumber: string): Promise<InvoiceRecord> {
     const { rows: ledger } = await client.query(
-      `SELECT effect_cents FROM processed_payments WHERE firm_id = $1 AND invoice_number = $2 AND state = 'applied'`, [firmId, invoiceNumber]);
+      `SELECT effect_cents FROM processed_payments WHERE firm_id = $1 AND invoice_number = $2 AND state = 'applied'`,
+      [firmId, invoiceNumber],
+    );
     const before = await this.require(firmId, invoiceNumber, client);
     const paidCents = netPaidCents(ledger.map((r) => ({ effectCents: Number(r.effect_cents) })));
     const status = statusAfterMoney({ ...moneyOf(before), paidCents });
@@ -233,7 +329,8 @@ export class InvoiceRepository {
       `UPDATE invoices SET paid_cents = $3, status = $4,
          settled_at = CASE WHEN $4 = 'paid' THEN coalesce(settled_at, clock_timestamp()) WHEN $4 = 'void' THEN settled_at ELSE NULL END, updated_at = now()
        WHERE firm_id = $1 AND invoice_number = $2`,
-      [firmId, invoiceNumber, paidCents, status]);
+      [firmId, invoiceNumber, paidCents, status],
+    );
     return this.require(firmId, invoiceNumber, client);
   }
 }

@@ -66,17 +66,22 @@ async function takeMigrationLock(client: pg.Client, options: MigrateOptions): Pr
   const deadline = Date.now() + waitMs;
   let told = false;
   for (;;) {
-    const { rows } = await client.query<{ obtained: boolean }>('SELECT pg_try_advisory_lock($1) AS obtained', [MIGRATION_LOCK_ID]);
+    const { rows } = await client.query<{ obtained: boolean }>('SELECT pg_try_advisory_lock($1) AS obtained', [
+      MIGRATION_LOCK_ID,
+    ]);
     if (rows[0]?.obtained) return;
     const holder = await lockHolder(client);
     if (Date.now() >= deadline) {
       throw new MigrationLockTimeoutError(
-        `gave up after ${formatSeconds(waitMs)} waiting for the migration lock, held by ${holder}: another matterpay process is migrating this database or is stuck; `
-        + 'if none is running, end that backend (SELECT pg_terminate_backend(pid)) or raise MIGRATION_LOCK_WAIT');
+        `gave up after ${formatSeconds(waitMs)} waiting for the migration lock, held by ${holder}: another matterpay process is migrating this database or is stuck; ` +
+          'if none is running, end that backend (SELECT pg_terminate_backend(pid)) or raise MIGRATION_LOCK_WAIT',
+      );
     }
     if (!told) {
       told = true;
-      options.onWaiting?.(`waiting for the migration lock, held by ${holder} (up to ${formatSeconds(waitMs)}): another replica is migrating this database`);
+      options.onWaiting?.(
+        `waiting for the migration lock, held by ${holder} (up to ${formatSeconds(waitMs)}): another replica is migrating this database`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
@@ -89,7 +94,9 @@ async function lockHolder(client: pg.Client): Promise<string> {
        FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted
         AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid
-      LIMIT 1`, [MIGRATION_LOCK_ID]);
+      LIMIT 1`,
+    [MIGRATION_LOCK_ID],
+  );
   const row = rows[0];
   if (!row) return 'a process that has just released it';
   const from = [row.application_name, row.client_addr].filter(Boolean).join(' at ');

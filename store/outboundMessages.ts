@@ -19,22 +19,31 @@ export class OutboundMessageRepository {
     const inserted = await this.db.query(
       `INSERT INTO outbound_messages (firm_id, idempotency_key, recipient, subject, state) VALUES ($1, $2, $3, $4, 'sending')
        ON CONFLICT (firm_id, idempotency_key) DO NOTHING`,
-      [firmId, key, recipient, subject]);
+      [firmId, key, recipient, subject],
+    );
     if (inserted.rowCount === 1) return null;
     const before = await this.get(firmId, key);
     if (before?.state === 'sending') {
-      await this.db.query('UPDATE outbound_messages SET attempts = attempts + 1 WHERE firm_id = $1 AND idempotency_key = $2', [firmId, key]);
+      await this.db.query(
+        'UPDATE outbound_messages SET attempts = attempts + 1 WHERE firm_id = $1 AND idempotency_key = $2',
+        [firmId, key],
+      );
     }
     return before;
   }
 
   async markSent(firmId: string, key: string, messageId: string): Promise<void> {
-    await this.db.query(`UPDATE outbound_messages SET state = 'sent', message_id = $3, sent_at = now() WHERE firm_id = $1 AND idempotency_key = $2`,
-      [firmId, key, messageId]);
+    await this.db.query(
+      `UPDATE outbound_messages SET state = 'sent', message_id = $3, sent_at = now() WHERE firm_id = $1 AND idempotency_key = $2`,
+      [firmId, key, messageId],
+    );
   }
 
   async get(firmId: string, key: string): Promise<OutboundMessage | null> {
-    const { rows } = await this.db.query('SELECT * FROM outbound_messages WHERE firm_id = $1 AND idempotency_key = $2', [firmId, key]);
+    const { rows } = await this.db.query(
+      'SELECT * FROM outbound_messages WHERE firm_id = $1 AND idempotency_key = $2',
+      [firmId, key],
+    );
     return rows[0] ? toMessage(rows[0]) : null;
   }
 }

@@ -47,36 +47,60 @@ export class PayLinkRepository {
   }
 
   async outstanding(firmId: string, invoiceNumber: string): Promise<PayLink | null> {
-    const { rows } = await this.db.query(`SELECT * FROM pay_links WHERE firm_id = $1 AND invoice_number = $2 AND status = 'outstanding'`, [firmId, invoiceNumber]);
+    const { rows } = await this.db.query(
+      `SELECT * FROM pay_links WHERE firm_id = $1 AND invoice_number = $2 AND status = 'outstanding'`,
+      [firmId, invoiceNumber],
+    );
     return rows[0] ? toLink(rows[0]) : null;
   }
 
   /** The link behind a token, with an outstanding link past its TTL turned `expired` on the way. */
   async byToken(token: string): Promise<PayLink | null> {
-    await this.db.query(`UPDATE pay_links SET status = 'expired', closed_at = now() WHERE token = $1 AND status = 'outstanding' AND expires_at <= now()`, [token]);
+    await this.db.query(
+      `UPDATE pay_links SET status = 'expired', closed_at = now() WHERE token = $1 AND status = 'outstanding' AND expires_at <= now()`,
+      [token],
+    );
     const { rows } = await this.db.query('SELECT * FROM pay_links WHERE token = $1', [token]);
     return rows[0] ? toLink(rows[0]) : null;
   }
 
   async recordOpen(token: string): Promise<void> {
-    await this.db.query('UPDATE pay_links SET opened_count = opened_count + 1, last_opened_at = now() WHERE token = $1', [token]);
+    await this.db.query(
+      'UPDATE pay_links SET opened_count = opened_count + 1, last_opened_at = now() WHERE token = $1',
+      [token],
+    );
   }
 
   async list(firmId: string, status?: PayLinkStatus): Promise<PayLink[]> {
-    await this.db.query(`UPDATE pay_links SET status = 'expired', closed_at = now() WHERE firm_id = $1 AND status = 'outstanding' AND expires_at <= now()`, [firmId]);
+    await this.db.query(
+      `UPDATE pay_links SET status = 'expired', closed_at = now() WHERE firm_id = $1 AND status = 'outstanding' AND expires_at <= now()`,
+      [firmId],
+    );
     const { rows } = await this.db.query(
-      'SELECT * FROM pay_links WHERE firm_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at', [firmId, status ?? null]);
+      'SELECT * FROM pay_links WHERE firm_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at',
+      [firmId, status ?? null],
+    );
     return rows.map(toLink);
   }
 
   /** Closes the outstanding link of an invoice (paid, or the invoice was voided). */
-  async close(firmId: string, invoiceNumber: string, status: 'paid' | 'cancelled', q: Db | pg.PoolClient = this.db): Promise<void> {
-    await q.query(`UPDATE pay_links SET status = $3, closed_at = now() WHERE firm_id = $1 AND invoice_number = $2 AND status = 'outstanding'`, [firmId, invoiceNumber, status]);
+  async close(
+    firmId: string,
+    invoiceNumber: string,
+    status: 'paid' | 'cancelled',
+    q: Db | pg.PoolClient = this.db,
+  ): Promise<void> {
+    await q.query(
+      `UPDATE pay_links SET status = $3, closed_at = now() WHERE firm_id = $1 AND invoice_number = $2 AND status = 'outstanding'`,
+      [firmId, invoiceNumber, status],
+    );
   }
 
   async cancel(firmId: string, token: string): Promise<PayLink | null> {
     const { rows } = await this.db.query(
-      `UPDATE pay_links SET status = 'cancelled', closed_at = now() WHERE firm_id = $1 AND token = $2 AND status = 'outstanding' RETURNING *`, [firmId, token]);
+      `UPDATE pay_links SET status = 'cancelled', closed_at = now() WHERE firm_id = $1 AND token = $2 AND status = 'outstanding' RETURNING *`,
+      [firmId, token],
+    );
     return rows[0] ? toLink(rows[0]) : null;
   }
 }

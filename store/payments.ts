@@ -58,10 +58,17 @@ function toRow(r: Record<string, unknown>): LedgerRow {
 export class PaymentRepository {
   constructor(private readonly db: Db) {}
 
-  async get(firmId: string, processor: string, transactionId: string, kind: string, q: Queryable = this.db): Promise<LedgerRow | null> {
+  async get(
+    firmId: string,
+    processor: string,
+    transactionId: string,
+    kind: string,
+    q: Queryable = this.db,
+  ): Promise<LedgerRow | null> {
     const { rows } = await q.query(
       'SELECT * FROM processed_payments WHERE firm_id = $1 AND processor = $2 AND transaction_id = $3 AND kind = $4',
-      [firmId, processor, transactionId, kind]);
+      [firmId, processor, transactionId, kind],
+    );
     return rows[0] ? toRow(rows[0]) : null;
   }
 
@@ -69,7 +76,11 @@ export class PaymentRepository {
    * Writes the transaction's row as it is now (insert or replace). With `unlessApplied`, a row already applied is
    * left as it is: setting a transaction aside must never take counted money off its invoice.
    */
-  async put(q: Queryable, row: Omit<LedgerRow, 'recordedAt'>, options: { unlessApplied?: boolean } = {}): Promise<void> {
+  async put(
+    q: Queryable,
+    row: Omit<LedgerRow, 'recordedAt'>,
+    options: { unlessApplied?: boolean } = {},
+  ): Promise<void> {
     await q.query(
       `INSERT INTO processed_payments (firm_id, processor, transaction_id, kind, status, amount_cents, currency, effect_cents, reference,
          invoice_number, matter_id, state, detail, occurred_at)
@@ -78,15 +89,31 @@ export class PaymentRepository {
          currency = EXCLUDED.currency, effect_cents = EXCLUDED.effect_cents, reference = EXCLUDED.reference, invoice_number = EXCLUDED.invoice_number,
          matter_id = EXCLUDED.matter_id, state = EXCLUDED.state, detail = EXCLUDED.detail, updated_at = now()
        ${options.unlessApplied ? `WHERE processed_payments.state <> 'applied'` : ''}`,
-      [row.firmId, row.processor, row.transactionId, row.kind, row.status, row.amountCents, row.currency, row.effectCents, row.reference,
-        row.invoiceNumber, row.matterId, row.state, row.detail, row.occurredAt]);
+      [
+        row.firmId,
+        row.processor,
+        row.transactionId,
+        row.kind,
+        row.status,
+        row.amountCents,
+        row.currency,
+        row.effectCents,
+        row.reference,
+        row.invoiceNumber,
+        row.matterId,
+        row.state,
+        row.detail,
+        row.occurredAt,
+      ],
+    );
   }
 
   /** The ledger rows counted on one invoice. */
   async forInvoice(firmId: string, invoiceNumber: string, q: Queryable = this.db): Promise<LedgerRow[]> {
     const { rows } = await q.query(
       `SELECT * FROM processed_payments WHERE firm_id = $1 AND invoice_number = $2 AND state = 'applied' ORDER BY occurred_at, transaction_id`,
-      [firmId, invoiceNumber]);
+      [firmId, invoiceNumber],
+    );
     return rows.map(toRow);
   }
 
@@ -95,14 +122,17 @@ export class PaymentRepository {
     const { rows } = await q.query(
       `SELECT coalesce(sum(effect_cents), 0) AS held FROM processed_payments
        WHERE firm_id = $1 AND matter_id = $2 AND invoice_number IS NULL AND state = 'applied'`,
-      [firmId, matterId]);
+      [firmId, matterId],
+    );
     return Number(rows[0].held);
   }
 
   async list(firmId: string, filter: { state?: PaymentState; invoiceNumber?: string } = {}): Promise<LedgerRow[]> {
     const { rows } = await this.db.query(
       `SELECT * FROM processed_payments WHERE firm_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR invoice_number = $3)
-       ORDER BY occurred_at`, [firmId, filter.state ?? null, filter.invoiceNumber ?? null]);
+       ORDER BY occurred_at`,
+      [firmId, filter.state ?? null, filter.invoiceNumber ?? null],
+    );
     return rows.map(toRow);
   }
 }

@@ -9,7 +9,10 @@ import { sealedAs } from './sealPurposes';
  * migration for no one's benefit, and the sealed secrets stay bound to the purpose they were sealed for.
  */
 export class PracticeSubscriptionRepository {
-  constructor(private readonly db: Db, private readonly box: SecretBox) {}
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox,
+  ) {}
 
   /** The firm a delivery's subscription belongs to; null for a subscription we never made. */
   async firmOf(subscriptionId: string): Promise<string | null> {
@@ -24,7 +27,10 @@ export class PracticeSubscriptionRepository {
       byTopic: (topic) => this.one('firm_id = $1 AND model = $2', [firmId, topic]),
       save: (subscription) => this.save(firmId, subscription),
       updateState: async (topic, status, expiresAt) => {
-        await this.db.query('UPDATE clio_webhooks SET status = $3, expires_at = $4, updated_at = now() WHERE firm_id = $1 AND model = $2', [firmId, topic, status, expiresAt]);
+        await this.db.query(
+          'UPDATE clio_webhooks SET status = $3, expires_at = $4, updated_at = now() WHERE firm_id = $1 AND model = $2',
+          [firmId, topic, status, expiresAt],
+        );
       },
     };
   }
@@ -35,19 +41,31 @@ export class PracticeSubscriptionRepository {
       `INSERT INTO clio_webhooks (firm_id, webhook_id, model, shared_secret_sealed, status, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (firm_id, model) DO UPDATE SET webhook_id = EXCLUDED.webhook_id, shared_secret_sealed = EXCLUDED.shared_secret_sealed,
          status = EXCLUDED.status, expires_at = EXCLUDED.expires_at, updated_at = now()`,
-      [firmId, subscription.subscriptionId, subscription.topic, this.box.seal(subscription.secret, sealedAs.clioWebhookSecret(firmId, subscription.subscriptionId)),
-        subscription.status, subscription.expiresAt],
+      [
+        firmId,
+        subscription.subscriptionId,
+        subscription.topic,
+        this.box.seal(subscription.secret, sealedAs.clioWebhookSecret(firmId, subscription.subscriptionId)),
+        subscription.status,
+        subscription.expiresAt,
+      ],
     );
   }
 
   private async one(where: string, params: unknown[]): Promise<WebhookSubscription | null> {
-    const { rows } = await this.db.query(`SELECT firm_id, webhook_id, model, shared_secret_sealed, status, expires_at FROM clio_webhooks WHERE ${where}`, params);
+    const { rows } = await this.db.query(
+      `SELECT firm_id, webhook_id, model, shared_secret_sealed, status, expires_at FROM clio_webhooks WHERE ${where}`,
+      params,
+    );
     const row = rows[0];
     if (!row) return null;
     const firmId = row.firm_id as string;
     const subscriptionId = row.webhook_id as string;
     return {
-      subscriptionId, topic: row.model as string, status: row.status as string, expiresAt: new Date(row.expires_at as string).toISOString(),
+      subscriptionId,
+      topic: row.model as string,
+      status: row.status as string,
+      expiresAt: new Date(row.expires_at as string).toISOString(),
       secret: this.box.open(row.shared_secret_sealed as string, sealedAs.clioWebhookSecret(firmId, subscriptionId)),
     };
   }

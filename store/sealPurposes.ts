@@ -4,5 +4,8 @@ import type { SealContext } from './encryption';
 export const sealedAs = {
   clioAccessToken: (firmId: string): SealContext => ({ firmId, purpose: 'clio-access-token' }),
   clioRefreshToken: (firmId: string): SealContext => ({ firmId, purpose: 'clio-refresh-token' }),
-  clioWebhookSecret: (firmId: string, webhookId: string): SealContext => ({ firmId, purpose: `clio-webhook-secret/${webhookId}` }),
+  clioWebhookSecret: (firmId: string, webhookId: string): SealContext => ({
+    firmId,
+    purpose: `clio-webhook-secret/${webhookId}`,
+  }),
 };

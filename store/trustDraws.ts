@@ -58,33 +58,57 @@ export class TrustDrawRepository {
   }
 
   async forInvoice(firmId: string, invoiceNumber: string, q: Queryable = this.db): Promise<TrustDraw | null> {
-    const { rows } = await q.query(`SELECT ${COLUMNS} FROM trust_draws WHERE firm_id = $1 AND invoice_number = $2`, [firmId, invoiceNumber]);
+    const { rows } = await q.query(`SELECT ${COLUMNS} FROM trust_draws WHERE firm_id = $1 AND invoice_number = $2`, [
+      firmId,
+      invoiceNumber,
+    ]);
     return rows[0] ? toDraw(rows[0]) : null;
   }
 
   async unconfirmed(client: Queryable, firmId: string, matterId: string): Promise<TrustDraw[]> {
     const { rows } = await client.query(
-      `SELECT ${COLUMNS} FROM trust_draws WHERE firm_id = $1 AND matter_id = $2 AND state = 'recorded' ORDER BY recorded_at, id`, [firmId, matterId]);
+      `SELECT ${COLUMNS} FROM trust_draws WHERE firm_id = $1 AND matter_id = $2 AND state = 'recorded' ORDER BY recorded_at, id`,
+      [firmId, matterId],
+    );
     return rows.map(toDraw);
   }
 
   /** Every draw of one matter, oldest first: what a ledger read is matched against. */
   async forMatter(client: Queryable, firmId: string, matterId: string): Promise<TrustDraw[]> {
     const { rows } = await client.query(
-      `SELECT ${COLUMNS} FROM trust_draws WHERE firm_id = $1 AND matter_id = $2 ORDER BY recorded_at, id`, [firmId, matterId]);
+      `SELECT ${COLUMNS} FROM trust_draws WHERE firm_id = $1 AND matter_id = $2 ORDER BY recorded_at, id`,
+      [firmId, matterId],
+    );
     return rows.map(toDraw);
   }
 
   async all(firmId: string, q: Queryable = this.db): Promise<TrustDraw[]> {
-    const { rows } = await q.query(`SELECT ${COLUMNS} FROM trust_draws WHERE firm_id = $1 ORDER BY matter_id, recorded_at, id`, [firmId]);
+    const { rows } = await q.query(
+      `SELECT ${COLUMNS} FROM trust_draws WHERE firm_id = $1 ORDER BY matter_id, recorded_at, id`,
+      [firmId],
+    );
     return rows.map(toDraw);
   }
 
-  async insert(client: pg.PoolClient, firmId: string, draw: Pick<TrustDraw, 'matterId' | 'invoiceNumber' | 'amountCents' | 'practiceBalanceSeenCents' | 'expectedBalanceAfterCents'>): Promise<void> {
+  async insert(
+    client: pg.PoolClient,
+    firmId: string,
+    draw: Pick<
+      TrustDraw,
+      'matterId' | 'invoiceNumber' | 'amountCents' | 'practiceBalanceSeenCents' | 'expectedBalanceAfterCents'
+    >,
+  ): Promise<void> {
     await client.query(
       `INSERT INTO trust_draws (firm_id, matter_id, invoice_number, amount_cents, practice_balance_seen_cents, expected_balance_after_cents)
        VALUES ($1, $2, $3, $4, $5, $6)`,
-      [firmId, draw.matterId, draw.invoiceNumber, draw.amountCents, draw.practiceBalanceSeenCents, draw.expectedBalanceAfterCents],
+      [
+        firmId,
+        draw.matterId,
+        draw.invoiceNumber,
+        draw.amountCents,
+        draw.practiceBalanceSeenCents,
+        draw.expectedBalanceAfterCents,
+      ],
     );
   }
 
@@ -92,7 +116,12 @@ export class TrustDrawRepository {
    * Confirms a draw by its ledger entry: a recorded draw, or one confirmed by another entry that a later entry naming
    * its invoice replaces. False when the draw was reversed or confirmed by an admin.
    */
-  async confirmByLedger(client: Queryable, firmId: string, id: number, entry: { id: string; date: string }): Promise<boolean> {
+  async confirmByLedger(
+    client: Queryable,
+    firmId: string,
+    id: number,
+    entry: { id: string; date: string },
+  ): Promise<boolean> {
     const { rowCount } = await client.query(
       `UPDATE trust_draws SET state = 'confirmed', confirmed_at = now(), ledger_entry_id = $3, ledger_entry_date = $4::date
        WHERE firm_id = $1 AND id = $2 AND (state = 'recorded' OR (state = 'confirmed' AND ledger_entry_id IS NOT NULL))`,

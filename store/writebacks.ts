@@ -51,13 +51,20 @@ export class WritebackRepository {
   constructor(private readonly db: Db) {}
 
   /** Returns whether this call queued it (false: the same key was queued before). */
-  async enqueue(firmId: string, key: string, matterId: string, payload: WritebackPayload, q: Queryable = this.db): Promise<boolean> {
+  async enqueue(
+    firmId: string,
+    key: string,
+    matterId: string,
+    payload: WritebackPayload,
+    q: Queryable = this.db,
+  ): Promise<boolean> {
     // A write made before the queue existed (recorded in practice_writes by key) is not queued again.
     const result = await q.query(
       `INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload)
        SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM practice_writes WHERE firm_id = $1 AND idempotency_key = $2)
        ON CONFLICT (firm_id, idempotency_key) DO NOTHING`,
-      [firmId, key, matterId, payload.kind, JSON.stringify(payload)]);
+      [firmId, key, matterId, payload.kind, JSON.stringify(payload)],
+    );
     return result.rowCount === 1;
   }
 
@@ -70,12 +77,16 @@ export class WritebackRepository {
          WHERE firm_id = $1 AND state = 'pending' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
-      [firmId, limit, String(claimMs)]);
+      [firmId, limit, String(claimMs)],
+    );
     return rows.map(toWriteback).sort((a, b) => a.id - b.id);
   }
 
   async markDone(id: number): Promise<void> {
-    await this.db.query(`UPDATE practice_writebacks SET state = 'done', done_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1 AND state = 'pending'`, [id]);
+    await this.db.query(
+      `UPDATE practice_writebacks SET state = 'done', done_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1 AND state = 'pending'`,
+      [id],
+    );
   }
 
   /** A retryable failure: try again after `retryInMs`; returns when it first failed, to tell how long it has stalled. */
@@ -84,7 +95,8 @@ export class WritebackRepository {
       `UPDATE practice_writebacks SET next_attempt_at = now() + ($2 || ' milliseconds')::interval, claimed_until = NULL,
          first_failed_at = coalesce(first_failed_at, now()), last_error = $3
        WHERE id = $1 AND state = 'pending' RETURNING first_failed_at`,
-      [id, String(retryInMs), error]);
+      [id, String(retryInMs), error],
+    );
     return (rows[0]?.first_failed_at as Date | undefined) ?? new Date();
   }
 
@@ -92,7 +104,8 @@ export class WritebackRepository {
   async markDead(id: number, error: string): Promise<void> {
     await this.db.query(
       `UPDATE practice_writebacks SET state = 'dead', claimed_until = NULL, first_failed_at = coalesce(first_failed_at, now()), last_error = $2 WHERE id = $1 AND state = 'pending'`,
-      [id, error]);
+      [id, error],
+    );
   }
 
   /** Dead rows (one, or all of the firm's) go back in the queue; returns how many. */
@@ -100,7 +113,8 @@ export class WritebackRepository {
     const result = await this.db.query(
       `UPDATE practice_writebacks SET state = 'pending', next_attempt_at = now(), first_failed_at = NULL, claimed_until = NULL
        WHERE firm_id = $1 AND state = 'dead' AND ($2::bigint IS NULL OR id = $2)`,
-      [firmId, id]);
+      [firmId, id],
+    );
     return result.rowCount ?? 0;
   }
 
@@ -109,7 +123,8 @@ export class WritebackRepository {
     await this.db.query(
       `UPDATE practice_writebacks SET next_attempt_at = greatest(next_attempt_at, now() + ($2 || ' milliseconds')::interval)
        WHERE firm_id = $1 AND state = 'pending'`,
-      [firmId, String(delayMs)]);
+      [firmId, String(delayMs)],
+    );
   }
 
   /** Milliseconds until the next pending row is due (0 = now), or null when nothing is pending. */
@@ -117,14 +132,16 @@ export class WritebackRepository {
     const { rows } = await this.db.query(
       `SELECT greatest(0, extract(epoch FROM (min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) - now())) * 1000)::bigint AS ms
        FROM practice_writebacks WHERE firm_id = $1 AND state = 'pending'`,
-      [firmId]);
+      [firmId],
+    );
     return rows[0]?.ms === null || rows[0]?.ms === undefined ? null : Number(rows[0].ms);
   }
 
   async list(firmId: string, filter: { state?: Writeback['state']; matterId?: string } = {}): Promise<Writeback[]> {
     const { rows } = await this.db.query(
       `SELECT * FROM practice_writebacks WHERE firm_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR matter_id = $3) ORDER BY id`,
-      [firmId, filter.state ?? null, filter.matterId ?? null]);
+      [firmId, filter.state ?? null, filter.matterId ?? null],
+    );
     return rows.map(toWriteback);
   }
 }

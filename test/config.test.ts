@@ -15,15 +15,25 @@ describe('configuration', () => {
 
   it('names the bad variable and says what it should be', () => {
     expect(() => load({ BILLING_THRESHOLD_CENTS: '500.50' })).toThrow(ConfigError);
-    expect(() => load({ BILLING_THRESHOLD_CENTS: '500.50' })).toThrow(/BILLING_THRESHOLD_CENTS="500.50": must be a whole number of cents/);
-    expect(() => load({ BILLING_THRESHOLD_CENTS: 'abc' })).toThrow(/BILLING_THRESHOLD_CENTS="abc": must be a whole number of cents, such as 50000/);
+    expect(() => load({ BILLING_THRESHOLD_CENTS: '500.50' })).toThrow(
+      /BILLING_THRESHOLD_CENTS="500.50": must be a whole number of cents/,
+    );
+    expect(() => load({ BILLING_THRESHOLD_CENTS: 'abc' })).toThrow(
+      /BILLING_THRESHOLD_CENTS="abc": must be a whole number of cents, such as 50000/,
+    );
     expect(() => load({ TEMPORAL_PORT: 'abc' })).toThrow(/TEMPORAL_PORT="abc": must be a TCP port between 1 and 65535/);
     expect(() => load({ APPROVAL: 'maybe' })).toThrow(/APPROVAL="maybe": must be "none" or "invoice"/);
-    expect(() => load({ REMINDER_SCHEDULE: '7d,3d' })).toThrow(/REMINDER_SCHEDULE="7d,3d": must list durations in increasing order/);
-    expect(() => load({ BILLING_DEBOUNCE: 'soon' })).toThrow(/BILLING_DEBOUNCE="soon": must be a positive duration such as "15m"/);
+    expect(() => load({ REMINDER_SCHEDULE: '7d,3d' })).toThrow(
+      /REMINDER_SCHEDULE="7d,3d": must list durations in increasing order/,
+    );
+    expect(() => load({ BILLING_DEBOUNCE: 'soon' })).toThrow(
+      /BILLING_DEBOUNCE="soon": must be a positive duration such as "15m"/,
+    );
     expect(() => load({ APPROVAL: 'maybe' })).toThrow(/APPROVAL="maybe"/);
     expect(() => load({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ connection URL/);
-    expect(() => load({ FIRM_TIMEZONE: 'Mars/Olympus' })).toThrow(/FIRM_TIMEZONE="Mars\/Olympus": must be an IANA time zone/);
+    expect(() => load({ FIRM_TIMEZONE: 'Mars/Olympus' })).toThrow(
+      /FIRM_TIMEZONE="Mars\/Olympus": must be an IANA time zone/,
+    );
   });
 
   it('names a bad secret without ever echoing its value', () => {
@@ -48,11 +58,16 @@ describe('configuration', () => {
   });
 
   it('keeps the ingress and worker shares of the LawPay budget within the whole', () => {
-    expect(load({}).LAWPAY_INGRESS_REQUESTS_PER_MINUTE + load({}).LAWPAY_WORKER_REQUESTS_PER_MINUTE).toBeLessThanOrEqual(load({}).LAWPAY_REQUESTS_PER_MINUTE);
-    expect(() => load({ LAWPAY_WORKER_REQUESTS_PER_MINUTE: '500' }))
-      .toThrow(/LAWPAY_INGRESS_REQUESTS_PER_MINUTE=.*plus LAWPAY_WORKER_REQUESTS_PER_MINUTE must stay within LAWPAY_REQUESTS_PER_MINUTE \(600\)|LAWPAY_INGRESS_REQUESTS_PER_MINUTE: plus LAWPAY_WORKER/);
+    expect(
+      load({}).LAWPAY_INGRESS_REQUESTS_PER_MINUTE + load({}).LAWPAY_WORKER_REQUESTS_PER_MINUTE,
+    ).toBeLessThanOrEqual(load({}).LAWPAY_REQUESTS_PER_MINUTE);
+    expect(() => load({ LAWPAY_WORKER_REQUESTS_PER_MINUTE: '500' })).toThrow(
+      /LAWPAY_INGRESS_REQUESTS_PER_MINUTE=.*plus LAWPAY_WORKER_REQUESTS_PER_MINUTE must stay within LAWPAY_REQUESTS_PER_MINUTE \(600\)|LAWPAY_INGRESS_REQUESTS_PER_MINUTE: plus LAWPAY_WORKER/,
+    );
     expect(load({ WEBHOOK_RATE_LIMIT: '20/10s' }).WEBHOOK_RATE_LIMIT).toEqual({ max: 20, windowMs: 10_000 });
-    expect(() => load({ WEBHOOK_RATE_LIMIT: 'lots' })).toThrow(/WEBHOOK_RATE_LIMIT="lots": must be a count per duration such as "600\/1m"/);
+    expect(() => load({ WEBHOOK_RATE_LIMIT: 'lots' })).toThrow(
+      /WEBHOOK_RATE_LIMIT="lots": must be a count per duration such as "600\/1m"/,
+    );
   });
 
   it('reports every bad variable at once', () => {
@@ -65,8 +80,13 @@ describe('configuration', () => {
   });
 
   it('lets the Web UI origins follow the UI port', () => {
-    expect(load({ TEMPORAL_UI_PORT: '18233' }).temporalUiOrigins).toEqual(['http://127.0.0.1:18233', 'http://localhost:18233']);
-    expect(load({ TEMPORAL_UI_ORIGINS: 'https://temporal.firm.example' }).temporalUiOrigins).toEqual(['https://temporal.firm.example']);
+    expect(load({ TEMPORAL_UI_PORT: '18233' }).temporalUiOrigins).toEqual([
+      'http://127.0.0.1:18233',
+      'http://localhost:18233',
+    ]);
+    expect(load({ TEMPORAL_UI_ORIGINS: 'https://temporal.firm.example' }).temporalUiOrigins).toEqual([
+      'https://temporal.firm.example',
+    ]);
   });
 
   it('treats an empty variable as unset', () => {

@@ -9,14 +9,20 @@ export function printBanner(config: Config, stack: RunningStack, startupMs: numb
   if (stack.temporalUiUrl) rows.push(['Temporal Web UI', stack.temporalUiUrl]);
   rows.push(['PostgreSQL', redactPassword(stack.databaseUrl) + (config.DATABASE_URL ? '' : ' (embedded)')]);
   if (stack.ingressUrl) {
-    rows.push(['Ingress', `${stack.ingressUrl}  (health: ${stack.ingressUrl}/healthz, ready: ${stack.ingressUrl}/readyz)`]);
+    rows.push([
+      'Ingress',
+      `${stack.ingressUrl}  (health: ${stack.ingressUrl}/healthz, ready: ${stack.ingressUrl}/readyz)`,
+    ]);
     rows.push(['Pay links', `${config.publicBaseUrl}/pay/<token>`]);
   }
-  if (stack.clioSandboxUrl) rows.push(['Clio sandbox', `${stack.clioSandboxUrl}  (control: ${stack.clioSandboxUrl}/__sandbox/state)`]);
-  if (stack.lawPaySandboxUrl) rows.push(['LawPay sandbox', `${stack.lawPaySandboxUrl}  (control: ${stack.lawPaySandboxUrl}/__sandbox/state)`]);
+  if (stack.clioSandboxUrl)
+    rows.push(['Clio sandbox', `${stack.clioSandboxUrl}  (control: ${stack.clioSandboxUrl}/__sandbox/state)`]);
+  if (stack.lawPaySandboxUrl)
+    rows.push(['LawPay sandbox', `${stack.lawPaySandboxUrl}  (control: ${stack.lawPaySandboxUrl}/__sandbox/state)`]);
   if (stack.outboxDir) rows.push(['Outbox (email)', stack.outboxDir]);
   rows.push(['Firm', `${config.FIRM_ID} (${config.FIRM_TIMEZONE})`]);
-  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) rows.push(['Data', `${config.dataDir} (delete it to start over)`]);
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS)
+    rows.push(['Data', `${config.dataDir} (delete it to start over)`]);
   const width = Math.max(...rows.map(([name]) => name.length));
   const lines = [
     '',

@@ -13,15 +13,20 @@ const program = new Command('matterpay')
   // `links cancel <t> --json` and `writebacks retry --json`: an option after a subcommand belongs to the subcommand.
   .enablePositionalOptions();
 
-program.command('start')
-  .description('run the whole stack: Temporal dev server, PostgreSQL, sandboxes, worker and ingress (what `npm start` runs)')
+program
+  .command('start')
+  .description(
+    'run the whole stack: Temporal dev server, PostgreSQL, sandboxes, worker and ingress (what `npm start` runs)',
+  )
   .action(() => runService({ worker: true, ingress: true, embedded: true }));
 
-program.command('worker')
+program
+  .command('worker')
   .description('run only the Temporal worker (needs TEMPORAL_ADDRESS and DATABASE_URL)')
   .action(() => runService({ worker: true, ingress: false, embedded: false }));
 
-program.command('ingress')
+program
+  .command('ingress')
   .description('run only the HTTP ingress: webhooks, pay links, health (needs TEMPORAL_ADDRESS and DATABASE_URL)')
   .action(() => runService({ worker: false, ingress: true, embedded: false }));
 
@@ -58,7 +63,10 @@ async function runService(parts: StackParts): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping matterpay');
-    stack.stop().then(() => process.exit(0), () => process.exit(1));
+    stack.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

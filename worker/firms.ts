@@ -1,8 +1,16 @@
 import path from 'node:path';
 import { UnknownFirmError, type FirmServices } from '../activities/deps';
 import {
-  CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE, ClioTokenManager, HeaderDrivenRateLimiter, createMailer, practiceConnectors, processorConnectors,
-  type ClioOAuthClient, type ClioTokenStore, type PaymentProcessor, type PracticeManagement,
+  CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE,
+  ClioTokenManager,
+  HeaderDrivenRateLimiter,
+  createMailer,
+  practiceConnectors,
+  processorConnectors,
+  type ClioOAuthClient,
+  type ClioTokenStore,
+  type PaymentProcessor,
+  type PracticeManagement,
 } from '../connectors';
 import { ClioConnectionRepository } from '../store/clioConnections';
 import type { Db } from '../store/db';
@@ -15,7 +23,12 @@ import type { Logger } from './logger';
 export interface VendorEndpoints {
   clio: ClioOAuthClient;
   lawpay: { apiUrl: string; secretKey: string; paymentPageUrl: string } | null;
-  stripe: { secretKey: string; webhookSecret: string; connectedAccount: string; apiHost?: { host: string; port: number; protocol: 'http' | 'https' } } | null;
+  stripe: {
+    secretKey: string;
+    webhookSecret: string;
+    connectedAccount: string;
+    apiHost?: { host: string; port: number; protocol: 'http' | 'https' };
+  } | null;
 }
 
 export interface FirmConnection {
@@ -34,12 +47,23 @@ export type VendorRole = 'ingress' | 'worker';
  * webhook sender is waiting: better a 503 and a retry); the worker's is long and unhurried (Temporal retries).
  */
 export function vendorLimiter(config: Config, role: VendorRole, vendor: 'clio' | 'lawpay'): HeaderDrivenRateLimiter {
-  const perMinute = vendor === 'clio'
-    ? CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE // Clio's own X-RateLimit headers then keep every process within the token's budget
-    : role === 'ingress' ? config.LAWPAY_INGRESS_REQUESTS_PER_MINUTE : config.LAWPAY_WORKER_REQUESTS_PER_MINUTE;
-  return new HeaderDrivenRateLimiter(perMinute, Date.now, role === 'ingress'
-    ? { vendor: vendor === 'clio' ? 'Clio' : 'LawPay', maxQueued: config.INGRESS_VENDOR_QUEUE_LIMIT, maxWaitMs: config.INGRESS_VENDOR_WAIT }
-    : { vendor: vendor === 'clio' ? 'Clio' : 'LawPay', maxQueued: config.WORKER_VENDOR_QUEUE_LIMIT });
+  const perMinute =
+    vendor === 'clio'
+      ? CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE // Clio's own X-RateLimit headers then keep every process within the token's budget
+      : role === 'ingress'
+        ? config.LAWPAY_INGRESS_REQUESTS_PER_MINUTE
+        : config.LAWPAY_WORKER_REQUESTS_PER_MINUTE;
+  return new HeaderDrivenRateLimiter(
+    perMinute,
+    Date.now,
+    role === 'ingress'
+      ? {
+          vendor: vendor === 'clio' ? 'Clio' : 'LawPay',
+          maxQueued: config.INGRESS_VENDOR_QUEUE_LIMIT,
+          maxWaitMs: config.INGRESS_VENDOR_WAIT,
+        }
+      : { vendor: vendor === 'clio' ? 'Clio' : 'LawPay', maxQueued: config.WORKER_VENDOR_QUEUE_LIMIT },
+  );
 }
 
 /**
@@ -70,7 +94,8 @@ export class FirmRegistry {
    */
   practiceSystems(): Map<string, PracticeManagement> {
     const systems = new Map<string, PracticeManagement>();
-    for (const firm of this.firms.values()) if (!systems.has(firm.services.practice.name)) systems.set(firm.services.practice.name, firm.services.practice);
+    for (const firm of this.firms.values())
+      if (!systems.has(firm.services.practice.name)) systems.set(firm.services.practice.name, firm.services.practice);
     return systems;
   }
 }
@@ -109,17 +134,26 @@ export function buildFirmRegistry(options: {
     firmId,
     practice,
     processor: buildProcessor(config, endpoints, limiters.lawpay, options.onVendorRequest),
-    mailer: createMailer({ smtpUrl: config.SMTP_URL, outboxDir: path.join(config.dataDir, 'outbox'), from: config.MAIL_FROM }),
+    mailer: createMailer({
+      smtpUrl: config.SMTP_URL,
+      outboxDir: path.join(config.dataDir, 'outbox'),
+      from: config.MAIL_FROM,
+    }),
     timeZone: config.FIRM_TIMEZONE,
     currency: config.FIRM_CURRENCY,
     publicBaseUrl: config.publicBaseUrl,
     staffEmail: config.STAFF_EMAIL ?? null,
     payLinkTtlMs: config.PAY_LINK_TTL,
     paymentTermsDays: config.PAYMENT_TERMS,
-    clientFacing: { firmName: config.FIRM_NAME ?? firmId, emailMessage: config.EMAIL_MESSAGE ?? null, disclaimer: config.PAY_PAGE_DISCLAIMER ?? null },
+    clientFacing: {
+      firmName: config.FIRM_NAME ?? firmId,
+      emailMessage: config.EMAIL_MESSAGE ?? null,
+      disclaimer: config.PAY_PAGE_DISCLAIMER ?? null,
+    },
     maintainWebhooks: async () => {
       const upkeep = await practice.maintainWebhookSubscriptions(config.publicBaseUrl);
-      for (const { topic, action } of upkeep) if (action !== 'unchanged') options.logger?.info({ system: practice.name, topic, action }, 'practice webhook');
+      for (const { topic, action } of upkeep)
+        if (action !== 'unchanged') options.logger?.info({ system: practice.name, topic, action }, 'practice webhook');
       return upkeep;
     },
   };
@@ -127,12 +161,21 @@ export function buildFirmRegistry(options: {
 }
 
 function buildProcessor(
-  config: Config, endpoints: VendorEndpoints, lawPayLimiter: HeaderDrivenRateLimiter, onVendorRequest?: (vendor: string, method: string, path: string) => void,
+  config: Config,
+  endpoints: VendorEndpoints,
+  lawPayLimiter: HeaderDrivenRateLimiter,
+  onVendorRequest?: (vendor: string, method: string, path: string) => void,
 ): PaymentProcessor {
   if (config.PROCESSOR === 'stripe') {
-    if (!endpoints.stripe) throw new Error('PROCESSOR=stripe needs STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_ACCOUNT');
+    if (!endpoints.stripe)
+      throw new Error('PROCESSOR=stripe needs STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_ACCOUNT');
     return processorConnectors.stripe({ name: 'stripe', ...endpoints.stripe });
   }
   if (!endpoints.lawpay) throw new Error('PROCESSOR=lawpay needs LAWPAY_SECRET_KEY and LAWPAY_PAYMENT_PAGE_URL');
-  return processorConnectors.lawpay({ name: 'lawpay', ...endpoints.lawpay, limiter: lawPayLimiter, onRequest: (method, p) => onVendorRequest?.('lawpay', method, p) });
+  return processorConnectors.lawpay({
+    name: 'lawpay',
+    ...endpoints.lawpay,
+    limiter: lawPayLimiter,
+    onRequest: (method, p) => onVendorRequest?.('lawpay', method, p),
+  });
 }

@@ -12,10 +12,26 @@ export function createLogger(level: string, name = 'matterpay'): Logger {
   return pino({
     name,
     level,
-    transport: pretty ? { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname,name', translateTime: 'SYS:HH:MM:ss' } } : undefined,
+    transport: pretty
+      ? {
+          target: 'pino-pretty',
+          options: { colorize: true, ignore: 'pid,hostname,name', translateTime: 'SYS:HH:MM:ss' },
+        }
+      : undefined,
     redact: {
-      paths: ['*.secret', '*.secretKey', '*.password', '*.access_token', '*.refresh_token', '*.authorization',
-        'headers.authorization', 'headers["stripe-signature"]', 'headers["x-hook-signature"]', '*.card', '*.number'],
+      paths: [
+        '*.secret',
+        '*.secretKey',
+        '*.password',
+        '*.access_token',
+        '*.refresh_token',
+        '*.authorization',
+        'headers.authorization',
+        'headers["stripe-signature"]',
+        'headers["x-hook-signature"]',
+        '*.card',
+        '*.number',
+      ],
       censor: '[redacted]',
     },
   });

@@ -1,4 +1,9 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptionsAction,
+} from '@temporalio/client';
 import { scheduleIds } from '../shared/workflowIds';
 import { workflowRef } from '../shared/workflowTypes';
 import type { Config } from './config';
@@ -24,7 +29,12 @@ export function sweepAction(config: Config, firmId: string, workflowId: string):
  * The reconciliation sweep as a Temporal Schedule per firm (docs/domain.md §4.6), visible and pausable in the Web UI.
  * Created on start; an existing schedule is updated to the configured interval.
  */
-export async function ensureSweepSchedule(client: Client, config: Config, firmId: string, logger: Logger): Promise<void> {
+export async function ensureSweepSchedule(
+  client: Client,
+  config: Config,
+  firmId: string,
+  logger: Logger,
+): Promise<void> {
   const scheduleId = scheduleIds.reconciliationSweep(firmId);
   const spec = { intervals: [{ every: config.SWEEP_INTERVAL }] };
   const action = sweepAction(config, firmId, scheduleId);
@@ -47,11 +57,17 @@ export async function ensureSweepSchedule(client: Client, config: Config, firmId
 export async function ensureWebhookMaintenanceSchedule(client: Client, config: Config, firmId: string): Promise<void> {
   const scheduleId = scheduleIds.practiceWebhooks(firmId);
   const action: ScheduleOptionsAction = {
-    type: 'startWorkflow', workflowType: workflowRef('maintainPracticeWebhooks'), workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE, args: [{ firmId }],
+    type: 'startWorkflow',
+    workflowType: workflowRef('maintainPracticeWebhooks'),
+    workflowId: scheduleId,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{ firmId }],
   };
   try {
     await client.schedule.create({
-      scheduleId, spec: { intervals: [{ every: '1 day' }] }, action,
+      scheduleId,
+      spec: { intervals: [{ every: '1 day' }] },
+      action,
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
       memo: { summary: `Clio webhook upkeep for ${firmId}` },
     });
@@ -64,13 +80,18 @@ export async function ensureWebhookMaintenanceSchedule(client: Client, config: C
 export async function ensureBillingRunSchedule(client: Client, config: Config, firmId: string): Promise<void> {
   const scheduleId = scheduleIds.billingRun(firmId);
   const action: ScheduleOptionsAction = {
-    type: 'startWorkflow', workflowType: workflowRef('billingRun'), workflowId: scheduleId, taskQueue: config.TEMPORAL_TASK_QUEUE,
+    type: 'startWorkflow',
+    workflowType: workflowRef('billingRun'),
+    workflowId: scheduleId,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
     args: [{ firmId, policy: billingPolicy(config) }],
   };
   const spec = { calendars: [{ hour: 6, minute: 0 }], timezone: config.FIRM_TIMEZONE };
   try {
     await client.schedule.create({
-      scheduleId, spec, action,
+      scheduleId,
+      spec,
+      action,
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
       memo: { summary: `Daily billing run for ${firmId}` },
     });

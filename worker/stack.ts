@@ -62,7 +62,8 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     fs.mkdirSync(config.dataDir, { recursive: true });
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      if (!parts.embedded) throw new Error('DATABASE_URL is not set (only `matterpay start` runs an embedded PostgreSQL)');
+      if (!parts.embedded)
+        throw new Error('DATABASE_URL is not set (only `matterpay start` runs an embedded PostgreSQL)');
       logger.info('starting the embedded PostgreSQL');
       const pg = await startEmbeddedPostgres({
         dir: path.join(config.dataDir, 'postgres'),
@@ -72,22 +73,36 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       stops.push({ name: 'PostgreSQL', stop: pg.stop });
       databaseUrl = pg.url;
     }
-    const box = createSecretBox(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: parts.embedded && !config.TEMPORAL_ADDRESS }));
+    const box = createSecretBox(
+      loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, {
+        mayGenerate: parts.embedded && !config.TEMPORAL_ADDRESS,
+      }),
+    );
     const url = databaseUrl;
-    const applied = await whenReachable('PostgreSQL', 'migrating', url.replace(/:\/\/[^@]*@/, '://'), () => migrate(url, {
-      lockWaitMs: config.MIGRATION_LOCK_WAIT,
-      onWaiting: (message) => logger.warn(message),
-      log: (line) => logger.debug({ component: 'migrate' }, line),
-      box,
-    }), logger);
+    const applied = await whenReachable(
+      'PostgreSQL',
+      'migrating',
+      url.replace(/:\/\/[^@]*@/, '://'),
+      () =>
+        migrate(url, {
+          lockWaitMs: config.MIGRATION_LOCK_WAIT,
+          onWaiting: (message) => logger.warn(message),
+          log: (line) => logger.debug({ component: 'migrate' }, line),
+          box,
+        }),
+      logger,
+    );
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    const db: Db = createPool(databaseUrl, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on next use') });
+    const db: Db = createPool(databaseUrl, {
+      onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost; reconnecting on next use'),
+    });
     stops.push({ name: 'database pool', stop: () => db.end() });
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | null = null;
     if (!temporalAddress) {
-      if (!parts.embedded) throw new Error('TEMPORAL_ADDRESS is not set (only `matterpay start` runs an embedded Temporal server)');
+      if (!parts.embedded)
+        throw new Error('TEMPORAL_ADDRESS is not set (only `matterpay start` runs an embedded Temporal server)');
       logger.info('starting the Temporal dev server');
       const server = await startTemporalDevServer({
         dbFile: path.join(config.dataDir, 'temporal.db'),
@@ -105,19 +120,40 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     installTemporalRuntime(logger);
     const dataConverter = temporalDataConverter(config);
     const address = temporalAddress;
-    const client: Client = await whenTemporalAnswers('connecting', address, () => connectClient(config, address, dataConverter), logger);
+    const client: Client = await whenTemporalAnswers(
+      'connecting',
+      address,
+      () => connectClient(config, address, dataConverter),
+      logger,
+    );
     stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
     if (config.TEMPORAL_ADDRESS) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
 
     const sandboxes = await startSandboxesWhereNeeded(config, { allowed: parts.embedded });
     stops.push({ name: 'sandboxes', stop: sandboxes.stop });
-    const firms = buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints, logger, role: parts.worker ? 'worker' : 'ingress' });
+    const firms = buildFirmRegistry({
+      config,
+      db,
+      box,
+      endpoints: sandboxes.endpoints,
+      logger,
+      role: parts.worker ? 'worker' : 'ingress',
+    });
 
     let ingressUrl: string | null = null;
     if (parts.ingress) {
       // Its own connectors: webhook re-fetches spend the ingress's share of each vendor budget, never the worker's.
-      const ingressFirms = parts.worker ? buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints, logger, role: 'ingress' }) : firms;
-      const ingress: { app: FastifyInstance; url: string } = await startIngress({ config, temporal: client, db, logger, metrics: createMetrics(), firms: ingressFirms, box,
+      const ingressFirms = parts.worker
+        ? buildFirmRegistry({ config, db, box, endpoints: sandboxes.endpoints, logger, role: 'ingress' })
+        : firms;
+      const ingress: { app: FastifyInstance; url: string } = await startIngress({
+        config,
+        temporal: client,
+        db,
+        logger,
+        metrics: createMetrics(),
+        firms: ingressFirms,
+        box,
         codec: dataConverter?.payloadCodecs?.[0],
       });
       stops.push({ name: 'ingress', stop: () => ingress.app.close() });
@@ -130,30 +166,73 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       for (const firmId of firms.ids()) {
         const connection = firms.connection(firmId);
         const tokens = clioTokenStore(db, box, firmId, connection.practiceAuth.oauth.baseUrl);
-        if (sandboxes.clioSandboxUrl) await connectToSandbox({ oauth: connection.practiceAuth.oauth, db, box, firmId, redirectUri: `${config.publicBaseUrl}/oauth/clio/callback` });
+        if (sandboxes.clioSandboxUrl)
+          await connectToSandbox({
+            oauth: connection.practiceAuth.oauth,
+            db,
+            box,
+            firmId,
+            redirectUri: `${config.publicBaseUrl}/oauth/clio/callback`,
+          });
         if (await tokens.load()) {
-          await connection.services.maintainWebhooks?.().catch((err: Error) => logger.warn({ err: err.message, firmId }, 'could not set up the Clio webhooks; the daily upkeep will retry'));
+          await connection.services
+            .maintainWebhooks?.()
+            .catch((err: Error) =>
+              logger.warn(
+                { err: err.message, firmId },
+                'could not set up the Clio webhooks; the daily upkeep will retry',
+              ),
+            );
         } else {
-          logger.warn({ firmId }, 'Clio is not connected yet: run `matterpay connect clio` and open the link it prints');
+          logger.warn(
+            { firmId },
+            'Clio is not connected yet: run `matterpay connect clio` and open the link it prints',
+          );
         }
       }
     }
-    if (sandboxes.lawPaySandboxUrl && parts.ingress) await sandboxes.registerLawPayWebhook(`${config.publicBaseUrl}/webhooks/lawpay`);
+    if (sandboxes.lawPaySandboxUrl && parts.ingress)
+      await sandboxes.registerLawPayWebhook(`${config.publicBaseUrl}/webhooks/lawpay`);
 
     if (parts.worker) {
-      const connection: NativeConnection = await whenTemporalAnswers('connecting the worker', address, () => connectWorkerConnection(config, address), logger);
+      const connection: NativeConnection = await whenTemporalAnswers(
+        'connecting the worker',
+        address,
+        () => connectWorkerConnection(config, address),
+        logger,
+      );
       const billingLog = logger.child({ component: 'billing' });
-      const { deps, drainer } = withWritebackDrainer({
-        db, firm: (firmId) => firms.get(firmId), temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, logger: billingLog,
-      }, () => firms.ids(), { onError: (firmId, err) => billingLog.warn({ firmId, err: (err as Error).message }, 'write-back drain failed; trying again shortly') });
-      const worker: Worker = await whenTemporalAnswers('registering the worker', address, () => createWorker({ config, connection, dataConverter, deps }), logger);
+      const { deps, drainer } = withWritebackDrainer(
+        {
+          db,
+          firm: (firmId) => firms.get(firmId),
+          temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+          logger: billingLog,
+        },
+        () => firms.ids(),
+        {
+          onError: (firmId, err) =>
+            billingLog.warn({ firmId, err: (err as Error).message }, 'write-back drain failed; trying again shortly'),
+        },
+      );
+      const worker: Worker = await whenTemporalAnswers(
+        'registering the worker',
+        address,
+        () => createWorker({ config, connection, dataConverter, deps }),
+        logger,
+      );
       drainer.start();
       for (const firmId of firms.ids()) {
-        await whenTemporalAnswers('creating the schedules', address, async () => {
-          await ensureSweepSchedule(client, config, firmId, logger);
-          await ensureWebhookMaintenanceSchedule(client, config, firmId);
-          await ensureBillingRunSchedule(client, config, firmId);
-        }, logger);
+        await whenTemporalAnswers(
+          'creating the schedules',
+          address,
+          async () => {
+            await ensureSweepSchedule(client, config, firmId, logger);
+            await ensureWebhookMaintenanceSchedule(client, config, firmId);
+            await ensureBillingRunSchedule(client, config, firmId);
+          },
+          logger,
+        );
       }
       const running = worker.run();
       stops.push({
@@ -169,7 +248,11 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     }
 
     return {
-      temporalAddress, temporalUiUrl, databaseUrl, ingressUrl, stop,
+      temporalAddress,
+      temporalUiUrl,
+      databaseUrl,
+      ingressUrl,
+      stop,
       clioSandboxUrl: sandboxes.clioSandboxUrl,
       lawPaySandboxUrl: sandboxes.lawPaySandboxUrl,
       outboxDir: config.SMTP_URL ? null : path.join(config.dataDir, 'outbox'),

@@ -3,7 +3,11 @@ import type { Payment } from '../connectors';
 import { ReconcileStateValues } from '../shared/reconcileState';
 import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import {
-  matterStatusChangedSignal, timeEntryApprovedSignal, transactionChangedSignal, type MatterStatusChanged, type TimeEntryApproved,
+  matterStatusChangedSignal,
+  timeEntryApprovedSignal,
+  transactionChangedSignal,
+  type MatterStatusChanged,
+  type TimeEntryApproved,
 } from '../shared/messages';
 import type { paymentReconciliation } from '../workflows/paymentReconciliation';
 import { workflowIds } from '../shared/workflowIds';
@@ -16,8 +20,13 @@ import { workflowRef } from '../shared/workflowTypes';
  * one running workflow instead of starting a second: Temporal itself is the first line of idempotency.
  */
 export async function signalMatterBilling(
-  client: Client, config: Config, firmId: string, matterId: string,
-  event: { kind: 'timeEntryApproved'; payload: TimeEntryApproved } | { kind: 'matterStatusChanged'; payload: MatterStatusChanged },
+  client: Client,
+  config: Config,
+  firmId: string,
+  matterId: string,
+  event:
+    | { kind: 'timeEntryApproved'; payload: TimeEntryApproved }
+    | { kind: 'matterStatusChanged'; payload: MatterStatusChanged },
 ): Promise<void> {
   const common = {
     workflowId: workflowIds.matterBilling(firmId, matterId),
@@ -26,9 +35,19 @@ export async function signalMatterBilling(
     typedSearchAttributes: [{ key: FIRM_ID, value: firmId }],
   };
   if (event.kind === 'timeEntryApproved') {
-    await client.workflow.signalWithStart(workflowRef('matterBilling'), { ...common, args: [...common.args], signal: timeEntryApprovedSignal, signalArgs: [event.payload] });
+    await client.workflow.signalWithStart(workflowRef('matterBilling'), {
+      ...common,
+      args: [...common.args],
+      signal: timeEntryApprovedSignal,
+      signalArgs: [event.payload],
+    });
   } else {
-    await client.workflow.signalWithStart(workflowRef('matterBilling'), { ...common, args: [...common.args], signal: matterStatusChangedSignal, signalArgs: [event.payload] });
+    await client.workflow.signalWithStart(workflowRef('matterBilling'), {
+      ...common,
+      args: [...common.args],
+      signal: matterStatusChangedSignal,
+      signalArgs: [event.payload],
+    });
   }
 }
 
@@ -37,13 +56,24 @@ export async function signalMatterBilling(
  * `failed` followed by `succeeded` for one PaymentIntent, or a void after a charge, is never dropped because the
  * first event's workflow is still running. The workflow reads the transaction's current state before it decides.
  */
-export async function startOrSignalReconciliation(client: Client, config: Config, firmId: string, payment: Payment): Promise<void> {
-  await client.workflow.signalWithStart<typeof paymentReconciliation, [{ status: string }]>(workflowRef('paymentReconciliation'), {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowId: workflowIds.paymentReconciliation(firmId, payment.processor, payment.transactionId),
-    args: [{ firmId, payment, policy: billingPolicy(config) }],
-    signal: transactionChangedSignal,
-    signalArgs: [{ status: payment.status }],
-    typedSearchAttributes: [{ key: FIRM_ID, value: firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues.pending }],
-  });
+export async function startOrSignalReconciliation(
+  client: Client,
+  config: Config,
+  firmId: string,
+  payment: Payment,
+): Promise<void> {
+  await client.workflow.signalWithStart<typeof paymentReconciliation, [{ status: string }]>(
+    workflowRef('paymentReconciliation'),
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowId: workflowIds.paymentReconciliation(firmId, payment.processor, payment.transactionId),
+      args: [{ firmId, payment, policy: billingPolicy(config) }],
+      signal: transactionChangedSignal,
+      signalArgs: [{ status: payment.status }],
+      typedSearchAttributes: [
+        { key: FIRM_ID, value: firmId },
+        { key: RECONCILE_STATE, value: ReconcileStateValues.pending },
+      ],
+    },
+  );
 }

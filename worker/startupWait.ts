@@ -4,15 +4,24 @@ const RETRY_EVERY_MS = 1_000;
 
 /** What an unreachable peer looks like, per peer: anything else (a wrong namespace, a bad password) fails at once. */
 export const UNREACHABLE = {
-  Temporal: /Failed to connect|Unavailable|tcp connect error|ECONNREFUSED|ECONNRESET|DeadlineExceeded|transport error|Connection refused/i,
-  PostgreSQL: /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting up|shutting down)|57P01|57P03/i,
+  Temporal:
+    /Failed to connect|Unavailable|tcp connect error|ECONNREFUSED|ECONNRESET|DeadlineExceeded|transport error|Connection refused/i,
+  PostgreSQL:
+    /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting up|shutting down)|57P01|57P03/i,
 } as const;
 
 /**
  * A role starting while Temporal or PostgreSQL is unreachable (restarting, a network cut) waits for it, bounded and
  * saying so, instead of exiting: replicas restarted by a supervisor during an outage would otherwise crash-loop.
  */
-export async function whenReachable<T>(peer: keyof typeof UNREACHABLE, what: string, address: string, attempt: () => Promise<T>, logger: Logger, waitMs = 2 * 60_000): Promise<T> {
+export async function whenReachable<T>(
+  peer: keyof typeof UNREACHABLE,
+  what: string,
+  address: string,
+  attempt: () => Promise<T>,
+  logger: Logger,
+  waitMs = 2 * 60_000,
+): Promise<T> {
   const deadline = Date.now() + waitMs;
   let told = false;
   for (;;) {
@@ -22,11 +31,16 @@ export async function whenReachable<T>(peer: keyof typeof UNREACHABLE, what: str
       const message = `${(err as Error).message ?? String(err)} ${(err as { code?: string }).code ?? ''}`;
       if (!UNREACHABLE[peer].test(message)) throw err;
       if (Date.now() >= deadline) {
-        throw new Error(`gave up after ${Math.round(waitMs / 1000)} s waiting for ${peer} at ${address} (${what}): ${message.split('\n')[0]!.slice(0, 200)}`);
+        throw new Error(
+          `gave up after ${Math.round(waitMs / 1000)} s waiting for ${peer} at ${address} (${what}): ${message.split('\n')[0]!.slice(0, 200)}`,
+        );
       }
       if (!told) {
         told = true;
-        logger.warn({ address }, `${peer} at ${address} is unreachable (${what}); waiting for it, up to ${Math.round(waitMs / 1000)} s`);
+        logger.warn(
+          { address },
+          `${peer} at ${address} is unreachable (${what}); waiting for it, up to ${Math.round(waitMs / 1000)} s`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
     }

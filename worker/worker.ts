@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type LogLevel,
+} from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from './config';
@@ -25,7 +32,8 @@ export function installTemporalRuntime(logger: Logger): void {
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry) => {
       const level = entry.level.toLowerCase() as Lowercase<LogLevel>;
-      const log = level === 'trace' ? temporalLogger.trace.bind(temporalLogger) : temporalLogger[level].bind(temporalLogger);
+      const log =
+        level === 'trace' ? temporalLogger.trace.bind(temporalLogger) : temporalLogger[level].bind(temporalLogger);
       log({ ...entry.meta }, entry.message);
     }),
     telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) } },

@@ -1,4 +1,11 @@
-import { continueAsNew, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { backfillProgressQuery, type BackfillProgress } from '../shared/messages';
 import { FIRM_ID } from '../shared/searchAttributes';
@@ -50,7 +57,13 @@ export async function backfillMatterLinks(input: BackfillInput): Promise<Backfil
   for (let pagesThisRun = 0; morePages; pagesThisRun++) {
     if (pagesThisRun >= pagesPerRun || (pagesThisRun > 0 && workflowInfo().continueAsNewSuggested)) {
       log.info('backfill continues as new', { pages: progress.pages, matters: progress.matters });
-      return continueAsNew<typeof backfillMatterLinks>({ firmId, runId, cursor, progress, pagesPerRun: input.pagesPerRun });
+      return continueAsNew<typeof backfillMatterLinks>({
+        firmId,
+        runId,
+        cursor,
+        progress,
+        pagesPerRun: input.pagesPerRun,
+      });
     }
     const page = await activities.backfillMatterPage({ firmId, cursor });
     progress.pages += 1;

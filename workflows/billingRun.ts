@@ -3,7 +3,11 @@ import type { Activities } from '../activities';
 import type { BillingRunResult } from '../activities/billingRun';
 import { vendorActivityOptions, type BillingPolicy } from './policy';
 
-const { billDueMatters } = proxyActivities<Activities>({ ...vendorActivityOptions, heartbeatTimeout: '2 minutes', startToCloseTimeout: '30 minutes' });
+const { billDueMatters } = proxyActivities<Activities>({
+  ...vendorActivityOptions,
+  heartbeatTimeout: '2 minutes',
+  startToCloseTimeout: '30 minutes',
+});
 
 /**
  * Run daily by a Temporal Schedule (and by `matterpay bill --due`): makes sure every matter whose billing day is

@@ -1,5 +1,12 @@
 import {
-  allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
@@ -9,10 +16,23 @@ import { wholeDaysBetween } from '../domain/dates';
 import { formatCents } from '../domain/money';
 import { dunningSteps } from '../domain/reminders';
 import {
-  AMOUNT_DUE_CENTS, DAYS_OVERDUE, DUE_AT, ESCALATED, FIRM_ID, INVOICE_NUMBER, INVOICE_STATUS, MATTER_NUMBER,
+  AMOUNT_DUE_CENTS,
+  DAYS_OVERDUE,
+  DUE_AT,
+  ESCALATED,
+  FIRM_ID,
+  INVOICE_NUMBER,
+  INVOICE_STATUS,
+  MATTER_NUMBER,
 } from '../shared/searchAttributes';
 import {
-  approveUpdate, cancelSignal, invoiceStatusQuery, matterClosedSignal, paymentReceivedSignal, type ApprovalResult, type InvoiceWorkflowStatus,
+  approveUpdate,
+  cancelSignal,
+  invoiceStatusQuery,
+  matterClosedSignal,
+  paymentReceivedSignal,
+  type ApprovalResult,
+  type InvoiceWorkflowStatus,
 } from '../shared/messages';
 import { storeActivityOptions, vendorActivityOptions, type BillingPolicy } from './policy';
 
@@ -51,9 +71,20 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   const { firmId, invoiceNumber, policy } = input;
   const seenPayments = new Set(input.resume?.seenPayments ?? []);
   const state: InvoiceWorkflowStatus = {
-    invoiceNumber, matterDisplayNumber: '', status: 'draft', totalCents: 0, trustAppliedCents: 0, paidCents: 0, amountDueCents: 0,
-    payLinkUrl: input.resume?.payLinkUrl ?? null, issuedAtMs: null, approvedBy: null, approvedAtMs: null, nextReminder: null,
-    escalated: input.resume?.escalated ?? false, deliveryHeld: false,
+    invoiceNumber,
+    matterDisplayNumber: '',
+    status: 'draft',
+    totalCents: 0,
+    trustAppliedCents: 0,
+    paidCents: 0,
+    amountDueCents: 0,
+    payLinkUrl: input.resume?.payLinkUrl ?? null,
+    issuedAtMs: null,
+    approvedBy: null,
+    approvedAtMs: null,
+    nextReminder: null,
+    escalated: input.resume?.escalated ?? false,
+    deliveryHeld: false,
   };
   let current: InvoiceSnapshot | null = null;
   let approval: ApprovalResult | null = null;
@@ -85,23 +116,32 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   setHandler(matterClosedSignal, () => {
     matterClosed = true;
   });
-  setHandler(approveUpdate, ({ approvedBy }) => {
-    approval = { approvedBy, approvedAtMs: Date.now() };
-    state.approvedBy = approvedBy;
-    state.approvedAtMs = approval.approvedAtMs;
-    return approval;
-  }, {
-    validator: ({ approvedBy }) => {
-      if (!approvedBy || !approvedBy.trim()) throw new Error('approve needs the name of who approves');
-      if (state.status !== 'awaiting_approval') throw new Error(`invoice ${invoiceNumber} is ${state.status}, not awaiting approval`);
-      if (approval) throw new Error(`invoice ${invoiceNumber} was already approved by ${approval.approvedBy}`);
+  setHandler(
+    approveUpdate,
+    ({ approvedBy }) => {
+      approval = { approvedBy, approvedAtMs: Date.now() };
+      state.approvedBy = approvedBy;
+      state.approvedAtMs = approval.approvedAtMs;
+      return approval;
     },
-  });
+    {
+      validator: ({ approvedBy }) => {
+        if (!approvedBy || !approvedBy.trim()) throw new Error('approve needs the name of who approves');
+        if (state.status !== 'awaiting_approval')
+          throw new Error(`invoice ${invoiceNumber} is ${state.status}, not awaiting approval`);
+        if (approval) throw new Error(`invoice ${invoiceNumber} was already approved by ${approval.approvedBy}`);
+      },
+    },
+  );
 
   adopt(await activities.loadInvoice({ firmId, invoiceNumber }));
 
   if (!input.resume) {
-    await note('drafted', `Invoice ${invoiceNumber} drafted`, `Invoice ${invoiceNumber} drafted for ${formatCents(state.totalCents)}.`);
+    await note(
+      'drafted',
+      `Invoice ${invoiceNumber} drafted`,
+      `Invoice ${invoiceNumber} drafted for ${formatCents(state.totalCents)}.`,
+    );
     if (policy.approval === 'invoice') {
       await activities.markAwaitingApproval({ firmId, invoiceNumber });
       state.status = 'awaiting_approval';
@@ -109,8 +149,17 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       await condition(() => approval !== null || cancelReason !== null);
       if (cancelReason === null && approval) {
         const approved: ApprovalResult = approval;
-        await activities.recordApproval({ firmId, invoiceNumber, approvedBy: approved.approvedBy, approvedAtMs: approved.approvedAtMs });
-        await note('approved', `Invoice ${invoiceNumber} approved`, `Invoice ${invoiceNumber} approved by ${approved.approvedBy}.`);
+        await activities.recordApproval({
+          firmId,
+          invoiceNumber,
+          approvedBy: approved.approvedBy,
+          approvedAtMs: approved.approvedAtMs,
+        });
+        await note(
+          'approved',
+          `Invoice ${invoiceNumber} approved`,
+          `Invoice ${invoiceNumber} approved by ${approved.approvedBy}.`,
+        );
       }
     }
     if (cancelReason !== null) return finishVoid(cancelReason);
@@ -118,16 +167,22 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     if (patched(MATTER_CREDIT_FIRST)) await store.applyMatterCredit({ firmId, invoiceNumber });
     const trust = await activities.drawTrust({ firmId, invoiceNumber });
     if (trust.drawCents > 0) {
-      await note('trust-draw', `Invoice ${invoiceNumber}: trust draw`,
-        `${formatCents(trust.drawCents)} of trust funds applied to invoice ${invoiceNumber}. Please post this transfer from the matter's trust account in the practice system, with ${invoiceNumber} in its description so it is matched to this draw.`);
+      await note(
+        'trust-draw',
+        `Invoice ${invoiceNumber}: trust draw`,
+        `${formatCents(trust.drawCents)} of trust funds applied to invoice ${invoiceNumber}. Please post this transfer from the matter's trust account in the practice system, with ${invoiceNumber} in its description so it is matched to this draw.`,
+      );
     }
     const issued = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
     adopt(issued.snapshot);
     state.payLinkUrl = issued.payLinkUrl;
     publish();
     if (state.status === 'paid') {
-      await note('settled-from-trust', `Invoice ${invoiceNumber} paid from trust`,
-        `Invoice ${invoiceNumber} (${formatCents(state.totalCents)}) was settled in full from trust. No payment was requested from the client.`);
+      await note(
+        'settled-from-trust',
+        `Invoice ${invoiceNumber} paid from trust`,
+        `Invoice ${invoiceNumber} (${formatCents(state.totalCents)}) was settled in full from trust. No payment was requested from the client.`,
+      );
       return finish();
     }
     await deliver('issued');
@@ -156,7 +211,12 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       const outcome = await deliver(`reminder-${step.number}`);
       if (outcome === 'matter closed') matterClosed = true;
     } else if (!state.escalated) {
-      const escalation = await activities.escalateInvoice({ firmId, invoiceNumber, daysOverdue: wholeDaysBetween(issuedAtMs, Date.now()), elapsedMs: Date.now() - issuedAtMs });
+      const escalation = await activities.escalateInvoice({
+        firmId,
+        invoiceNumber,
+        daysOverdue: wholeDaysBetween(issuedAtMs, Date.now()),
+        elapsedMs: Date.now() - issuedAtMs,
+      });
       if (escalation !== 'nothing due') {
         state.escalated = true;
         publish();
@@ -185,13 +245,20 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   if (cancelReason !== null && state.amountDueCents > 0) return finishVoid(cancelReason);
   if (state.amountDueCents === 0) {
     if (!moneyFromStore) adopt(await activities.settleInvoice({ firmId, invoiceNumber }));
-    await note('paid', `Invoice ${invoiceNumber} paid`, `Invoice ${invoiceNumber} is paid in full (${formatCents(state.totalCents)}).`);
+    await note(
+      'paid',
+      `Invoice ${invoiceNumber} paid`,
+      `Invoice ${invoiceNumber} is paid in full (${formatCents(state.totalCents)}).`,
+    );
     return finish();
   }
   await condition(allHandlersFinished);
   // The memo (the one-line summary set at start) carries over to the next run on its own.
   return continueAsNew<typeof invoice>({
-    firmId, invoiceNumber, policy, resume: { seenPayments: [...seenPayments], escalated: state.escalated, payLinkUrl: state.payLinkUrl },
+    firmId,
+    invoiceNumber,
+    policy,
+    resume: { seenPayments: [...seenPayments], escalated: state.escalated, payLinkUrl: state.payLinkUrl },
   });
 
   function stopped(): boolean {
@@ -227,14 +294,24 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
 
   async function note(event: string, subject: string, detail: string): Promise<void> {
     await activities.writeMatterNote({
-      firmId, matterId: matterIdOf(), key: `invoice/${invoiceNumber}/${event}`, subject, detail, date: localToday(),
+      firmId,
+      matterId: matterIdOf(),
+      key: `invoice/${invoiceNumber}/${event}`,
+      subject,
+      detail,
+      date: localToday(),
     });
   }
 
   async function finishVoid(reason: string): Promise<InvoiceWorkflowStatus> {
     adopt(await activities.voidInvoice({ firmId, invoiceNumber, reason }));
     // Paid in full just before the void: it stays paid, and says so.
-    if (state.status === 'paid') await note('paid', `Invoice ${invoiceNumber} paid`, `Invoice ${invoiceNumber} is paid in full (${formatCents(state.totalCents)}).`);
+    if (state.status === 'paid')
+      await note(
+        'paid',
+        `Invoice ${invoiceNumber} paid`,
+        `Invoice ${invoiceNumber} is paid in full (${formatCents(state.totalCents)}).`,
+      );
     return finish();
   }
 
@@ -247,7 +324,10 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       await reload();
       if (state.amountDueCents > 0) {
         return continueAsNew<typeof invoice>({
-          firmId, invoiceNumber, policy, resume: { seenPayments: [...seenPayments], escalated: state.escalated, payLinkUrl: null },
+          firmId,
+          invoiceNumber,
+          policy,
+          resume: { seenPayments: [...seenPayments], escalated: state.escalated, payLinkUrl: null },
         });
       }
     }
@@ -274,7 +354,12 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   }
 
   function localToday(): string {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: policy.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    return new Intl.DateTimeFormat('en-CA', {
+      timeZone: policy.timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(new Date());
   }
 
   /** Search attributes and memo follow the state, so the Web UI's filter box answers "which invoices are escalated?". */
@@ -285,11 +370,16 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       { key: INVOICE_NUMBER, value: invoiceNumber },
       { key: INVOICE_STATUS, value: state.status },
       { key: AMOUNT_DUE_CENTS, value: state.amountDueCents },
-      { key: DAYS_OVERDUE, value: state.issuedAtMs !== null && state.amountDueCents > 0 ? wholeDaysBetween(state.issuedAtMs, Date.now()) : 0 },
+      {
+        key: DAYS_OVERDUE,
+        value:
+          state.issuedAtMs !== null && state.amountDueCents > 0 ? wholeDaysBetween(state.issuedAtMs, Date.now()) : 0,
+      },
       { key: ESCALATED, value: state.escalated },
     ];
     // Histories from before due dates replay without it: their upserts stay exactly as recorded.
-    if (current?.dueAtMs && patched('due-at-search-attribute')) attributes.push({ key: DUE_AT, value: new Date(current.dueAtMs) });
+    if (current?.dueAtMs && patched('due-at-search-attribute'))
+      attributes.push({ key: DUE_AT, value: new Date(current.dueAtMs) });
     upsertSearchAttributes(attributes);
   }
 }

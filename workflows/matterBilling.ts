@@ -1,12 +1,25 @@
 import {
-  ParentClosePolicy, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle,
-  log, proxyActivities, setHandler, startChild, workflowInfo,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { nextBillingDate } from '../domain/dates';
 import {
-  billNowSignal, matterClosedSignal, matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal, type MatterBillingStatus,
+  billNowSignal,
+  matterClosedSignal,
+  matterStatusChangedSignal,
+  matterStatusQuery,
+  timeEntryApprovedSignal,
+  type MatterBillingStatus,
 } from '../shared/messages';
 import { invoiceMemo, workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
@@ -33,7 +46,14 @@ const MAX_ITERATIONS = 200;
 export async function matterBilling(input: MatterBillingInput): Promise<MatterBillingStatus> {
   const { firmId, matterId, policy } = input;
   const status: MatterBillingStatus = input.carried?.status ?? {
-    firmId, matterId, matterDisplayNumber: null, pendingEvaluation: true, lastEvaluation: null, nextBillingDateMs: null, invoicesStarted: [], closed: false,
+    firmId,
+    matterId,
+    matterDisplayNumber: null,
+    pendingEvaluation: true,
+    lastEvaluation: null,
+    nextBillingDateMs: null,
+    invoicesStarted: [],
+    closed: false,
   };
   let signalsSeen = input.carried?.signalsSeen ?? 0;
   let pendingEvaluation = input.carried?.pendingEvaluation ?? true;
@@ -60,7 +80,8 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
     else if (status.nextBillingDateMs > Date.now()) await condition(wake, status.nextBillingDateMs - Date.now());
     if (closeRequested) break;
     // An admin's "bill now" counts as the billing date: no threshold, no waiting for quiet.
-    const billingDateReached = billNowRequested || (status.nextBillingDateMs !== null && Date.now() >= status.nextBillingDateMs);
+    const billingDateReached =
+      billNowRequested || (status.nextBillingDateMs !== null && Date.now() >= status.nextBillingDateMs);
     billNowRequested = false;
 
     if (!billingDateReached) {
@@ -81,20 +102,34 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
     status.closed = true;
     const open = await activities.listOpenInvoices({ firmId, matterId });
     for (const number of open) {
-      await getExternalWorkflowHandle(workflowIds.invoice(firmId, number)).signal(matterClosedSignal).catch(() => undefined);
+      await getExternalWorkflowHandle(workflowIds.invoice(firmId, number))
+        .signal(matterClosedSignal)
+        .catch(() => undefined);
     }
     await condition(allHandlersFinished);
     return status;
   }
   await condition(allHandlersFinished);
-  return continueAsNew<typeof matterBilling>({ firmId, matterId, policy, carried: { status, pendingEvaluation, signalsSeen } });
+  return continueAsNew<typeof matterBilling>({
+    firmId,
+    matterId,
+    policy,
+    carried: { status, pendingEvaluation, signalsSeen },
+  });
 
   async function evaluate(billingDateReached: boolean): Promise<void> {
-    const evaluation = await activities.evaluateMatter({ firmId, matterId, thresholdCents: policy.thresholdCents, billingDateReached, nowMs: Date.now() });
+    const evaluation = await activities.evaluateMatter({
+      firmId,
+      matterId,
+      thresholdCents: policy.thresholdCents,
+      billingDateReached,
+      nowMs: Date.now(),
+    });
     status.matterDisplayNumber = evaluation.matter.displayNumber;
-    status.nextBillingDateMs = evaluation.matter.billingDay !== null && evaluation.matter.status === 'open'
-      ? nextBillingDate(evaluation.matter.billingDay, Date.now(), policy.timeZone)
-      : null;
+    status.nextBillingDateMs =
+      evaluation.matter.billingDay !== null && evaluation.matter.status === 'open'
+        ? nextBillingDate(evaluation.matter.billingDay, Date.now(), policy.timeZone)
+        : null;
     if (evaluation.matter.status === 'closed') closeRequested = true;
     const { decision } = evaluation;
     if (decision.action === 'wait') {
@@ -102,13 +137,21 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
       return;
     }
     const draft = await activities.draftInvoice({
-      firmId, matterId, matterDisplayNumber: evaluation.matter.displayNumber, kind: decision.kind, period: evaluation.period, lines: evaluation.lines,
+      firmId,
+      matterId,
+      matterDisplayNumber: evaluation.matter.displayNumber,
+      kind: decision.kind,
+      period: evaluation.period,
+      lines: evaluation.lines,
     });
     if (draft.invoiceNumber === null) {
       status.lastEvaluation = { atMs: Date.now(), outcome: draft.reason };
       return;
     }
-    status.lastEvaluation = { atMs: Date.now(), outcome: `invoice ${draft.invoiceNumber} ${draft.reused ? 'updated' : 'drafted'} (${decision.reason})` };
+    status.lastEvaluation = {
+      atMs: Date.now(),
+      outcome: `invoice ${draft.invoiceNumber} ${draft.reused ? 'updated' : 'drafted'} (${decision.reason})`,
+    };
     try {
       // ABANDON: the invoice lives on its own; it must outlive this workflow's continue-as-new and the matter's close.
       await startChild(invoice, {

@@ -1,10 +1,23 @@
 import {
-  ActivityFailure, ParentClosePolicy, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes,
+  ActivityFailure,
+  ParentClosePolicy,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Payment } from '../connectors/ports';
 import {
-  paymentReceivedSignal, reconciliationStatusQuery, retryMatchSignal, transactionChangedSignal, type ReconciliationStatus,
+  paymentReceivedSignal,
+  reconciliationStatusQuery,
+  retryMatchSignal,
+  transactionChangedSignal,
+  type ReconciliationStatus,
 } from '../shared/messages';
 import { ReconcileStateValues } from '../shared/reconcileState';
 import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
@@ -44,7 +57,13 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
   const { firmId, policy } = input;
   let payment = input.payment;
   const status: ReconciliationStatus = {
-    processor: payment.processor, transactionId: payment.transactionId, state: 'pending', invoiceNumber: null, matterId: null, detail: '', attempts: input.attempts ?? 0,
+    processor: payment.processor,
+    transactionId: payment.transactionId,
+    state: 'pending',
+    invoiceNumber: null,
+    matterId: null,
+    detail: '',
+    attempts: input.attempts ?? 0,
   };
   let retryRequested = false;
   let changed = false;
@@ -55,7 +74,11 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     changed = true;
   });
   setHandler(reconciliationStatusQuery, () => status);
-  const publish = () => upsertSearchAttributes([{ key: FIRM_ID, value: firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues[status.state] }]);
+  const publish = () =>
+    upsertSearchAttributes([
+      { key: FIRM_ID, value: firmId },
+      { key: RECONCILE_STATE, value: ReconcileStateValues[status.state] },
+    ]);
   publish();
 
   let waitMs = FIRST_RETRY_MS;
@@ -66,7 +89,10 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     if (readsCurrentState) {
       const current = await currentState();
       if (!current) {
-        Object.assign(status, { state: 'ignored', detail: `${payment.processor} has no transaction ${payment.transactionId}` });
+        Object.assign(status, {
+          state: 'ignored',
+          detail: `${payment.processor} has no transaction ${payment.transactionId}`,
+        });
         publish();
         if (changed) continue;
         return status;
@@ -75,27 +101,51 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     }
     const outcome = await store.applyPayment({ firmId, payment });
     if (outcome.state === 'applied') {
-      Object.assign(status, { state: 'applied', invoiceNumber: outcome.invoiceNumber, matterId: outcome.matterId, detail: outcome.firstTime ? `${payment.kind} ${payment.status}` : 'already applied' });
+      Object.assign(status, {
+        state: 'applied',
+        invoiceNumber: outcome.invoiceNumber,
+        matterId: outcome.matterId,
+        detail: outcome.firstTime ? `${payment.kind} ${payment.status}` : 'already applied',
+      });
       publish();
       if (!readsCurrentState) {
         // A workflow started before this version: finish it the way its history expects.
-        await vendor.notePayment({ firmId, payment, matterId: outcome.matterId, invoiceNumber: outcome.invoiceNumber, amountDueCentsAfter: outcome.amountDueCentsAfter });
-        if (outcome.invoiceNumber) await tellInvoice(outcome.invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
+        await vendor.notePayment({
+          firmId,
+          payment,
+          matterId: outcome.matterId,
+          invoiceNumber: outcome.invoiceNumber,
+          amountDueCentsAfter: outcome.amountDueCentsAfter,
+        });
+        if (outcome.invoiceNumber)
+          await tellInvoice(outcome.invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
         return status;
       }
       // A wake-up costs little and the invoice decides from the store: sent even when this call changed nothing (its
       // first answer may have been lost), and to every invoice the matter's credit just paid down.
-      for (const invoiceNumber of new Set([outcome.invoiceNumber, ...(outcome.creditedInvoices ?? [])].filter((n): n is string => n !== null))) {
+      for (const invoiceNumber of new Set(
+        [outcome.invoiceNumber, ...(outcome.creditedInvoices ?? [])].filter((n): n is string => n !== null),
+      )) {
         await tellInvoice(invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
         await vendor.expireStaleCheckouts({ firmId, invoiceNumber });
       }
       // The money has moved: now the client's receipt and the staff notice, each keyed by the payment, so asking
       // again (a duplicate event, a retry whose first answer was lost) never sends a second one.
-      if (payment.status === 'completed' && (payment.kind === 'charge' || payment.kind === 'refund') && patched('receipts-and-staff-notice')) {
+      if (
+        payment.status === 'completed' &&
+        (payment.kind === 'charge' || payment.kind === 'refund') &&
+        patched('receipts-and-staff-notice')
+      ) {
         if (outcome.invoiceNumber && payment.kind === 'charge') {
           await store.sendPaymentReceipt({ firmId, payment, invoiceNumber: outcome.invoiceNumber });
         }
-        await store.notifyStaffOfPayment({ firmId, payment, invoiceNumber: outcome.invoiceNumber, matterId: outcome.matterId, amountDueCentsAfter: outcome.amountDueCentsAfter });
+        await store.notifyStaffOfPayment({
+          firmId,
+          payment,
+          invoiceNumber: outcome.invoiceNumber,
+          matterId: outcome.matterId,
+          amountDueCentsAfter: outcome.amountDueCentsAfter,
+        });
       }
       if (changed) continue;
       return status;
@@ -135,8 +185,19 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
   }
 
   /** Wakes the invoice (it reloads its money from the store); an invoice whose workflow had finished is reopened. */
-  async function tellInvoice(invoiceNumber: string, paidCentsAfter: number, amountDueCentsAfter: number): Promise<void> {
-    const signal = { processor: payment.processor, transactionId: payment.transactionId, kind: payment.kind, amountCents: payment.amountCents, paidCentsAfter, amountDueCentsAfter };
+  async function tellInvoice(
+    invoiceNumber: string,
+    paidCentsAfter: number,
+    amountDueCentsAfter: number,
+  ): Promise<void> {
+    const signal = {
+      processor: payment.processor,
+      transactionId: payment.transactionId,
+      kind: payment.kind,
+      amountCents: payment.amountCents,
+      paidCentsAfter,
+      amountDueCentsAfter,
+    };
     const workflowId = workflowIds.invoice(firmId, invoiceNumber);
     try {
       await getExternalWorkflowHandle(workflowId).signal(paymentReceivedSignal, signal);

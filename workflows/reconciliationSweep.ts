@@ -1,4 +1,10 @@
-import { ParentClosePolicy, getExternalWorkflowHandle, patched, proxyActivities, startChild } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  startChild,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { transactionChangedSignal } from '../shared/messages';
@@ -32,7 +38,11 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
   const result: SweepResult = { scanned: 0, started: [] };
   let cursor: string | null = null;
   do {
-    const page: Awaited<ReturnType<Activities['sweepPage']>> = await activities.sweepPage({ firmId: input.firmId, sinceIso, cursor });
+    const page: Awaited<ReturnType<Activities['sweepPage']>> = await activities.sweepPage({
+      firmId: input.firmId,
+      sinceIso,
+      cursor,
+    });
     result.scanned += page.scanned;
     for (const payment of page.unrecorded) {
       // Sweeps started before payment IDs named the firm keep the old ID and start-only behaviour on replay.
@@ -45,7 +55,10 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
           workflowId,
           args: [{ firmId: input.firmId, payment, policy: input.policy }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: [{ key: FIRM_ID, value: input.firmId }, { key: RECONCILE_STATE, value: ReconcileStateValues.pending }],
+          typedSearchAttributes: [
+            { key: FIRM_ID, value: input.firmId },
+            { key: RECONCILE_STATE, value: ReconcileStateValues.pending },
+          ],
         });
         result.started.push(workflowId);
       } catch (err) {
@@ -53,7 +66,9 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
         if (!current) continue;
         // A webhook got there first and its workflow is still running (parked, or applying an earlier state): it
         // reads the transaction again, so the state the sweep saw is not lost.
-        await getExternalWorkflowHandle(workflowId).signal(transactionChangedSignal, { status: payment.status }).catch(() => undefined);
+        await getExternalWorkflowHandle(workflowId)
+          .signal(transactionChangedSignal, { status: payment.status })
+          .catch(() => undefined);
       }
     }
     cursor = page.nextCursor;

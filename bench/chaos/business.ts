@@ -8,18 +8,45 @@ import { controlCall } from './vendorState';
  * the harness causes is counted as a payment.
  */
 export type Scenario =
-  | 'full' | 'partial' | 'refund' | 'voided-charge' | 'failed-then-paid' | 'overpaid' | 'unknown-reference'
-  | 'trust' | 'closed-mid-reminders' | 'admin-void' | 'unpaid';
+  | 'full'
+  | 'partial'
+  | 'refund'
+  | 'voided-charge'
+  | 'failed-then-paid'
+  | 'overpaid'
+  | 'unknown-reference'
+  | 'trust'
+  | 'closed-mid-reminders'
+  | 'admin-void'
+  | 'unpaid';
 
 /** Transactions each scenario makes at the processor (the harness's "payments"). */
 export const PAYMENTS_PER_SCENARIO: Record<Scenario, number> = {
-  full: 1, partial: 2, refund: 2, 'voided-charge': 2, 'failed-then-paid': 2, overpaid: 1, 'unknown-reference': 1,
-  trust: 0, 'closed-mid-reminders': 0, 'admin-void': 0, unpaid: 0,
+  full: 1,
+  partial: 2,
+  refund: 2,
+  'voided-charge': 2,
+  'failed-then-paid': 2,
+  overpaid: 1,
+  'unknown-reference': 1,
+  trust: 0,
+  'closed-mid-reminders': 0,
+  'admin-void': 0,
+  unpaid: 0,
 };
 
 const WEIGHTS: Array<[Scenario, number]> = [
-  ['full', 22], ['partial', 14], ['refund', 10], ['voided-charge', 6], ['failed-then-paid', 10], ['overpaid', 6],
-  ['unknown-reference', 6], ['trust', 8], ['closed-mid-reminders', 6], ['admin-void', 6], ['unpaid', 6],
+  ['full', 22],
+  ['partial', 14],
+  ['refund', 10],
+  ['voided-charge', 6],
+  ['failed-then-paid', 10],
+  ['overpaid', 6],
+  ['unknown-reference', 6],
+  ['trust', 8],
+  ['closed-mid-reminders', 6],
+  ['admin-void', 6],
+  ['unpaid', 6],
 ];
 
 export const INVOICE_HOURS = 3;
@@ -63,8 +90,15 @@ export async function createMatters(clio: string, scenarios: Scenario[], firmTag
       ...(trustCents ? { trust_balance_cents: trustCents } : {}),
     });
     matters.push({
-      index, scenario, matterId: String(matter.id), displayNumber: matter.display_number, trustCents,
-      invoiceNumber: null, transactions: [], closedAt: null, legacyReference: null,
+      index,
+      scenario,
+      matterId: String(matter.id),
+      displayNumber: matter.display_number,
+      trustCents,
+      invoiceNumber: null,
+      transactions: [],
+      closedAt: null,
+      legacyReference: null,
     });
   }
   return matters;
@@ -72,31 +106,64 @@ export async function createMatters(clio: string, scenarios: Scenario[], firmTag
 
 export async function recordApprovedTime(clio: string, matters: PlannedMatter[]): Promise<void> {
   for (const matter of matters) {
-    await controlCall(clio, '/__sandbox/activities', { matter_id: Number(matter.matterId), hours: INVOICE_HOURS, rate_cents: INVOICE_RATE_CENTS, note: 'Drafting and advice' });
+    await controlCall(clio, '/__sandbox/activities', {
+      matter_id: Number(matter.matterId),
+      hours: INVOICE_HOURS,
+      rate_cents: INVOICE_RATE_CENTS,
+      note: 'Drafting and advice',
+    });
   }
 }
 
 /** Waits until every matter has its issued invoice, reading the store (retrying through a PostgreSQL restart). */
-export async function awaitInvoices(db: pg.Pool, firmId: string, matters: PlannedMatter[], timeoutMs: number): Promise<void> {
+export async function awaitInvoices(
+  db: pg.Pool,
+  firmId: string,
+  matters: PlannedMatter[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await db.query<{ matter_id: string; invoice_number: string }>(
-      `SELECT matter_id, invoice_number FROM invoices WHERE firm_id = $1 AND issued_at IS NOT NULL`, [firmId]).then((r) => r.rows, () => null);
+    const rows = await db
+      .query<{ matter_id: string; invoice_number: string }>(
+        `SELECT matter_id, invoice_number FROM invoices WHERE firm_id = $1 AND issued_at IS NOT NULL`,
+        [firmId],
+      )
+      .then(
+        (r) => r.rows,
+        () => null,
+      );
     if (rows) {
       const byMatter = new Map(rows.map((r) => [r.matter_id, r.invoice_number]));
       for (const matter of matters) matter.invoiceNumber = byMatter.get(matter.matterId) ?? null;
       const missing = matters.filter((m) => !m.invoiceNumber);
       if (missing.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`${missing.length} of ${matters.length} matters have no issued invoice after ${timeoutMs / 1000} s (first: ${missing[0]!.displayNumber})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${missing.length} of ${matters.length} matters have no issued invoice after ${timeoutMs / 1000} s (first: ${missing[0]!.displayNumber})`,
+        );
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
-const lawPayAuth = { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}`, 'content-type': 'application/json' };
+const lawPayAuth = {
+  authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}`,
+  'content-type': 'application/json',
+};
 
-async function pay(lawpay: string, matter: PlannedMatter, amountCents: number, reference: string, outcome: 'completed' | 'failed' = 'completed'): Promise<string> {
-  const paid = await controlCall<{ transaction_id: string }>(lawpay, '/__sandbox/pay', { amount_cents: amountCents, reference, outcome });
+async function pay(
+  lawpay: string,
+  matter: PlannedMatter,
+  amountCents: number,
+  reference: string,
+  outcome: 'completed' | 'failed' = 'completed',
+): Promise<string> {
+  const paid = await controlCall<{ transaction_id: string }>(lawpay, '/__sandbox/pay', {
+    amount_cents: amountCents,
+    reference,
+    outcome,
+  });
   matter.transactions.push(paid.transaction_id);
   return paid.transaction_id;
 }
@@ -105,7 +172,11 @@ async function pay(lawpay: string, matter: PlannedMatter, amountCents: number, r
  * The first move of each scenario at the processor (what the client or the firm's staff does). Returns what is
  * left to do later in the run (refunds, voids, links, closes), so the two halves interleave with the faults.
  */
-export async function firstMove(lawpay: string, matter: PlannedMatter, random: Random): Promise<((ctx: LaterContext) => Promise<void>) | null> {
+export async function firstMove(
+  lawpay: string,
+  matter: PlannedMatter,
+  random: Random,
+): Promise<((ctx: LaterContext) => Promise<void>) | null> {
   const invoice = matter.invoiceNumber!;
   switch (matter.scenario) {
     case 'full':
@@ -114,26 +185,38 @@ export async function firstMove(lawpay: string, matter: PlannedMatter, random: R
     case 'partial': {
       const first = random.int(10_000, INVOICE_TOTAL_CENTS - 10_000);
       await pay(lawpay, matter, first, invoice);
-      return async () => { await pay(lawpay, matter, INVOICE_TOTAL_CENTS - first, invoice); };
+      return async () => {
+        await pay(lawpay, matter, INVOICE_TOTAL_CENTS - first, invoice);
+      };
     }
     case 'refund': {
       const charge = await pay(lawpay, matter, INVOICE_TOTAL_CENTS, invoice);
       return async () => {
-        const refund = await controlCall<{ transaction_id: string }>(lawpay, `/__sandbox/transactions/${charge}/refund`, { amount_cents: random.int(5_000, 20_000) });
+        const refund = await controlCall<{ transaction_id: string }>(
+          lawpay,
+          `/__sandbox/transactions/${charge}/refund`,
+          { amount_cents: random.int(5_000, 20_000) },
+        );
         matter.transactions.push(refund.transaction_id);
       };
     }
     case 'voided-charge': {
       const charge = await pay(lawpay, matter, INVOICE_TOTAL_CENTS, invoice);
       return async () => {
-        const response = await fetch(`${lawpay}/v1/transactions/${charge}/void`, { method: 'POST', headers: lawPayAuth, body: '{}' });
+        const response = await fetch(`${lawpay}/v1/transactions/${charge}/void`, {
+          method: 'POST',
+          headers: lawPayAuth,
+          body: '{}',
+        });
         if (!response.ok) throw new Error(`voiding ${charge}: HTTP ${response.status} ${await response.text()}`);
         await pay(lawpay, matter, INVOICE_TOTAL_CENTS, invoice);
       };
     }
     case 'failed-then-paid':
       await pay(lawpay, matter, INVOICE_TOTAL_CENTS, invoice, 'failed');
-      return async () => { await pay(lawpay, matter, INVOICE_TOTAL_CENTS, invoice); };
+      return async () => {
+        await pay(lawpay, matter, INVOICE_TOTAL_CENTS, invoice);
+      };
     case 'overpaid':
       await pay(lawpay, matter, INVOICE_TOTAL_CENTS + random.int(100, 5_000), invoice);
       return null;
@@ -142,7 +225,8 @@ export async function firstMove(lawpay: string, matter: PlannedMatter, random: R
       await pay(lawpay, matter, INVOICE_TOTAL_CENTS, matter.legacyReference);
       return async (ctx) => {
         const linked = await ctx.admin(['link', matter.legacyReference!, matter.displayNumber]);
-        if (linked.code !== 0) throw new Error(`matterpay link ${matter.legacyReference} ${matter.displayNumber} failed: ${linked.output}`);
+        if (linked.code !== 0)
+          throw new Error(`matterpay link ${matter.legacyReference} ${matter.displayNumber} failed: ${linked.output}`);
       };
     }
     case 'closed-mid-reminders':
@@ -156,7 +240,8 @@ export async function firstMove(lawpay: string, matter: PlannedMatter, random: R
         const voided = await ctx.admin(['void', invoice, '--reason', 'chaos: billed in error']);
         // Under load the command may stop waiting before the workflow voided (it says so and exits 1): the request
         // stands, and the invariants check how the invoice ended.
-        if (voided.code !== 0 && !/asked to void but has not yet/.test(voided.output)) throw new Error(`matterpay void ${invoice} failed: ${voided.output}`);
+        if (voided.code !== 0 && !/asked to void but has not yet/.test(voided.output))
+          throw new Error(`matterpay void ${invoice} failed: ${voided.output}`);
       };
     case 'trust':
     case 'unpaid':

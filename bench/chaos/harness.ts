@@ -4,7 +4,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '../../test/support/ports';
 import {
-  awaitInvoices, createMatters, firstMove, planScenarios, recordApprovedTime, type LaterContext, type PlannedMatter,
+  awaitInvoices,
+  createMatters,
+  firstMove,
+  planScenarios,
+  recordApprovedTime,
+  type LaterContext,
+  type PlannedMatter,
 } from './business';
 import { FaultCounts } from './faultCounts';
 import { activitiesInFlightOn, MONEY_ACTIVITY, recoveryLag, type InFlightActivity } from './inFlight';
@@ -103,14 +109,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     cleanups.push(clioApi.close, lawPayApi.close);
     const ingressPort = await freePort();
     const publicAddress = await startWebhookFaultProxy(`http://127.0.0.1:${ingressPort}`, faultRandom, counts, {
-      duplicateRate: 0.3, dropRate: 0.05, delayRate: 0.15, maxDelayMs: 8_000, replayRate: 0.1, replayAfterMs: options.replayAfterMs,
+      duplicateRate: 0.3,
+      dropRate: 0.05,
+      delayRate: 0.15,
+      maxDelayMs: 8_000,
+      replayRate: 0.1,
+      replayAfterMs: options.replayAfterMs,
     });
     cleanups.push(publicAddress.close);
 
-    const roles = new Roles({
-      databaseUrl: postgres.url, temporalAddress: temporal.address, clioUrl: clioApi.url, lawPayUrl: lawPayApi.url,
-      secretKey: SECRET_KEY, firmId: FIRM_ID, dataDir: path.join(dataDir, 'matterpay'),
-    }, chaosRoleSettings(options), ingressPort, publicAddress.url);
+    const roles = new Roles(
+      {
+        databaseUrl: postgres.url,
+        temporalAddress: temporal.address,
+        clioUrl: clioApi.url,
+        lawPayUrl: lawPayApi.url,
+        secretKey: SECRET_KEY,
+        firmId: FIRM_ID,
+        dataDir: path.join(dataDir, 'matterpay'),
+      },
+      chaosRoleSettings(options),
+      ingressPort,
+      publicAddress.url,
+    );
     cleanups.push(() => roles.stopAll());
 
     log('starting the ingress and the workers at the same moment');
@@ -133,26 +154,47 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       lawPayApi.calm();
       publicAddress.calm();
     }
-    const faultsDone = options.calm ? Promise.resolve() : runFaultSchedule({ options, random: faultRandom, roles, temporal, postgres, counts, kills, restarts, lagWatches, supervisor, log });
+    const faultsDone = options.calm
+      ? Promise.resolve()
+      : runFaultSchedule({
+          options,
+          random: faultRandom,
+          roles,
+          temporal,
+          postgres,
+          counts,
+          kills,
+          restarts,
+          lagWatches,
+          supervisor,
+          log,
+        });
     await recordApprovedTime(vendors.clio, matters);
     const backfill = roles.admin(['backfill', '--run-id', `chaos-${options.seed}`]);
     await awaitInvoices(db, FIRM_ID, matters, options.settleTimeoutMs);
     log(`${matters.length} invoices issued; paying`);
-    const ctx: LaterContext = { clio: vendors.clio, admin: (args) => roles.admin(args), whenReminded: (invoice) => whenReminded(db, invoice) };
+    const ctx: LaterContext = {
+      clio: vendors.clio,
+      admin: (args) => roles.admin(args),
+      whenReminded: (invoice) => whenReminded(db, invoice),
+    };
     const later: Array<() => Promise<void>> = [];
     for (const matter of matters) {
       const next = await firstMove(vendors.lawpay, matter, random);
       if (next) later.push(() => next(ctx));
     }
-    await Promise.all(later.map(async (step) => {
-      await new Promise((resolve) => setTimeout(resolve, random.int(500, 6_000)));
-      await step();
-    }));
+    await Promise.all(
+      later.map(async (step) => {
+        await new Promise((resolve) => setTimeout(resolve, random.int(500, 6_000)));
+        await step();
+      }),
+    );
     const payments = matters.reduce((sum, m) => sum + m.transactions.length, 0);
     log(`${payments} payments made at the processor; waiting for the fault schedule to finish`);
     await faultsDone;
     const backfillResult = await backfill;
-    if (backfillResult.code !== 0) unplannedExits.push(`matterpay backfill exited ${backfillResult.code}: ${backfillResult.output.slice(-300)}`);
+    if (backfillResult.code !== 0)
+      unplannedExits.push(`matterpay backfill exited ${backfillResult.code}: ${backfillResult.output.slice(-300)}`);
 
     clioApi.calm();
     lawPayApi.calm();
@@ -163,12 +205,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     supervisor.stop();
 
     const invariants = await checkInvariants({
-      firmId: FIRM_ID, db, temporal: temporal.client, clioUrl: vendors.clio, lawPayUrl: vendors.lawpay,
-      outboxDir: path.join(dataDir, 'matterpay', 'outbox'), matters, closeGraceMs: 5_000,
+      firmId: FIRM_ID,
+      db,
+      temporal: temporal.client,
+      clioUrl: vendors.clio,
+      lawPayUrl: vendors.lawpay,
+      outboxDir: path.join(dataDir, 'matterpay', 'outbox'),
+      matters,
+      closeGraceMs: 5_000,
     });
     return {
-      seed: options.seed, payments, invoices: matters.length, faults: counts.entries(), kills, restarts, unplannedExits, invariants,
-      lagMs: await reconciliationLag(db, vendors.lawpay), wallMs: Date.now() - startedAt,
+      seed: options.seed,
+      payments,
+      invoices: matters.length,
+      faults: counts.entries(),
+      kills,
+      restarts,
+      unplannedExits,
+      invariants,
+      lagMs: await reconciliationLag(db, vendors.lawpay),
+      wallMs: Date.now() - startedAt,
     };
   }
 }
@@ -203,8 +259,15 @@ async function connectClio(publicUrl: string): Promise<void> {
 
 async function whenReminded(db: pg.Pool, invoiceNumber: string): Promise<void> {
   for (;;) {
-    const found = await db.query(`SELECT 1 FROM outbound_messages WHERE firm_id = $1 AND idempotency_key = $2 AND state = 'sent'`,
-      [FIRM_ID, `${FIRM_ID}/${invoiceNumber}/reminder-1`]).then((r) => r.rowCount! > 0, () => false);
+    const found = await db
+      .query(`SELECT 1 FROM outbound_messages WHERE firm_id = $1 AND idempotency_key = $2 AND state = 'sent'`, [
+        FIRM_ID,
+        `${FIRM_ID}/${invoiceNumber}/reminder-1`,
+      ])
+      .then(
+        (r) => r.rowCount! > 0,
+        () => false,
+      );
     if (found) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -218,7 +281,9 @@ function superviseRoles(roles: Roles, unplannedExits: string[], log: (line: stri
     const role = slot === 'ingress' ? roles.ingress! : roles.workers[slot]!;
     void role.exited.then(({ code, signal }) => {
       if (!running || expected.has(role.child.pid!)) return;
-      unplannedExits.push(`${role.name} exited by itself (${code ?? signal}): ${role.output().trim().split('\n').slice(-2).join(' | ').slice(0, 400)}`);
+      unplannedExits.push(
+        `${role.name} exited by itself (${code ?? signal}): ${role.output().trim().split('\n').slice(-2).join(' | ').slice(0, 400)}`,
+      );
       log(`! ${role.name} exited by itself; restarting it`);
       if (slot === 'ingress') roles.spawnIngress();
       else roles.spawnWorker(slot);
@@ -230,7 +295,9 @@ function superviseRoles(roles: Roles, unplannedExits: string[], log: (line: stri
   return {
     expectExit: (pid: number) => expected.add(pid),
     watch,
-    stop: () => { running = false; },
+    stop: () => {
+      running = false;
+    },
   };
 }
 
@@ -252,7 +319,13 @@ interface FaultContext {
 async function runFaultSchedule(ctx: FaultContext): Promise<void> {
   const { random, roles, temporal, postgres, counts, log } = ctx;
   type Fault = 'kill' | 'ingress' | 'temporal' | 'postgres' | 'cut';
-  const schedule: Fault[] = [...Array.from({ length: ctx.options.kills }, () => 'kill' as const), 'ingress', 'temporal', 'postgres', 'cut'];
+  const schedule: Fault[] = [
+    ...Array.from({ length: ctx.options.kills }, () => 'kill' as const),
+    'ingress',
+    'temporal',
+    'postgres',
+    'cut',
+  ];
   for (let i = schedule.length - 1; i > 0; i--) {
     const j = random.int(0, i);
     [schedule[i], schedule[j]] = [schedule[j]!, schedule[i]!];
@@ -262,7 +335,9 @@ async function runFaultSchedule(ctx: FaultContext): Promise<void> {
   for (const fault of schedule) {
     await sleep(random.int(2_000, 6_000));
     switch (fault) {
-      case 'kill': await killWorker(ctx); break;
+      case 'kill':
+        await killWorker(ctx);
+        break;
       case 'ingress': {
         const ingress = roles.ingress!;
         ctx.supervisor.expectExit(ingress.child.pid!);
@@ -324,14 +399,25 @@ async function killWorker(ctx: FaultContext): Promise<void> {
   await worker.stop('SIGKILL');
   ctx.counts.add('worker SIGKILLed');
   const record: KillRecord = {
-    role: worker.name, atMs: killedAt - 0, inFlight, duringMoneyActivity: inFlight.some((a) => MONEY_ACTIVITY.test(a.activityType)), recoveryLagMs: null,
+    role: worker.name,
+    atMs: killedAt - 0,
+    inFlight,
+    duringMoneyActivity: inFlight.some((a) => MONEY_ACTIVITY.test(a.activityType)),
+    recoveryLagMs: null,
   };
   ctx.kills.push(record);
   ctx.log(`killed ${worker.name} during ${describeInFlight(inFlight)}`);
   roles.spawnWorker(victim);
   ctx.supervisor.watch(victim);
   if (inFlight.length > 0) {
-    ctx.lagWatches.push(recoveryLag(temporal.client, inFlight, killedAt, 10 * 60_000).then((lag) => { record.recoveryLagMs = lag; }, () => undefined));
+    ctx.lagWatches.push(
+      recoveryLag(temporal.client, inFlight, killedAt, 10 * 60_000).then(
+        (lag) => {
+          record.recoveryLagMs = lag;
+        },
+        () => undefined,
+      ),
+    );
   } else {
     record.recoveryLagMs = 0;
   }
@@ -341,24 +427,53 @@ async function killWorker(ctx: FaultContext): Promise<void> {
  * Waits until matterpay has caught up with the processor: every held-back webhook delivered, every completed
  * transaction in the ledger with the processor's effect (or parked), and the write-back queue empty.
  */
-async function settle(db: pg.Pool, lawPayUrl: string, proxy: { pendingDeliveries(): number }, timeoutMs: number): Promise<void> {
+async function settle(
+  db: pg.Pool,
+  lawPayUrl: string,
+  proxy: { pendingDeliveries(): number },
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quietSince = 0;
   for (;;) {
     const state = await lawPayState(lawPayUrl);
-    const rows = await db.query<{ transaction_id: string; state: string; effect_cents: string }>(
-      `SELECT transaction_id, state, effect_cents FROM processed_payments WHERE firm_id = $1`, [FIRM_ID]).then((r) => r.rows, () => null);
-    const pendingWrites = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM practice_writebacks WHERE firm_id = $1 AND state = 'pending'`, [FIRM_ID])
-      .then((r) => r.rows[0]!.n, () => 1);
-    const sending = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbound_messages WHERE firm_id = $1 AND state = 'sending'`, [FIRM_ID])
-      .then((r) => r.rows[0]!.n, () => 1);
+    const rows = await db
+      .query<{ transaction_id: string; state: string; effect_cents: string }>(
+        `SELECT transaction_id, state, effect_cents FROM processed_payments WHERE firm_id = $1`,
+        [FIRM_ID],
+      )
+      .then(
+        (r) => r.rows,
+        () => null,
+      );
+    const pendingWrites = await db
+      .query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM practice_writebacks WHERE firm_id = $1 AND state = 'pending'`,
+        [FIRM_ID],
+      )
+      .then(
+        (r) => r.rows[0]!.n,
+        () => 1,
+      );
+    const sending = await db
+      .query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM outbound_messages WHERE firm_id = $1 AND state = 'sending'`,
+        [FIRM_ID],
+      )
+      .then(
+        (r) => r.rows[0]!.n,
+        () => 1,
+      );
     const byTxn = new Map((rows ?? []).map((r) => [r.transaction_id, r]));
-    const behind = state.transactions.filter((t) => t.type !== 'CREDIT' && t.status === 'COMPLETED' && !t.account_id.includes('trust')).filter((t) => {
-      const row = byTxn.get(t.id);
-      if (!row) return true;
-      return row.state === 'applied' && Number(row.effect_cents) !== processorEffectCents(t);
-    }).length;
-    const caughtUp = rows !== null && behind === 0 && pendingWrites === 0 && sending === 0 && proxy.pendingDeliveries() === 0;
+    const behind = state.transactions
+      .filter((t) => t.type !== 'CREDIT' && t.status === 'COMPLETED' && !t.account_id.includes('trust'))
+      .filter((t) => {
+        const row = byTxn.get(t.id);
+        if (!row) return true;
+        return row.state === 'applied' && Number(row.effect_cents) !== processorEffectCents(t);
+      }).length;
+    const caughtUp =
+      rows !== null && behind === 0 && pendingWrites === 0 && sending === 0 && proxy.pendingDeliveries() === 0;
     if (caughtUp) {
       if (!quietSince) quietSince = Date.now();
       // Quiet for a while: late replays and reminders in flight have landed.
@@ -372,11 +487,19 @@ async function settle(db: pg.Pool, lawPayUrl: string, proxy: { pendingDeliveries
 /** Processor transaction created → its effect in matterpay's ledger, for every completed transaction. */
 async function reconciliationLag(db: pg.Pool, lawPayUrl: string): Promise<ChaosReport['lagMs']> {
   const state = await lawPayState(lawPayUrl);
-  const created = new Map(state.transactions.map((t) => [t.id, Date.parse((t as unknown as { created: string }).created)]));
-  const rows = (await db.query<{ transaction_id: string; recorded_at: Date }>(
-    `SELECT transaction_id, recorded_at FROM processed_payments WHERE firm_id = $1 AND state = 'applied'`, [FIRM_ID])).rows;
-  const lags = rows.map((r) => r.recorded_at.getTime() - (created.get(r.transaction_id) ?? r.recorded_at.getTime())).sort((a, b) => a - b);
-  const at = (q: number) => lags.length ? lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! : 0;
+  const created = new Map(
+    state.transactions.map((t) => [t.id, Date.parse((t as unknown as { created: string }).created)]),
+  );
+  const rows = (
+    await db.query<{ transaction_id: string; recorded_at: Date }>(
+      `SELECT transaction_id, recorded_at FROM processed_payments WHERE firm_id = $1 AND state = 'applied'`,
+      [FIRM_ID],
+    )
+  ).rows;
+  const lags = rows
+    .map((r) => r.recorded_at.getTime() - (created.get(r.transaction_id) ?? r.recorded_at.getTime()))
+    .sort((a, b) => a - b);
+  const at = (q: number) => (lags.length ? lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]! : 0);
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: lags[lags.length - 1] ?? 0, n: lags.length };
 }
 
@@ -384,7 +507,9 @@ async function reconciliationLag(db: pg.Pool, lawPayUrl: string): Promise<ChaosR
 function describeInFlight(activities: InFlightActivity[]): string {
   const counts = new Map<string, number>();
   for (const a of activities) counts.set(a.activityType, (counts.get(a.activityType) ?? 0) + 1);
-  const entries = [...counts.entries()].sort(([a], [b]) => Number(MONEY_ACTIVITY.test(b)) - Number(MONEY_ACTIVITY.test(a)) || a.localeCompare(b));
+  const entries = [...counts.entries()].sort(
+    ([a], [b]) => Number(MONEY_ACTIVITY.test(b)) - Number(MONEY_ACTIVITY.test(a)) || a.localeCompare(b),
+  );
   return entries.map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(', ') || '(no activity)';
 }
 
@@ -399,13 +524,19 @@ export function formatReport(report: ChaosReport): string {
     'faults injected:',
     ...report.faults.map(([kind, n]) => `  ${kind.padEnd(34)} ${n}`),
     `kills (${report.kills.length}, ${report.kills.filter((k) => k.duringMoneyActivity).length} during a money activity):`,
-    ...report.kills.map((k) => `  ${k.role.padEnd(14)} in flight: ${describeInFlight(k.inFlight)}   recovered in ${k.recoveryLagMs === null ? 'NOT RECOVERED' : `${(k.recoveryLagMs / 1000).toFixed(1)} s`}`),
+    ...report.kills.map(
+      (k) =>
+        `  ${k.role.padEnd(14)} in flight: ${describeInFlight(k.inFlight)}   recovered in ${k.recoveryLagMs === null ? 'NOT RECOVERED' : `${(k.recoveryLagMs / 1000).toFixed(1)} s`}`,
+    ),
     'restarts:',
     ...report.restarts.map((r) => `  ${r}`),
     `roles that exited by themselves: ${report.unplannedExits.length}`,
     ...report.unplannedExits.map((e) => `  ${e}`),
     'invariants:',
-    ...report.invariants.map((i) => `  ${String(i.violations).padStart(4)}  ${i.name}${i.examples.length ? `\n        e.g. ${i.examples.join('\n        e.g. ')}` : ''}`),
+    ...report.invariants.map(
+      (i) =>
+        `  ${String(i.violations).padStart(4)}  ${i.name}${i.examples.length ? `\n        e.g. ${i.examples.join('\n        e.g. ')}` : ''}`,
+    ),
     `reconciliation lag (processor transaction → applied in matterpay), n=${report.lagMs.n}: p50 ${report.lagMs.p50} ms   p95 ${report.lagMs.p95} ms   p99 ${report.lagMs.p99} ms   max ${report.lagMs.max} ms`,
     '',
   ];

@@ -18,7 +18,9 @@ export function readRequest(req: http.IncomingMessage): Promise<BufferedRequest>
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }));
+    req.on('end', () =>
+      resolve({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }),
+    );
     req.on('error', reject);
   });
 }
@@ -29,12 +31,24 @@ export function forward(target: string, request: BufferedRequest, timeoutMs = 60
   return new Promise((resolve, reject) => {
     const headers = { ...request.headers, host: upstream.host, 'content-length': String(request.body.length) };
     delete headers.connection;
-    const outgoing = http.request({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const outgoing = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers,
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     outgoing.on('timeout', () => outgoing.destroy(new Error('upstream timed out')));
     outgoing.on('error', reject);
     outgoing.end(request.body);
@@ -50,7 +64,10 @@ export function reply(res: http.ServerResponse, answer: Forwarded): void {
   res.end(answer.body);
 }
 
-export async function listen(handler: http.RequestListener, port = 0): Promise<{ server: http.Server; url: string; close(): Promise<void> }> {
+export async function listen(
+  handler: http.RequestListener,
+  port = 0,
+): Promise<{ server: http.Server; url: string; close(): Promise<void> }> {
   const server = http.createServer(handler);
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -58,9 +75,10 @@ export async function listen(handler: http.RequestListener, port = 0): Promise<{
   return {
     server,
     url,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

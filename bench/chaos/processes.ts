@@ -14,7 +14,8 @@ const RUN_TS = path.resolve(__dirname, '../../bin/run-ts.js');
 /** The vendors' own process: started once, never killed until the run is over. */
 export async function startVendorsProcess(): Promise<{ clio: string; lawpay: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [RUN_TS, path.join(__dirname, 'vendors.ts')], {
-    env: { ...process.env, SANDBOX_WEBHOOK_RETRY_BASE_MS: '2000' }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SANDBOX_WEBHOOK_RETRY_BASE_MS: '2000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const ready = await new Promise<{ clio: string; lawpay: string }>((resolve, reject) => {
@@ -23,16 +24,19 @@ export async function startVendorsProcess(): Promise<{ clio: string; lawpay: str
       const line = output.split('\n').find((l) => l.startsWith('{"ready"'));
       if (line) resolve(JSON.parse(line) as { clio: string; lawpay: string });
     });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
     child.on('exit', (code) => reject(new Error(`the vendors process exited (${code}): ${output}`)));
   });
   return {
     ...ready,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -67,7 +71,11 @@ export async function startRestartableTemporal(dataDir: string, secretKey: strin
     /** What the roles use: through the proxy. */
     address: `127.0.0.1:${proxy.port}`,
     /** The harness's own view, straight to the server. */
-    client: new WorkflowClient({ connection, namespace: 'default', dataConverter: dataConverterFor([Buffer.from(secretKey, 'base64')]) }),
+    client: new WorkflowClient({
+      connection,
+      namespace: 'default',
+      dataConverter: dataConverterFor([Buffer.from(secretKey, 'base64')]),
+    }),
     connection,
     async restart(downMs: number) {
       await server.stop();
@@ -90,7 +98,12 @@ export class Roles {
   ingress: RoleProcess | null = null;
   private spawned = 0;
 
-  constructor(private readonly endpoints: RoleEndpoints, private readonly extraEnv: Record<string, string>, private readonly ingressPort: number, private readonly publicBaseUrl: string) {
+  constructor(
+    private readonly endpoints: RoleEndpoints,
+    private readonly extraEnv: Record<string, string>,
+    private readonly ingressPort: number,
+    private readonly publicBaseUrl: string,
+  ) {
     fs.mkdirSync(path.join(endpoints.dataDir, 'logs'), { recursive: true });
   }
 
@@ -127,7 +140,11 @@ export class Roles {
 
   /** A one-off admin command (`matterpay link …`), as an operator runs it. */
   async admin(args: string[]): Promise<{ code: number | null; output: string }> {
-    const role = spawnRole(`admin ${args[0]}`, args, roleEnvironment(this.endpoints, { ...this.extraEnv, PUBLIC_BASE_URL: this.publicBaseUrl, LOG_LEVEL: 'warn' }));
+    const role = spawnRole(
+      `admin ${args[0]}`,
+      args,
+      roleEnvironment(this.endpoints, { ...this.extraEnv, PUBLIC_BASE_URL: this.publicBaseUrl, LOG_LEVEL: 'warn' }),
+    );
     const exit = await role.exited;
     return { code: exit.code, output: role.output() };
   }

@@ -55,7 +55,12 @@ export interface RoleProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnRole(name: string, args: string[], env: Record<string, string>, options: { cwd?: string; onLine?: (line: string) => void; logFile?: string } = {}): RoleProcess {
+export function spawnRole(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; onLine?: (line: string) => void; logFile?: string } = {},
+): RoleProcess {
   const child = spawn(process.execPath, [MATTERPAY_BIN, ...args], {
     cwd: options.cwd ?? env.MATTERPAY_DATA_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -87,7 +92,9 @@ export function spawnRole(name: string, args: string[], env: Record<string, stri
     });
   });
   let exitedValue: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-  void exited.then((value) => { exitedValue = value; });
+  void exited.then((value) => {
+    exitedValue = value;
+  });
 
   return {
     name,
@@ -97,7 +104,13 @@ export function spawnRole(name: string, args: string[], env: Record<string, stri
     waitForOutput(expected, timeoutMs = 60_000) {
       const matches = () => (typeof expected === 'string' ? text.includes(expected) : expected.test(text));
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`${name}: no "${String(expected)}" within ${timeoutMs} ms; output:\n${text.slice(-3000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            finish(
+              new Error(`${name}: no "${String(expected)}" within ${timeoutMs} ms; output:\n${text.slice(-3000)}`),
+            ),
+          timeoutMs,
+        );
         const finish = (error?: Error) => {
           clearTimeout(timer);
           listeners.delete(check);
@@ -107,7 +120,11 @@ export function spawnRole(name: string, args: string[], env: Record<string, stri
         const check = () => {
           if (matches()) finish();
           else if (exitedValue || child.exitCode !== null || child.signalCode !== null) {
-            finish(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before printing "${String(expected)}"; output:\n${text.slice(-3000)}`));
+            finish(
+              new Error(
+                `${name} exited (${child.exitCode ?? child.signalCode}) before printing "${String(expected)}"; output:\n${text.slice(-3000)}`,
+              ),
+            );
           }
         };
         listeners.add(check);

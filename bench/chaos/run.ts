@@ -16,7 +16,8 @@ const num = (name: string, fallback: number) => Number(arg(name, String(fallback
 async function main(): Promise<void> {
   // Ctrl-C (or a CI timeout) still stops every process of the run: the harness's cleanups run on the way out.
   const abort = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort(new Error(`stopped by ${signal}`)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => abort.abort(new Error(`stopped by ${signal}`)));
   const payments = num('payments', 1000);
   const [replayFrom, replayTo] = arg('replay-seconds', '60,180').split(',').map(Number) as [number, number];
   const report = await runChaos({
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
   process.stdout.write(formatReport(report));
   const reportFile = arg('report', '');
   if (reportFile) fs.writeFileSync(reportFile, JSON.stringify(report, null, 2));
-  if (report.invariants.some((i) => i.violations > 0) || report.kills.some((k) => k.recoveryLagMs === null)) process.exitCode = 1;
+  if (report.invariants.some((i) => i.violations > 0) || report.kills.some((k) => k.recoveryLagMs === null))
+    process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

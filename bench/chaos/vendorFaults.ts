@@ -14,7 +14,13 @@ export interface VendorFaultSettings {
  * 429 + Retry-After (before the vendor sees them, so nothing happens there), and delays the rest. OAuth and the
  * sandbox's control routes pass untouched.
  */
-export async function startVendorFaultProxy(vendor: string, target: string, random: Random, counts: FaultCounts, settings: VendorFaultSettings) {
+export async function startVendorFaultProxy(
+  vendor: string,
+  target: string,
+  random: Random,
+  counts: FaultCounts,
+  settings: VendorFaultSettings,
+) {
   let active = true;
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
@@ -47,5 +53,10 @@ export async function startVendorFaultProxy(vendor: string, target: string, rand
     }
   };
   const server = await listen((req, res) => void handler(req, res));
-  return { ...server, calm: () => { active = false; } };
+  return {
+    ...server,
+    calm: () => {
+      active = false;
+    },
+  };
 }

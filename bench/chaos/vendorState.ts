@@ -11,11 +11,26 @@ export interface LawPayTransaction {
   amount_refunded: number;
 }
 
-export interface ClioNote { id: number; matter_id: number | null; subject: string; detail: string | null }
+export interface ClioNote {
+  id: number;
+  matter_id: number | null;
+  subject: string;
+  detail: string | null;
+}
 
-export interface ClioTrustLine { matter?: { id: number } | null; matter_id?: number; amount_cents?: number; funds_out?: number }
+export interface ClioTrustLine {
+  matter?: { id: number } | null;
+  matter_id?: number;
+  amount_cents?: number;
+  funds_out?: number;
+}
 
-export async function controlCall<T>(baseUrl: string, path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<T> {
+export async function controlCall<T>(
+  baseUrl: string,
+  path: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+): Promise<T> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -26,11 +41,21 @@ export async function controlCall<T>(baseUrl: string, path: string, body?: unkno
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export async function lawPayState(url: string): Promise<{ transactions: LawPayTransaction[]; merchant: { accounts?: Array<{ id: string; trust_account: boolean }> } }> {
+export async function lawPayState(
+  url: string,
+): Promise<{
+  transactions: LawPayTransaction[];
+  merchant: { accounts?: Array<{ id: string; trust_account: boolean }> };
+}> {
   return controlCall(url, '/__sandbox/state');
 }
 
-export async function clioState(url: string): Promise<{ notes: ClioNote[]; matters: Array<{ id: number; display_number: string; status?: string; trust_balance_cents: number }> }> {
+export async function clioState(
+  url: string,
+): Promise<{
+  notes: ClioNote[];
+  matters: Array<{ id: number; display_number: string; status?: string; trust_balance_cents: number }>;
+}> {
   return controlCall(url, '/__sandbox/state');
 }
 

@@ -12,7 +12,11 @@ async function main(): Promise<void> {
   // The sandboxes' own per-minute budget (1000, Clio's documented default) would throttle a whole run's traffic on
   // one token; the harness injects its 429s itself, at the rate the schedule says.
   for (const url of [clio.url, lawpay.url]) {
-    await fetch(`${url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rate_limit_per_minute: 1_000_000 }) });
+    await fetch(`${url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rate_limit_per_minute: 1_000_000 }),
+    });
   }
   process.stdout.write(`${JSON.stringify({ ready: true, clio: clio.url, lawpay: lawpay.url })}\n`);
   const shutdown = (): void => {

@@ -18,7 +18,12 @@ export interface WebhookFaultSettings {
  * it) and replayed later, from the seeded schedule. A held or replayed delivery is retried until the ingress takes it,
  * as a sender would; a dropped one is left for the sweep to find.
  */
-export async function startWebhookFaultProxy(target: string, random: Random, counts: FaultCounts, settings: WebhookFaultSettings) {
+export async function startWebhookFaultProxy(
+  target: string,
+  random: Random,
+  counts: FaultCounts,
+  settings: WebhookFaultSettings,
+) {
   let active = true;
   const timers = new Set<NodeJS.Timeout>();
   let pendingDeliveries = 0;
@@ -27,16 +32,23 @@ export async function startWebhookFaultProxy(target: string, random: Random, cou
   const deliverEventually = (request: BufferedRequest, afterMs: number, kind: string, eventCreated: string) => {
     pendingDeliveries++;
     const attempt = (tries: number) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        forward(target, request).then((answer) => {
-          if (answer.status >= 200 && answer.status < 300) {
-            if (kind === 'webhook delayed' && eventCreated && newestForwarded > eventCreated) counts.add('webhook reordered');
-            pendingDeliveries--;
-          } else if (tries < 90) attempt(tries + 1);
-          else pendingDeliveries--;
-        }, () => (tries < 90 ? attempt(tries + 1) : pendingDeliveries--));
-      }, tries === 0 ? afterMs : 2000);
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          forward(target, request).then(
+            (answer) => {
+              if (answer.status >= 200 && answer.status < 300) {
+                if (kind === 'webhook delayed' && eventCreated && newestForwarded > eventCreated)
+                  counts.add('webhook reordered');
+                pendingDeliveries--;
+              } else if (tries < 90) attempt(tries + 1);
+              else pendingDeliveries--;
+            },
+            () => (tries < 90 ? attempt(tries + 1) : pendingDeliveries--),
+          );
+        },
+        tries === 0 ? afterMs : 2000,
+      );
       timers.add(timer);
     };
     attempt(0);
@@ -80,7 +92,9 @@ export async function startWebhookFaultProxy(target: string, random: Random, cou
   return {
     ...server,
     /** Stops injecting: what is already held back is still delivered. */
-    calm: () => { active = false; },
+    calm: () => {
+      active = false;
+    },
     pendingDeliveries: () => pendingDeliveries,
     async close() {
       for (const timer of timers) clearTimeout(timer);
@@ -91,7 +105,10 @@ export async function startWebhookFaultProxy(target: string, random: Random, cou
 
 function eventCreatedAt(body: Buffer): string {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { created?: string; data?: { created?: string; modified?: string } };
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      created?: string;
+      data?: { created?: string; modified?: string };
+    };
     return parsed.created ?? parsed.data?.modified ?? '';
   } catch {
     return '';

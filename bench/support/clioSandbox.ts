@@ -1,6 +1,13 @@
 /** The Clio-style sandbox's control surface as the benchmarks use it: seed data, set faults, read its counters. */
 
-export interface RateLimitWindow { credential: number; started_at: number; ends_at: number; limit: number; served: number; rejected: number }
+export interface RateLimitWindow {
+  credential: number;
+  started_at: number;
+  ends_at: number;
+  limit: number;
+  served: number;
+  rejected: number;
+}
 
 export interface ClioCounters {
   /** Requests to the API (`/api/v4`) per `METHOD /route`. */
@@ -10,14 +17,23 @@ export interface ClioCounters {
 }
 
 export async function control<T>(baseUrl: string, path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as T;
 }
 
 export async function clioCounters(baseUrl: string): Promise<ClioCounters> {
-  const state = (await (await fetch(`${baseUrl}/__sandbox/state`)).json()) as { request_counts: Record<string, number>; rate_limit_windows: RateLimitWindow[] };
-  const byRoute = Object.fromEntries(Object.entries(state.request_counts).filter(([route]) => route.includes('/api/v4')));
+  const state = (await (await fetch(`${baseUrl}/__sandbox/state`)).json()) as {
+    request_counts: Record<string, number>;
+    rate_limit_windows: RateLimitWindow[];
+  };
+  const byRoute = Object.fromEntries(
+    Object.entries(state.request_counts).filter(([route]) => route.includes('/api/v4')),
+  );
   return {
     byRoute,
     served: state.rate_limit_windows.reduce((sum, w) => sum + w.served, 0),

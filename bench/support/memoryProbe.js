@@ -8,6 +8,16 @@ if (file) {
     const m = process.memoryUsage();
     const mib = (n) => Math.round(n / 2 ** 20);
     const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, mib(s.space_used_size)]));
-    fs.writeFileSync(file, JSON.stringify({ rss: mib(m.rss), heapTotal: mib(m.heapTotal), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), spaces }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        rss: mib(m.rss),
+        heapTotal: mib(m.heapTotal),
+        heapUsed: mib(m.heapUsed),
+        external: mib(m.external),
+        arrayBuffers: mib(m.arrayBuffers),
+        spaces,
+      }),
+    );
   }, 2_000).unref();
 }

@@ -16,5 +16,9 @@ export function sampleProcess(pid: number): ProcessSample {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(afterName[11]) + Number(afterName[12]);
-  return { rssMiB: Math.round(kib('VmRSS') / 1024), peakRssMiB: Math.round(kib('VmHWM') / 1024), cpuMs: Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND) };
+  return {
+    rssMiB: Math.round(kib('VmRSS') / 1024),
+    peakRssMiB: Math.round(kib('VmHWM') / 1024),
+    cpuMs: Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND),
+  };
 }

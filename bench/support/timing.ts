@@ -8,8 +8,16 @@ export interface ProcessCost {
   exitCode: number | null;
 }
 
-export function timeProcess(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ProcessCost {
-  const run = spawnSync('/usr/bin/time', ['-v', command, ...args], { ...options, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+export function timeProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ProcessCost {
+  const run = spawnSync('/usr/bin/time', ['-v', command, ...args], {
+    ...options,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const field = (label: string) => {
     const line = run.stderr.split('\n').find((l) => l.trim().startsWith(label));
     if (!line) throw new Error(`/usr/bin/time printed no "${label}":\n${run.stderr.slice(-2000)}`);
@@ -42,7 +50,8 @@ export function numberOption(argv: readonly string[], name: string, fallback: nu
   const index = argv.indexOf(`--${name}`);
   if (index < 0) return fallback;
   const value = Number(argv[index + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number, got "${argv[index + 1]}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} takes a positive number, got "${argv[index + 1]}"`);
   return value;
 }
 

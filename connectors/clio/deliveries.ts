@@ -3,7 +3,9 @@ import type { Matter, PracticeEvent, PracticeWebhookOutcome, WebhookHeaders, Web
 import { parseClioDelivery, peekClioWebhookId, verifyClioSignature } from './webhooks';
 
 /** Clio confirms a new webhook by sending X-Hook-Secret; echoing it back enables the hook (docs/vendors.md §1.5). */
-export function answerClioHandshake(headers: WebhookHeaders): { headers: Record<string, string>; body: unknown } | null {
+export function answerClioHandshake(
+  headers: WebhookHeaders,
+): { headers: Record<string, string>; body: unknown } | null {
   const secret = headers['x-hook-secret'];
   if (typeof secret !== 'string' || !secret) return null;
   // Harmless for a hook we did not create: its deliveries carry an id we do not know and are refused.
@@ -18,7 +20,10 @@ export const claimedClioWebhookId = peekClioWebhookId;
  * matter is re-read and reported as Clio shows it now.
  */
 export async function translateClioDelivery(
-  rawBody: Buffer, headers: WebhookHeaders, subscriptions: WebhookSubscriptionStore | undefined, getMatter: (id: string) => Promise<Matter>,
+  rawBody: Buffer,
+  headers: WebhookHeaders,
+  subscriptions: WebhookSubscriptionStore | undefined,
+  getMatter: (id: string) => Promise<Matter>,
 ): Promise<PracticeWebhookOutcome> {
   const webhookId = peekClioWebhookId(rawBody);
   const hook = await subscriptions?.byId(webhookId);
@@ -30,7 +35,10 @@ export async function translateClioDelivery(
   if (hook.topic === 'activity') {
     const matter = delivery.fields.matter as { id?: unknown } | null | undefined;
     if (!matter?.id) return { kind: 'ignored', reason: 'a time entry on no matter' };
-    return { kind: 'events', events: [{ kind: 'entryApproved', matterId: String(matter.id), entryId: delivery.recordId }] };
+    return {
+      kind: 'events',
+      events: [{ kind: 'entryApproved', matterId: String(matter.id), entryId: delivery.recordId }],
+    };
   }
   if (hook.topic === 'matter') {
     const matter = await getMatter(delivery.recordId).catch((err: unknown) => {
@@ -39,11 +47,20 @@ export async function translateClioDelivery(
     });
     if (!matter) return { kind: 'ignored', reason: 'the matter is gone' };
     const summary = {
-      id: matter.id, displayNumber: matter.displayNumber, status: matter.status, clientReference: matter.clientReference,
-      billingMethod: matter.billingMethod, billingDay: matter.billingDay,
+      id: matter.id,
+      displayNumber: matter.displayNumber,
+      status: matter.status,
+      clientReference: matter.clientReference,
+      billingMethod: matter.billingMethod,
+      billingDay: matter.billingDay,
     };
     const announcedNew = delivery.event === 'created' || delivery.event === 'matter_opened';
-    const kind: Exclude<PracticeEvent['kind'], 'entryApproved'> = matter.status === 'closed' ? 'matterClosed' : announcedNew && matter.status === 'open' ? 'matterOpened' : 'matterChanged';
+    const kind: Exclude<PracticeEvent['kind'], 'entryApproved'> =
+      matter.status === 'closed'
+        ? 'matterClosed'
+        : announcedNew && matter.status === 'open'
+          ? 'matterOpened'
+          : 'matterChanged';
     return { kind: 'events', events: [{ kind, matter: summary }] };
   }
   return { kind: 'ignored', reason: `a delivery about ${hook.topic}` };

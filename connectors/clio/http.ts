@@ -46,7 +46,11 @@ export class ClioHttp {
     this.apiBase = `${options.baseUrl.replace(/\/$/, '')}/api/v4`;
   }
 
-  async request<T extends z.ZodTypeAny>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', pathOrUrl: string, options: RequestOptions<T>): Promise<z.output<T>> {
+  async request<T extends z.ZodTypeAny>(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    pathOrUrl: string,
+    options: RequestOptions<T>,
+  ): Promise<z.output<T>> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.apiBase}${pathOrUrl}`;
     const endpoint = `${method} ${new URL(url).pathname.replace(/\/\d+(?=\/|\.json|$)/g, '/{id}')}`;
     let refreshed = false;
@@ -54,13 +58,21 @@ export class ClioHttp {
     for (;;) {
       const token = await this.options.tokens.accessToken();
       // The limiter reads this answer's X-RateLimit-* headers before it lets the next request go.
-      const response = await this.options.limiter.schedule(() => this.send(method, url, token, options), rateLimitHeaders);
+      const response = await this.options.limiter.schedule(
+        () => this.send(method, url, token, options),
+        rateLimitHeaders,
+      );
 
       if (response.status === 429) {
         const retryAfter = Number(response.headers['retry-after']) || 60;
         this.options.limiter.backOff(retryAfter);
         if (++rateLimitWaits > (this.options.maxRateLimitWaits ?? 5)) {
-          throw new VendorUnavailableError(VENDOR, `${endpoint}: rate limited (429) ${rateLimitWaits} times in a row`, 429, retryAfter);
+          throw new VendorUnavailableError(
+            VENDOR,
+            `${endpoint}: rate limited (429) ${rateLimitWaits} times in a row`,
+            429,
+            retryAfter,
+          );
         }
         continue;
       }
@@ -73,7 +85,11 @@ export class ClioHttp {
         throw new VendorUnavailableError(VENDOR, `${endpoint}: HTTP ${response.status}`, response.status);
       }
       if (response.status >= 400) {
-        throw new VendorRejectedError(VENDOR, `${endpoint}: HTTP ${response.status} ${errorMessage(response.data)}`, response.status);
+        throw new VendorRejectedError(
+          VENDOR,
+          `${endpoint}: HTTP ${response.status} ${errorMessage(response.data)}`,
+          response.status,
+        );
       }
       const parsed = options.schema.safeParse(response.data);
       if (!parsed.success) {
@@ -83,14 +99,24 @@ export class ClioHttp {
     }
   }
 
-  private async send(method: string, url: string, token: string, options: RequestOptions<z.ZodTypeAny>): Promise<AxiosResponse> {
+  private async send(
+    method: string,
+    url: string,
+    token: string,
+    options: RequestOptions<z.ZodTypeAny>,
+  ): Promise<AxiosResponse> {
     this.options.onRequest?.(method, new URL(url).pathname);
     return sendToVendor(VENDOR, {
       method,
       url,
       params: options.query,
       data: options.body,
-      headers: { ...options.headers, Authorization: `Bearer ${token}`, 'X-API-VERSION': CLIO_API_VERSION, Accept: 'application/json' },
+      headers: {
+        ...options.headers,
+        Authorization: `Bearer ${token}`,
+        'X-API-VERSION': CLIO_API_VERSION,
+        Accept: 'application/json',
+      },
       timeout: this.options.timeoutMs ?? 30_000,
       // Clio expects Rails-style arrays: ids[]=1&ids[]=2.
       paramsSerializer: { indexes: false },
@@ -103,7 +129,11 @@ function rateLimitHeaders(response: AxiosResponse): RateLimitHeaders {
     const value = Number(response.headers[name]);
     return Number.isFinite(value) && response.headers[name] !== undefined ? value : null;
   };
-  return { limit: number('x-ratelimit-limit'), remaining: number('x-ratelimit-remaining'), resetAt: number('x-ratelimit-reset') };
+  return {
+    limit: number('x-ratelimit-limit'),
+    remaining: number('x-ratelimit-remaining'),
+    resetAt: number('x-ratelimit-reset'),
+  };
 }
 
 function isInvalidToken(body: unknown): boolean {

@@ -18,10 +18,15 @@ export async function fetchClioIdentity(baseUrl: string, accessToken: string): P
     baseUrl,
     tokens: {
       accessToken: async () => accessToken,
-      refresh: async () => { throw new VendorRejectedError('Clio', 'a token fresh from the code exchange was refused', 401); },
+      refresh: async () => {
+        throw new VendorRejectedError('Clio', 'a token fresh from the code exchange was refused', 401);
+      },
     },
     limiter: new HeaderDrivenRateLimiter(CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE, Date.now, { vendor: 'Clio' }),
   });
-  const { data } = await http.request('GET', '/users/who_am_i.json', { query: { fields: 'id,name' }, schema: whoAmISchema });
+  const { data } = await http.request('GET', '/users/who_am_i.json', {
+    query: { fields: 'id,name' },
+    schema: whoAmISchema,
+  });
   return { userId: String(data.id), name: data.name };
 }

@@ -41,8 +41,15 @@ export function clioAuthorizeUrl(client: ClioOAuthClient, redirectUri: string, s
 }
 
 /** Step 3: trade the callback's code for tokens. */
-export async function exchangeClioCode(client: ClioOAuthClient, code: string, redirectUri: string): Promise<ClioTokens> {
-  return toTokens(await callTokenEndpoint(() => oauthClient(client).getToken({ code, redirect_uri: redirectUri })), null);
+export async function exchangeClioCode(
+  client: ClioOAuthClient,
+  code: string,
+  redirectUri: string,
+): Promise<ClioTokens> {
+  return toTokens(
+    await callTokenEndpoint(() => oauthClient(client).getToken({ code, redirect_uri: redirectUri })),
+    null,
+  );
 }
 
 /**
@@ -83,22 +90,30 @@ export class ClioTokenManager implements TokenSource {
   private async doRefresh(staleToken?: string): Promise<string> {
     const tokens = await this.store.load();
     if (!tokens) throw new VendorRejectedError('Clio', 'no Clio connection: run `matterpay connect clio`', 401);
-    if (staleToken !== undefined && tokens.accessToken !== staleToken && this.isFresh(tokens)) return tokens.accessToken;
+    if (staleToken !== undefined && tokens.accessToken !== staleToken && this.isFresh(tokens))
+      return tokens.accessToken;
     const oauth = oauthClient(this.client);
-    const current = oauth.createToken({ access_token: tokens.accessToken, refresh_token: tokens.refreshToken, token_type: 'bearer' });
+    const current = oauth.createToken({
+      access_token: tokens.accessToken,
+      refresh_token: tokens.refreshToken,
+      token_type: 'bearer',
+    });
     const refreshed = toTokens(await callTokenEndpoint(() => current.refresh()), tokens.refreshToken);
     await this.store.save(refreshed);
     return refreshed.accessToken;
   }
 }
 
-async function callTokenEndpoint(call: () => Promise<{ token: Record<string, unknown> }>): Promise<Record<string, unknown>> {
+async function callTokenEndpoint(
+  call: () => Promise<{ token: Record<string, unknown> }>,
+): Promise<Record<string, unknown>> {
   try {
     return (await call()).token;
   } catch (err) {
     const status = (err as { output?: { statusCode?: number } }).output?.statusCode ?? null;
     const message = `Clio token endpoint: ${(err as Error).message}`;
-    if (status !== null && status >= 400 && status < 500 && status !== 429) throw new VendorRejectedError('Clio', message, status);
+    if (status !== null && status >= 400 && status < 500 && status !== 429)
+      throw new VendorRejectedError('Clio', message, status);
     throw new VendorUnavailableError('Clio', message, status);
   }
 }

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import type {
-  ApprovedEntry, Matter, MatterNote, MatterSummary, Page, PracticeManagement, PracticeWebhookOutcome, SubscriptionUpkeep, TrustLedgerEntry, WebhookHeaders,
+  ApprovedEntry,
+  Matter,
+  MatterNote,
+  MatterSummary,
+  Page,
+  PracticeManagement,
+  PracticeWebhookOutcome,
+  SubscriptionUpkeep,
+  TrustLedgerEntry,
+  WebhookHeaders,
   WebhookSubscriptionStore,
 } from '../ports';
 import { answerClioHandshake, claimedClioWebhookId, translateClioDelivery } from './deliveries';
@@ -8,8 +17,20 @@ import { maintainClioWebhooks } from './subscriptions';
 import { BILLING_DAY_FIELD_NAME, FLAT_FEE_FIELD_NAME, REVIEW_FLAG_FIELD_NAME } from './constants';
 import type { ClioHttp } from './http';
 import {
-  activityFields, activitySchema, bankAccountSchema, bankTransactionFields, bankTransactionSchema, customFieldSchema, list, matterFields, matterSchema, matterSummaryFields, matterSummarySchema,
-  noteSchema, single, type ClioMatter,
+  activityFields,
+  activitySchema,
+  bankAccountSchema,
+  bankTransactionFields,
+  bankTransactionSchema,
+  customFieldSchema,
+  list,
+  matterFields,
+  matterSchema,
+  matterSummaryFields,
+  matterSummarySchema,
+  noteSchema,
+  single,
+  type ClioMatter,
 } from './schemas';
 
 const toCents = (dollars: number) => Math.round(dollars * 100);
@@ -28,7 +49,10 @@ export class ClioPracticeManagement implements PracticeManagement {
 
   readonly name = 'clio';
 
-  constructor(private readonly http: ClioHttp, private readonly subscriptions?: WebhookSubscriptionStore) {}
+  constructor(
+    private readonly http: ClioHttp,
+    private readonly subscriptions?: WebhookSubscriptionStore,
+  ) {}
 
   answerHandshake(headers: WebhookHeaders) {
     return answerClioHandshake(headers);
@@ -55,17 +79,29 @@ export class ClioPracticeManagement implements PracticeManagement {
     return toMatter(data);
   }
 
-  async listMatters(cursor: string | null, options: { updatedSince?: string; pageSize?: number } = {}): Promise<Page<MatterSummary>> {
+  async listMatters(
+    cursor: string | null,
+    options: { updatedSince?: string; pageSize?: number } = {},
+  ): Promise<Page<MatterSummary>> {
     const page = await this.http.request('GET', cursor ?? '/matters.json', {
-      query: cursor ? undefined : {
-        fields: matterSummaryFields, order: 'id(asc)', limit: options.pageSize ?? 200, updated_since: options.updatedSince,
-      },
+      query: cursor
+        ? undefined
+        : {
+            fields: matterSummaryFields,
+            order: 'id(asc)',
+            limit: options.pageSize ?? 200,
+            updated_since: options.updatedSince,
+          },
       schema: list(matterSummarySchema),
     });
     return {
       items: page.data.map((m) => ({
-        id: m.id, displayNumber: m.display_number, status: statusOf(m.status), clientReference: m.client_reference ?? null,
-        billingMethod: m.billing_method, billingDay: billingDayOf(m.custom_field_values),
+        id: m.id,
+        displayNumber: m.display_number,
+        status: statusOf(m.status),
+        clientReference: m.client_reference ?? null,
+        billingMethod: m.billing_method,
+        billingDay: billingDayOf(m.custom_field_values),
       })),
       nextCursor: page.meta?.paging?.next ?? null,
     };
@@ -82,10 +118,20 @@ export class ClioPracticeManagement implements PracticeManagement {
     let next: string | null = '/activities.json';
     let first = true;
     while (next) {
-      const page: { data: Array<z.output<typeof activitySchema>>; meta?: { paging?: { next?: string } } } = await this.http.request('GET', next, {
-        query: first ? { matter_id: matterId, type: 'TimeEntry', status: 'unbilled', fields: activityFields, order: 'id(asc)', limit: 200 } : undefined,
-        schema: list(activitySchema),
-      });
+      const page: { data: Array<z.output<typeof activitySchema>>; meta?: { paging?: { next?: string } } } =
+        await this.http.request('GET', next, {
+          query: first
+            ? {
+                matter_id: matterId,
+                type: 'TimeEntry',
+                status: 'unbilled',
+                fields: activityFields,
+                order: 'id(asc)',
+                limit: 200,
+              }
+            : undefined,
+          schema: list(activitySchema),
+        });
       first = false;
       for (const a of page.data) {
         if (a.type !== 'TimeEntry' || a.non_billable || a.no_charge || a.billed || a.on_bill || a.total <= 0) continue;
@@ -119,10 +165,19 @@ export class ClioPracticeManagement implements PracticeManagement {
       let next: string | null = '/bank_transactions.json';
       let first = true;
       while (next) {
-        const page: { data: Array<z.output<typeof bankTransactionSchema>>; meta?: { paging?: { next?: string } } } = await this.http.request('GET', next, {
-          query: first ? { bank_account_id: accountId, matter_id: options.matterId, fields: bankTransactionFields, order: 'id(asc)', limit: 200 } : undefined,
-          schema: list(bankTransactionSchema),
-        });
+        const page: { data: Array<z.output<typeof bankTransactionSchema>>; meta?: { paging?: { next?: string } } } =
+          await this.http.request('GET', next, {
+            query: first
+              ? {
+                  bank_account_id: accountId,
+                  matter_id: options.matterId,
+                  fields: bankTransactionFields,
+                  order: 'id(asc)',
+                  limit: 200,
+                }
+              : undefined,
+            schema: list(bankTransactionSchema),
+          });
         first = false;
         for (const t of page.data) {
           entries.push({
@@ -143,17 +198,25 @@ export class ClioPracticeManagement implements PracticeManagement {
   }
 
   private trustAccounts(): Promise<string[]> {
-    this.trustAccountIds ??= this.http.request('GET', '/bank_accounts.json', {
-      query: { fields: 'id,type', limit: 200 },
-      schema: list(bankAccountSchema),
-    }).then((accounts) => accounts.data.filter((a) => a.type === 'Trust').map((a) => a.id)).catch((err: unknown) => {
-      this.trustAccountIds = null;
-      throw err;
-    });
+    this.trustAccountIds ??= this.http
+      .request('GET', '/bank_accounts.json', {
+        query: { fields: 'id,type', limit: 200 },
+        schema: list(bankAccountSchema),
+      })
+      .then((accounts) => accounts.data.filter((a) => a.type === 'Trust').map((a) => a.id))
+      .catch((err: unknown) => {
+        this.trustAccountIds = null;
+        throw err;
+      });
     return this.trustAccountIds;
   }
 
-  async addMatterNote(matterId: string, note: MatterNote, idempotencyKey: string, options: { checkFirst?: boolean } = {}) {
+  async addMatterNote(
+    matterId: string,
+    note: MatterNote,
+    idempotencyKey: string,
+    options: { checkFirst?: boolean } = {},
+  ) {
     const marker = noteMarker(idempotencyKey);
     if (options.checkFirst) {
       const existing = await this.findNote(matterId, marker);
@@ -161,7 +224,15 @@ export class ClioPracticeManagement implements PracticeManagement {
     }
     const { data } = await this.http.request('POST', '/notes.json', {
       query: { fields: 'id' },
-      body: { data: { type: 'Matter', matter: { id: Number(matterId) }, subject: note.subject, detail: `${note.detail}\n\n${marker}`, date: note.date } },
+      body: {
+        data: {
+          type: 'Matter',
+          matter: { id: Number(matterId) },
+          subject: note.subject,
+          detail: `${note.detail}\n\n${marker}`,
+          date: note.date,
+        },
+      },
       schema: single(noteSchema),
     });
     return { noteId: data.id, created: true };
@@ -173,10 +244,13 @@ export class ClioPracticeManagement implements PracticeManagement {
     let next: string | null = '/notes.json';
     let first = true;
     while (next) {
-      const page: { data: Array<z.output<typeof noteSchema>>; meta?: { paging?: { next?: string } } } = await this.http.request('GET', next, {
-        query: first ? { matter_id: matterId, created_since: since, fields: 'id,detail', order: 'id(asc)', limit: 200 } : undefined,
-        schema: list(noteSchema),
-      });
+      const page: { data: Array<z.output<typeof noteSchema>>; meta?: { paging?: { next?: string } } } =
+        await this.http.request('GET', next, {
+          query: first
+            ? { matter_id: matterId, created_since: since, fields: 'id,detail', order: 'id(asc)', limit: 200 }
+            : undefined,
+          schema: list(noteSchema),
+        });
       first = false;
       const found = page.data.find((n) => n.detail?.includes(marker));
       if (found) return found.id;
@@ -204,7 +278,13 @@ export class ClioPracticeManagement implements PracticeManagement {
     if (existing && Boolean(existing.value) === flagged) return;
     await this.http.request('PATCH', `/matters/${encodeURIComponent(matterId)}.json`, {
       query: { fields: 'id' },
-      body: { data: { custom_field_values: [existing ? { id: existing.id, value: flagged } : { custom_field: { id: Number(fieldId) }, value: flagged }] } },
+      body: {
+        data: {
+          custom_field_values: [
+            existing ? { id: existing.id, value: flagged } : { custom_field: { id: Number(fieldId) }, value: flagged },
+          ],
+        },
+      },
       schema: single(z.object({ id: z.unknown() })),
     });
   }
@@ -236,7 +316,9 @@ function toMatter(m: ClioMatter): Matter {
     status: statusOf(m.status),
     billingMethod: m.billing_method,
     client: { id: m.client.id, name: m.client.name, email: m.client.primary_email_address || null },
-    trustBalanceCents: m.account_balances.filter((b) => b.type === 'Trust').reduce((sum, b) => sum + toCents(b.balance), 0),
+    trustBalanceCents: m.account_balances
+      .filter((b) => b.type === 'Trust')
+      .reduce((sum, b) => sum + toCents(b.balance), 0),
     flatFeeCents: flatFee === null || flatFee === '' ? null : toCents(Number(flatFee)),
     billingDay: billingDayOf(m.custom_field_values),
     clientReference: m.client_reference ?? null,

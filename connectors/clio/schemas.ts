@@ -8,8 +8,17 @@ const id = z.union([z.number().int(), z.string().min(1)]).transform(String);
 const dollars = z.number();
 
 export const matterFields = [
-  'id', 'etag', 'display_number', 'description', 'status', 'billing_method', 'client_reference', 'updated_at',
-  'client{id,name,primary_email_address}', 'account_balances{id,balance,type}', 'custom_field_values{id,field_name,value}',
+  'id',
+  'etag',
+  'display_number',
+  'description',
+  'status',
+  'billing_method',
+  'client_reference',
+  'updated_at',
+  'client{id,name,primary_email_address}',
+  'account_balances{id,balance,type}',
+  'custom_field_values{id,field_name,value}',
 ].join(',');
 
 export const matterSchema = z.object({
@@ -22,20 +31,31 @@ export const matterSchema = z.object({
   updated_at: z.string(),
   client: z.object({ id, name: z.string(), primary_email_address: z.string().nullable().optional() }),
   account_balances: z.array(z.object({ id, balance: dollars, type: z.enum(['Trust', 'Operating']) })).default([]),
-  custom_field_values: z.array(z.object({
-    id,
-    field_name: z.string(),
-    value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
-  })).default([]),
+  custom_field_values: z
+    .array(
+      z.object({
+        id,
+        field_name: z.string(),
+        value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+      }),
+    )
+    .default([]),
 });
 export type ClioMatter = z.output<typeof matterSchema>;
 
-export const matterSummaryFields = 'id,display_number,status,client_reference,billing_method,custom_field_values{id,field_name,value}';
+export const matterSummaryFields =
+  'id,display_number,status,client_reference,billing_method,custom_field_values{id,field_name,value}';
 export const matterSummarySchema = matterSchema.pick({
-  id: true, display_number: true, status: true, client_reference: true, billing_method: true, custom_field_values: true,
+  id: true,
+  display_number: true,
+  status: true,
+  client_reference: true,
+  billing_method: true,
+  custom_field_values: true,
 });
 
-export const activityFields = 'id,type,date,quantity,price,total,note,non_billable,no_charge,billed,on_bill,updated_at,matter{id}';
+export const activityFields =
+  'id,type,date,quantity,price,total,note,non_billable,no_charge,billed,on_bill,updated_at,matter{id}';
 export const activitySchema = z.object({
   id,
   type: z.string(),
@@ -85,7 +105,10 @@ export const tokenResponseSchema = z.object({
 
 export const single = <T extends z.ZodTypeAny>(data: T) => z.object({ data });
 export const list = <T extends z.ZodTypeAny>(item: T) =>
-  z.object({ data: z.array(item), meta: z.object({ paging: z.object({ next: z.string().optional() }).partial().optional() }).optional() });
+  z.object({
+    data: z.array(item),
+    meta: z.object({ paging: z.object({ next: z.string().optional() }).partial().optional() }).optional(),
+  });
 
 /** Webhook deliveries: minimal payloads (the fields we subscribed to), re-fetched before anything is decided. */
 export const webhookDeliverySchema = z.object({

@@ -2,7 +2,13 @@ import type { SubscriptionAction, SubscriptionUpkeep, WebhookSubscriptionStore }
 import { VendorRejectedError } from '../errors';
 import type { ClioHttp } from './http';
 import {
-  activateClioWebhook, createClioWebhook, deleteClioWebhook, getClioWebhook, renewClioWebhook, WEBHOOK_RENEW_BEFORE_MS, type ClioWebhookSpec,
+  activateClioWebhook,
+  createClioWebhook,
+  deleteClioWebhook,
+  getClioWebhook,
+  renewClioWebhook,
+  WEBHOOK_RENEW_BEFORE_MS,
+  type ClioWebhookSpec,
 } from './webhooks';
 
 /** Where Clio delivers, under the ingress's public base URL. */
@@ -18,7 +24,12 @@ export function clioWebhookSpecs(ingressBaseUrl: string): ClioWebhookSpec[] {
   const url = `${ingressBaseUrl}${CLIO_WEBHOOK_PATH}`;
   return [
     { url, model: 'activity', events: ['created', 'updated'], fields: 'id,etag,matter{id}' },
-    { url, model: 'matter', events: ['created', 'updated', 'matter_opened', 'matter_pended', 'matter_closed'], fields: 'id,status,display_number,billing_method' },
+    {
+      url,
+      model: 'matter',
+      events: ['created', 'updated', 'matter_opened', 'matter_pended', 'matter_closed'],
+      fields: 'id,status,display_number,billing_method',
+    },
   ];
 }
 
@@ -28,16 +39,21 @@ export function clioWebhookSpecs(ingressBaseUrl: string): ClioWebhookSpec[] {
  * the old one retired when the ingress moved (so Clio does not deliver twice).
  */
 export async function maintainClioWebhooks(
-  http: ClioHttp, subscriptions: WebhookSubscriptionStore, ingressBaseUrl: string, now = Date.now(),
+  http: ClioHttp,
+  subscriptions: WebhookSubscriptionStore,
+  ingressBaseUrl: string,
+  now = Date.now(),
 ): Promise<SubscriptionUpkeep[]> {
   const results: SubscriptionUpkeep[] = [];
   for (const spec of clioWebhookSpecs(ingressBaseUrl)) {
     const stored = await subscriptions.byTopic(spec.model);
     let action: SubscriptionAction = 'unchanged';
-    let hook = stored ? await getClioWebhook(http, stored.subscriptionId).catch((err: unknown) => {
-      if (err instanceof VendorRejectedError && err.status === 404) return null;
-      throw err;
-    }) : null;
+    let hook = stored
+      ? await getClioWebhook(http, stored.subscriptionId).catch((err: unknown) => {
+          if (err instanceof VendorRejectedError && err.status === 404) return null;
+          throw err;
+        })
+      : null;
     if (hook && hook.url !== spec.url) {
       await deleteClioWebhook(http, hook.id).catch(() => undefined);
       hook = null;
@@ -45,7 +61,13 @@ export async function maintainClioWebhooks(
     if (!hook) {
       hook = await createClioWebhook(http, spec, now);
       if (!hook.sharedSecret) throw new Error(`Clio did not return a shared secret for the ${spec.model} webhook`);
-      await subscriptions.save({ subscriptionId: hook.id, topic: spec.model, secret: hook.sharedSecret, status: hook.status, expiresAt: hook.expiresAt });
+      await subscriptions.save({
+        subscriptionId: hook.id,
+        topic: spec.model,
+        secret: hook.sharedSecret,
+        status: hook.status,
+        expiresAt: hook.expiresAt,
+      });
       action = 'created';
     } else {
       if (hook.status !== 'enabled' && stored) {

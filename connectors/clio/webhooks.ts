@@ -29,7 +29,14 @@ export interface ClioWebhook {
 const webhookFields = 'id,url,model,status,shared_secret,expires_at';
 
 function toWebhook(data: z.output<typeof webhookSchema>): ClioWebhook {
-  return { id: data.id, model: data.model, url: data.url, status: data.status, sharedSecret: data.shared_secret ?? null, expiresAt: data.expires_at };
+  return {
+    id: data.id,
+    model: data.model,
+    url: data.url,
+    status: data.status,
+    sharedSecret: data.shared_secret ?? null,
+    expiresAt: data.expires_at,
+  };
 }
 
 export async function createClioWebhook(http: ClioHttp, spec: ClioWebhookSpec, now = Date.now()): Promise<ClioWebhook> {
@@ -42,7 +49,10 @@ export async function createClioWebhook(http: ClioHttp, spec: ClioWebhookSpec, n
 }
 
 export async function getClioWebhook(http: ClioHttp, id: string): Promise<ClioWebhook> {
-  const { data } = await http.request('GET', `/webhooks/${encodeURIComponent(id)}.json`, { query: { fields: webhookFields }, schema: single(webhookSchema) });
+  const { data } = await http.request('GET', `/webhooks/${encodeURIComponent(id)}.json`, {
+    query: { fields: webhookFields },
+    schema: single(webhookSchema),
+  });
   return toWebhook(data);
 }
 

@@ -13,21 +13,27 @@ const VENDOR = 'LawPay';
  * limiter only reacts to a 429 and its Retry-After; errors arrive as `messages[]`.
  */
 export class LawPayHttp {
-  constructor(private readonly options: {
-    apiUrl: string;
-    secretKey: string;
-    limiter: HeaderDrivenRateLimiter;
-    timeoutMs?: number;
-    onRequest?: (method: string, path: string) => void;
-  }) {}
+  constructor(
+    private readonly options: {
+      apiUrl: string;
+      secretKey: string;
+      limiter: HeaderDrivenRateLimiter;
+      timeoutMs?: number;
+      onRequest?: (method: string, path: string) => void;
+    },
+  ) {}
 
   /** Resolves to null on 404 when `allowNotFound` is set. */
-  async request<T extends z.ZodTypeAny>(method: 'GET' | 'POST', path: string, options: {
-    query?: Record<string, string | number | undefined>;
-    body?: unknown;
-    schema: T;
-    allowNotFound?: boolean;
-  }): Promise<z.output<T> | null> {
+  async request<T extends z.ZodTypeAny>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: {
+      query?: Record<string, string | number | undefined>;
+      body?: unknown;
+      schema: T;
+      allowNotFound?: boolean;
+    },
+  ): Promise<z.output<T> | null> {
     const url = `${this.options.apiUrl.replace(/\/$/, '')}${path}`;
     const endpoint = `${method} ${path}`;
     for (let waits = 0; ; waits++) {
@@ -39,7 +45,8 @@ export class LawPayHttp {
         continue;
       }
       if (response.status === 404 && options.allowNotFound) return null;
-      if (response.status >= 500) throw new VendorUnavailableError(VENDOR, `${endpoint}: HTTP ${response.status}`, response.status);
+      if (response.status >= 500)
+        throw new VendorUnavailableError(VENDOR, `${endpoint}: HTTP ${response.status}`, response.status);
       if (response.status >= 400) {
         const body = errorBodySchema.safeParse(response.data);
         const message = body.success ? body.data.messages.map((m) => m.message).join('; ') : '';
@@ -53,7 +60,11 @@ export class LawPayHttp {
     }
   }
 
-  private async send(method: string, url: string, options: { query?: Record<string, string | number | undefined>; body?: unknown }): Promise<AxiosResponse> {
+  private async send(
+    method: string,
+    url: string,
+    options: { query?: Record<string, string | number | undefined>; body?: unknown },
+  ): Promise<AxiosResponse> {
     this.options.onRequest?.(method, new URL(url).pathname);
     return sendToVendor(VENDOR, {
       method,

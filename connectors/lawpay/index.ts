@@ -18,7 +18,8 @@ export function createLawPayProcessor(options: {
   /** This process's share of the budget, with its queue bound (worker/firms.ts); default: the assumed limit, unbounded. */
   limiter?: HeaderDrivenRateLimiter;
 }): LawPayProcessor {
-  const limiter = options.limiter ?? new HeaderDrivenRateLimiter(ASSUMED_LIMIT_PER_MINUTE, Date.now, { vendor: 'LawPay' });
+  const limiter =
+    options.limiter ?? new HeaderDrivenRateLimiter(ASSUMED_LIMIT_PER_MINUTE, Date.now, { vendor: 'LawPay' });
   const http = new LawPayHttp({ ...options, limiter });
   return new LawPayProcessor(http, options.paymentPageUrl);
 }

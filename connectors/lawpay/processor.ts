@@ -1,9 +1,23 @@
-
 import { WebhookVerificationError } from '../errors';
 import { parseWebhookJson } from '../shared/validation';
-import type { AccountKind, Checkout, CheckoutRequest, Page, Payment, PaymentProcessor, PaymentStatus, WebhookOutcome } from '../ports';
+import type {
+  AccountKind,
+  Checkout,
+  CheckoutRequest,
+  Page,
+  Payment,
+  PaymentProcessor,
+  PaymentStatus,
+  WebhookOutcome,
+} from '../ports';
 import type { LawPayHttp } from './http';
-import { eventSchema, merchantSchema, transactionPageSchema, transactionSchema, type LawPayTransaction } from './schemas';
+import {
+  eventSchema,
+  merchantSchema,
+  transactionPageSchema,
+  transactionSchema,
+  type LawPayTransaction,
+} from './schemas';
 
 const PAGE_SIZE = 200;
 
@@ -16,7 +30,10 @@ export class LawPayProcessor implements PaymentProcessor {
   readonly name = 'lawpay' as const;
   private accountKinds: Promise<Map<string, AccountKind>> | null = null;
 
-  constructor(private readonly http: LawPayHttp, private readonly paymentPageUrl: string) {}
+  constructor(
+    private readonly http: LawPayHttp,
+    private readonly paymentPageUrl: string,
+  ) {}
 
   async checkoutForLink(request: CheckoutRequest): Promise<Checkout> {
     const url = new URL(this.paymentPageUrl);
@@ -82,7 +99,10 @@ export class LawPayProcessor implements PaymentProcessor {
     let reference = t.reference ?? null;
     if (t.type === 'REFUND' && t.charge_id) {
       // A refund's own reference is free text; the charge it returns money from carries ours.
-      const charge = await this.http.request('GET', `/v1/transactions/${encodeURIComponent(t.charge_id)}`, { schema: transactionSchema, allowNotFound: true });
+      const charge = await this.http.request('GET', `/v1/transactions/${encodeURIComponent(t.charge_id)}`, {
+        schema: transactionSchema,
+        allowNotFound: true,
+      });
       reference = charge?.reference ?? reference;
     }
     return {
@@ -101,13 +121,16 @@ export class LawPayProcessor implements PaymentProcessor {
   }
 
   private loadAccountKinds(): Promise<Map<string, AccountKind>> {
-    this.accountKinds ??= this.http.request('GET', '/v1/merchant', { schema: merchantSchema }).then((merchant) => {
-      const accounts = [...merchant!.merchant_accounts, ...merchant!.ach_accounts];
-      return new Map(accounts.map((a) => [a.id, a.trust_account ? 'trust' : 'operating'] as const));
-    }).catch((err: unknown) => {
-      this.accountKinds = null;
-      throw err;
-    });
+    this.accountKinds ??= this.http
+      .request('GET', '/v1/merchant', { schema: merchantSchema })
+      .then((merchant) => {
+        const accounts = [...merchant!.merchant_accounts, ...merchant!.ach_accounts];
+        return new Map(accounts.map((a) => [a.id, a.trust_account ? 'trust' : 'operating'] as const));
+      })
+      .catch((err: unknown) => {
+        this.accountKinds = null;
+        throw err;
+      });
     return this.accountKinds;
   }
 }
@@ -119,10 +142,13 @@ export function transactionEventId(transactionId: string, status: PaymentStatus)
 
 function statusOf(status: string): PaymentStatus {
   switch (status.toUpperCase()) {
-    case 'COMPLETED': return 'completed';
-    case 'VOIDED': return 'voided';
-    case 'FAILED': return 'failed';
-    default: return 'pending';
+    case 'COMPLETED':
+      return 'completed';
+    case 'VOIDED':
+      return 'voided';
+    case 'FAILED':
+      return 'failed';
+    default:
+      return 'pending';
   }
 }
-

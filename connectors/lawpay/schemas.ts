@@ -39,4 +39,6 @@ export const merchantSchema = z.object({
   ach_accounts: z.array(account).default([]),
 });
 
-export const errorBodySchema = z.object({ messages: z.array(z.object({ code: z.string().optional(), message: z.string() })) });
+export const errorBodySchema = z.object({
+  messages: z.array(z.object({ code: z.string().optional(), message: z.string() })),
+});

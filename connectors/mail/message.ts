@@ -35,7 +35,13 @@ export function mailOptions(message: MailMessage, from: string, date?: Date): Se
     text: message.text,
     ...(message.html !== undefined ? { html: message.html } : {}),
     ...(message.attachments?.length
-      ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) }
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.content,
+          })),
+        }
       : {}),
     messageId: messageIdFor(message.idempotencyKey),
     ...(date ? { date } : {}),
@@ -65,7 +71,9 @@ export function mapSmtpError(err: unknown): unknown {
   const reply = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const message = `SMTP send failed${code ? ` (${code}${reply ? ` ${reply}` : ''})` : ''}: ${e.message ?? String(err)}`;
   if (code === undefined && reply === undefined && e.permanent === undefined) return err; // not nodemailer's
-  const permanent = e.permanent ?? (reply !== undefined ? reply >= 500 && reply !== 503 : code !== undefined && NOT_RETRYABLE_CODES.has(code));
+  const permanent =
+    e.permanent ??
+    (reply !== undefined ? reply >= 500 && reply !== 503 : code !== undefined && NOT_RETRYABLE_CODES.has(code));
   return permanent
     ? new VendorRejectedError(MAIL_VENDOR, message, reply ?? 0)
     : new VendorUnavailableError(MAIL_VENDOR, message, reply ?? null);

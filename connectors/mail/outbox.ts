@@ -22,7 +22,10 @@ export interface OutboxMailerOptions {
 
 /** `20261121T110355Z`: sorts by time, safe on every file system. */
 function fileStamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 async function alreadyWritten(dir: string, hash: string): Promise<string | null> {

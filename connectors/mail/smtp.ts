@@ -16,7 +16,8 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
     // The URL may hold a password: never echo it.
     throw new RangeError('SMTP URL is not a valid URL');
   }
-  if (protocol !== 'smtp:' && protocol !== 'smtps:') throw new RangeError(`SMTP URL must be smtp:// or smtps://, not ${protocol}//`);
+  if (protocol !== 'smtp:' && protocol !== 'smtps:')
+    throw new RangeError(`SMTP URL must be smtp:// or smtps://, not ${protocol}//`);
   const transport = nodemailer.createTransport(options.url);
   return {
     async send(message) {

@@ -89,7 +89,11 @@ export class HeaderDrivenRateLimiter {
   private readonly maxQueued: number;
   private readonly maxWaitMs: number;
 
-  constructor(initialLimitPerMinute: number, private readonly now: () => number = Date.now, options: RateLimiterOptions = {}) {
+  constructor(
+    initialLimitPerMinute: number,
+    private readonly now: () => number = Date.now,
+    options: RateLimiterOptions = {},
+  ) {
     this.limit = initialLimitPerMinute;
     this.budgetEnd = initialLimitPerMinute;
     this.vendor = options.vendor ?? 'vendor';
@@ -110,7 +114,11 @@ export class HeaderDrivenRateLimiter {
     if (this.stopped) throw new RateLimiterStoppedError();
     if (this.queued >= this.maxQueued) {
       this.rejected++;
-      throw new RateLimiterQueueFullError(this.vendor, `${this.queued} calls are already waiting`, this.secondsUntilRefill());
+      throw new RateLimiterQueueFullError(
+        this.vendor,
+        `${this.queued} calls are already waiting`,
+        this.secondsUntilRefill(),
+      );
     }
     this.queued++;
     this.peakQueued = Math.max(this.peakQueued, this.queued);
@@ -129,7 +137,10 @@ export class HeaderDrivenRateLimiter {
 
   /** Inside Bottleneck's slot: wait for budget (at most until `deadline`), then send. */
   private async runWhenAllowed<T>(
-    call: () => Promise<T>, headersOf: ((result: T) => RateLimitHeaders | null) | undefined, deadline: number, leaveQueue: () => void,
+    call: () => Promise<T>,
+    headersOf: ((result: T) => RateLimitHeaders | null) | undefined,
+    deadline: number,
+    leaveQueue: () => void,
   ): Promise<T> {
     const ticket = await this.acquire(deadline);
     leaveQueue();
@@ -147,12 +158,19 @@ export class HeaderDrivenRateLimiter {
    * After a response: the server's count is the truth. Without a ticket (a caller that does not say which request
    * this answers), it is read as the answer to the latest request, with every other running request still to count.
    */
-  observe(headers: RateLimitHeaders, ticket: Ticket = { index: this.started, runningBefore: Math.max(0, this.running - 1) }): void {
+  observe(
+    headers: RateLimitHeaders,
+    ticket: Ticket = { index: this.started, runningBefore: Math.max(0, this.running - 1) },
+  ): void {
     if (headers.limit !== null) this.limit = headers.limit;
     if (headers.remaining === null) return;
     const resetAtMs = headers.resetAt !== null ? headers.resetAt * 1000 : null;
     // An answer from a window that is over, or older than the one the budget rests on, says nothing about now.
-    if (resetAtMs !== null && (resetAtMs <= this.expiredResetAtMs || (this.windowResetAtMs !== null && resetAtMs < this.windowResetAtMs))) return;
+    if (
+      resetAtMs !== null &&
+      (resetAtMs <= this.expiredResetAtMs || (this.windowResetAtMs !== null && resetAtMs < this.windowResetAtMs))
+    )
+      return;
     const newWindow = resetAtMs !== null && (this.windowResetAtMs === null || resetAtMs > this.windowResetAtMs);
     if (!newWindow && ticket.index < this.basisIndex) return;
     this.basisIndex = ticket.index;
@@ -213,8 +231,14 @@ export class HeaderDrivenRateLimiter {
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const waiter = {
-        resolve: () => { clearTimeout(timer); resolve(); },
-        reject: (error: Error) => { clearTimeout(timer); reject(error); },
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       this.waiters.push(waiter);
       if (Number.isFinite(maxMs)) {
@@ -229,7 +253,11 @@ export class HeaderDrivenRateLimiter {
 
   private waitedTooLong(): RateLimiterQueueFullError {
     this.rejected++;
-    return new RateLimiterQueueFullError(this.vendor, `no request budget within ${this.maxWaitMs} ms`, this.secondsUntilRefill());
+    return new RateLimiterQueueFullError(
+      this.vendor,
+      `no request budget within ${this.maxWaitMs} ms`,
+      this.secondsUntilRefill(),
+    );
   }
 
   private secondsUntilRefill(): number {

@@ -28,9 +28,10 @@ export function checkoutWindow(nowMs: number): { startMs: number; expiresAtUnix:
 /** The Idempotency-Key sent to Stripe: the caller's key plus the window; hashed if it would exceed 255 chars. */
 export function stripeIdempotencyKey(key: string, windowStartMs: number): string {
   const suffix = `:w${Math.floor(windowStartMs / 1000)}`;
-  const base = key.length + suffix.length <= MAX_IDEMPOTENCY_KEY
-    ? key
-    : `sha256-${createHash('sha256').update(key).digest('hex')}`;
+  const base =
+    key.length + suffix.length <= MAX_IDEMPOTENCY_KEY
+      ? key
+      : `sha256-${createHash('sha256').update(key).digest('hex')}`;
   return base + suffix;
 }
 
@@ -48,10 +49,12 @@ export function checkoutParams(request: CheckoutRequest, expiresAtUnix: number):
   const name = `Invoice ${request.invoiceNumber}`;
   return {
     mode: 'payment',
-    line_items: [{
-      quantity: 1,
-      price_data: { currency: 'usd', unit_amount: request.amountCents, product_data: { name } },
-    }],
+    line_items: [
+      {
+        quantity: 1,
+        price_data: { currency: 'usd', unit_amount: request.amountCents, product_data: { name } },
+      },
+    ],
     ...(request.clientEmail ? { customer_email: request.clientEmail } : {}),
     success_url: withQuery(request.returnUrl, 'checkout', 'complete'),
     cancel_url: withQuery(request.returnUrl, 'checkout', 'cancelled'),
@@ -64,7 +67,10 @@ export function checkoutParams(request: CheckoutRequest, expiresAtUnix: number):
 }
 
 export async function createCheckout(
-  stripe: Stripe, connectedAccount: string, request: CheckoutRequest, nowMs: number,
+  stripe: Stripe,
+  connectedAccount: string,
+  request: CheckoutRequest,
+  nowMs: number,
 ): Promise<Checkout> {
   const window = checkoutWindow(nowMs);
   const params = checkoutParams(request, window.expiresAtUnix);
@@ -72,7 +78,8 @@ export async function createCheckout(
     stripe.checkout.sessions.create(params, {
       stripeAccount: connectedAccount,
       idempotencyKey: stripeIdempotencyKey(request.idempotencyKey, window.startMs),
-    }));
+    }),
+  );
   const parsed = check(checkoutSessionSchema, session);
   if (!parsed.ok) {
     throw new VendorSchemaError(VENDOR, 'POST /v1/checkout/sessions', parsed.problem.paths, parsed.problem.detail);

@@ -65,12 +65,14 @@ export function mapStripeError(err: unknown, action: string): unknown {
   const message = `Stripe ${action} failed (${status ?? 'no response'}${err.requestId ? `, ${err.requestId}` : ''}): ${detail}`;
   const retryAfter = parseRetryAfter(headerOf(err, 'retry-after'));
 
-  if (err instanceof Stripe.errors.StripeConnectionError) return new VendorUnavailableError(VENDOR, message, status, retryAfter);
+  if (err instanceof Stripe.errors.StripeConnectionError)
+    return new VendorUnavailableError(VENDOR, message, status, retryAfter);
   if (err instanceof Stripe.errors.StripeRateLimitError || status === 429) {
     return new VendorUnavailableError(VENDOR, message, 429, retryAfter);
   }
   if (status !== null && status >= 500) return new VendorUnavailableError(VENDOR, message, status, retryAfter);
-  if (headerOf(err, 'stripe-should-retry') === 'true') return new VendorUnavailableError(VENDOR, message, status, retryAfter);
+  if (headerOf(err, 'stripe-should-retry') === 'true')
+    return new VendorUnavailableError(VENDOR, message, status, retryAfter);
   if (status !== null && status >= 400) return new VendorRejectedError(VENDOR, message, status);
   if (err instanceof Stripe.errors.StripeAuthenticationError) return new VendorRejectedError(VENDOR, message, 401);
   if (err instanceof Stripe.errors.StripePermissionError) return new VendorRejectedError(VENDOR, message, 403);

@@ -5,8 +5,16 @@
  */
 import type { Payment, PaymentStatus } from '../ports';
 import {
-  check, disputeSchema, expandableId, paymentIntentSchema, refundSchema,
-  type DisputeData, type EventData, type PaymentIntentData, type RefundData, type SchemaProblem,
+  check,
+  disputeSchema,
+  expandableId,
+  paymentIntentSchema,
+  refundSchema,
+  type DisputeData,
+  type EventData,
+  type PaymentIntentData,
+  type RefundData,
+  type SchemaProblem,
 } from './schemas';
 
 /** Metadata keys matterpay writes on every Checkout Session and its PaymentIntent. */
@@ -42,16 +50,22 @@ export function referenceOf(metadata: Record<string, string> | null | undefined)
 
 export function intentStatus(pi: PaymentIntentData): PaymentStatus {
   switch (pi.status) {
-    case 'succeeded': return 'completed';
-    case 'canceled': return 'voided';
+    case 'succeeded':
+      return 'completed';
+    case 'canceled':
+      return 'voided';
     // Back to requires_payment_method with an error = the last attempt was declined; without one = never tried.
-    case 'requires_payment_method': return pi.last_payment_error ? 'failed' : 'pending';
-    default: return 'pending';
+    case 'requires_payment_method':
+      return pi.last_payment_error ? 'failed' : 'pending';
+    default:
+      return 'pending';
   }
 }
 
 export function paymentFromIntent(
-  pi: PaymentIntentData, account: string, override: { status?: PaymentStatus; occurredAt?: string } = {},
+  pi: PaymentIntentData,
+  account: string,
+  override: { status?: PaymentStatus; occurredAt?: string } = {},
 ): Payment {
   const status = override.status ?? intentStatus(pi);
   const received = pi.amount_received ?? 0;
@@ -72,10 +86,14 @@ export function paymentFromIntent(
 
 export function refundStatus(status: string | null | undefined): PaymentStatus {
   switch (status) {
-    case 'succeeded': return 'completed';
-    case 'failed': return 'failed';
-    case 'canceled': return 'voided';
-    default: return 'pending'; // pending, requires_action
+    case 'succeeded':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    case 'canceled':
+      return 'voided';
+    default:
+      return 'pending'; // pending, requires_action
   }
 }
 
@@ -134,7 +152,10 @@ export type Translation =
  * recorded the success, failure or refund. A data.object of the wrong shape is reported through `invalid`.
  */
 export function translateEvent(
-  event: EventData, account: string, invalid: (problem: SchemaProblem) => Error, prefix = '',
+  event: EventData,
+  account: string,
+  invalid: (problem: SchemaProblem) => Error,
+  prefix = '',
 ): Translation {
   const at = prefix ? `${prefix}.data.object` : 'data.object';
   switch (event.type) {
@@ -143,7 +164,11 @@ export function translateEvent(
       const pi = check(paymentIntentSchema, event.data.object, at);
       if (!pi.ok) throw invalid(pi.problem);
       const status: PaymentStatus = event.type === 'payment_intent.succeeded' ? 'completed' : 'failed';
-      return { kind: 'payment', payment: paymentFromIntent(pi.value, account, { status, occurredAt: isoFromUnix(event.created) }), referenceFrom: null };
+      return {
+        kind: 'payment',
+        payment: paymentFromIntent(pi.value, account, { status, occurredAt: isoFromUnix(event.created) }),
+        referenceFrom: null,
+      };
     }
     case 'refund.created':
     case 'refund.updated':
@@ -151,19 +176,28 @@ export function translateEvent(
       const refund = check(refundSchema, event.data.object, at);
       if (!refund.ok) throw invalid(refund.problem);
       const payment = paymentFromRefund(refund.value, account, null);
-      return { kind: 'payment', payment, referenceFrom: payment.reference === null ? expandableId(refund.value.payment_intent) : null };
+      return {
+        kind: 'payment',
+        payment,
+        referenceFrom: payment.reference === null ? expandableId(refund.value.payment_intent) : null,
+      };
     }
     case 'charge.dispute.created':
     case 'charge.dispute.closed': {
       const dispute = check(disputeSchema, event.data.object, at);
       if (!dispute.ok) throw invalid(dispute.problem);
       const payment = paymentFromDispute(dispute.value, account, null);
-      return { kind: 'payment', payment, referenceFrom: payment.reference === null ? expandableId(dispute.value.payment_intent) : null };
+      return {
+        kind: 'payment',
+        payment,
+        referenceFrom: payment.reference === null ? expandableId(dispute.value.payment_intent) : null,
+      };
     }
     case 'checkout.session.completed':
       return {
         kind: 'ignored',
-        reason: 'checkout.session.completed is not consumed: the PaymentIntent events carry the same reference and ' +
+        reason:
+          'checkout.session.completed is not consumed: the PaymentIntent events carry the same reference and ' +
           'fire when money actually moves (a session completes unpaid for delayed payment methods)',
       };
     default:
@@ -176,7 +210,8 @@ export function translateEvent(
  * asking `lookup` once per PaymentIntent.
  */
 export async function resolveReferences(
-  translations: Translation[], lookup: (paymentIntentId: string) => Promise<string | null>,
+  translations: Translation[],
+  lookup: (paymentIntentId: string) => Promise<string | null>,
 ): Promise<Payment[]> {
   const known = new Map<string, Promise<string | null>>();
   for (const t of translations) {

@@ -26,8 +26,13 @@ export const paymentIntentSchema = z.object({
   amount_received: z.number().int().nonnegative().nullish(),
   currency: z.string().min(3),
   status: z.enum([
-    'requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'requires_capture',
-    'canceled', 'succeeded',
+    'requires_payment_method',
+    'requires_confirmation',
+    'requires_action',
+    'processing',
+    'requires_capture',
+    'canceled',
+    'succeeded',
   ]),
   created: z.number().int(),
   metadata,
@@ -89,13 +94,13 @@ function formatPath(path: readonly PropertyKey[], prefix: string): string {
 
 /** Parses `value`, or describes every field that does not match (paths relative to `prefix`). */
 export function check<S extends z.ZodType>(
-  schema: S, value: unknown, prefix = '',
+  schema: S,
+  value: unknown,
+  prefix = '',
 ): { ok: true; value: z.infer<S> } | { ok: false; problem: SchemaProblem } {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
   const paths = result.error.issues.map((issue) => formatPath(issue.path, prefix));
-  const detail = result.error.issues
-    .map((issue, i) => `${paths[i]}: ${issue.message}`)
-    .join('; ');
+  const detail = result.error.issues.map((issue, i) => `${paths[i]}: ${issue.message}`).join('; ');
   return { ok: false, problem: { paths, detail } };
 }

@@ -12,14 +12,31 @@ import type { Page, Payment } from '../ports';
 import { VendorRejectedError, VendorSchemaError } from '../errors';
 import { callStripe, isNotFound, VENDOR } from './client';
 import {
-  CONSUMED_EVENT_TYPES, isConsumedEventType, paymentFromDispute, paymentFromIntent, paymentFromRefund, referenceOf, resolveReferences,
-  translateEvent, type Translation,
+  CONSUMED_EVENT_TYPES,
+  isConsumedEventType,
+  paymentFromDispute,
+  paymentFromIntent,
+  paymentFromRefund,
+  referenceOf,
+  resolveReferences,
+  translateEvent,
+  type Translation,
 } from './payments';
-import { check, disputeSchema, eventSchema, listSchema, paymentIntentSchema, refundSchema, type SchemaProblem } from './schemas';
+import {
+  check,
+  disputeSchema,
+  eventSchema,
+  listSchema,
+  paymentIntentSchema,
+  refundSchema,
+  type SchemaProblem,
+} from './schemas';
 import { z } from 'zod';
 
-const schemaError = (endpoint: string) => (problem: SchemaProblem): Error =>
-  new VendorSchemaError(VENDOR, endpoint, problem.paths, problem.detail);
+const schemaError =
+  (endpoint: string) =>
+  (problem: SchemaProblem): Error =>
+    new VendorSchemaError(VENDOR, endpoint, problem.paths, problem.detail);
 
 /** Refund ids: `re_` (cards) and `pyr_` (some other payment methods); disputes `du_` / `dp_`; the rest PaymentIntents. */
 const isRefundId = (id: string): boolean => id.startsWith('re_') || id.startsWith('pyr_');
@@ -30,7 +47,10 @@ const expandedIntentMetadata = z.object({
 });
 
 export class StripeTransactions {
-  constructor(private readonly stripe: Stripe, private readonly account: string) {}
+  constructor(
+    private readonly stripe: Stripe,
+    private readonly account: string,
+  ) {}
 
   async getTransaction(transactionId: string): Promise<Payment | null> {
     try {
@@ -45,7 +65,8 @@ export class StripeTransactions {
   private async getIntent(id: string): Promise<Payment> {
     const endpoint = 'GET /v1/payment_intents/{id}';
     const raw: unknown = await callStripe('retrieve payment intent', () =>
-      this.stripe.paymentIntents.retrieve(id, {}, { stripeAccount: this.account }));
+      this.stripe.paymentIntents.retrieve(id, {}, { stripeAccount: this.account }),
+    );
     const pi = check(paymentIntentSchema, raw);
     if (!pi.ok) throw schemaError(endpoint)(pi.problem);
     return paymentFromIntent(pi.value, this.account);
@@ -55,19 +76,25 @@ export class StripeTransactions {
     const endpoint = 'GET /v1/refunds/{id}';
     // Expanding the PaymentIntent brings its metadata (our reference) in the same call.
     const raw: unknown = await callStripe('retrieve refund', () =>
-      this.stripe.refunds.retrieve(id, { expand: ['payment_intent'] }, { stripeAccount: this.account }));
+      this.stripe.refunds.retrieve(id, { expand: ['payment_intent'] }, { stripeAccount: this.account }),
+    );
     const refund = check(refundSchema, raw);
     if (!refund.ok) throw schemaError(endpoint)(refund.problem);
     const expanded = check(expandedIntentMetadata, raw);
     if (!expanded.ok) throw schemaError(endpoint)(expanded.problem);
     const pi = expanded.value.payment_intent;
-    return paymentFromRefund(refund.value, this.account, typeof pi === 'object' && pi !== null ? referenceOf(pi.metadata) : null);
+    return paymentFromRefund(
+      refund.value,
+      this.account,
+      typeof pi === 'object' && pi !== null ? referenceOf(pi.metadata) : null,
+    );
   }
 
   private async getDispute(id: string): Promise<Payment> {
     const endpoint = 'GET /v1/disputes/{id}';
     const raw: unknown = await callStripe('retrieve dispute', () =>
-      this.stripe.disputes.retrieve(id, {}, { stripeAccount: this.account }));
+      this.stripe.disputes.retrieve(id, {}, { stripeAccount: this.account }),
+    );
     const dispute = check(disputeSchema, raw);
     if (!dispute.ok) throw schemaError(endpoint)(dispute.problem);
     const intent = dispute.value.payment_intent;
@@ -77,7 +104,9 @@ export class StripeTransactions {
 
   /** Closes an open Checkout Session so it can take no more money (docs/vendors.md §3: `POST /v1/checkout/sessions/{id}/expire`). */
   async expireCheckout(sessionId: string): Promise<void> {
-    await callStripe('expire checkout session', () => this.stripe.checkout.sessions.expire(sessionId, {}, { stripeAccount: this.account }));
+    await callStripe('expire checkout session', () =>
+      this.stripe.checkout.sessions.expire(sessionId, {}, { stripeAccount: this.account }),
+    );
   }
 
   /**
@@ -99,12 +128,16 @@ export class StripeTransactions {
     if (Number.isNaN(sinceMs)) throw new RangeError(`listTransactionsSince: not an ISO-8601 time: ${sinceIso}`);
     const endpoint = 'GET /v1/events';
     const raw: unknown = await callStripe('list events', () =>
-      this.stripe.events.list({
-        types: [...CONSUMED_EVENT_TYPES],
-        created: { gte: Math.floor(sinceMs / 1000) },
-        limit: 100,
-        ...(cursor ? { starting_after: cursor } : {}),
-      }, { stripeAccount: this.account }));
+      this.stripe.events.list(
+        {
+          types: [...CONSUMED_EVENT_TYPES],
+          created: { gte: Math.floor(sinceMs / 1000) },
+          limit: 100,
+          ...(cursor ? { starting_after: cursor } : {}),
+        },
+        { stripeAccount: this.account },
+      ),
+    );
     const list = check(listSchema, raw);
     if (!list.ok) throw schemaError(endpoint)(list.problem);
 

@@ -24,7 +24,8 @@ function signatureHeader(headers: Record<string, string | string[] | undefined>)
   const key = Object.keys(headers).find((k) => k.toLowerCase() === 'stripe-signature');
   const value = key === undefined ? undefined : headers[key];
   if (Array.isArray(value)) {
-    if (value.length !== 1 || !value[0]) throw new WebhookVerificationError('Stripe webhook: more than one Stripe-Signature header');
+    if (value.length !== 1 || !value[0])
+      throw new WebhookVerificationError('Stripe webhook: more than one Stripe-Signature header');
     return value[0];
   }
   if (!value) throw new WebhookVerificationError('Stripe webhook: no Stripe-Signature header');
@@ -43,13 +44,22 @@ const payloadError = (problem: SchemaProblem): Error =>
   new WebhookPayloadError(`Stripe webhook body is not a documented event: ${problem.detail}`);
 
 export async function parseStripeWebhook(
-  ctx: WebhookContext, rawBody: Buffer, headers: Record<string, string | string[] | undefined>,
+  ctx: WebhookContext,
+  rawBody: Buffer,
+  headers: Record<string, string | string[] | undefined>,
 ): Promise<WebhookOutcome> {
   const header = signatureHeader(headers);
   const nowMs = ctx.now();
   let body: unknown;
   try {
-    body = ctx.stripe.webhooks.constructEvent(rawBody, header, ctx.webhookSecret, WEBHOOK_TOLERANCE_SECONDS, undefined, nowMs);
+    body = ctx.stripe.webhooks.constructEvent(
+      rawBody,
+      header,
+      ctx.webhookSecret,
+      WEBHOOK_TOLERANCE_SECONDS,
+      undefined,
+      nowMs,
+    );
   } catch (err) {
     if (err instanceof Stripe.errors.StripeSignatureVerificationError) {
       // The SDK's message is about the header and body, never the secret; keep only its first line.
@@ -66,7 +76,11 @@ export async function parseStripeWebhook(
   const eventId = event.id;
 
   if (!event.account) {
-    return { kind: 'ignored', eventId, reason: 'event has no connected account: it is the platform\'s own, not a firm\'s' };
+    return {
+      kind: 'ignored',
+      eventId,
+      reason: "event has no connected account: it is the platform's own, not a firm's",
+    };
   }
   if (event.account !== ctx.connectedAccount) {
     return { kind: 'ignored', eventId, reason: `event belongs to connected account ${event.account}, not this firm's` };

@@ -33,6 +33,7 @@ export function installApiGuards(api: FastifyInstance, ctx: ClioContext): void {
     const version = negotiateApiVersion(request);
     reply.header('X-API-VERSION', version.text);
     const injected = ctx.faults.injectedServerError();
-    if (injected !== null) throw clioError(injected, injected === 503 ? 'Service temporarily unavailable' : 'Internal server error');
+    if (injected !== null)
+      throw clioError(injected, injected === 503 ? 'Service temporarily unavailable' : 'Internal server error');
   });
 }

@@ -6,7 +6,10 @@ export const FLAT_FEE_FIELD = 'Flat fee';
 export const BILLING_DAY_FIELD = 'Billing day';
 
 /** Flat fee and billing day live where a real firm keeps them in Clio: matter custom fields. */
-export function billingTermsAsCustomFields(ctx: ClioContext, input: { flat_fee_cents?: number; billing_day?: number }): CustomFieldValueInput[] {
+export function billingTermsAsCustomFields(
+  ctx: ClioContext,
+  input: { flat_fee_cents?: number; billing_day?: number },
+): CustomFieldValueInput[] {
   const values: CustomFieldValueInput[] = [];
   if (input.flat_fee_cents !== undefined) {
     const field = ensureCustomField(ctx, FLAT_FEE_FIELD, 'Matter', 'currency');

@@ -19,7 +19,11 @@ export class ClioContext {
   constructor(readonly options: ResolvedClioOptions) {
     this.state = this.freshState();
     this.faults = new FaultInjector(options.faults, options.random);
-    this.rateLimiter = new FixedWindowRateLimiter(() => this.faults.current.rate_limit_per_minute, options.clock, options.rateLimitWindowMs);
+    this.rateLimiter = new FixedWindowRateLimiter(
+      () => this.faults.current.rate_limit_per_minute,
+      options.clock,
+      options.rateLimitWindowMs,
+    );
     this.deliverer = new WebhookDeliverer({
       retryBaseMs: options.webhookRetryBaseMs,
       maxAttempts: options.webhookMaxAttempts,

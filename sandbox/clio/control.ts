@@ -20,11 +20,13 @@ const status = z.enum(['open', 'pending', 'closed']);
 const newMatterSchema = z
   .object({
     description: z.string().trim().min(1),
-    client: z.object({
-      name: z.string().trim().min(1),
-      // Not validated as an address: a client with a bad email is a case the billing flow must handle.
-      email: z.string().nullable().optional(),
-    }).strict(),
+    client: z
+      .object({
+        name: z.string().trim().min(1),
+        // Not validated as an address: a client with a bad email is a case the billing flow must handle.
+        email: z.string().nullable().optional(),
+      })
+      .strict(),
     billing_method: billingMethod.default('hourly'),
     flat_fee_cents: cents.positive().optional(),
     billing_day: z.number().int().min(1).max(28).optional(),
@@ -50,16 +52,26 @@ const newActivitySchema = z
     note: z.string().optional(),
     non_billable: z.boolean().optional(),
     draft: z.boolean().optional(),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').optional(),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
+      .optional(),
   })
   .strict();
 
 const matterStatusSchema = z.object({ status }).strict();
-const ledgerDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
+const ledgerDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
+  .refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date');
 const description = z.string().trim().min(1, 'must say what the money is for').max(500);
 /** `date` is an extension (back-dating a line, as a bookkeeper entering last week's cheque does). */
-const trustDrawSchema = z.object({ amount_cents: cents.positive(), description: description.optional(), date: ledgerDate.optional() }).strict();
-const trustMovementSchema = z.object({ amount_cents: cents.positive(), description, date: ledgerDate.optional() }).strict();
+const trustDrawSchema = z
+  .object({ amount_cents: cents.positive(), description: description.optional(), date: ledgerDate.optional() })
+  .strict();
+const trustMovementSchema = z
+  .object({ amount_cents: cents.positive(), description, date: ledgerDate.optional() })
+  .strict();
 
 function numericParam(request: FastifyRequest, name: string): number {
   const raw = (request.params as Record<string, string | undefined>)[name] ?? '';
@@ -88,7 +100,9 @@ export function registerClioControlRoutes(app: FastifyInstance, ctx: ClioContext
 
   app.get('/__sandbox/state', async () => snapshotClioState(ctx));
 
-  app.post('/__sandbox/faults', async (request) => ctx.faults.update(parseControlInput(faultPatchSchema, request.body)));
+  app.post('/__sandbox/faults', async (request) =>
+    ctx.faults.update(parseControlInput(faultPatchSchema, request.body)),
+  );
 
   app.post('/__sandbox/matters', async (request, reply) => {
     const input = parseControlInput(newMatterSchema, request.body);
@@ -112,12 +126,14 @@ export function registerClioControlRoutes(app: FastifyInstance, ctx: ClioContext
     for (let index = 1; index <= input.count; index += 1) {
       const serial = ctx.state.sequences.matterNumber + 1;
       const client = createContact(ctx, { name: `Bulk Client${serial}`, email: `client${serial}@sandbox.example` });
-      ids.push(createMatter(ctx, {
-        client_id: client.id,
-        description: `Bulk matter ${serial}`,
-        billing_method: input.billing_method,
-        trust_balance_cents: input.trust_balance_cents,
-      }).id);
+      ids.push(
+        createMatter(ctx, {
+          client_id: client.id,
+          description: `Bulk matter ${serial}`,
+          billing_method: input.billing_method,
+          trust_balance_cents: input.trust_balance_cents,
+        }).id,
+      );
     }
     return reply.code(201).send({ count: ids.length, first_id: ids[0], last_id: ids[ids.length - 1], ids });
   });
@@ -145,19 +161,37 @@ export function registerClioControlRoutes(app: FastifyInstance, ctx: ClioContext
     app.post(`/__sandbox/trust/:matterId/${action}`, async (request, reply) => {
       const matter = matterOr404(ctx, numericParam(request, 'matterId'));
       const entry = postTrustEntry(ctx, matter, toPosting(request.body));
-      return reply.code(201).send({ matter_id: matter.id, trust_balance_cents: matter.trust_balance_cents, bank_transaction_id: entry.id, date: entry.date });
+      return reply
+        .code(201)
+        .send({
+          matter_id: matter.id,
+          trust_balance_cents: matter.trust_balance_cents,
+          bank_transaction_id: entry.id,
+          date: entry.date,
+        });
     });
   };
   // A bookkeeper posting matterpay's draw in Clio: refused beyond the balance, as Clio refuses to over-apply trust.
   trustRoute('apply', (body) => {
     const input = parseControlInput(trustDrawSchema, body);
-    return { direction: 'withdrawal', amountCents: input.amount_cents, description: input.description ?? 'Trust applied to invoice', date: input.date, refuseOverdraw: true };
+    return {
+      direction: 'withdrawal',
+      amountCents: input.amount_cents,
+      description: input.description ?? 'Trust applied to invoice',
+      date: input.date,
+      refuseOverdraw: true,
+    };
   });
   // Any other withdrawal (a filing fee paid from trust). Not stopped at the balance: that mistake is what the
   // trust report must catch.
   trustRoute('withdraw', (body) => {
     const input = parseControlInput(trustMovementSchema, body);
-    return { direction: 'withdrawal', amountCents: input.amount_cents, description: input.description, date: input.date };
+    return {
+      direction: 'withdrawal',
+      amountCents: input.amount_cents,
+      description: input.description,
+      date: input.date,
+    };
   });
   trustRoute('deposit', (body) => {
     const input = parseControlInput(trustMovementSchema, body);

@@ -63,7 +63,10 @@ export function parseFields(fields: string | undefined, schema: FieldSchema, res
     }
     const nestedSchema = schema[name];
     if (!nestedSchema) throw clioError(400, `Field '${name}' of ${resource} has no nested fields`);
-    const nested = inner.split(',').map((sub) => sub.trim()).filter((sub) => sub !== '');
+    const nested = inner
+      .split(',')
+      .map((sub) => sub.trim())
+      .filter((sub) => sub !== '');
     for (const sub of nested) validateName(sub, nestedSchema, `${resource}.${name}`);
     return { name, nested };
   });

@@ -42,7 +42,11 @@ const authorizeQuery = z.object({
 });
 
 const tokenRequest = z.discriminatedUnion('grant_type', [
-  z.object({ grant_type: z.literal('authorization_code'), code: z.string().min(1), redirect_uri: z.string().optional() }),
+  z.object({
+    grant_type: z.literal('authorization_code'),
+    code: z.string().min(1),
+    redirect_uri: z.string().optional(),
+  }),
   z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1) }),
 ]);
 
@@ -72,10 +76,12 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: ClioContext): voi
   /** Whoever is signed in (`POST /__sandbox/signed_in_user`, default the first user) approves at once. */
   app.get('/oauth/authorize', async (request, reply) => {
     const parsed = authorizeQuery.safeParse(request.query);
-    if (!parsed.success) throw oauthError(400, 'invalid_request', 'response_type=code, client_id and redirect_uri are required');
+    if (!parsed.success)
+      throw oauthError(400, 'invalid_request', 'response_type=code, client_id and redirect_uri are required');
     const { client_id: clientId, redirect_uri: redirectUri, state } = parsed.data;
     if (clientId !== ctx.options.clientId) throw oauthError(400, 'invalid_client', 'Unknown client_id');
-    if (!isValidRedirect(ctx, redirectUri)) throw oauthError(400, 'invalid_request', 'redirect_uri is not registered for this client');
+    if (!isValidRedirect(ctx, redirectUri))
+      throw oauthError(400, 'invalid_request', 'redirect_uri is not registered for this client');
     const code = randomToken(24);
     ctx.state.authorizationCodes.set(code, {
       clientId,
@@ -97,7 +103,11 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: ClioContext): voi
     }
     const parsed = tokenRequest.safeParse(body);
     if (!parsed.success) {
-      throw oauthError(400, 'unsupported_grant_type', 'grant_type must be authorization_code (with code) or refresh_token (with refresh_token)');
+      throw oauthError(
+        400,
+        'unsupported_grant_type',
+        'grant_type must be authorization_code (with code) or refresh_token (with refresh_token)',
+      );
     }
     const grant = parsed.data;
     if (grant.grant_type === 'authorization_code') {

@@ -13,8 +13,7 @@ interface Sort {
 }
 
 type PageRequest =
-  | { mode: 'cursor'; limit: number; afterId: number }
-  | { mode: 'offset'; limit: number; offset: number; sort: Sort };
+  { mode: 'cursor'; limit: number; afterId: number } | { mode: 'offset'; limit: number; offset: number; sort: Sort };
 
 export interface Page<T> {
   items: T[];
@@ -108,9 +107,10 @@ export function paginate<T extends { id: number }>(
     const remaining = matching.filter((item) => item.id > pageRequest.afterId).sort((a, b) => a.id - b.id);
     const items = remaining.slice(0, pageRequest.limit);
     const last = items[items.length - 1];
-    const next = remaining.length > items.length && last
-      ? linkWith(request, { page_token: encodeCursor({ after: last.id }), limit: String(pageRequest.limit) })
-      : undefined;
+    const next =
+      remaining.length > items.length && last
+        ? linkWith(request, { page_token: encodeCursor({ after: last.id }), limit: String(pageRequest.limit) })
+        : undefined;
     return { items, meta: { paging: next ? { next } : {}, records } };
   }
   const sorted = [...matching].sort(compareBy<T>(pageRequest.sort));
@@ -120,6 +120,7 @@ export function paginate<T extends { id: number }>(
   if (offset + limit < sorted.length && offset + 2 * limit <= OFFSET_RECORD_CAP) {
     paging.next = linkWith(request, { offset: String(offset + limit), limit: String(limit) });
   }
-  if (offset > 0) paging.previous = linkWith(request, { offset: String(Math.max(0, offset - limit)), limit: String(limit) });
+  if (offset > 0)
+    paging.previous = linkWith(request, { offset: String(Math.max(0, offset - limit)), limit: String(limit) });
   return { items, meta: { paging, records } };
 }

@@ -83,7 +83,18 @@ export interface NoteRecord {
 }
 
 export const CUSTOM_FIELD_TYPES = [
-  'checkbox', 'contact', 'currency', 'date', 'time', 'email', 'matter', 'numeric', 'picklist', 'text_area', 'text_line', 'url',
+  'checkbox',
+  'contact',
+  'currency',
+  'date',
+  'time',
+  'email',
+  'matter',
+  'numeric',
+  'picklist',
+  'text_area',
+  'text_line',
+  'url',
 ] as const;
 export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
 
@@ -188,7 +199,19 @@ export interface RefreshTokenRecord {
 }
 
 export interface ClioState {
-  sequences: Record<'contact' | 'matter' | 'matterNumber' | 'activity' | 'note' | 'customField' | 'customFieldValue' | 'webhook' | 'emailAddress' | 'bankTransaction', number>;
+  sequences: Record<
+    | 'contact'
+    | 'matter'
+    | 'matterNumber'
+    | 'activity'
+    | 'note'
+    | 'customField'
+    | 'customFieldValue'
+    | 'webhook'
+    | 'emailAddress'
+    | 'bankTransaction',
+    number
+  >;
   /** The firm's first user: owns time entries and notes. */
   user: UserRecord;
   /** Every user account, the first included (`who_am_i` answers with the token's user). */
@@ -215,14 +238,29 @@ export function createClioState(now: string, user: { name: string; email: string
   return {
     // Distinct starting points make a mixed-up id (matter id used as activity id) fail loudly in tests.
     sequences: {
-      contact: 5000, matter: 1000, matterNumber: 0, activity: 20000, note: 40000,
-      customField: 300, customFieldValue: 700, webhook: 90, emailAddress: 8000, bankTransaction: 60000,
+      contact: 5000,
+      matter: 1000,
+      matterNumber: 0,
+      activity: 20000,
+      note: 40000,
+      customField: 300,
+      customFieldValue: 700,
+      webhook: 90,
+      emailAddress: 8000,
+      bankTransaction: 60000,
     },
     user: first,
     users: new Map([[first.id, first]]),
     signedInUserId: first.id,
     bankAccounts: {
-      operating: { id: 11, etag: '"bank-11"', name: 'Operating Account', type: 'Operating', created_at: now, updated_at: now },
+      operating: {
+        id: 11,
+        etag: '"bank-11"',
+        name: 'Operating Account',
+        type: 'Operating',
+        created_at: now,
+        updated_at: now,
+      },
       trust: { id: 12, etag: '"bank-12"', name: 'Trust Account', type: 'Trust', created_at: now, updated_at: now },
     },
     contacts: new Map(),
@@ -246,5 +284,14 @@ export function nextId(state: ClioState, sequence: keyof ClioState['sequences'])
 
 export function userRecord(id: number, user: { name: string; email: string }, now: string): UserRecord {
   const [firstName = user.name, ...rest] = user.name.split(' ');
-  return { id, etag: `"user-${id}"`, name: user.name, first_name: firstName, last_name: rest.join(' '), email: user.email, created_at: now, updated_at: now };
+  return {
+    id,
+    etag: `"user-${id}"`,
+    name: user.name,
+    first_name: firstName,
+    last_name: rest.join(' '),
+    email: user.email,
+    created_at: now,
+    updated_at: now,
+  };
 }

@@ -7,10 +7,12 @@ import type { ActivityRecord, ClioState, MatterRecord } from './state';
 
 /** `GET /__sandbox/state` speaks the control surface's language: cents, internal flags such as `draft`. */
 export function matterSummary(state: ClioState, matter: MatterRecord): Record<string, unknown> {
-  const customFields = Object.fromEntries(matter.custom_field_values.map((value) => [
-    state.customFields.get(value.custom_field_id)?.name ?? String(value.custom_field_id),
-    value.value,
-  ]));
+  const customFields = Object.fromEntries(
+    matter.custom_field_values.map((value) => [
+      state.customFields.get(value.custom_field_id)?.name ?? String(value.custom_field_id),
+      value.value,
+    ]),
+  );
   return {
     id: matter.id,
     etag: matter.etag,
@@ -21,7 +23,8 @@ export function matterSummary(state: ClioState, matter: MatterRecord): Record<st
     client_id: matter.client_id,
     client_reference: matter.client_reference,
     trust_balance_cents: matter.trust_balance_cents,
-    flat_fee_cents: typeof customFields[FLAT_FEE_FIELD] === 'number' ? dollarsToCents(customFields[FLAT_FEE_FIELD]) : null,
+    flat_fee_cents:
+      typeof customFields[FLAT_FEE_FIELD] === 'number' ? dollarsToCents(customFields[FLAT_FEE_FIELD]) : null,
     billing_day: customFields[BILLING_DAY_FIELD] ?? null,
     custom_fields: customFields,
     open_date: matter.open_date,
@@ -59,13 +62,15 @@ export function snapshotClioState(ctx: ClioContext): Record<string, unknown> {
     activities: [...state.activities.values()].map(activitySummary),
     notes: [...state.notes.values()].map((note) => ({ ...note })),
     custom_fields: [...state.customFields.values()].map(renderCustomField),
-    custom_field_values: [...state.matters.values()].flatMap((matter) => matter.custom_field_values.map((value) => ({
-      matter_id: matter.id,
-      id: value.id,
-      custom_field_id: value.custom_field_id,
-      field_name: state.customFields.get(value.custom_field_id)?.name ?? null,
-      value: value.value,
-    }))),
+    custom_field_values: [...state.matters.values()].flatMap((matter) =>
+      matter.custom_field_values.map((value) => ({
+        matter_id: matter.id,
+        id: value.id,
+        custom_field_id: value.custom_field_id,
+        field_name: state.customFields.get(value.custom_field_id)?.name ?? null,
+        value: value.value,
+      })),
+    ),
     bills: [...state.bills.values()],
     trust_ledger: [...state.trustLedger.values()].map((entry) => ({ ...entry })),
     webhooks: [...state.webhooks.values()].map(renderWebhook),

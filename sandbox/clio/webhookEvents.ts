@@ -31,7 +31,9 @@ export function startHandshake(ctx: ClioContext, hook: WebhookRecord): void {
   const isStillPending = () => ctx.state.webhooks.get(id) === hook && hook.url === url && hook.status === 'pending';
   ctx.deliverer.defer(async () => {
     if (!isStillPending()) return;
-    const outcome = await ctx.deliverer.postOnce(url, JSON.stringify({ meta: { webhook_id: id } }), { 'X-Hook-Secret': secret });
+    const outcome = await ctx.deliverer.postOnce(url, JSON.stringify({ meta: { webhook_id: id } }), {
+      'X-Hook-Secret': secret,
+    });
     if (isStillPending() && outcome.status === 200 && outcome.headers?.get('x-hook-secret') === secret) {
       hook.status = 'enabled';
       hook.etag = ctx.newEtag();

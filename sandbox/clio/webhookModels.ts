@@ -6,7 +6,15 @@ import { MATTER_FIELDS } from './representations/matters';
 
 /** Clio's webhook models and their numeric ids (a hook may name its model either way). */
 export const WEBHOOK_MODEL_IDS = {
-  matter: 1, activity: 2, bill: 3, calendar_entry: 4, communication: 5, contact: 6, task: 7, document: 8, folder: 9,
+  matter: 1,
+  activity: 2,
+  bill: 3,
+  calendar_entry: 4,
+  communication: 5,
+  contact: 6,
+  task: 7,
+  document: 8,
+  folder: 9,
   clio_payments_payment: 10,
 } as const;
 

@@ -38,20 +38,26 @@ export function createSandboxApp(options: SandboxAppOptions): FastifyInstance {
       done(new SandboxHttpError(400, options.errorBody(400, 'The request body is not valid JSON')), undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    rawBodies.set(request, body);
-    done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer' },
+    (request, body: Buffer, done) => {
+      rawBodies.set(request, body);
+      done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+    },
+  );
 
   app.setErrorHandler((error: unknown, _request, reply) => {
     if (error instanceof SandboxHttpError) {
       void reply.code(error.statusCode).headers(error.headers).send(error.body);
       return;
     }
-    const statusCode = typeof (error as { statusCode?: unknown }).statusCode === 'number'
-      ? (error as { statusCode: number }).statusCode
-      : 500;
-    const message = statusCode >= 500 ? 'Internal server error' : error instanceof Error ? error.message : String(error);
+    const statusCode =
+      typeof (error as { statusCode?: unknown }).statusCode === 'number'
+        ? (error as { statusCode: number }).statusCode
+        : 500;
+    const message =
+      statusCode >= 500 ? 'Internal server error' : error instanceof Error ? error.message : String(error);
     void reply.code(statusCode).send(options.errorBody(statusCode, message));
   });
   return app;

@@ -40,7 +40,10 @@ export class FaultInjector {
   private settings: FaultSettings;
   private readonly defaults: FaultSettings;
 
-  constructor(initial: FaultPatch = {}, private readonly random: RandomSource = Math.random) {
+  constructor(
+    initial: FaultPatch = {},
+    private readonly random: RandomSource = Math.random,
+  ) {
     this.defaults = faultSettingsSchema.parse({ ...DEFAULT_FAULTS, ...initial });
     this.settings = { ...this.defaults };
   }

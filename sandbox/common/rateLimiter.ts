@@ -89,7 +89,14 @@ export class FixedWindowRateLimiter {
       number = this.credentialNumbers.size + 1;
       this.credentialNumbers.set(credential, number);
     }
-    const record: RateLimitWindowRecord = { credential: number, started_at: now, ends_at: now + this.windowMs, limit: this.limit(), served: 0, rejected: 0 };
+    const record: RateLimitWindowRecord = {
+      credential: number,
+      started_at: now,
+      ends_at: now + this.windowMs,
+      limit: this.limit(),
+      served: 0,
+      rejected: 0,
+    };
     this.log.push(record);
     if (this.log.length > WINDOW_LOG_SIZE) this.log.shift();
     return record;

@@ -129,7 +129,10 @@ export class WebhookDeliverer {
     this.notifyIfIdle();
   }
 
-  private newEntry(request: WebhookDeliveryRequest, init: { state: DeliveryState; duplicate: boolean }): DeliveryLogEntry {
+  private newEntry(
+    request: WebhookDeliveryRequest,
+    init: { state: DeliveryState; duplicate: boolean },
+  ): DeliveryLogEntry {
     const entry: DeliveryLogEntry = {
       id: this.nextId++,
       url: request.url,
@@ -194,10 +197,12 @@ export class WebhookDeliverer {
 
   private track(work: Promise<unknown>): void {
     this.inFlight += 1;
-    void work.catch(() => undefined).finally(() => {
-      this.inFlight -= 1;
-      this.notifyIfIdle();
-    });
+    void work
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight -= 1;
+        this.notifyIfIdle();
+      });
   }
 
   private isIdle(): boolean {

@@ -15,8 +15,13 @@ export function requireSecretKey(ctx: LawPayContext, request: FastifyRequest): s
   const match = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   const [username = '', password = ''] = match ? Buffer.from(match[1]!, 'base64').toString('utf8').split(':') : [];
   if (!match || password !== '' || !sameSecret(username, ctx.options.secretKey)) {
-    throw lawPayError(401, 'unauthorized', 'Invalid or missing credentials: use HTTP Basic with your secret key as the username',
-      {}, { 'WWW-Authenticate': 'Basic realm="gateway"' });
+    throw lawPayError(
+      401,
+      'unauthorized',
+      'Invalid or missing credentials: use HTTP Basic with your secret key as the username',
+      {},
+      { 'WWW-Authenticate': 'Basic realm="gateway"' },
+    );
   }
   return username;
 }
@@ -33,7 +38,11 @@ export function installApiGuards(api: FastifyInstance, ctx: LawPayContext): void
     }
     const injected = ctx.faults.injectedServerError();
     if (injected !== null) {
-      throw lawPayError(injected, injected === 503 ? 'service_unavailable' : 'server_error', 'The gateway could not process the request');
+      throw lawPayError(
+        injected,
+        injected === 503 ? 'service_unavailable' : 'server_error',
+        'The gateway could not process the request',
+      );
     }
   });
 }

@@ -20,7 +20,10 @@ const paySchema = z
     /** Extension: `failed` records a declined attempt (a FAILED transaction and `transaction.failed`). */
     outcome: z.enum(['completed', 'failed']).default('completed'),
     /** Extension: the settlement currency of the transaction (ISO 4217). */
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .default('USD'),
   })
   .strict();
 
@@ -57,7 +60,9 @@ export function registerLawPayControlRoutes(app: FastifyInstance, ctx: LawPayCon
     faults: ctx.faults.current,
   }));
 
-  app.post('/__sandbox/faults', async (request) => ctx.faults.update(parseControlInput(faultPatchSchema, request.body)));
+  app.post('/__sandbox/faults', async (request) =>
+    ctx.faults.update(parseControlInput(faultPatchSchema, request.body)),
+  );
 
   /** What a client paying the hosted page does: a COMPLETED charge, its event and its webhook. */
   app.post('/__sandbox/pay', async (request, reply) => {
@@ -78,8 +83,11 @@ export function registerLawPayControlRoutes(app: FastifyInstance, ctx: LawPayCon
   app.post('/__sandbox/credit', async (request, reply) => {
     const input = parseControlInput(creditSchema, request.body);
     const { transaction, event } = createCharge(ctx, {
-      amount: input.amount_cents, account_id: accountForSlug(ctx.merchant, 'operating')!.id, reference: input.reference ?? null,
-      method: cardMethodForToken(), type: 'CREDIT',
+      amount: input.amount_cents,
+      account_id: accountForSlug(ctx.merchant, 'operating')!.id,
+      reference: input.reference ?? null,
+      method: cardMethodForToken(),
+      type: 'CREDIT',
     });
     return reply.code(201).send({ transaction_id: transaction.id, event_id: event.id, status: transaction.status });
   });

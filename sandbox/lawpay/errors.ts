@@ -9,7 +9,11 @@ export interface GatewayMessage {
 }
 
 /** The gateway's only error shape: `{"messages":[{code, level, message, ...}]}`. */
-export function lawPayErrorBody(code: string, message: string, extra: Partial<GatewayMessage> = {}): { messages: GatewayMessage[] } {
+export function lawPayErrorBody(
+  code: string,
+  message: string,
+  extra: Partial<GatewayMessage> = {},
+): { messages: GatewayMessage[] } {
   return { messages: [{ code, level: 'error', message, ...extra }] };
 }
 

@@ -38,7 +38,8 @@ function dateBound(query: Query, name: 'start_date' | 'end_date'): number | unde
   if (raw === undefined || raw === '') return undefined;
   const isDateOnly = /^\d{4}-\d{2}-\d{2}$/.test(raw);
   const ms = Date.parse(isDateOnly ? `${raw}T00:00:00Z` : raw);
-  if (Number.isNaN(ms)) throw lawPayError(400, 'invalid_parameter', `${name} must be an ISO-8601 date or timestamp`, { context: name });
+  if (Number.isNaN(ms))
+    throw lawPayError(400, 'invalid_parameter', `${name} must be an ISO-8601 date or timestamp`, { context: name });
   return isDateOnly && name === 'end_date' ? ms + 24 * 3600 * 1000 - 1 : ms;
 }
 
@@ -60,7 +61,12 @@ export function ordered<T extends { created: string }>(items: T[], query: Query,
   const descending = raw.startsWith('-');
   const field = descending ? raw.slice(1) : raw;
   if (!sortable.includes(field)) {
-    throw lawPayError(400, 'invalid_parameter', `order_by must be one of ${sortable.map((f) => `${f}, -${f}`).join(', ')}`, { context: 'order_by' });
+    throw lawPayError(
+      400,
+      'invalid_parameter',
+      `order_by must be one of ${sortable.map((f) => `${f}, -${f}`).join(', ')}`,
+      { context: 'order_by' },
+    );
   }
   const indexed = items.map((item, index) => ({ item, index }));
   indexed.sort((a, b) => {

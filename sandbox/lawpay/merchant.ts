@@ -28,8 +28,15 @@ export type AccountSlug = 'operating' | 'trust';
 
 function account(id: string, name: string, primary: boolean, trust: boolean): GatewayAccount {
   return {
-    id, name, status: 'ACTIVE', primary, currency: 'USD', trust_account: trust,
-    cvv_policy: 'REQUIRE_MATCH', avs_policy: 'REQUIRE_POSTAL_CODE_MATCH', required_payment_fields: 'postal_code',
+    id,
+    name,
+    status: 'ACTIVE',
+    primary,
+    currency: 'USD',
+    trust_account: trust,
+    cvv_policy: 'REQUIRE_MATCH',
+    avs_policy: 'REQUIRE_POSTAL_CODE_MATCH',
+    required_payment_fields: 'postal_code',
     transaction_allowed_countries: 'US',
   };
 }
@@ -44,7 +51,10 @@ export function buildMerchant(options: ResolvedLawPayOptions): Merchant {
     id: `mer_${suffix}`,
     name: options.merchantName,
     status: 'ACTIVE',
-    merchant_accounts: [account(`acct_op_${suffix}`, 'Operating', true, false), account(`acct_trust_${suffix}`, 'Trust', false, true)],
+    merchant_accounts: [
+      account(`acct_op_${suffix}`, 'Operating', true, false),
+      account(`acct_trust_${suffix}`, 'Trust', false, true),
+    ],
     ach_accounts: [account(`acct_ach_${suffix}`, 'Operating eCheck', true, false)],
   };
 }

@@ -5,7 +5,12 @@ import type { CardMethod, EventType, GatewayEvent, Transaction } from './state';
 import { deliverEvent } from './webhooks';
 
 function recordEvent(ctx: LawPayContext, type: EventType, transaction: Transaction): GatewayEvent {
-  const event: GatewayEvent = { id: `evt_${randomToken(16)}`, created: ctx.nowIso(), type, data: structuredClone(transaction) };
+  const event: GatewayEvent = {
+    id: `evt_${randomToken(16)}`,
+    created: ctx.nowIso(),
+    type,
+    data: structuredClone(transaction),
+  };
   ctx.state.events.push(event);
   deliverEvent(ctx, event);
   return event;
@@ -57,15 +62,26 @@ export function createCharge(ctx: LawPayContext, request: ChargeRequest): Transa
 }
 
 /** A partial or full refund: a new REFUND transaction, and the charge's amount_refunded grows. */
-export function refundCharge(ctx: LawPayContext, charge: Transaction, amount: number | undefined, reference: string | null): TransactionWithEvent {
-  if (charge.type !== 'CHARGE') throw lawPayError(422, 'invalid_transaction_type', 'Only a CHARGE can be refunded', { entity_id: charge.id });
+export function refundCharge(
+  ctx: LawPayContext,
+  charge: Transaction,
+  amount: number | undefined,
+  reference: string | null,
+): TransactionWithEvent {
+  if (charge.type !== 'CHARGE')
+    throw lawPayError(422, 'invalid_transaction_type', 'Only a CHARGE can be refunded', { entity_id: charge.id });
   if (charge.status !== 'COMPLETED') {
-    throw lawPayError(422, 'invalid_transaction_status', `A ${charge.status} charge cannot be refunded`, { entity_id: charge.id });
+    throw lawPayError(422, 'invalid_transaction_status', `A ${charge.status} charge cannot be refunded`, {
+      entity_id: charge.id,
+    });
   }
   const refundable = charge.amount - charge.amount_refunded;
   const refundAmount = amount ?? refundable;
   if (refundAmount <= 0 || refundAmount > refundable) {
-    throw lawPayError(422, 'amount_exceeds_refundable', `Refund amount must be between 1 and ${refundable} cents`, { context: 'amount', entity_id: charge.id });
+    throw lawPayError(422, 'amount_exceeds_refundable', `Refund amount must be between 1 and ${refundable} cents`, {
+      context: 'amount',
+      entity_id: charge.id,
+    });
   }
   const now = ctx.nowIso();
   const refund: Transaction = {
@@ -91,12 +107,20 @@ export function refundCharge(ctx: LawPayContext, charge: Transaction, amount: nu
 }
 
 /** Voids a charge (only without live refunds) or a refund (which gives the amount back to the charge). */
-export function voidTransaction(ctx: LawPayContext, transaction: Transaction, reference: string | null): TransactionWithEvent {
+export function voidTransaction(
+  ctx: LawPayContext,
+  transaction: Transaction,
+  reference: string | null,
+): TransactionWithEvent {
   if (transaction.status !== 'COMPLETED' && transaction.status !== 'AUTHORIZED') {
-    throw lawPayError(422, 'invalid_transaction_status', `A ${transaction.status} transaction cannot be voided`, { entity_id: transaction.id });
+    throw lawPayError(422, 'invalid_transaction_status', `A ${transaction.status} transaction cannot be voided`, {
+      entity_id: transaction.id,
+    });
   }
   if (transaction.type === 'CHARGE' && transaction.refunds.some((refund) => refund.status !== 'VOIDED')) {
-    throw lawPayError(422, 'has_refunds', 'A charge with refunds that are not voided cannot be voided', { entity_id: transaction.id });
+    throw lawPayError(422, 'has_refunds', 'A charge with refunds that are not voided cannot be voided', {
+      entity_id: transaction.id,
+    });
   }
   const now = ctx.nowIso();
   transaction.status = 'VOIDED';

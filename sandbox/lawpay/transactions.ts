@@ -10,7 +10,8 @@ import { createCharge, refundCharge, voidTransaction } from './payments';
 import type { CardMethod, Transaction } from './state';
 
 /** The docs send amounts as strings; both forms are integer cents. */
-const cents = z.union([z.number().int(), z.string().regex(/^\d+$/, 'must be an integer number of cents').transform(Number)])
+const cents = z
+  .union([z.number().int(), z.string().regex(/^\d+$/, 'must be an integer number of cents').transform(Number)])
   .refine((value) => value > 0, 'must be a positive number of cents');
 
 const inlineCard = z.object({
@@ -57,7 +58,8 @@ function transactionOr404(ctx: LawPayContext, request: FastifyRequest): Transact
 function methodOf(method: string | z.infer<typeof inlineCard>): { method: CardMethod; declined: boolean } {
   if (typeof method === 'string') return { method: cardMethodForToken(), declined: false };
   const digits = method.number.replace(/\D/g, '');
-  if (!isLuhnValid(digits)) throw lawPayError(422, 'invalid_card_number', 'The card number is not valid', { context: 'method.number' });
+  if (!isLuhnValid(digits))
+    throw lawPayError(422, 'invalid_card_number', 'The card number is not valid', { context: 'method.number' });
   return { method: cardMethod({ ...method, number: digits }), declined: digits === DECLINED_TEST_CARD };
 }
 
@@ -65,13 +67,26 @@ export function registerTransactionRoutes(api: FastifyInstance, ctx: LawPayConte
   api.post('/v1/charges', async (request, reply) => {
     const input = parseBody(chargeSchema, request.body);
     if (input.auto_capture === false) {
-      throw lawPayError(422, 'not_supported', 'The sandbox does not emulate authorize-only charges (auto_capture=false)', { context: 'auto_capture' });
+      throw lawPayError(
+        422,
+        'not_supported',
+        'The sandbox does not emulate authorize-only charges (auto_capture=false)',
+        { context: 'auto_capture' },
+      );
     }
     if (!allAccounts(ctx.merchant).some((account) => account.id === input.account_id)) {
-      throw lawPayError(422, 'invalid_account', `Account ${input.account_id} does not exist for this merchant`, { context: 'account_id' });
+      throw lawPayError(422, 'invalid_account', `Account ${input.account_id} does not exist for this merchant`, {
+        context: 'account_id',
+      });
     }
     const { method, declined } = methodOf(input.method);
-    const { transaction } = createCharge(ctx, { amount: input.amount, account_id: input.account_id, reference: input.reference ?? null, method, declined });
+    const { transaction } = createCharge(ctx, {
+      amount: input.amount,
+      account_id: input.account_id,
+      reference: input.reference ?? null,
+      method,
+      declined,
+    });
     if (declined) {
       throw lawPayError(422, 'card_declined', 'The card was declined', { entity_id: transaction.id });
     }
@@ -83,10 +98,12 @@ export function registerTransactionRoutes(api: FastifyInstance, ctx: LawPayConte
     const text = single(query, 'q')?.toLowerCase();
     const accountId = single(query, 'account_id');
     const inWindow = createdWithin<Transaction>(query);
-    const matching = [...ctx.state.transactions.values()].filter((transaction) =>
-      inWindow(transaction)
-      && (accountId === undefined || transaction.account_id === accountId)
-      && (text === undefined || (transaction.reference ?? '').toLowerCase().includes(text)));
+    const matching = [...ctx.state.transactions.values()].filter(
+      (transaction) =>
+        inWindow(transaction) &&
+        (accountId === undefined || transaction.account_id === accountId) &&
+        (text === undefined || (transaction.reference ?? '').toLowerCase().includes(text)),
+    );
     return pageOf(ordered(matching, query, ['created', 'modified', 'amount']), query);
   });
 

@@ -17,7 +17,15 @@ import { devServerEnvironment } from '../support/temporal';
 import { waitFor } from '../support/wait';
 
 /** The few DOM properties read here (the project's type check has no DOM library). */
-type El = { innerText: string; textContent: string | null; value: string; readOnly: boolean; href: string; getAttribute(name: string): string | null; querySelectorAll(s: string): ArrayLike<El> };
+type El = {
+  innerText: string;
+  textContent: string | null;
+  value: string;
+  readOnly: boolean;
+  href: string;
+  getAttribute(name: string): string | null;
+  querySelectorAll(s: string): ArrayLike<El>;
+};
 
 const ARTEFACTS = path.resolve(__dirname, '../../.data/pay-page');
 const patiently = { timeoutMs: 30_000, everyMs: 100 };
@@ -39,7 +47,8 @@ describe('the hosted invoice page in Chromium', () => {
     env = started;
     h = harness;
     h.services.clientFacing = {
-      firmName: 'Smith & Partners LLP', emailMessage: 'Thank you for trusting us with your estate.',
+      firmName: 'Smith & Partners LLP',
+      emailMessage: 'Thank you for trusting us with your estate.',
       disclaimer: 'Card payments go to our operating account. Trust funds are never used for card fees.',
     };
     h.services.paymentTermsDays = 30;
@@ -53,7 +62,10 @@ describe('the hosted invoice page in Chromium', () => {
   });
 
   async function shoot(page: Page, state: string): Promise<void> {
-    for (const [width, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [width, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       await page.setViewport(viewport);
       await page.screenshot({ path: path.join(ARTEFACTS, `${state}-${width}.png`), fullPage: true });
     }
@@ -70,24 +82,56 @@ describe('the hosted invoice page in Chromium', () => {
   const invoiceRow = async (number: string) => (await h.invoiceRows()).find((r) => r.invoice_number === number)!;
 
   it('opens from the email, shows the lines, takes a payment through Pay, then shows Paid with receipts', async () => {
-    const matter = await h.createMatter({ description: 'Estate of Smith', trust_balance_cents: 10_000, client: { name: 'Jane Pagewood', email: 'jane@client.test' } });
-    await h.control('POST', '/__sandbox/activities', { matter_id: matter.id, hours: 2, rate_cents: 25_000, note: 'Drafted the will' });
-    await h.control('POST', '/__sandbox/activities', { matter_id: matter.id, hours: 1, rate_cents: 25_000, note: 'Client meeting' });
-    const evaluation = await h.activities.evaluateMatter({ firmId: FIRM, matterId: String(matter.id), thresholdCents: 50_000, billingDateReached: false, nowMs: Date.now() });
+    const matter = await h.createMatter({
+      description: 'Estate of Smith',
+      trust_balance_cents: 10_000,
+      client: { name: 'Jane Pagewood', email: 'jane@client.test' },
+    });
+    await h.control('POST', '/__sandbox/activities', {
+      matter_id: matter.id,
+      hours: 2,
+      rate_cents: 25_000,
+      note: 'Drafted the will',
+    });
+    await h.control('POST', '/__sandbox/activities', {
+      matter_id: matter.id,
+      hours: 1,
+      rate_cents: 25_000,
+      note: 'Client meeting',
+    });
+    const evaluation = await h.activities.evaluateMatter({
+      firmId: FIRM,
+      matterId: String(matter.id),
+      thresholdCents: 50_000,
+      billingDateReached: false,
+      nowMs: Date.now(),
+    });
     const draft = await h.activities.draftInvoice({
-      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: evaluation.period, lines: evaluation.lines,
+      firmId: FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period: evaluation.period,
+      lines: evaluation.lines,
     });
     const number = draft.invoiceNumber!;
     const handle = await env.client.workflow.start(invoice, {
-      taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), memo: invoiceMemo(number, matter.display_number),
+      taskQueue: h.taskQueue,
+      workflowId: workflowIds.invoice(FIRM, number),
+      memo: invoiceMemo(number, matter.display_number),
       args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
     });
-    await waitFor(async () => (await h.emailsWithAttachments()).some((m) => m.to === 'jane@client.test'), { what: 'the invoice email', ...patiently });
+    await waitFor(async () => (await h.emailsWithAttachments()).some((m) => m.to === 'jane@client.test'), {
+      what: 'the invoice email',
+      ...patiently,
+    });
 
     // The email carries the link to the page and the invoice PDF.
     const [invoiceMail] = (await h.emailsWithAttachments()).filter((m) => m.to === 'jane@client.test');
     expect(invoiceMail!.text).toContain('Thank you for trusting us with your estate.');
-    expect(invoiceMail!.attachments.map((a) => [a.filename, a.contentType])).toEqual([[`invoice-${number}.pdf`, 'application/pdf']]);
+    expect(invoiceMail!.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      [`invoice-${number}.pdf`, 'application/pdf'],
+    ]);
     fs.writeFileSync(path.join(ARTEFACTS, `outbox-invoice-${number}.pdf`), invoiceMail!.attachments[0]!.content);
     const invoiceText = pdfText(invoiceMail!.attachments[0]!.content);
     if (invoiceText !== null) {
@@ -106,18 +150,30 @@ describe('the hosted invoice page in Chromium', () => {
     expect(await text(page, 'h1')).toBe(`Invoice ${number}`);
     expect(await text(page, '#invoice-status')).toMatch(/Unpaid$/);
     expect(await text(page, '#balance-due')).toBe('$650.00');
-    const lines = await page.$$eval('#invoice-lines tbody tr', (rows) => rows.map((r) => Array.from((r as unknown as El).querySelectorAll('td')).map((td) => td.textContent!.trim())));
+    const lines = await page.$$eval('#invoice-lines tbody tr', (rows) =>
+      rows.map((r) => Array.from((r as unknown as El).querySelectorAll('td')).map((td) => td.textContent!.trim())),
+    );
     expect(lines).toHaveLength(2);
-    expect(lines.map((l) => l.slice(2))).toEqual(expect.arrayContaining([['2.00', '$250.00/h', '$500.00'], ['1.00', '$250.00/h', '$250.00']]));
+    expect(lines.map((l) => l.slice(2))).toEqual(
+      expect.arrayContaining([
+        ['2.00', '$250.00/h', '$500.00'],
+        ['1.00', '$250.00/h', '$250.00'],
+      ]),
+    );
     expect(lines.map((l) => l[1]).join(' ')).toContain('Drafted the will');
     expect(await text(page, '#totals')).toContain('Paid from trust');
-    expect(await page.$eval('meta[name=robots]', (m) => (m as unknown as El).getAttribute('content'))).toBe('noindex, nofollow');
+    expect(await page.$eval('meta[name=robots]', (m) => (m as unknown as El).getAttribute('content'))).toBe(
+      'noindex, nofollow',
+    );
     await shoot(page, 'unpaid');
     await accessible(page, 'unpaid');
 
     // A partial payment arrives by another way (the processor's own page, a phone call): the page follows it.
     await h.control('POST', '/__sandbox/pay', { amount_cents: 20_000, reference: number }, h.lawpay.url);
-    await waitFor(async () => Number((await invoiceRow(number)).paid_cents) === 20_000, { what: 'the partial payment', ...patiently });
+    await waitFor(async () => Number((await invoiceRow(number)).paid_cents) === 20_000, {
+      what: 'the partial payment',
+      ...patiently,
+    });
     await page.goto(link, { waitUntil: 'load' });
     expect(await text(page, '#invoice-status')).toMatch(/Partially paid$/);
     expect(await text(page, '#balance-due')).toBe('$450.00');
@@ -128,7 +184,10 @@ describe('the hosted invoice page in Chromium', () => {
     // Pay: the processor's hosted page, for the balance due now, amount locked.
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#pay-button')]);
     expect(page.url()).toContain(h.lawpay.url);
-    expect(await page.$eval('#amount', (e) => [(e as unknown as El).value, (e as unknown as El).readOnly])).toEqual(['450.00', true]);
+    expect(await page.$eval('#amount', (e) => [(e as unknown as El).value, (e as unknown as El).readOnly])).toEqual([
+      '450.00',
+      true,
+    ]);
     expect(await page.$eval('#reference', (e) => (e as unknown as El).value)).toBe(number);
     await page.type('#name', 'Jane Pagewood');
     await page.type('#card_number', '4111 1111 1111 1111');
@@ -159,8 +218,14 @@ describe('the hosted invoice page in Chromium', () => {
     }
 
     // Exactly one receipt email per payment (with its PDF) and one staff notice per payment.
-    await waitFor(async () => (await h.emailsWithAttachments()).filter((m) => m.subject.startsWith('Receipt:')).length === 2, { what: 'two receipts', ...patiently });
-    await waitFor(async () => (await h.emailsWithAttachments()).filter((m) => m.to === 'staff@firm.test').length === 2, { what: 'two staff notices', ...patiently });
+    await waitFor(
+      async () => (await h.emailsWithAttachments()).filter((m) => m.subject.startsWith('Receipt:')).length === 2,
+      { what: 'two receipts', ...patiently },
+    );
+    await waitFor(
+      async () => (await h.emailsWithAttachments()).filter((m) => m.to === 'staff@firm.test').length === 2,
+      { what: 'two staff notices', ...patiently },
+    );
     const mails = await h.emailsWithAttachments();
     const receipts = mails.filter((m) => m.subject.startsWith('Receipt:'));
     expect(receipts.map((m) => [m.to, m.subject]).sort()).toEqual([
@@ -170,7 +235,12 @@ describe('the hosted invoice page in Chromium', () => {
     for (const receipt of receipts) expect(receipt.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
     const last = receipts.find((m) => m.subject.includes('$450.00'))!;
     fs.writeFileSync(path.join(ARTEFACTS, `outbox-${last.attachments[0]!.filename}`), last.attachments[0]!.content);
-    expect(mails.filter((m) => m.to === 'staff@firm.test').map((m) => m.subject).sort()).toEqual([
+    expect(
+      mails
+        .filter((m) => m.to === 'staff@firm.test')
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual([
       `$200.00 received on invoice ${number}, balance $450.00`,
       `$450.00 received on invoice ${number}, balance $0.00`,
     ]);

@@ -21,7 +21,11 @@ it("sends again after a 429's Retry-After, not at the end of the server's rate-l
   let calls = 0;
   stub = await startStubServer(() => {
     calls += 1;
-    const headers = { 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': String(1000 - calls), 'X-RateLimit-Reset': String(resetAt) };
+    const headers = {
+      'X-RateLimit-Limit': '1000',
+      'X-RateLimit-Remaining': String(1000 - calls),
+      'X-RateLimit-Reset': String(resetAt),
+    };
     return calls === 2
       ? { status: 429, headers: { 'Retry-After': '1' }, body: { error: { type: 'RateLimited', message: 'slow down' } } }
       : { status: 200, headers, body: { data: { id: calls } } };

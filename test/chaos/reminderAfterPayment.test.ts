@@ -26,7 +26,9 @@ describe('a reminder racing a payment', () => {
           const started = matterReadStarted;
           matterReadStarted = null;
           started();
-          await new Promise<void>((resolve) => { releaseMatterRead = resolve; });
+          await new Promise<void>((resolve) => {
+            releaseMatterRead = resolve;
+          });
         }
         return practice.getMatter(matterId);
       },
@@ -39,26 +41,46 @@ describe('a reminder racing a payment', () => {
     const matter = await h.createMatter({ client: { name: 'Rae Racer', email: 'rae@client.test' } });
     const entry = await h.addEntry(matter.id, 2, 20_000);
     const draft = await activities.draftInvoice({
-      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      firmId: FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period: '2026-11',
       lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: 40_000 }],
     });
     const number = draft.invoiceNumber!;
     await activities.issueInvoice({ firmId: FIRM, invoiceNumber: number, nowMs: Date.now() });
 
-    const readStarted = new Promise<void>((resolve) => { matterReadStarted = resolve; });
+    const readStarted = new Promise<void>((resolve) => {
+      matterReadStarted = resolve;
+    });
     const reminder = activities.deliverInvoice({ firmId: FIRM, invoiceNumber: number, purpose: 'reminder-1' });
     await readStarted;
     const payment: Payment = {
-      processor: 'lawpay', transactionId: `txn_race_${Date.now()}`, kind: 'charge', status: 'completed', amountCents: 40_000,
-      currency: 'USD', reference: number, accountKind: 'operating', occurredAt: new Date().toISOString(), chargeTransactionId: null, account: null,
+      processor: 'lawpay',
+      transactionId: `txn_race_${Date.now()}`,
+      kind: 'charge',
+      status: 'completed',
+      amountCents: 40_000,
+      currency: 'USD',
+      reference: number,
+      accountKind: 'operating',
+      occurredAt: new Date().toISOString(),
+      chargeTransactionId: null,
+      account: null,
     };
     await activities.applyPayment({ firmId: FIRM, payment });
     releaseMatterRead!();
 
     expect(await reminder).toBe('nothing due');
-    const { rows } = await h.database.db.query(`SELECT idempotency_key FROM outbound_messages WHERE firm_id = $1 AND idempotency_key LIKE '%reminder%'`, [FIRM]);
+    const { rows } = await h.database.db.query(
+      `SELECT idempotency_key FROM outbound_messages WHERE firm_id = $1 AND idempotency_key LIKE '%reminder%'`,
+      [FIRM],
+    );
     expect(rows).toEqual([]);
-    const reminders = fs.existsSync(h.outboxDir) ? fs.readdirSync(h.outboxDir).filter((f) => fs.readFileSync(`${h.outboxDir}/${f}`, 'utf8').includes('Reminder')) : [];
+    const reminders = fs.existsSync(h.outboxDir)
+      ? fs.readdirSync(h.outboxDir).filter((f) => fs.readFileSync(`${h.outboxDir}/${f}`, 'utf8').includes('Reminder'))
+      : [];
     expect(reminders).toEqual([]);
   });
 });

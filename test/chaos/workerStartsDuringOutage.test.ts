@@ -32,10 +32,22 @@ it('a worker started while Temporal is unreachable waits for it and then runs', 
   const proxy = await startTcpProxy({ host, port: Number(port) });
   await proxy.cut();
   try {
-    const worker = spawnRole('worker', ['worker'], roleEnvironment({
-      databaseUrl: database.url, temporalAddress: `127.0.0.1:${proxy.port}`, clioUrl: 'http://127.0.0.1:9', lawPayUrl: 'http://127.0.0.1:9',
-      secretKey: TEST_SECRET_KEY, firmId: 'outage-firm', dataDir,
-    }, { TEMPORAL_TASK_QUEUE: `outage-${process.pid}` }));
+    const worker = spawnRole(
+      'worker',
+      ['worker'],
+      roleEnvironment(
+        {
+          databaseUrl: database.url,
+          temporalAddress: `127.0.0.1:${proxy.port}`,
+          clioUrl: 'http://127.0.0.1:9',
+          lawPayUrl: 'http://127.0.0.1:9',
+          secretKey: TEST_SECRET_KEY,
+          firmId: 'outage-firm',
+          dataDir,
+        },
+        { TEMPORAL_TASK_QUEUE: `outage-${process.pid}` },
+      ),
+    );
     workers.push(worker);
     await worker.waitForOutput('Temporal at', 60_000);
     await proxy.restore();
@@ -53,10 +65,22 @@ it('a worker started while PostgreSQL is unreachable waits for it and then runs'
   try {
     const throughProxy = new URL(database.url);
     throughProxy.port = String(proxy.port);
-    const worker = spawnRole('worker', ['worker'], roleEnvironment({
-      databaseUrl: throughProxy.toString(), temporalAddress: process.env.TEST_TEMPORAL_ADDRESS!, clioUrl: 'http://127.0.0.1:9', lawPayUrl: 'http://127.0.0.1:9',
-      secretKey: TEST_SECRET_KEY, firmId: 'outage-firm', dataDir,
-    }, { TEMPORAL_TASK_QUEUE: `outage-pg-${process.pid}` }));
+    const worker = spawnRole(
+      'worker',
+      ['worker'],
+      roleEnvironment(
+        {
+          databaseUrl: throughProxy.toString(),
+          temporalAddress: process.env.TEST_TEMPORAL_ADDRESS!,
+          clioUrl: 'http://127.0.0.1:9',
+          lawPayUrl: 'http://127.0.0.1:9',
+          secretKey: TEST_SECRET_KEY,
+          firmId: 'outage-firm',
+          dataDir,
+        },
+        { TEMPORAL_TASK_QUEUE: `outage-pg-${process.pid}` },
+      ),
+    );
     workers.push(worker);
     await worker.waitForOutput('PostgreSQL at', 60_000);
     await proxy.restore();

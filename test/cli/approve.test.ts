@@ -21,7 +21,11 @@ import type { StubInvoiceInput } from '../fixtures/cli-invoice-workflows';
 const BIN = path.resolve(__dirname, '../../bin/matterpay.js');
 const TZ = 'America/New_York';
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
@@ -44,11 +48,19 @@ function matterpay(args: string[], extraEnv: Record<string, string> = {}): Promi
     ...extraEnv,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: workDir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: workDir,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -57,7 +69,11 @@ function matterpay(args: string[], extraEnv: Record<string, string> = {}): Promi
 async function startInvoice(invoiceNumber: string, status: StubInvoiceInput['status'] = 'awaiting_approval') {
   const input: StubInvoiceInput = { invoiceNumber, matterDisplayNumber: '00042-Smith', totalCents: 120_000, status };
   started.push(workflowIds.invoice(firmId, invoiceNumber));
-  return encryptingClient(env).workflow.start('invoice', { taskQueue, workflowId: workflowIds.invoice(firmId, invoiceNumber), args: [input] });
+  return encryptingClient(env).workflow.start('invoice', {
+    taskQueue,
+    workflowId: workflowIds.invoice(firmId, invoiceNumber),
+    args: [input],
+  });
 }
 
 const firmTime = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} E[SD]T/;
@@ -77,7 +93,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The stand-ins wait forever; leave nothing running on the run's shared server.
-  await Promise.all(started.map((id) => env?.client.workflow.getHandle(id).terminate('test finished').catch(() => {})));
+  await Promise.all(
+    started.map((id) =>
+      env?.client.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => {}),
+    ),
+  );
   if (worker?.getState() === 'RUNNING') worker.shutdown();
   await workerRun;
   await database?.drop();
@@ -92,7 +115,9 @@ describe('matterpay approve', () => {
     const first = await matterpay(['approve', '00042-Smith-1', '--by', 'Ann Attorney']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(new RegExp(`^Invoice 00042-Smith-1 approved by Ann Attorney on ${firmTime.source}\\.$`, 'm'));
+    expect(first.stdout).toMatch(
+      new RegExp(`^Invoice 00042-Smith-1 approved by Ann Attorney on ${firmTime.source}\\.$`, 'm'),
+    );
 
     // The workflow, not the CLI, holds the approval.
     const state = await handle.query(invoiceStatusQuery);
@@ -102,11 +127,13 @@ describe('matterpay approve', () => {
     const again = await matterpay(['approve', '00042-Smith-1', '--by', 'Bob Partner']);
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
-    expect(again.stderr.trim()).toMatch(new RegExp(`^invoice 00042-Smith-1 was already approved by Ann Attorney on ${firmTime.source}$`));
+    expect(again.stderr.trim()).toMatch(
+      new RegExp(`^invoice 00042-Smith-1 was already approved by Ann Attorney on ${firmTime.source}$`),
+    );
     expect((await handle.query(invoiceStatusQuery)).approvedBy).toBe('Ann Attorney');
   });
 
-  it("uses the OS user name by default, and --json gives the approval in UTC", async () => {
+  it('uses the OS user name by default, and --json gives the approval in UTC', async () => {
     await startInvoice('00042-Smith-2');
     const result = await matterpay(['approve', '00042-Smith-2', '--json']);
     expect(result.code).toBe(0);
@@ -123,20 +150,26 @@ describe('matterpay approve', () => {
     await startInvoice('00042-Smith-3', 'issued');
     const result = await matterpay(['approve', '00042-Smith-3', '--by', 'Ann Attorney']);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('invoice 00042-Smith-3 was not approved: invoice 00042-Smith-3 is issued, not awaiting approval');
+    expect(result.stderr.trim()).toBe(
+      'invoice 00042-Smith-3 was not approved: invoice 00042-Smith-3 is issued, not awaiting approval',
+    );
   });
 
   it('exits 1 for an invoice that has no workflow', async () => {
     const result = await matterpay(['approve', '00042-Smith-404', '--by', 'Ann Attorney']);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(`invoice 00042-Smith-404 not found (no workflow ${workflowIds.invoice(firmId, '00042-Smith-404')})`);
+    expect(result.stderr.trim()).toBe(
+      `invoice 00042-Smith-404 not found (no workflow ${workflowIds.invoice(firmId, '00042-Smith-404')})`,
+    );
   });
 
   it('says in one line when Temporal cannot be reached', async () => {
     const address = `127.0.0.1:${await freePort()}`;
     const result = await matterpay(['approve', '00042-Smith-1', '--by', 'Ann Attorney'], { TEMPORAL_ADDRESS: address });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(new RegExp(`^cannot reach Temporal at ${address}: check TEMPORAL_ADDRESS and that the server is up \\(.+\\)$`));
+    expect(result.stderr.trim()).toMatch(
+      new RegExp(`^cannot reach Temporal at ${address}: check TEMPORAL_ADDRESS and that the server is up \\(.+\\)$`),
+    );
   });
 });
 
@@ -162,7 +195,11 @@ describe('matterpay invoice <number> with its workflow running', () => {
 
     const json = JSON.parse((await matterpay(['invoice', '00042-Smith-5', '--json'])).stdout);
     expect(json.workflow).toMatchObject({ reachable: true, found: true, execution: 'RUNNING' });
-    expect(json.workflow.state).toMatchObject({ status: 'issued', approvedBy: 'Ann Attorney', nextReminder: { kind: 'reminder 1' } });
+    expect(json.workflow.state).toMatchObject({
+      status: 'issued',
+      approvedBy: 'Ann Attorney',
+      nextReminder: { kind: 'reminder 1' },
+    });
     expect(json.workflow.state.approvedAt).toMatch(/Z$/);
   });
 });

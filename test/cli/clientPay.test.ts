@@ -24,32 +24,48 @@ describe('ClientPay parity: quick-link, send-csv columns and --no-email, links -
     h = harness;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-clientpay-'));
     smith = await h.createMatter({ client: { name: 'Quinn Quicklink', email: 'quinn@client.test' } });
-    jones = await h.createMatter({ client: { name: 'Tess Trustwell', email: 'tess@client.test' }, trust_balance_cents: 5_000 });
+    jones = await h.createMatter({
+      client: { name: 'Tess Trustwell', email: 'tess@client.test' },
+      trust_balance_cents: 5_000,
+    });
     for (const m of [smith, jones]) {
       await h.database.db.query(
         `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'any', $2, $3, $2, 'webhook')`,
-        [FIRM, m.display_number, String(m.id)]);
+        [FIRM, m.display_number, String(m.id)],
+      );
     }
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** The CLI in its own process, asynchronously: the harness's worker (in this process) must keep running meanwhile. */
-  const matterpay = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.resolve('bin/matterpay.js'), ...args], {
-      cwd: dir,
-      env: {
-        ...process.env, DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, FIRM_TIMEZONE: TZ,
-        TEMPORAL_TASK_QUEUE: h.taskQueue, TEMPORAL_PAYLOAD_ENCRYPTION: 'false', LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'http://pay.firm.test',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const matterpay = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.resolve('bin/matterpay.js'), ...args], {
+        cwd: dir,
+        env: {
+          ...process.env,
+          DATABASE_URL: h.database.url,
+          TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+          FIRM_ID: FIRM,
+          FIRM_TIMEZONE: TZ,
+          TEMPORAL_TASK_QUEUE: h.taskQueue,
+          TEMPORAL_PAYLOAD_ENCRYPTION: 'false',
+          LOG_LEVEL: 'silent',
+          PUBLIC_BASE_URL: 'http://pay.firm.test',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString('utf8');
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
   const write = (name: string, content: string) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, content);
@@ -62,17 +78,28 @@ describe('ClientPay parity: quick-link, send-csv columns and --no-email, links -
   };
 
   it("send-csv takes ClientPay's bulk-upload columns: its own number, dates, recipient, email and message", async () => {
-    const file = write('clientpay.csv', [
-      'Invoice Number,Invoice Date,Due Date,Recipient Name,Amount,Email Address,Custom Message,Matter',
-      `CP-1001,11/01/2026,12/15/2026,Quinn Quicklink Jr.,300.00,junior@client.test,"Final balance, thank you.",${smith.display_number}`,
-    ].join('\n'));
+    const file = write(
+      'clientpay.csv',
+      [
+        'Invoice Number,Invoice Date,Due Date,Recipient Name,Amount,Email Address,Custom Message,Matter',
+        `CP-1001,11/01/2026,12/15/2026,Quinn Quicklink Jr.,300.00,junior@client.test,"Final balance, thank you.",${smith.display_number}`,
+      ].join('\n'),
+    );
     const result = await matterpay(['send-csv', file]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/Imported 1 invoice for \$300\.00: CP-1001\./);
-    await waitFor(async () => (await invoice('CP-1001')).delivery === 'sent', { what: 'CP-1001 to be emailed', ...patiently });
+    await waitFor(async () => (await invoice('CP-1001')).delivery === 'sent', {
+      what: 'CP-1001 to be emailed',
+      ...patiently,
+    });
     const row = await invoice('CP-1001');
     expect(localDate((row.due_at as Date).getTime(), TZ)).toBe('2026-12-15');
-    expect(row).toMatchObject({ recipient_name: 'Quinn Quicklink Jr.', recipient_email: 'junior@client.test', custom_message: 'Final balance, thank you.', send_email: true });
+    expect(row).toMatchObject({
+      recipient_name: 'Quinn Quicklink Jr.',
+      recipient_email: 'junior@client.test',
+      custom_message: 'Final balance, thank you.',
+      send_email: true,
+    });
     const mail = (await h.emailsWithAttachments()).find((m) => m.subject.startsWith('Invoice CP-1001'))!;
     expect(mail.to).toBe('junior@client.test');
     expect(mail.text).toContain('Dear Quinn Quicklink Jr.,');
@@ -82,12 +109,15 @@ describe('ClientPay parity: quick-link, send-csv columns and --no-email, links -
   });
 
   it('send-csv rejects a bad ClientPay row with its line and column, and imports nothing', async () => {
-    const file = write('bad.csv', [
-      'Invoice Number,Due Date,Amount,Email Address,Matter',
-      `CP-2001,31/12/2026,10.00,x@client.test,${smith.display_number}`,
-      `CP-2002,2026-12-31,10.00,not-an-email,${smith.display_number}`,
-      `CP-1001,2026-12-31,10.00,x@client.test,${smith.display_number}`,
-    ].join('\n'));
+    const file = write(
+      'bad.csv',
+      [
+        'Invoice Number,Due Date,Amount,Email Address,Matter',
+        `CP-2001,31/12/2026,10.00,x@client.test,${smith.display_number}`,
+        `CP-2002,2026-12-31,10.00,not-an-email,${smith.display_number}`,
+        `CP-1001,2026-12-31,10.00,x@client.test,${smith.display_number}`,
+      ].join('\n'),
+    );
     const result = await matterpay(['send-csv', file]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/line 2, duedate: "31\/12\/2026" must be a date such as 2026-12-31 or 12\/31\/2026/);
@@ -98,33 +128,62 @@ describe('ClientPay parity: quick-link, send-csv columns and --no-email, links -
 
   it('send-csv --no-email writes the pay links to a CSV and emails no one; trust still comes first', async () => {
     const before = (await h.emails()).length;
-    const file = write('links-only.csv', `matter,description,amount\n${jones.display_number},Filing fee,120.00\n${smith.display_number},Copies,15.00\n`);
+    const file = write(
+      'links-only.csv',
+      `matter,description,amount\n${jones.display_number},Filing fee,120.00\n${smith.display_number},Copies,15.00\n`,
+    );
     const result = await matterpay(['send-csv', file, '--no-email']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/Nothing was emailed: the pay links are in .*links-only\.links\.csv/);
-    const links = parse(fs.readFileSync(path.join(dir, 'links-only.links.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    const links = parse(fs.readFileSync(path.join(dir, 'links-only.links.csv'), 'utf8'), { columns: true }) as Array<
+      Record<string, string>
+    >;
     expect(links).toHaveLength(2);
     expect(links.map((l) => l.amount_due).sort()).toEqual(['15.00', '70.00']); // Jones: $120 less $50 of trust
     for (const link of links) expect(link.pay_link).toMatch(/^http:\/\/pay\.firm\.test\/pay\/[A-Za-z0-9_-]{43}$/);
     // Each invoice's workflow records that the firm sends it itself: a moment after the command returns.
     for (const link of links) {
-      await waitFor(async () => (await invoice(link.invoice_number!)).delivery === 'not_needed', { what: `delivery of ${link.invoice_number} marked not needed`, timeoutMs: 60_000 });
+      await waitFor(async () => (await invoice(link.invoice_number!)).delivery === 'not_needed', {
+        what: `delivery of ${link.invoice_number} marked not needed`,
+        timeoutMs: 60_000,
+      });
     }
     expect((await h.emails()).length).toBe(before);
   });
 
   it('quick-link makes an invoice of record with its link; past due it is Overdue in invoices and aged by due date', async () => {
-    const result = await matterpay(['quick-link', '--matter', smith.display_number, '--amount', '250.00', '--invoice-number', 'QL-7', '--due', daysFromToday(-45), '--no-email', '--message', 'Old balance from 2025.']);
+    const result = await matterpay([
+      'quick-link',
+      '--matter',
+      smith.display_number,
+      '--amount',
+      '250.00',
+      '--invoice-number',
+      'QL-7',
+      '--due',
+      daysFromToday(-45),
+      '--no-email',
+      '--message',
+      'Old balance from 2025.',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Invoice QL-7 on matter .* for \$250\.00, due \d{4}-\d{2}-\d{2}\.$/m);
     const url = /Pay link \(asks for \$250\.00 after trust\): (\S+)/.exec(result.stdout)![1]!;
     expect(result.stdout).toContain('Nothing was emailed');
-    expect(await invoice('QL-7')).toMatchObject({ kind: 'manual', status: 'issued', total_cents: 25_000, custom_message: 'Old balance from 2025.', send_email: false });
+    expect(await invoice('QL-7')).toMatchObject({
+      kind: 'manual',
+      status: 'issued',
+      total_cents: 25_000,
+      custom_message: 'Old balance from 2025.',
+      send_email: false,
+    });
 
     const list = await matterpay(['invoices', '--overdue']);
     expect(list.stdout).toMatch(/^QL-7\s.*\$250\.00.*Overdue 45 days$/m);
     expect(list.stdout).not.toMatch(/^CP-1001\s/m);
-    const json = JSON.parse((await matterpay(['invoices', '--json'])).stdout).invoices as Array<Record<string, unknown>>;
+    const json = JSON.parse((await matterpay(['invoices', '--json'])).stdout).invoices as Array<
+      Record<string, unknown>
+    >;
     expect(json.find((i) => i.invoiceNumber === 'QL-7')).toMatchObject({ overdue: true, daysPastDue: 45 });
     expect(json.find((i) => i.invoiceNumber === 'CP-1001')).toMatchObject({ overdue: false });
 
@@ -133,12 +192,27 @@ describe('ClientPay parity: quick-link, send-csv columns and --no-email, links -
     expect(aging.stdout).toMatch(/^31–60\s+1\s+\$250\.00$/m);
     expect(aging.stdout).toMatch(/^91\+\s+0\s+\$0\.00$/m);
     const agingJson = JSON.parse((await matterpay(['aging', '--by', 'due', '--json'])).stdout);
-    expect(agingJson.buckets.map((b: { label: string }) => b.label)).toEqual(['current', '1–30', '31–60', '61–90', '91+']);
+    expect(agingJson.buckets.map((b: { label: string }) => b.label)).toEqual([
+      'current',
+      '1–30',
+      '31–60',
+      '61–90',
+      '91+',
+    ]);
 
     const csv = await matterpay(['links', '--csv']);
     expect(csv.status).toBe(0);
     const rows = parse(csv.stdout, { columns: true }) as Array<Record<string, string>>;
-    expect(rows.find((r) => r.url === url)).toMatchObject({ invoice_number: 'QL-7', link_status: 'outstanding', amount_due: '250.00', overdue_days: '45' });
-    expect(rows.find((r) => r.invoice_number === 'CP-1001')).toMatchObject({ recipient_name: 'Quinn Quicklink Jr.', recipient_email: 'junior@client.test', due_date: '2026-12-15' });
+    expect(rows.find((r) => r.url === url)).toMatchObject({
+      invoice_number: 'QL-7',
+      link_status: 'outstanding',
+      amount_due: '250.00',
+      overdue_days: '45',
+    });
+    expect(rows.find((r) => r.invoice_number === 'CP-1001')).toMatchObject({
+      recipient_name: 'Quinn Quicklink Jr.',
+      recipient_email: 'junior@client.test',
+      due_date: '2026-12-15',
+    });
   });
 });

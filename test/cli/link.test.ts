@@ -25,7 +25,11 @@ const BIN = path.resolve(__dirname, '../../bin/matterpay.js');
 /** Unique per run: parked payments are found by FirmId on the shared dev server. */
 const FIRM = `link-cli-${randomBytes(3).toString('hex')}`;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 let database: TestDatabase;
 let env: TestWorkflowEnvironment;
@@ -33,16 +37,31 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 let workDir: string;
 const cleanups: Array<() => Promise<unknown>> = [];
 
-function spawnMatterpay(args: string[], env: Record<string, string> = {}): ChildProcess & { done: Promise<Run>; output: () => Run } {
+function spawnMatterpay(
+  args: string[],
+  env: Record<string, string> = {},
+): ChildProcess & { done: Promise<Run>; output: () => Run } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: workDir,
-    env: { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, LOG_LEVEL: 'silent', MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY, ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+      FIRM_ID: FIRM,
+      LOG_LEVEL: 'silent',
+      MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const done = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -55,14 +74,16 @@ const matterpay = (args: string[], extraEnv: Record<string, string> = {}) => spa
 async function links(reference: string) {
   const { rows } = await database.db.query(
     'SELECT processor, practice_matter_id, matter_display_number, source FROM matter_links WHERE firm_id = $1 AND external_reference = $2 ORDER BY processor',
-    [FIRM, reference]);
+    [FIRM, reference],
+  );
   return rows;
 }
 
 async function canonical(displayNumber: string, matterId: string): Promise<void> {
   await database.db.query(
     `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'any', $2, $3, $2, 'backfill')`,
-    [FIRM, displayNumber, matterId]);
+    [FIRM, displayNumber, matterId],
+  );
 }
 
 /** A payment parked as unmatched for the firm, on a task queue no worker polls: it keeps every signal in its history. */
@@ -71,7 +92,10 @@ async function parkedPayment() {
     taskQueue: uniqueTaskQueue('parked'),
     workflowId: `payment/lawpay/parked-${randomBytes(6).toString('hex')}`,
     args: [],
-    typedSearchAttributes: [{ key: FIRM_ID, value: FIRM }, { key: RECONCILE_STATE, value: 'unmatched' }],
+    typedSearchAttributes: [
+      { key: FIRM_ID, value: FIRM },
+      { key: RECONCILE_STATE, value: 'unmatched' },
+    ],
   });
   cleanups.push(() => handle.terminate('test over'));
   const query = `ReconcileState = 'unmatched' AND FirmId = '${FIRM}' AND ExecutionStatus = 'Running'`;
@@ -81,7 +105,11 @@ async function parkedPayment() {
 
 async function signalsReceived(workflowId: string): Promise<string[]> {
   const history = await encryptingClient(env).workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((event) => (event.workflowExecutionSignaledEventAttributes?.signalName ? [event.workflowExecutionSignaledEventAttributes.signalName] : []));
+  return (history.events ?? []).flatMap((event) =>
+    event.workflowExecutionSignaledEventAttributes?.signalName
+      ? [event.workflowExecutionSignaledEventAttributes.signalName]
+      : [],
+  );
 }
 
 beforeAll(async () => {
@@ -118,9 +146,13 @@ describe('matterpay link', () => {
     const result = await matterpay(['link', 'LEG-1', '00001-Smith']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Mapped "LEG-1" to matter 00001-Smith (id 101): payments from any processor carrying it now go to that matter.');
+    expect(result.stdout).toContain(
+      'Mapped "LEG-1" to matter 00001-Smith (id 101): payments from any processor carrying it now go to that matter.',
+    );
     expect(result.stdout).toContain('Woke 1 parked payment to retry its match.');
-    expect(await links('LEG-1')).toEqual([{ processor: 'any', practice_matter_id: '101', matter_display_number: '00001-Smith', source: 'admin' }]);
+    expect(await links('LEG-1')).toEqual([
+      { processor: 'any', practice_matter_id: '101', matter_display_number: '00001-Smith', source: 'admin' },
+    ]);
     expect(await signalsReceived(parked.workflowId)).toEqual(['retryMatch']);
     await parked.terminate('test over');
   });
@@ -128,9 +160,13 @@ describe('matterpay link', () => {
   it('never remaps: a reference mapped to another matter is refused, naming that matter', async () => {
     const result = await matterpay(['link', 'LEG-1', '102']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('"LEG-1" is already mapped to matter 00001-Smith (id 101; any processor, added by admin)');
+    expect(result.stderr).toContain(
+      '"LEG-1" is already mapped to matter 00001-Smith (id 101; any processor, added by admin)',
+    );
     expect(result.stderr).toContain('it was not mapped to 00002-Jones');
-    expect(await links('LEG-1')).toEqual([{ processor: 'any', practice_matter_id: '101', matter_display_number: '00001-Smith', source: 'admin' }]);
+    expect(await links('LEG-1')).toEqual([
+      { processor: 'any', practice_matter_id: '101', matter_display_number: '00001-Smith', source: 'admin' },
+    ]);
 
     // A processor-specific row would win over the one for any processor: refused as well.
     const narrower = await matterpay(['link', 'LEG-1', '00002-Jones', '--processor', 'lawpay']);
@@ -141,31 +177,46 @@ describe('matterpay link', () => {
   it('maps by practice-system id for one processor, and a repeat changes nothing', async () => {
     const first = await matterpay(['link', 'LP-7', '102', '--processor', 'lawpay', '--json']);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ reference: 'LP-7', processor: 'lawpay', practiceMatterId: '102', matterDisplayNumber: '00002-Jones', added: true, parkedPaymentsWoken: 0 });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      reference: 'LP-7',
+      processor: 'lawpay',
+      practiceMatterId: '102',
+      matterDisplayNumber: '00002-Jones',
+      added: true,
+      parkedPaymentsWoken: 0,
+    });
     const again = await matterpay(['link', 'LP-7', '00002-Jones', '--processor', 'lawpay']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('"LP-7" was already mapped to matter 00002-Jones (id 102); nothing changed.');
-    expect(await links('LP-7')).toEqual([{ processor: 'lawpay', practice_matter_id: '102', matter_display_number: '00002-Jones', source: 'admin' }]);
+    expect(await links('LP-7')).toEqual([
+      { processor: 'lawpay', practice_matter_id: '102', matter_display_number: '00002-Jones', source: 'admin' },
+    ]);
   });
 
   it('keeps the mapping and says so when Temporal cannot be reached to wake parked payments; running it again wakes them', async () => {
     const offline = await matterpay(['link', 'LEG-2', '00002-Jones'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(offline.code).toBe(1);
     expect(offline.stdout).toContain('Mapped "LEG-2" to matter 00002-Jones (id 102)');
-    expect(offline.stderr).toMatch(/The mapping is saved, but parked payments were not woken: cannot reach Temporal at 127\.0\.0\.1:1:.*Run the same command again/);
+    expect(offline.stderr).toMatch(
+      /The mapping is saved, but parked payments were not woken: cannot reach Temporal at 127\.0\.0\.1:1:.*Run the same command again/,
+    );
     expect(await links('LEG-2')).toHaveLength(1);
     const again = await matterpay(['link', 'LEG-2', '00002-Jones']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Woke 0 parked payments to retry their match.');
   });
 
-  it('asks which matter when the argument is one matter\'s display number and another\'s id', async () => {
+  it("asks which matter when the argument is one matter's display number and another's id", async () => {
     const ambiguous = await matterpay(['link', 'AMB-1', '103']);
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stderr).toContain('say which with number:103 or id:103');
     const byId = await matterpay(['link', 'AMB-1', 'id:103', '--json']);
     expect(byId.code).toBe(0);
-    expect(JSON.parse(byId.stdout)).toMatchObject({ practiceMatterId: '103', matterDisplayNumber: '00003-Brown', added: true });
+    expect(JSON.parse(byId.stdout)).toMatchObject({
+      practiceMatterId: '103',
+      matterDisplayNumber: '00003-Brown',
+      added: true,
+    });
   });
 });
 
@@ -181,12 +232,25 @@ describe('matterpay backfill', () => {
 
   async function startWorker(taskQueue: string): Promise<void> {
     const services: FirmServices = {
-      firmId: FIRM, practice: clio.connector.practice, processor: {} as PaymentProcessor, mailer: {} as Mailer,
-      timeZone: 'America/New_York', publicBaseUrl: 'http://pay.firm.test', staffEmail: null, payLinkTtlMs: 90 * 86_400_000,
+      firmId: FIRM,
+      practice: clio.connector.practice,
+      processor: {} as PaymentProcessor,
+      mailer: {} as Mailer,
+      timeZone: 'America/New_York',
+      publicBaseUrl: 'http://pay.firm.test',
+      staffEmail: null,
+      payLinkTtlMs: 90 * 86_400_000,
     };
     const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowBundle, dataConverter: testDataConverter,
-      activities: createActivities({ db: database.db, temporal: { client: encryptingClient(env), taskQueue }, firm: () => services }),
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      dataConverter: testDataConverter,
+      activities: createActivities({
+        db: database.db,
+        temporal: { client: encryptingClient(env), taskQueue },
+        firm: () => services,
+      }),
     });
     const running = worker.run();
     cleanups.push(async () => {
@@ -202,12 +266,21 @@ describe('matterpay backfill', () => {
     expect(json.stderr).toBe('');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({
-      workflowId: workflowIds.backfillMatterLinks(FIRM, 'first'), firmId: FIRM, runId: 'first', pages: 3, matters: MATTERS, linksAdded: MATTERS, done: true, parkedPaymentsWoken: 0,
+      workflowId: workflowIds.backfillMatterLinks(FIRM, 'first'),
+      firmId: FIRM,
+      runId: 'first',
+      pages: 3,
+      matters: MATTERS,
+      linksAdded: MATTERS,
+      done: true,
+      parkedPaymentsWoken: 0,
     });
 
     const again = await matterpay(['backfill', '--run-id', 'first'], { TEMPORAL_TASK_QUEUE: taskQueue });
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`Backfill first of ${FIRM} had already finished (use a new --run-id to run another):`);
+    expect(again.stdout).toContain(
+      `Backfill first of ${FIRM} had already finished (use a new --run-id to run another):`,
+    );
     expect(again.stdout).toMatch(/Matters scanned\s+450/);
     expect(again.stdout).toMatch(/Links added\s+450/);
   });
@@ -228,7 +301,9 @@ describe('matterpay backfill', () => {
 
     // Run again with the same run id: it attaches to the waiting backfill, which finishes once a worker is up.
     const again = spawnMatterpay(['backfill', '--run-id', 'second'], { TEMPORAL_TASK_QUEUE: taskQueue });
-    await waitFor(() => again.output().stdout.includes(`Watching the running backfill second of ${FIRM}`), { timeoutMs: 20_000 });
+    await waitFor(() => again.output().stdout.includes(`Watching the running backfill second of ${FIRM}`), {
+      timeoutMs: 20_000,
+    });
     await startWorker(taskQueue);
     const attached = await again.done;
     expect(attached.code).toBe(0);
@@ -236,7 +311,8 @@ describe('matterpay backfill', () => {
     expect(attached.stdout).toMatch(/Links added\s+0 \(every matter was already mapped\)/);
     // One workflow under that id, never two.
     const runs: string[] = [];
-    for await (const execution of encryptingClient(env).workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(execution.runId);
+    for await (const execution of encryptingClient(env).workflow.list({ query: `WorkflowId = '${handle.workflowId}'` }))
+      runs.push(execution.runId);
     expect(runs).toHaveLength(1);
   });
 });

@@ -17,7 +17,11 @@ const FIRM = 'cli-firm';
 const TZ = 'America/New_York';
 const BASE = 'https://pay.smith-law.test';
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 let database: TestDatabase;
 let workDir: string;
@@ -39,11 +43,19 @@ function matterpay(args: string[], env: Record<string, string | undefined> = {})
     else childEnv[key] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: workDir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: workDir,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -75,19 +87,41 @@ async function seedInvoice(inv: SeedInvoice): Promise<void> {
     `INSERT INTO invoices (firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents,
        trust_applied_cents, paid_cents, delivery, issued_at, escalated_at)
      VALUES ($1, $2, $3, $4, $5, 'hourly', '2026-01', $6, $7, $8, $9, $10, $11, $12)`,
-    [inv.firm ?? FIRM, inv.number, `id-${inv.matter}`, inv.matter, sequence, inv.status, inv.total, inv.trust ?? 0, inv.paid ?? 0,
-      inv.delivery ?? 'sent', inv.issuedAt ?? null, inv.escalatedAt ?? null],
+    [
+      inv.firm ?? FIRM,
+      inv.number,
+      `id-${inv.matter}`,
+      inv.matter,
+      sequence,
+      inv.status,
+      inv.total,
+      inv.trust ?? 0,
+      inv.paid ?? 0,
+      inv.delivery ?? 'sent',
+      inv.issuedAt ?? null,
+      inv.escalatedAt ?? null,
+    ],
   );
 }
 
-async function seedLink(token: string, invoiceNumber: string, options: { status?: string; firm?: string; opened?: number } = {}): Promise<void> {
+async function seedLink(
+  token: string,
+  invoiceNumber: string,
+  options: { status?: string; firm?: string; opened?: number } = {},
+): Promise<void> {
   await database.db.query(
     `INSERT INTO pay_links (token, firm_id, invoice_number, status, expires_at, opened_count) VALUES ($1, $2, $3, $4, now() + interval '90 days', $5)`,
     [token, options.firm ?? FIRM, invoiceNumber, options.status ?? 'outstanding', options.opened ?? 0],
   );
 }
 
-async function seedDraw(invoiceNumber: string, matter: string, amount: number, state: 'recorded' | 'confirmed' | 'reversed', recordedAt: Date): Promise<void> {
+async function seedDraw(
+  invoiceNumber: string,
+  matter: string,
+  amount: number,
+  state: 'recorded' | 'confirmed' | 'reversed',
+  recordedAt: Date,
+): Promise<void> {
   await database.db.query(
     `INSERT INTO trust_draws (firm_id, matter_id, invoice_number, amount_cents, practice_balance_seen_cents, expected_balance_after_cents, state, recorded_at, confirmed_at, confirmed_by)
      VALUES ($1, $2, $3, $4::bigint, 500000, 500000 - $4::bigint, $5::text, $6, CASE WHEN $5::text = 'confirmed' THEN now() END, CASE WHEN $5::text = 'confirmed' THEN 'Pat Bookkeeper' END)`,
@@ -102,21 +136,78 @@ beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-cli-'));
 
   // Unpaid issued invoices at the edges of every aging bucket (0–7, 8–14, 15–30, 31–60, 60+).
-  await seedInvoice({ number: 'A-1', matter: 'A', status: 'issued', total: 10_000, trust: 2_500, issuedAt: issuedDaysAgo(0) });
+  await seedInvoice({
+    number: 'A-1',
+    matter: 'A',
+    status: 'issued',
+    total: 10_000,
+    trust: 2_500,
+    issuedAt: issuedDaysAgo(0),
+  });
   await seedInvoice({ number: 'A-2', matter: 'A', status: 'issued', total: 20_000, issuedAt: issuedDaysAgo(7) });
-  await seedInvoice({ number: 'A-3', matter: 'A', status: 'partially_paid', total: 50_000, paid: 12_345, issuedAt: issuedDaysAgo(8) });
+  await seedInvoice({
+    number: 'A-3',
+    matter: 'A',
+    status: 'partially_paid',
+    total: 50_000,
+    paid: 12_345,
+    issuedAt: issuedDaysAgo(8),
+  });
   await seedInvoice({ number: 'A-4', matter: 'A', status: 'issued', total: 1_000, issuedAt: issuedDaysAgo(14) });
   await seedInvoice({ number: 'B-1', matter: 'B', status: 'issued', total: 300, issuedAt: issuedDaysAgo(15) });
-  await seedInvoice({ number: 'B-2', matter: 'B', status: 'issued', total: 400, issuedAt: issuedDaysAgo(30), escalatedAt: issuedDaysAgo(0) });
-  await seedInvoice({ number: 'B-3', matter: 'B', status: 'issued', total: 5_000, issuedAt: issuedDaysAgo(31), escalatedAt: issuedDaysAgo(1) });
-  await seedInvoice({ number: 'B-4', matter: 'B', status: 'issued', total: 6_000, issuedAt: issuedDaysAgo(60), delivery: 'held' });
+  await seedInvoice({
+    number: 'B-2',
+    matter: 'B',
+    status: 'issued',
+    total: 400,
+    issuedAt: issuedDaysAgo(30),
+    escalatedAt: issuedDaysAgo(0),
+  });
+  await seedInvoice({
+    number: 'B-3',
+    matter: 'B',
+    status: 'issued',
+    total: 5_000,
+    issuedAt: issuedDaysAgo(31),
+    escalatedAt: issuedDaysAgo(1),
+  });
+  await seedInvoice({
+    number: 'B-4',
+    matter: 'B',
+    status: 'issued',
+    total: 6_000,
+    issuedAt: issuedDaysAgo(60),
+    delivery: 'held',
+  });
   await seedInvoice({ number: 'C-1', matter: 'C', status: 'issued', total: 7_000, issuedAt: issuedDaysAgo(61) });
-  await seedInvoice({ number: 'C-2', matter: 'C', status: 'partially_paid', total: 200_000, trust: 50_000, paid: 26_544, issuedAt: issuedDaysAgo(200) });
+  await seedInvoice({
+    number: 'C-2',
+    matter: 'C',
+    status: 'partially_paid',
+    total: 200_000,
+    trust: 50_000,
+    paid: 26_544,
+    issuedAt: issuedDaysAgo(200),
+  });
   // Not receivable: paid, draft, void, and another firm's invoice.
-  await seedInvoice({ number: 'D-1', matter: 'D', status: 'paid', total: 123_456, paid: 123_456, issuedAt: new Date('2025-03-01T03:00:00Z') });
+  await seedInvoice({
+    number: 'D-1',
+    matter: 'D',
+    status: 'paid',
+    total: 123_456,
+    paid: 123_456,
+    issuedAt: new Date('2025-03-01T03:00:00Z'),
+  });
   await seedInvoice({ number: 'D-2', matter: 'D', status: 'draft', total: 9_900 });
   await seedInvoice({ number: 'D-3', matter: 'D', status: 'void', total: 8_800, issuedAt: issuedDaysAgo(20) });
-  await seedInvoice({ number: 'X-1', matter: 'X', status: 'issued', total: 99_900, issuedAt: issuedDaysAgo(3), firm: 'other-firm' });
+  await seedInvoice({
+    number: 'X-1',
+    matter: 'X',
+    status: 'issued',
+    total: 99_900,
+    issuedAt: issuedDaysAgo(3),
+    firm: 'other-firm',
+  });
 
   await database.db.query(
     `INSERT INTO invoice_lines (firm_id, invoice_number, line_key, description, amount_cents) VALUES
@@ -128,7 +219,10 @@ beforeAll(async () => {
      VALUES ($1, 'lawpay', 'txn_abc', 'charge', 12345, 12345, 'A-3', 'A-3', 'id-A', 'applied', now() - interval '1 day')`,
     [FIRM],
   );
-  await database.db.query(`INSERT INTO alerts (firm_id, kind, subject, message) VALUES ($1, 'delivery-held', 'A-3', 'Invoice A-3 could not be emailed.')`, [FIRM]);
+  await database.db.query(
+    `INSERT INTO alerts (firm_id, kind, subject, message) VALUES ($1, 'delivery-held', 'A-3', 'Invoice A-3 could not be emailed.')`,
+    [FIRM],
+  );
 
   await seedLink('tokA3outstanding000000000000000000000000000', 'A-3', { opened: 3 });
   await seedLink('tokA2paid00000000000000000000000000000000000', 'A-2', { status: 'paid' });
@@ -153,8 +247,12 @@ describe('matterpay aging', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    const byLabel = Object.fromEntries(report.buckets.map((b: { label: string; count: number; amountDueCents: number; invoices: string[] }) =>
-      [b.label, { count: b.count, amountDueCents: b.amountDueCents, invoices: b.invoices }]));
+    const byLabel = Object.fromEntries(
+      report.buckets.map((b: { label: string; count: number; amountDueCents: number; invoices: string[] }) => [
+        b.label,
+        { count: b.count, amountDueCents: b.amountDueCents, invoices: b.invoices },
+      ]),
+    );
     expect(byLabel).toEqual({
       '0–7': { count: 2, amountDueCents: 7_500 + 20_000, invoices: ['A-1', 'A-2'] },
       '8–14': { count: 2, amountDueCents: 37_655 + 1_000, invoices: ['A-3', 'A-4'] },
@@ -184,23 +282,57 @@ describe('matterpay invoices', () => {
     const result = await matterpay(['invoices', '--json']);
     expect(result.code).toBe(0);
     const { invoices } = JSON.parse(result.stdout);
-    expect(invoices.map((i: { invoiceNumber: string }) => i.invoiceNumber).sort()).toEqual(
-      ['A-1', 'A-2', 'A-3', 'A-4', 'B-1', 'B-2', 'B-3', 'B-4', 'C-1', 'C-2', 'D-1', 'D-2', 'D-3']);
+    expect(invoices.map((i: { invoiceNumber: string }) => i.invoiceNumber).sort()).toEqual([
+      'A-1',
+      'A-2',
+      'A-3',
+      'A-4',
+      'B-1',
+      'B-2',
+      'B-3',
+      'B-4',
+      'C-1',
+      'C-2',
+      'D-1',
+      'D-2',
+      'D-3',
+    ]);
     const a3 = invoices.find((i: { invoiceNumber: string }) => i.invoiceNumber === 'A-3');
     expect(a3).toMatchObject({
-      matterDisplayNumber: 'A', status: 'partially_paid', totalCents: 50_000, trustAppliedCents: 0, paidCents: 12_345,
-      amountDueCents: 37_655, daysSinceIssue: 8, escalated: false, delivery: 'sent', issuedAt: issuedDaysAgo(8).toISOString(),
+      matterDisplayNumber: 'A',
+      status: 'partially_paid',
+      totalCents: 50_000,
+      trustAppliedCents: 0,
+      paidCents: 12_345,
+      amountDueCents: 37_655,
+      daysSinceIssue: 8,
+      escalated: false,
+      delivery: 'sent',
+      issuedAt: issuedDaysAgo(8).toISOString(),
     });
-    expect(invoices.find((i: { invoiceNumber: string }) => i.invoiceNumber === 'B-3')).toMatchObject({ escalated: true, daysSinceIssue: 31 });
-    expect(invoices.find((i: { invoiceNumber: string }) => i.invoiceNumber === 'D-2')).toMatchObject({ issuedAt: null, daysSinceIssue: null });
+    expect(invoices.find((i: { invoiceNumber: string }) => i.invoiceNumber === 'B-3')).toMatchObject({
+      escalated: true,
+      daysSinceIssue: 31,
+    });
+    expect(invoices.find((i: { invoiceNumber: string }) => i.invoiceNumber === 'D-2')).toMatchObject({
+      issuedAt: null,
+      daysSinceIssue: null,
+    });
   });
 
   it('filters by status and by matter', async () => {
     const byStatus = JSON.parse((await matterpay(['invoices', '--status', 'partially_paid', '--json'])).stdout);
     expect(byStatus.invoices.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual(['A-3', 'C-2']);
     const byMatter = JSON.parse((await matterpay(['invoices', '--matter', 'B', '--json'])).stdout);
-    expect(byMatter.invoices.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual(['B-1', 'B-2', 'B-3', 'B-4']);
-    const byMatterId = JSON.parse((await matterpay(['invoices', '--matter', 'id-C', '--status', 'issued', '--json'])).stdout);
+    expect(byMatter.invoices.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual([
+      'B-1',
+      'B-2',
+      'B-3',
+      'B-4',
+    ]);
+    const byMatterId = JSON.parse(
+      (await matterpay(['invoices', '--matter', 'id-C', '--status', 'issued', '--json'])).stdout,
+    );
     expect(byMatterId.invoices.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual(['C-1']);
   });
 
@@ -208,7 +340,9 @@ describe('matterpay invoices', () => {
     const result = await matterpay(['invoices', '--matter', 'D']);
     expect(result.code).toBe(0);
     // Issued 2025-03-01 03:00 UTC, which is still February 28 in New York.
-    expect(result.stdout).toMatch(/^D-1\s+D\s+paid\s+\$1,234\.56\s+\$0\.00\s+\$1,234\.56\s+\$0\.00\s+2025-02-28\s+\d+\s+sent$/m);
+    expect(result.stdout).toMatch(
+      /^D-1\s+D\s+paid\s+\$1,234\.56\s+\$0\.00\s+\$1,234\.56\s+\$0\.00\s+2025-02-28\s+\d+\s+sent$/m,
+    );
     expect(result.stdout).toMatch(/^3 invoices\s+\$1,421\.56/m);
   });
 
@@ -245,13 +379,23 @@ describe('matterpay invoice <number>', () => {
     const result = await matterpay(['invoice', 'A-3', '--json'], { TEMPORAL_ADDRESS: deadTemporal });
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout);
-    expect(view.invoice).toMatchObject({ invoiceNumber: 'A-3', amountDueCents: 37_655, issuedAt: issuedDaysAgo(8).toISOString() });
+    expect(view.invoice).toMatchObject({
+      invoiceNumber: 'A-3',
+      amountDueCents: 37_655,
+      issuedAt: issuedDaysAgo(8).toISOString(),
+    });
     expect(view.lines).toHaveLength(2);
     expect(view.trustDraw).toMatchObject({ amountCents: 4_000, state: 'recorded' });
-    expect(view.payLinks).toEqual([expect.objectContaining({
-      status: 'outstanding', openedCount: 3, url: `${BASE}/pay/tokA3outstanding000000000000000000000000000`,
-    })]);
-    expect(view.payments).toEqual([expect.objectContaining({ transactionId: 'txn_abc', amountCents: 12_345, state: 'applied' })]);
+    expect(view.payLinks).toEqual([
+      expect.objectContaining({
+        status: 'outstanding',
+        openedCount: 3,
+        url: `${BASE}/pay/tokA3outstanding000000000000000000000000000`,
+      }),
+    ]);
+    expect(view.payments).toEqual([
+      expect.objectContaining({ transactionId: 'txn_abc', amountCents: 12_345, state: 'applied' }),
+    ]);
     expect(view.alerts).toEqual([expect.objectContaining({ kind: 'delivery-held' })]);
     expect(view.workflow).toMatchObject({ workflowId: `invoice/${FIRM}/A-3`, reachable: false, state: null });
   });
@@ -275,18 +419,26 @@ describe('matterpay invoice <number>', () => {
 describe('matterpay links', () => {
   it('lists pay links with status, times opened and URL, filtered by --status', async () => {
     const all = JSON.parse((await matterpay(['links', '--json'])).stdout);
-    expect(all.links.map((l: { invoiceNumber: string; status: string }) => `${l.invoiceNumber}:${l.status}`).sort())
-      .toEqual(['A-2:paid', 'A-3:outstanding', 'B-1:outstanding']);
+    expect(
+      all.links.map((l: { invoiceNumber: string; status: string }) => `${l.invoiceNumber}:${l.status}`).sort(),
+    ).toEqual(['A-2:paid', 'A-3:outstanding', 'B-1:outstanding']);
     const outstanding = await matterpay(['links', '--status', 'outstanding']);
     expect(outstanding.code).toBe(0);
-    expect(outstanding.stdout).toMatch(new RegExp(`^A-3\\s+outstanding\\s+\\d{4}-\\d{2}-\\d{2}\\s+\\d{4}-\\d{2}-\\d{2}\\s+3\\s+${BASE}/pay/tokA3outstanding0+$`, 'm'));
+    expect(outstanding.stdout).toMatch(
+      new RegExp(
+        `^A-3\\s+outstanding\\s+\\d{4}-\\d{2}-\\d{2}\\s+\\d{4}-\\d{2}-\\d{2}\\s+3\\s+${BASE}/pay/tokA3outstanding0+$`,
+        'm',
+      ),
+    );
     expect(outstanding.stdout).not.toContain('A-2');
   });
 
   it('rejects an unknown --status naming the option', async () => {
     const result = await matterpay(['links', '--status', 'open']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("option '--status <status>' argument 'open' is invalid. Allowed choices are outstanding, paid, cancelled, expired");
+    expect(result.stderr).toContain(
+      "option '--status <status>' argument 'open' is invalid. Allowed choices are outstanding, paid, cancelled, expired",
+    );
   });
 
   it('cancels an outstanding link: the store shows it cancelled, the invoice stays open', async () => {
@@ -299,15 +451,20 @@ describe('matterpay links', () => {
     const { rows } = await database.db.query('SELECT status, closed_at FROM pay_links WHERE token = $1', [token]);
     expect(rows[0].status).toBe('cancelled');
     expect(rows[0].closed_at).not.toBeNull();
-    const invoice = await database.db.query(`SELECT status FROM invoices WHERE firm_id = $1 AND invoice_number = 'B-1'`, [FIRM]);
+    const invoice = await database.db.query(
+      `SELECT status FROM invoices WHERE firm_id = $1 AND invoice_number = 'B-1'`,
+      [FIRM],
+    );
     expect(invoice.rows[0].status).toBe('issued');
 
     const again = await matterpay(['links', 'cancel', token]);
     expect(again.code).toBe(1);
-    expect(again.stderr.trim()).toBe('the pay link of invoice B-1 is already cancelled: only an outstanding link can be cancelled');
+    expect(again.stderr.trim()).toBe(
+      'the pay link of invoice B-1 is already cancelled: only an outstanding link can be cancelled',
+    );
   });
 
-  it('refuses a paid link, an unknown token and another firm\'s token', async () => {
+  it("refuses a paid link, an unknown token and another firm's token", async () => {
     const paid = await matterpay(['links', 'cancel', 'tokA2paid00000000000000000000000000000000000']);
     expect(paid.code).toBe(1);
     expect(paid.stderr).toContain('the pay link of invoice A-2 is already paid');
@@ -317,7 +474,9 @@ describe('matterpay links', () => {
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(`pay link ${token} not found for firm ${FIRM}`);
     }
-    const { rows } = await database.db.query(`SELECT status FROM pay_links WHERE token = 'tokX1otherfirm0000000000000000000000000000000'`);
+    const { rows } = await database.db.query(
+      `SELECT status FROM pay_links WHERE token = 'tokX1otherfirm0000000000000000000000000000000'`,
+    );
     expect(rows[0].status).toBe('outstanding');
   });
 });
@@ -327,10 +486,13 @@ describe('matterpay links', () => {
 describe('expected failures are one line, not a stack trace', () => {
   it('says when the configured database cannot be reached', async () => {
     const port = await freePort();
-    const result = await matterpay(['aging'], { DATABASE_URL: `postgres://matterpay:secret@127.0.0.1:${port}/matterpay` });
+    const result = await matterpay(['aging'], {
+      DATABASE_URL: `postgres://matterpay:secret@127.0.0.1:${port}/matterpay`,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      `cannot reach the database at postgres://matterpay:***@127.0.0.1:${port}/matterpay: check DATABASE_URL and that the server is up (connection refused)`);
+      `cannot reach the database at postgres://matterpay:***@127.0.0.1:${port}/matterpay: check DATABASE_URL and that the server is up (connection refused)`,
+    );
   });
 
   it('points at `npm start` when the embedded database is not running', async () => {
@@ -338,7 +500,8 @@ describe('expected failures are one line, not a stack trace', () => {
     const result = await matterpay(['invoices'], { DATABASE_URL: undefined, EMBEDDED_POSTGRES_PORT: String(port) });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      `cannot reach the database at postgres://matterpay:***@127.0.0.1:${port}/matterpay: is \`npm start\` running? (connection refused)`);
+      `cannot reach the database at postgres://matterpay:***@127.0.0.1:${port}/matterpay: is \`npm start\` running? (connection refused)`,
+    );
   });
 
   it('exits 2 naming a bad variable, as `matterpay start` does', async () => {
@@ -351,7 +514,9 @@ describe('expected failures are one line, not a stack trace', () => {
 describe('matterpay alerts', () => {
   it('lists what needs a person, and --json gives the same', async () => {
     await database.db.query(
-      `INSERT INTO alerts (firm_id, kind, subject, message) VALUES ($1, 'unmatched-payment', 'lawpay/txn_9', 'Map it with: matterpay link "OLD-REF-7" <matter>')`, [FIRM]);
+      `INSERT INTO alerts (firm_id, kind, subject, message) VALUES ($1, 'unmatched-payment', 'lawpay/txn_9', 'Map it with: matterpay link "OLD-REF-7" <matter>')`,
+      [FIRM],
+    );
     const human = await matterpay(['alerts']);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('unmatched-payment');

@@ -23,7 +23,8 @@ describe('matterpay send-csv', () => {
     for (const m of [smith, jones]) {
       await h.database.db.query(
         `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'any', $2, $3, $2, 'webhook')`,
-        [FIRM, m.display_number, String(m.id)]);
+        [FIRM, m.display_number, String(m.id)],
+      );
     }
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,14 +34,26 @@ describe('matterpay send-csv', () => {
     fs.writeFileSync(file, content);
     return { file, ...run(file) };
   };
-  const run = (file: string) => spawnSync(process.execPath, [path.resolve('bin/matterpay.js'), 'send-csv', file], {
-    encoding: 'utf8', cwd: dir,
-    env: { ...process.env, DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: h.taskQueue, TEMPORAL_PAYLOAD_ENCRYPTION: 'false', LOG_LEVEL: 'silent' },
-  });
+  const run = (file: string) =>
+    spawnSync(process.execPath, [path.resolve('bin/matterpay.js'), 'send-csv', file], {
+      encoding: 'utf8',
+      cwd: dir,
+      env: {
+        ...process.env,
+        DATABASE_URL: h.database.url,
+        TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+        FIRM_ID: FIRM,
+        TEMPORAL_TASK_QUEUE: h.taskQueue,
+        TEMPORAL_PAYLOAD_ENCRYPTION: 'false',
+        LOG_LEVEL: 'silent',
+      },
+    });
   const manualInvoices = async () => (await h.invoiceRows()).filter((r) => r.kind === 'manual');
 
   it('imports nothing when any row is wrong, and says which line and column', async () => {
-    const result = sendCsv(`matter,description,amount\n${smith.display_number},Retainer top-up,1250.00\n00099-Nobody,Consultation,300.00\n${jones.display_number},Filing fees,"1,250"\n${jones.display_number},,10.00\n`);
+    const result = sendCsv(
+      `matter,description,amount\n${smith.display_number},Retainer top-up,1250.00\n00099-Nobody,Consultation,300.00\n${jones.display_number},Filing fees,"1,250"\n${jones.display_number},,10.00\n`,
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('nothing was imported, because of 3 problems');
     expect(result.stderr).toMatch(/line 3, matter: matter "00099-Nobody" is not in the lookup table/);
@@ -57,8 +70,12 @@ describe('matterpay send-csv', () => {
     expect(first.stdout).toMatch(/Imported 3 invoices for \$2,425\.50/);
     const rows = await manualInvoices();
     const byAmount = (a: [unknown, number], b: [unknown, number]) => a[1] - b[1];
-    expect(rows.map((r) => [r.matter_display_number, Number(r.total_cents)] as [unknown, number]).sort(byAmount)).toEqual([
-      [smith.display_number, 12_550], [jones.display_number, 80_000], [smith.display_number, 150_000],
+    expect(
+      rows.map((r) => [r.matter_display_number, Number(r.total_cents)] as [unknown, number]).sort(byAmount),
+    ).toEqual([
+      [smith.display_number, 12_550],
+      [jones.display_number, 80_000],
+      [smith.display_number, 150_000],
     ]);
     for (;;) {
       const issued = (await manualInvoices()).filter((r) => r.status === 'issued' && r.delivery === 'sent');
@@ -66,7 +83,13 @@ describe('matterpay send-csv', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     const subjects = (await h.emails()).map((e) => e.subject);
-    expect(subjects).toEqual(expect.arrayContaining([expect.stringMatching(/\$125\.50 due$/), expect.stringMatching(/\$1,500\.00 due$/), expect.stringMatching(/\$800\.00 due$/)]));
+    expect(subjects).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\$125\.50 due$/),
+        expect.stringMatching(/\$1,500\.00 due$/),
+        expect.stringMatching(/\$800\.00 due$/),
+      ]),
+    );
 
     const again = run(first.file);
     expect(again.status).toBe(0);

@@ -8,7 +8,13 @@ import { ClioHttp, ClioPracticeManagement } from '../../connectors/clio';
 import { VendorError, VendorRejectedError, VendorSchemaError, VendorUnavailableError } from '../../connectors/errors';
 import { HeaderDrivenRateLimiter } from '../../connectors/shared/rateLimiter';
 import {
-  createClioMatter, startSandboxedClio, startStubServer, staticClioTokens, type SandboxedClio, type StubReply, type StubServer,
+  createClioMatter,
+  startSandboxedClio,
+  startStubServer,
+  staticClioTokens,
+  type SandboxedClio,
+  type StubReply,
+  type StubServer,
 } from '../support/sandboxes';
 
 const completeMatter = {
@@ -30,7 +36,8 @@ describe('against a stub Clio', () => {
   let limiter: HeaderDrivenRateLimiter;
   let reply: StubReply;
 
-  const practice = () => new ClioPracticeManagement(new ClioHttp({ baseUrl: stub.url, tokens: staticClioTokens, limiter }));
+  const practice = () =>
+    new ClioPracticeManagement(new ClioHttp({ baseUrl: stub.url, tokens: staticClioTokens, limiter }));
 
   beforeAll(async () => {
     stub = await startStubServer(() => reply);
@@ -60,7 +67,9 @@ describe('against a stub Clio', () => {
     const { display_number: _omitted, ...withoutDisplayNumber } = completeMatter;
     reply = { status: 200, body: { data: withoutDisplayNumber } };
 
-    const error = await practice().getMatter('42').catch((err: unknown) => err);
+    const error = await practice()
+      .getMatter('42')
+      .catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(VendorSchemaError);
     const schemaError = error as VendorSchemaError;
@@ -74,27 +83,45 @@ describe('against a stub Clio', () => {
   });
 
   it('names every wrong field, nested ones included', async () => {
-    reply = { status: 200, body: { data: { ...completeMatter, status: 'Archived', account_balances: [{ id: 12, balance: '1500.25', type: 'Trust' }] } } };
-    const error = (await practice().getMatter('42').catch((err: unknown) => err)) as VendorSchemaError;
+    reply = {
+      status: 200,
+      body: {
+        data: {
+          ...completeMatter,
+          status: 'Archived',
+          account_balances: [{ id: 12, balance: '1500.25', type: 'Trust' }],
+        },
+      },
+    };
+    const error = (await practice()
+      .getMatter('42')
+      .catch((err: unknown) => err)) as VendorSchemaError;
     expect(error).toBeInstanceOf(VendorSchemaError);
     expect(error.fieldPaths.sort()).toEqual(['data.account_balances.0.balance', 'data.status']);
   });
 
   it('classifies 500 as retryable VendorUnavailableError', async () => {
     reply = { status: 500, body: { error: { type: 'InternalServerError', message: 'boom' } } };
-    const error = await practice().getMatter('42').catch((err: unknown) => err);
+    const error = await practice()
+      .getMatter('42')
+      .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(VendorUnavailableError);
     expect(error).toMatchObject({ retryable: true, status: 500, vendor: 'Clio' });
   });
 
-  it.each([404, 422, 403, 400])('classifies %i as non-retryable VendorRejectedError with the vendor message', async (status) => {
-    reply = { status, body: { error: { type: 'Whatever', message: `simulated ${status}` } } };
-    const error = await practice().getMatter('42').catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(VendorRejectedError);
-    expect(error).toMatchObject({ retryable: false, status });
-    expect((error as Error).message).toContain(`simulated ${status}`);
-    expect(stub.requests).toHaveLength(1);
-  });
+  it.each([404, 422, 403, 400])(
+    'classifies %i as non-retryable VendorRejectedError with the vendor message',
+    async (status) => {
+      reply = { status, body: { error: { type: 'Whatever', message: `simulated ${status}` } } };
+      const error = await practice()
+        .getMatter('42')
+        .catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(VendorRejectedError);
+      expect(error).toMatchObject({ retryable: false, status });
+      expect((error as Error).message).toContain(`simulated ${status}`);
+      expect(stub.requests).toHaveLength(1);
+    },
+  );
 
   it('classifies a refused connection as retryable VendorUnavailableError', async () => {
     const closed = await startStubServer(() => ({ status: 200 }));
@@ -107,7 +134,12 @@ describe('against a stub Clio', () => {
   });
 
   it('classifies a response slower than the timeout as retryable VendorUnavailableError', async () => {
-    const slow = await startStubServer(() => new Promise<StubReply>((resolve) => setTimeout(() => resolve({ status: 200, body: { data: completeMatter } }), 500)));
+    const slow = await startStubServer(
+      () =>
+        new Promise<StubReply>((resolve) =>
+          setTimeout(() => resolve({ status: 200, body: { data: completeMatter } }), 500),
+        ),
+    );
     try {
       const http = new ClioHttp({ baseUrl: slow.url, tokens: staticClioTokens, limiter, timeoutMs: 100 });
       const error = await new ClioPracticeManagement(http).getMatter('42').catch((err: unknown) => err);
@@ -142,7 +174,11 @@ describe('against the sandbox', () => {
   });
 
   it('an unknown matter is a 404 VendorRejectedError; a note on it is a 422 VendorRejectedError', async () => {
-    await expect(clio.connector.practice.getMatter('999999')).rejects.toMatchObject({ name: 'VendorRejectedError', status: 404, retryable: false });
+    await expect(clio.connector.practice.getMatter('999999')).rejects.toMatchObject({
+      name: 'VendorRejectedError',
+      status: 404,
+      retryable: false,
+    });
     const note = { subject: 'x', detail: 'y', date: '2026-03-02' };
     const error = await clio.connector.practice.addMatterNote('999999', note, 'k1').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(VendorRejectedError);

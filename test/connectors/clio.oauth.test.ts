@@ -28,7 +28,11 @@ describe('connecting', () => {
     const url = new URL(clioAuthorizeUrl(clio.oauth, CLIO_REDIRECT_URI, 'xyz'));
     expect(url.origin + url.pathname).toBe(`${clio.sandbox.url}/oauth/authorize`);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
-      response_type: 'code', client_id: clio.oauth.clientId, redirect_uri: CLIO_REDIRECT_URI, state: 'xyz', redirect_on_decline: 'true',
+      response_type: 'code',
+      client_id: clio.oauth.clientId,
+      redirect_uri: CLIO_REDIRECT_URI,
+      state: 'xyz',
+      redirect_on_decline: 'true',
     });
 
     // The helper already connected: one exchange, one save, a 30-day token.
@@ -65,7 +69,9 @@ describe('refreshing', () => {
     // On the wire: the stale token got one 401 invalid_token, the same call then went out with the new token.
     const matterCalls = clio.apiRequests().filter((request) => request.path.startsWith(`/api/v4/matters/${matterId}`));
     expect(matterCalls.map((request) => [request.status, request.headers.authorization])).toEqual([
-      [200, `Bearer ${before}`], [401, `Bearer ${before}`], [200, `Bearer ${after}`],
+      [200, `Bearer ${before}`],
+      [401, `Bearer ${before}`],
+      [200, `Bearer ${after}`],
     ]);
 
     // Later calls use the new token without another refresh.
@@ -108,7 +114,10 @@ describe('refreshing', () => {
 
   it('fails with a non-retryable rejection, after one refresh attempt, when the connection was revoked', async () => {
     const token = clio.store.saves[0]!.accessToken;
-    const revoke = await fetch(`${clio.sandbox.url}/oauth/deauthorize`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const revoke = await fetch(`${clio.sandbox.url}/oauth/deauthorize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(revoke.status).toBe(200);
 
     const error = await clio.connector.practice.getMatter(matterId).catch((err: unknown) => err);

@@ -46,7 +46,14 @@ describe('listMatters', () => {
     // Ascending ids across pages, as cursor paging promises.
     expect(ids.map(Number)).toEqual([...bulk.ids].sort((a, b) => a - b));
     const first = pages[0]![0]!;
-    expect(first).toEqual({ id: String(bulk.ids[0]), displayNumber: expect.stringMatching(/^\d{5}-/), status: 'open', clientReference: null, billingMethod: 'hourly', billingDay: null });
+    expect(first).toEqual({
+      id: String(bulk.ids[0]),
+      displayNumber: expect.stringMatching(/^\d{5}-/),
+      status: 'open',
+      clientReference: null,
+      billingMethod: 'hourly',
+      billingDay: null,
+    });
 
     // What the sandbox received, request by request: 5 GETs of /matters, each with the required parameters.
     const requests = clio.apiRequests();
@@ -69,7 +76,10 @@ describe('listMatters', () => {
 
   it('passes updated_since and a smaller page size through', async () => {
     await clio.post('/__sandbox/matters/bulk', { count: 3 });
-    const page = await practice.listMatters(null, { updatedSince: new Date(Date.now() + 60_000).toISOString(), pageSize: 2 });
+    const page = await practice.listMatters(null, {
+      updatedSince: new Date(Date.now() + 60_000).toISOString(),
+      pageSize: 2,
+    });
     expect(page).toEqual({ items: [], nextCursor: null });
     const request = clio.apiRequests().at(-1)!;
     expect(request.query.get('limit')).toBe('2');
@@ -114,7 +124,10 @@ describe('getMatter and getTrustBalance', () => {
   });
 
   it('reports a client without email as null, an hourly matter without billing terms as nulls, and trust after a draw', async () => {
-    const created = await createClioMatter(clio, { client: { name: 'No Mail', email: null }, trust_balance_cents: 50_000 });
+    const created = await createClioMatter(clio, {
+      client: { name: 'No Mail', email: null },
+      trust_balance_cents: 50_000,
+    });
     await clio.post(`/__sandbox/trust/${created.id}/apply`, { amount_cents: 12_345 });
 
     const matter = await practice.getMatter(String(created.id));
@@ -136,22 +149,42 @@ describe('listApprovedEntries', () => {
   it('returns submitted billable time of this matter only: no drafts (until submitted), no non-billable, no other matter', async () => {
     const matter = await createClioMatter(clio);
     const other = await createClioMatter(clio, { client: { name: 'Alan Turing', email: 'alan@example.com' } });
-    const approved = await createClioActivity(clio, { matter_id: matter.id, hours: 1.5, rate_cents: 30_000, note: 'Drafted the will', date: '2026-03-02' });
-    const draft = await createClioActivity(clio, { matter_id: matter.id, hours: 2, rate_cents: 30_000, note: 'Half-written', draft: true });
-    await createClioActivity(clio, { matter_id: matter.id, hours: 1, rate_cents: 30_000, note: 'Courtesy call', non_billable: true });
+    const approved = await createClioActivity(clio, {
+      matter_id: matter.id,
+      hours: 1.5,
+      rate_cents: 30_000,
+      note: 'Drafted the will',
+      date: '2026-03-02',
+    });
+    const draft = await createClioActivity(clio, {
+      matter_id: matter.id,
+      hours: 2,
+      rate_cents: 30_000,
+      note: 'Half-written',
+      draft: true,
+    });
+    await createClioActivity(clio, {
+      matter_id: matter.id,
+      hours: 1,
+      rate_cents: 30_000,
+      note: 'Courtesy call',
+      non_billable: true,
+    });
     await createClioActivity(clio, { matter_id: other.id, hours: 3, rate_cents: 30_000, note: 'Other client' });
 
     const before = await practice.listApprovedEntries(String(matter.id));
-    expect(before).toEqual<ApprovedEntry[]>([{
-      id: String(approved.id),
-      matterId: String(matter.id),
-      date: '2026-03-02',
-      seconds: 5_400,
-      rateCents: 30_000,
-      totalCents: 45_000,
-      note: 'Drafted the will',
-      updatedAt: expect.any(String),
-    }]);
+    expect(before).toEqual<ApprovedEntry[]>([
+      {
+        id: String(approved.id),
+        matterId: String(matter.id),
+        date: '2026-03-02',
+        seconds: 5_400,
+        rateCents: 30_000,
+        totalCents: 45_000,
+        note: 'Drafted the will',
+        updatedAt: expect.any(String),
+      },
+    ]);
 
     await clio.post(`/__sandbox/activities/${draft.id}/submit`);
     const after = await practice.listApprovedEntries(String(matter.id));
@@ -168,7 +201,8 @@ describe('listApprovedEntries', () => {
 
   it('follows the cursor past 200 entries', async () => {
     const matter = await createClioMatter(clio);
-    for (let index = 0; index < 230; index += 1) await createClioActivity(clio, { matter_id: matter.id, hours: 0.1, rate_cents: 20_000 });
+    for (let index = 0; index < 230; index += 1)
+      await createClioActivity(clio, { matter_id: matter.id, hours: 0.1, rate_cents: 20_000 });
 
     const entries = await practice.listApprovedEntries(String(matter.id));
     expect(entries).toHaveLength(230);
@@ -193,7 +227,12 @@ describe('writes', () => {
     const { notes } = await clio.state();
     expect(notes.filter((n) => n.detail?.includes(noteMarker('payment:lawpay:tx1')))).toHaveLength(1);
     expect(notes).toHaveLength(2);
-    expect(notes[0]).toMatchObject({ id: Number(first.noteId), matter_id: matter.id, subject: 'Payment received', date: '2026-03-02' });
+    expect(notes[0]).toMatchObject({
+      id: Number(first.noteId),
+      matter_id: matter.id,
+      subject: 'Payment received',
+      date: '2026-03-02',
+    });
     expect(notes[0]!.detail).toContain('Invoice SL-1 paid in full.');
   });
 
@@ -211,7 +250,10 @@ describe('writes', () => {
     const fields = state.custom_fields.filter((field) => field.name === REVIEW_FLAG_FIELD_NAME);
     expect(fields).toEqual([expect.objectContaining({ parent_type: 'Matter', field_type: 'checkbox' })]);
     const values = state.custom_field_values.filter((value) => value.custom_field_id === fields[0]!.id);
-    expect(values.map((value) => [value.matter_id, value.value])).toEqual([[one.id, false], [two.id, true]]);
+    expect(values.map((value) => [value.matter_id, value.value])).toEqual([
+      [one.id, false],
+      [two.id, true],
+    ]);
   });
 
   it('setMatterReference sets client_reference, and getMatter reads it back', async () => {

@@ -12,7 +12,14 @@ import { single } from '../../connectors/clio/schemas';
 import { VendorUnavailableError } from '../../connectors/errors';
 import { HeaderDrivenRateLimiter } from '../../connectors/shared/rateLimiter';
 import { z } from 'zod';
-import { createClioMatter, startSandboxedClio, startStubServer, staticClioTokens, type SandboxedClio, type StubServer } from '../support/sandboxes';
+import {
+  createClioMatter,
+  startSandboxedClio,
+  startStubServer,
+  staticClioTokens,
+  type SandboxedClio,
+  type StubServer,
+} from '../support/sandboxes';
 
 const WINDOW_MS = 2_000;
 const LIMIT = 20;
@@ -37,7 +44,9 @@ describe('Clio connector: a burst that runs into the rate limit', () => {
     const apiBefore = clio.apiRequests().length;
     const started = Date.now();
 
-    const outcomes = await Promise.allSettled(Array.from({ length: BURST }, () => practice.getMatter(String(matter.id))));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: BURST }, () => practice.getMatter(String(matter.id))),
+    );
     const elapsed = Date.now() - started;
     await limiter.stop();
 
@@ -66,8 +75,11 @@ describe('Clio connector: a burst that runs into the rate limit', () => {
     // is in a window.
     const arrivals = burst.map((request) => request.receivedAt);
     // Each arrival belongs to the last window stamped (less that slack) before it arrived: counted once.
-    const windowOf = (at: number) => windows.reduce((found, window, i) => (at >= window.started_at - 100 ? i : found), -1);
-    const perWindow = windows.map((_, i) => arrivals.filter((at) => windowOf(at) === i && at < windows[i]!.ends_at).length);
+    const windowOf = (at: number) =>
+      windows.reduce((found, window, i) => (at >= window.started_at - 100 ? i : found), -1);
+    const perWindow = windows.map(
+      (_, i) => arrivals.filter((at) => windowOf(at) === i && at < windows[i]!.ends_at).length,
+    );
     expect(perWindow.every((count) => count <= LIMIT)).toBe(true);
     expect(perWindow.reduce((sum, count) => sum + count, 0)).toBe(BURST);
     // It waited for the windows rather than spinning: at least two window changes.
@@ -88,9 +100,15 @@ describe('HeaderDrivenRateLimiter honours what the vendor says', () => {
 
   it('waits Retry-After seconds after a 429 before sending anything else', async () => {
     let calls = 0;
-    stub = await startStubServer(() => (++calls === 1
-      ? { status: 429, headers: { 'Retry-After': '2' }, body: { error: { type: 'RateLimited', message: 'slow down' } } }
-      : { status: 200, body: { data: { id: 7 } } }));
+    stub = await startStubServer(() =>
+      ++calls === 1
+        ? {
+            status: 429,
+            headers: { 'Retry-After': '2' },
+            body: { error: { type: 'RateLimited', message: 'slow down' } },
+          }
+        : { status: 200, body: { data: { id: 7 } } },
+    );
     const limiter = new HeaderDrivenRateLimiter(50);
     const result = await http(limiter).request('GET', '/matters/7.json', { schema });
     await limiter.stop();
@@ -105,13 +123,20 @@ describe('HeaderDrivenRateLimiter honours what the vendor says', () => {
     const resetAt = Math.ceil(Date.now() / 1000) + 2;
     stub = await startStubServer(() => ({
       status: 200,
-      headers: { 'X-RateLimit-Limit': '5', 'X-RateLimit-Remaining': Date.now() < resetAt * 1000 ? '0' : '4', 'X-RateLimit-Reset': String(resetAt) },
+      headers: {
+        'X-RateLimit-Limit': '5',
+        'X-RateLimit-Remaining': Date.now() < resetAt * 1000 ? '0' : '4',
+        'X-RateLimit-Reset': String(resetAt),
+      },
       body: { data: { id: 1 } },
     }));
     const limiter = new HeaderDrivenRateLimiter(50);
     const client = http(limiter);
     await client.request('GET', '/matters/1.json', { schema });
-    await Promise.all([client.request('GET', '/matters/1.json', { schema }), client.request('GET', '/matters/1.json', { schema })]);
+    await Promise.all([
+      client.request('GET', '/matters/1.json', { schema }),
+      client.request('GET', '/matters/1.json', { schema }),
+    ]);
     await limiter.stop();
 
     expect(stub.requests).toHaveLength(3);
@@ -124,10 +149,12 @@ describe('HeaderDrivenRateLimiter honours what the vendor says', () => {
     const limiter = new HeaderDrivenRateLimiter(3);
     try {
       const ran: number[] = [];
-      const calls = Array.from({ length: 7 }, (_, index) => limiter.schedule(async () => {
-        ran.push(index);
-        return index;
-      }));
+      const calls = Array.from({ length: 7 }, (_, index) =>
+        limiter.schedule(async () => {
+          ran.push(index);
+          return index;
+        }),
+      );
       await jest.advanceTimersByTimeAsync(1_000);
       expect(ran).toEqual([0, 1, 2]);
       await jest.advanceTimersByTimeAsync(60_000);
@@ -152,16 +179,26 @@ describe('HeaderDrivenRateLimiter honours what the vendor says', () => {
         .then(() => { limiter.backOff(1); return limiter.schedule(async () => 'second'); })
         .then((value) => console.log('ran ' + value + ' after ' + (Date.now() - started) + ' ms'));
     `;
-    const output = execFileSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', timeout: 30_000 });
+    const output = execFileSync(process.execPath, ['-e', script], {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     const match = /ran second after (\d+) ms/.exec(output);
     expect(match).not.toBeNull();
     expect(Number(match![1])).toBeGreaterThanOrEqual(1_000);
   });
 
   it('gives up with a retryable VendorUnavailableError when 429s outlast maxRateLimitWaits', async () => {
-    stub = await startStubServer(() => ({ status: 429, headers: { 'Retry-After': '1' }, body: { error: { type: 'RateLimited', message: 'no' } } }));
+    stub = await startStubServer(() => ({
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      body: { error: { type: 'RateLimited', message: 'no' } },
+    }));
     const limiter = new HeaderDrivenRateLimiter(50);
-    const error = await http(limiter, 1).request('GET', '/matters/1.json', { schema }).catch((err: unknown) => err);
+    const error = await http(limiter, 1)
+      .request('GET', '/matters/1.json', { schema })
+      .catch((err: unknown) => err);
     await limiter.stop();
 
     expect(error).toBeInstanceOf(VendorUnavailableError);

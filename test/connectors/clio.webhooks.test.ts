@@ -4,12 +4,26 @@
  * verifyClioSignature accepts exactly that body and nothing else.
  */
 import {
-  activateClioWebhook, createClioWebhook, deleteClioWebhook, getClioWebhook, parseClioDelivery, peekClioWebhookId, renewClioWebhook,
-  verifyClioSignature, WEBHOOK_LIFETIME_MS,
+  activateClioWebhook,
+  createClioWebhook,
+  deleteClioWebhook,
+  getClioWebhook,
+  parseClioDelivery,
+  peekClioWebhookId,
+  renewClioWebhook,
+  verifyClioSignature,
+  WEBHOOK_LIFETIME_MS,
 } from '../../connectors/clio';
 import { VendorRejectedError, WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
 import {
-  createClioActivity, createClioMatter, startSandboxedClio, startStubServer, waitFor, type SandboxedClio, type StubRequest, type StubServer,
+  createClioActivity,
+  createClioMatter,
+  startSandboxedClio,
+  startStubServer,
+  waitFor,
+  type SandboxedClio,
+  type StubRequest,
+  type StubServer,
 } from '../support/sandboxes';
 
 let clio: SandboxedClio;
@@ -27,7 +41,9 @@ beforeAll(async () => {
   clio = await startSandboxedClio();
   receiver = await startStubServer((request) => {
     const secret = header(request, 'x-hook-secret');
-    return secret !== undefined && echoHandshake ? { status: 200, headers: { 'X-Hook-Secret': secret } } : { status: 200 };
+    return secret !== undefined && echoHandshake
+      ? { status: 200, headers: { 'X-Hook-Secret': secret } }
+      : { status: 200 };
   });
 });
 
@@ -46,7 +62,12 @@ describe('Clio webhooks', () => {
   it('a real delivery verifies; the same delivery with one byte flipped does not', async () => {
     const { http } = clio.connector;
     const before = Date.now();
-    const hook = await createClioWebhook(http, { url: `${receiver.url}/hooks/clio`, model: 'activity', events: ['created'], fields: 'id,etag' });
+    const hook = await createClioWebhook(http, {
+      url: `${receiver.url}/hooks/clio`,
+      model: 'activity',
+      events: ['created'],
+      fields: 'id,etag',
+    });
     expect(hook).toMatchObject({ model: 'activity', url: `${receiver.url}/hooks/clio`, status: 'pending' });
     expect(hook.sharedSecret).toEqual(expect.any(String));
     expect(Date.parse(hook.expiresAt) - before).toBeGreaterThanOrEqual(WEBHOOK_LIFETIME_MS - 5_000);
@@ -67,7 +88,11 @@ describe('Clio webhooks', () => {
 
     expect(() => verifyClioSignature(delivery.rawBody, signature, hook.sharedSecret!)).not.toThrow();
     expect(peekClioWebhookId(delivery.rawBody)).toBe(hook.id);
-    expect(parseClioDelivery(delivery.rawBody)).toMatchObject({ webhookId: hook.id, event: 'created', recordId: String(activity.id) });
+    expect(parseClioDelivery(delivery.rawBody)).toMatchObject({
+      webhookId: hook.id,
+      event: 'created',
+      recordId: String(activity.id),
+    });
 
     // Flip one bit in the middle of the body: same length, still JSON-ish, signature no longer matches.
     const tampered = Buffer.from(delivery.rawBody);
@@ -78,14 +103,23 @@ describe('Clio webhooks', () => {
 
     // And the untouched body with the wrong secret, a truncated signature or none at all.
     expect(() => verifyClioSignature(delivery.rawBody, signature, 'not-the-secret')).toThrow(WebhookVerificationError);
-    expect(() => verifyClioSignature(delivery.rawBody, signature!.slice(0, 10), hook.sharedSecret!)).toThrow(WebhookVerificationError);
-    expect(() => verifyClioSignature(delivery.rawBody, undefined, hook.sharedSecret!)).toThrow(WebhookVerificationError);
+    expect(() => verifyClioSignature(delivery.rawBody, signature!.slice(0, 10), hook.sharedSecret!)).toThrow(
+      WebhookVerificationError,
+    );
+    expect(() => verifyClioSignature(delivery.rawBody, undefined, hook.sharedSecret!)).toThrow(
+      WebhookVerificationError,
+    );
   });
 
   it('a hook whose handshake was not echoed stays pending until activated with its secret', async () => {
     echoHandshake = false;
     const { http } = clio.connector;
-    const hook = await createClioWebhook(http, { url: `${receiver.url}/hooks/clio`, model: 'matter', events: ['updated'], fields: 'id,etag,status' });
+    const hook = await createClioWebhook(http, {
+      url: `${receiver.url}/hooks/clio`,
+      model: 'matter',
+      events: ['updated'],
+      fields: 'id,etag,status',
+    });
     await waitFor(() => handshakes().length === 1);
     await clio.sandbox.webhooksIdle();
     expect((await getClioWebhook(http, hook.id)).status).toBe('pending');

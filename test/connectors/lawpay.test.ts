@@ -4,10 +4,23 @@
  * accounts), webhook translation by re-fetch, and typed errors (Basic auth, wrong shapes from a stub server).
  */
 import { createLawPayProcessor, LawPayHttp, LawPayProcessor } from '../../connectors/lawpay';
-import { VendorRejectedError, VendorSchemaError, VendorUnavailableError, WebhookPayloadError, WebhookVerificationError } from '../../connectors/errors';
+import {
+  VendorRejectedError,
+  VendorSchemaError,
+  VendorUnavailableError,
+  WebhookPayloadError,
+  WebhookVerificationError,
+} from '../../connectors/errors';
 import type { CheckoutRequest, Payment, PaymentProcessor } from '../../connectors/ports';
 import { HeaderDrivenRateLimiter } from '../../connectors/shared/rateLimiter';
-import { startSandboxedLawPay, startStubServer, waitFor, type SandboxedLawPay, type StubReply, type StubServer } from '../support/sandboxes';
+import {
+  startSandboxedLawPay,
+  startStubServer,
+  waitFor,
+  type SandboxedLawPay,
+  type StubReply,
+  type StubServer,
+} from '../support/sandboxes';
 
 const SECRET_KEY = 'sandbox_secret_key';
 
@@ -17,12 +30,20 @@ let processor: PaymentProcessor;
 let trustAccountId: string;
 let operatingAccountId: string;
 
-const pay = (body: { amount_cents: number; reference: string; account?: 'operating' | 'trust'; outcome?: 'completed' | 'failed' }) =>
-  lawpay.post<{ transaction_id: string; event_id: string; status: string }>('/__sandbox/pay', body);
+const pay = (body: {
+  amount_cents: number;
+  reference: string;
+  account?: 'operating' | 'trust';
+  outcome?: 'completed' | 'failed';
+}) => lawpay.post<{ transaction_id: string; event_id: string; status: string }>('/__sandbox/pay', body);
 
 beforeAll(async () => {
   lawpay = await startSandboxedLawPay();
-  processor = createLawPayProcessor({ apiUrl: lawpay.sandbox.url, secretKey: SECRET_KEY, paymentPageUrl: lawpay.sandbox.hostedPageUrl('operating') });
+  processor = createLawPayProcessor({
+    apiUrl: lawpay.sandbox.url,
+    secretKey: SECRET_KEY,
+    paymentPageUrl: lawpay.sandbox.hostedPageUrl('operating'),
+  });
   const { merchant } = await lawpay.state();
   trustAccountId = merchant.merchant_accounts.find((account) => account.trust_account)!.id;
   operatingAccountId = merchant.merchant_accounts.find((account) => !account.trust_account)!.id;
@@ -73,7 +94,15 @@ describe('listTransactionsSince', () => {
     const since = new Date(Date.now() - 1_000).toISOString();
     const created: string[] = [];
     for (let index = 0; index < 450; index += 1) {
-      created.push((await pay({ amount_cents: 1_000 + index, reference: `INV-${index}`, account: index % 3 === 0 ? 'trust' : 'operating' })).transaction_id);
+      created.push(
+        (
+          await pay({
+            amount_cents: 1_000 + index,
+            reference: `INV-${index}`,
+            account: index % 3 === 0 ? 'trust' : 'operating',
+          })
+        ).transaction_id,
+      );
     }
 
     const payments: Payment[] = [];
@@ -92,11 +121,21 @@ describe('listTransactionsSince', () => {
     expect([...ids].sort()).toEqual([...created].sort());
     // Oldest first, and each mapped: INV-3 was paid into trust.
     expect(ids).toEqual(created);
-    expect(payments[3]).toMatchObject({ reference: 'INV-3', amountCents: 1_003, accountKind: 'trust', kind: 'charge', status: 'completed' });
+    expect(payments[3]).toMatchObject({
+      reference: 'INV-3',
+      amountCents: 1_003,
+      accountKind: 'trust',
+      kind: 'charge',
+      status: 'completed',
+    });
     expect(payments[4]).toMatchObject({ reference: 'INV-4', accountKind: 'operating' });
 
     const listCalls = lawpay.serverLog.filter((request) => request.path === '/v1/transactions');
-    expect(listCalls.map((request) => [request.query.get('page'), request.query.get('page_size')])).toEqual([['1', '200'], ['2', '200'], ['3', '200']]);
+    expect(listCalls.map((request) => [request.query.get('page'), request.query.get('page_size')])).toEqual([
+      ['1', '200'],
+      ['2', '200'],
+      ['3', '200'],
+    ]);
     expect(listCalls.every((request) => request.query.get('start_date') === since)).toBe(true);
     // The merchant's accounts are read once, not per transaction.
     expect(lawpay.serverLog.filter((request) => request.path === '/v1/merchant')).toHaveLength(1);
@@ -117,9 +156,13 @@ describe('listTransactionsSince', () => {
 describe('getTransaction', () => {
   it('maps a completed trust charge and its refund, with the charge id and the charge reference', async () => {
     const charge = await pay({ amount_cents: 50_000, reference: 'SL-0042-0007', account: 'trust' });
-    const refund = await lawpay.post<{ transaction_id: string; charge_id: string }>(`/__sandbox/transactions/${charge.transaction_id}/refund`, {
-      amount_cents: 20_000, reference: 'partial refund, client overpaid',
-    });
+    const refund = await lawpay.post<{ transaction_id: string; charge_id: string }>(
+      `/__sandbox/transactions/${charge.transaction_id}/refund`,
+      {
+        amount_cents: 20_000,
+        reference: 'partial refund, client overpaid',
+      },
+    );
 
     const chargePayment = await processor.getTransaction(charge.transaction_id);
     expect(chargePayment).toEqual<Payment>({
@@ -151,7 +194,10 @@ describe('getTransaction', () => {
   it('tells operating from trust by the merchant account flag, and maps a declined charge as failed', async () => {
     const operating = await pay({ amount_cents: 7_500, reference: 'SL-1' });
     const declined = await pay({ amount_cents: 7_500, reference: 'SL-2', outcome: 'failed' });
-    expect(await processor.getTransaction(operating.transaction_id)).toMatchObject({ accountKind: 'operating', account: operatingAccountId });
+    expect(await processor.getTransaction(operating.transaction_id)).toMatchObject({
+      accountKind: 'operating',
+      account: operatingAccountId,
+    });
     expect(await processor.getTransaction(declined.transaction_id)).toMatchObject({ status: 'failed', kind: 'charge' });
   });
 
@@ -187,7 +233,12 @@ describe('parseWebhook', () => {
     expect(outcome).toEqual({
       kind: 'payment',
       eventId: `transaction/${paid.transaction_id}/completed`,
-      payment: expect.objectContaining({ transactionId: paid.transaction_id, amountCents: 125_050, reference: 'SL-0042-0007', accountKind: 'trust' }),
+      payment: expect.objectContaining({
+        transactionId: paid.transaction_id,
+        amountCents: 125_050,
+        reference: 'SL-0042-0007',
+        accountKind: 'trust',
+      }),
     });
     // It asked the gateway rather than trusting the body.
     expect(lawpay.serverLog.some((request) => request.path === `/v1/transactions/${paid.transaction_id}`)).toBe(true);
@@ -200,24 +251,37 @@ describe('parseWebhook', () => {
     event.data.id = 'forged-transaction-id';
     event.data.amount = 1;
 
-    await expect(processor.parseWebhook(Buffer.from(JSON.stringify(event)), {})).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(processor.parseWebhook(Buffer.from(JSON.stringify(event)), {})).rejects.toBeInstanceOf(
+      WebhookVerificationError,
+    );
   });
 
   it('rejects a body that is not JSON, or not an event, with WebhookPayloadError', async () => {
-    await expect(processor.parseWebhook(Buffer.from('<html>hello</html>'), {})).rejects.toBeInstanceOf(WebhookPayloadError);
-    await expect(processor.parseWebhook(Buffer.from('{"type":"transaction.completed"}'), {})).rejects.toBeInstanceOf(WebhookPayloadError);
+    await expect(processor.parseWebhook(Buffer.from('<html>hello</html>'), {})).rejects.toBeInstanceOf(
+      WebhookPayloadError,
+    );
+    await expect(processor.parseWebhook(Buffer.from('{"type":"transaction.completed"}'), {})).rejects.toBeInstanceOf(
+      WebhookPayloadError,
+    );
     expect(lawpay.serverLog.filter((request) => request.path.startsWith('/v1/'))).toEqual([]);
   });
 
   it('ignores events that are not about a transaction', async () => {
-    const outcome = await processor.parseWebhook(Buffer.from(JSON.stringify({ id: 'evt_1', type: 'merchant.updated', data: { id: 'm1' } })), {});
+    const outcome = await processor.parseWebhook(
+      Buffer.from(JSON.stringify({ id: 'evt_1', type: 'merchant.updated', data: { id: 'm1' } })),
+      {},
+    );
     expect(outcome).toEqual({ kind: 'ignored', eventId: 'evt_1', reason: expect.stringContaining('merchant.updated') });
   });
 });
 
 describe('errors', () => {
   it('Basic auth with a wrong secret key is a non-retryable VendorRejectedError with status 401', async () => {
-    const wrong = createLawPayProcessor({ apiUrl: lawpay.sandbox.url, secretKey: 'not-the-key', paymentPageUrl: lawpay.sandbox.hostedPageUrl('operating') });
+    const wrong = createLawPayProcessor({
+      apiUrl: lawpay.sandbox.url,
+      secretKey: 'not-the-key',
+      paymentPageUrl: lawpay.sandbox.hostedPageUrl('operating'),
+    });
     const error = await wrong.getTransaction('anything').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(VendorRejectedError);
     expect(error).toMatchObject({ status: 401, retryable: false, vendor: 'LawPay' });
@@ -229,7 +293,10 @@ describe('errors', () => {
 
   it('an injected gateway failure is a retryable VendorUnavailableError', async () => {
     await lawpay.post('/__sandbox/faults', { error_rate: 1 });
-    await expect(processor.getTransaction('anything')).rejects.toMatchObject({ name: 'VendorUnavailableError', retryable: true });
+    await expect(processor.getTransaction('anything')).rejects.toMatchObject({
+      name: 'VendorUnavailableError',
+      retryable: true,
+    });
   });
 
   describe('against a stub gateway', () => {
@@ -237,9 +304,19 @@ describe('errors', () => {
     let reply: (path: string) => StubReply;
     let limiter: HeaderDrivenRateLimiter;
     const transaction = {
-      id: 'tx_1', created: '2026-03-02T10:00:00Z', type: 'CHARGE', status: 'COMPLETED', account_id: 'acct_op', amount: 5_000, currency: 'USD', reference: 'SL-1',
+      id: 'tx_1',
+      created: '2026-03-02T10:00:00Z',
+      type: 'CHARGE',
+      status: 'COMPLETED',
+      account_id: 'acct_op',
+      amount: 5_000,
+      currency: 'USD',
+      reference: 'SL-1',
     };
-    const merchant = { merchant_accounts: [{ id: 'acct_op', name: 'Operating', trust_account: false }], ach_accounts: [] };
+    const merchant = {
+      merchant_accounts: [{ id: 'acct_op', name: 'Operating', trust_account: false }],
+      ach_accounts: [],
+    };
 
     beforeAll(async () => {
       stub = await startStubServer((request) => reply(new URL(request.url, 'http://stub').pathname));
@@ -257,13 +334,19 @@ describe('errors', () => {
       await limiter.stop();
     });
 
-    const stubProcessor = () => new LawPayProcessor(new LawPayHttp({ apiUrl: stub.url, secretKey: 'k', limiter }), `${stub.url}/pages/firm/operating`);
+    const stubProcessor = () =>
+      new LawPayProcessor(
+        new LawPayHttp({ apiUrl: stub.url, secretKey: 'k', limiter }),
+        `${stub.url}/pages/firm/operating`,
+      );
 
     it('a transaction without amount is a VendorSchemaError naming amount', async () => {
       const { amount: _omitted, ...withoutAmount } = transaction;
       reply = (path) => ({ status: 200, body: path === '/v1/merchant' ? merchant : withoutAmount });
 
-      const error = await stubProcessor().getTransaction('tx_1').catch((err: unknown) => err);
+      const error = await stubProcessor()
+        .getTransaction('tx_1')
+        .catch((err: unknown) => err);
 
       expect(error).toBeInstanceOf(VendorSchemaError);
       expect((error as VendorSchemaError).fieldPaths).toEqual(['amount']);
@@ -273,14 +356,18 @@ describe('errors', () => {
 
     it('an amount that is not whole cents is a VendorSchemaError too (never rounded silently)', async () => {
       reply = (path) => ({ status: 200, body: path === '/v1/merchant' ? merchant : { ...transaction, amount: 50.25 } });
-      const error = (await stubProcessor().getTransaction('tx_1').catch((err: unknown) => err)) as VendorSchemaError;
+      const error = (await stubProcessor()
+        .getTransaction('tx_1')
+        .catch((err: unknown) => err)) as VendorSchemaError;
       expect(error).toBeInstanceOf(VendorSchemaError);
       expect(error.fieldPaths).toEqual(['amount']);
     });
 
     it('a page without results is a VendorSchemaError naming results', async () => {
       reply = () => ({ status: 200, body: { page: 1, page_size: 200, total_entries: 0 } });
-      const error = (await stubProcessor().listTransactionsSince('2026-03-01T00:00:00Z', null).catch((err: unknown) => err)) as VendorSchemaError;
+      const error = (await stubProcessor()
+        .listTransactionsSince('2026-03-01T00:00:00Z', null)
+        .catch((err: unknown) => err)) as VendorSchemaError;
       expect(error).toBeInstanceOf(VendorSchemaError);
       expect(error.fieldPaths).toEqual(['results']);
     });
@@ -289,7 +376,9 @@ describe('errors', () => {
       reply = () => ({ status: 500, body: { messages: [{ code: 'server_error', message: 'boom' }] } });
       await expect(stubProcessor().getTransaction('tx_1')).rejects.toBeInstanceOf(VendorUnavailableError);
       reply = () => ({ status: 422, body: { messages: [{ code: 'invalid_request', message: 'bad id' }] } });
-      const error = await stubProcessor().getTransaction('tx_1').catch((err: unknown) => err);
+      const error = await stubProcessor()
+        .getTransaction('tx_1')
+        .catch((err: unknown) => err);
       expect(error).toBeInstanceOf(VendorRejectedError);
       expect(error).toMatchObject({ status: 422, retryable: false });
       expect((error as Error).message).toContain('bad id');

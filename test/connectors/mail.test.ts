@@ -7,7 +7,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createMailer, createOutboxMailer, createSmtpMailer, isDeliverableEmail, messageIdFor } from '../../connectors/mail';
+import {
+  createMailer,
+  createOutboxMailer,
+  createSmtpMailer,
+  isDeliverableEmail,
+  messageIdFor,
+} from '../../connectors/mail';
 import { mapSmtpError } from '../../connectors/mail/message';
 import { VendorRejectedError, VendorUnavailableError } from '../../connectors/errors';
 import type { MailMessage } from '../../connectors/ports';
@@ -29,7 +35,10 @@ function parseEml(raw: string): { headers: Record<string, string>; body: string 
   const split = raw.indexOf('\r\n\r\n');
   expect(split).toBeGreaterThan(0);
   const headers: Record<string, string> = {};
-  for (const line of raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+  for (const line of raw
+    .slice(0, split)
+    .replace(/\r\n[ \t]+/g, ' ')
+    .split('\r\n')) {
     const colon = line.indexOf(':');
     headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
@@ -117,14 +126,18 @@ describe('attachments: the invoice or receipt PDF travels with the message', () 
     const [file] = await readdir(dir);
     const mail = await simpleParser(await readFile(path.join(dir, file!)));
     expect(mail.text).toContain('Pay online: https://pay.example.com/pay/tok_abc123');
-    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['invoice-SL-0042-0007.pdf', 'application/pdf']]);
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      ['invoice-SL-0042-0007.pdf', 'application/pdf'],
+    ]);
     expect(Buffer.compare(mail.attachments[0]!.content, pdfBytes)).toBe(0);
   });
 
   it('SMTP delivers the same attachment to a real SMTP server', async () => {
     const received: Buffer[] = [];
     const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, _session, done) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -160,9 +173,11 @@ describe('SMTP mailer', () => {
 
   it('accepts only smtp:// and smtps:// URLs, without echoing them', () => {
     expect(() => createSmtpMailer({ url: 'http://mail.example.com', from: FROM })).toThrow(/smtp:\/\/ or smtps:\/\//);
-    expect(() => createSmtpMailer({ url: 'not a url with p4ssw0rd', from: FROM })).toThrow(expect.objectContaining({
-      message: expect.not.stringContaining('p4ssw0rd'),
-    }));
+    expect(() => createSmtpMailer({ url: 'not a url with p4ssw0rd', from: FROM })).toThrow(
+      expect.objectContaining({
+        message: expect.not.stringContaining('p4ssw0rd'),
+      }),
+    );
     expect(() => createSmtpMailer({ url: 'smtps://user:pw@smtp.example.com:465', from: FROM })).not.toThrow();
   });
 
@@ -180,7 +195,7 @@ describe('SMTP mailer', () => {
     expect((out as VendorRejectedError).status).toBe(status);
   });
 
-  it('leaves errors that are not nodemailer\'s alone', () => {
+  it("leaves errors that are not nodemailer's alone", () => {
     const bug = new TypeError('bug');
     expect(mapSmtpError(bug)).toBe(bug);
   });
@@ -193,14 +208,12 @@ describe('SMTP mailer', () => {
 });
 
 describe('isDeliverableEmail', () => {
-  it.each([
-    'client@example.com',
-    'john.doe+billing@law-firm.co.uk',
-    'O.Brien@Example.COM',
-    "o'brien@example.com",
-  ])('accepts %s', (address) => {
-    expect(isDeliverableEmail(address)).toBe(true);
-  });
+  it.each(['client@example.com', 'john.doe+billing@law-firm.co.uk', 'O.Brien@Example.COM', "o'brien@example.com"])(
+    'accepts %s',
+    (address) => {
+      expect(isDeliverableEmail(address)).toBe(true);
+    },
+  );
 
   it.each([
     '',

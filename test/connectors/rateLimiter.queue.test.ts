@@ -14,7 +14,10 @@ describe('a bounded limiter queue', () => {
       waiting.forEach((p) => p.catch(() => undefined));
       const overflow = limiter.schedule(async () => 'never sent');
       const outcome = await Promise.race([
-        overflow.then(() => 'sent', (err: unknown) => err),
+        overflow.then(
+          () => 'sent',
+          (err: unknown) => err,
+        ),
         new Promise((resolve) => setTimeout(() => resolve('still queued after 2 s'), 2_000)),
       ]);
       expect(outcome).toBeInstanceOf(RateLimiterQueueFullError);
@@ -29,7 +32,9 @@ describe('a bounded limiter queue', () => {
     const limiter = new HeaderDrivenRateLimiter(1, Date.now, { maxQueued: 10, maxWaitMs: 200 });
     try {
       await limiter.schedule(async () => 'spends the budget');
-      await expect(limiter.schedule(async () => 'waits for a minute')).rejects.toBeInstanceOf(RateLimiterQueueFullError);
+      await expect(limiter.schedule(async () => 'waits for a minute')).rejects.toBeInstanceOf(
+        RateLimiterQueueFullError,
+      );
       expect(limiter.stats().queued).toBe(0);
     } finally {
       await limiter.stop();

@@ -10,7 +10,11 @@ import { mapStripeError } from '../../connectors/stripe/client';
 import { CHECKOUT_WINDOW_MS } from '../../connectors/stripe/checkout';
 import type { CheckoutRequest, PaymentProcessor } from '../../connectors/ports';
 import {
-  VendorRejectedError, VendorSchemaError, VendorUnavailableError, WebhookPayloadError, WebhookVerificationError,
+  VendorRejectedError,
+  VendorSchemaError,
+  VendorUnavailableError,
+  WebhookPayloadError,
+  WebhookVerificationError,
 } from '../../connectors/errors';
 import { startRecordingProxy, startStripeMock, type RecordingProxy, type StripeMock } from '../support/stripe-mock';
 
@@ -23,7 +27,10 @@ const nowSeconds = Math.floor(NOW / 1000);
 let mock: StripeMock;
 let proxy: RecordingProxy;
 
-function processorAt(nowMs: number, overrides: Partial<Parameters<typeof createStripeProcessor>[0]> = {}): PaymentProcessor {
+function processorAt(
+  nowMs: number,
+  overrides: Partial<Parameters<typeof createStripeProcessor>[0]> = {},
+): PaymentProcessor {
   return createStripeProcessor({
     secretKey: 'sk_test_123',
     webhookSecret: WEBHOOK_SECRET,
@@ -132,7 +139,9 @@ describe('checkoutForLink', () => {
 
   it('names the missing field when the session comes back without a url', async () => {
     proxy.respondWith(() => ({ status: 200, body: { id: 'cs_test_1', object: 'checkout.session', url: null } }));
-    const err = await processorAt(NOW).checkoutForLink(request).catch((e: unknown) => e);
+    const err = await processorAt(NOW)
+      .checkoutForLink(request)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VendorSchemaError);
     expect((err as VendorSchemaError).fieldPaths).toEqual(['url']);
     expect((err as VendorSchemaError).retryable).toBe(false);
@@ -149,7 +158,9 @@ describe('checkoutForLink', () => {
     [403, 'invalid_request_error', {}, VendorRejectedError, null],
   ] as const)('classifies an HTTP %i %s response', async (status, type, headers, expected, retryAfter) => {
     proxy.respondWith(() => ({ status, headers, body: stripeError(status, type) }));
-    const err = await processorAt(NOW).checkoutForLink(request).catch((e: unknown) => e);
+    const err = await processorAt(NOW)
+      .checkoutForLink(request)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(expected);
     expect((err as VendorUnavailableError).status).toBe(status);
     expect((err as VendorUnavailableError).retryAfterSeconds).toBe(retryAfter);
@@ -158,7 +169,10 @@ describe('checkoutForLink', () => {
 
   it('classifies a refused connection as retryable', async () => {
     const closed = createStripeProcessor({
-      secretKey: 'sk_test_123', webhookSecret: WEBHOOK_SECRET, connectedAccount: ACCOUNT, maxNetworkRetries: 0,
+      secretKey: 'sk_test_123',
+      webhookSecret: WEBHOOK_SECRET,
+      connectedAccount: ACCOUNT,
+      maxNetworkRetries: 0,
       apiHost: { host: '127.0.0.1', port: 1, protocol: 'http' },
     });
     const err = await closed.checkoutForLink(request).catch((e: unknown) => e);
@@ -168,14 +182,29 @@ describe('checkoutForLink', () => {
 });
 
 const intent = (overrides: Record<string, unknown> = {}) => ({
-  id: 'pi_3Paid', object: 'payment_intent', amount: 125_000, amount_received: 125_000, currency: 'usd',
-  status: 'succeeded', created: nowSeconds - 120, last_payment_error: null,
-  metadata: { matterpay_reference: 'SL-0042-0007', matterpay_invoice: 'SL-0042-0007' }, ...overrides,
+  id: 'pi_3Paid',
+  object: 'payment_intent',
+  amount: 125_000,
+  amount_received: 125_000,
+  currency: 'usd',
+  status: 'succeeded',
+  created: nowSeconds - 120,
+  last_payment_error: null,
+  metadata: { matterpay_reference: 'SL-0042-0007', matterpay_invoice: 'SL-0042-0007' },
+  ...overrides,
 });
 
 const refund = (overrides: Record<string, unknown> = {}) => ({
-  id: 're_3Back', object: 'refund', amount: 25_000, currency: 'usd', status: 'succeeded', created: nowSeconds - 60,
-  payment_intent: 'pi_3Paid', charge: 'ch_3Paid', metadata: {}, ...overrides,
+  id: 're_3Back',
+  object: 'refund',
+  amount: 25_000,
+  currency: 'usd',
+  status: 'succeeded',
+  created: nowSeconds - 60,
+  payment_intent: 'pi_3Paid',
+  charge: 'ch_3Paid',
+  metadata: {},
+  ...overrides,
 });
 
 describe('getTransaction', () => {
@@ -184,8 +213,16 @@ describe('getTransaction', () => {
     expect(proxy.requests[0]!.path).toBe('/v1/payment_intents/pi_123');
     expect(proxy.requests[0]!.headers['stripe-account']).toBe(ACCOUNT);
     expect(payment).toMatchObject({
-      processor: 'stripe', transactionId: 'pi_123', kind: 'charge', status: 'failed', amountCents: 1099,
-      currency: 'USD', reference: null, accountKind: 'operating', chargeTransactionId: null, account: ACCOUNT,
+      processor: 'stripe',
+      transactionId: 'pi_123',
+      kind: 'charge',
+      status: 'failed',
+      amountCents: 1099,
+      currency: 'USD',
+      reference: null,
+      accountKind: 'operating',
+      chargeTransactionId: null,
+      account: ACCOUNT,
     });
   });
 
@@ -203,36 +240,57 @@ describe('getTransaction', () => {
   });
 
   it('returns null for an unknown id', async () => {
-    proxy.respondWith(() => ({ status: 404, body: stripeError(404, 'invalid_request_error', { code: 'resource_missing' }) }));
+    proxy.respondWith(() => ({
+      status: 404,
+      body: stripeError(404, 'invalid_request_error', { code: 'resource_missing' }),
+    }));
     await expect(processorAt(NOW).getTransaction('pi_missing')).resolves.toBeNull();
   });
 
   it('reads a refund with its PaymentIntent expanded, so it carries the reference in one call', async () => {
-    proxy.respondWith((req) => req.path.startsWith('/v1/refunds/')
-      ? { status: 200, body: refund({ payment_intent: intent() }) }
-      : undefined);
+    proxy.respondWith((req) =>
+      req.path.startsWith('/v1/refunds/') ? { status: 200, body: refund({ payment_intent: intent() }) } : undefined,
+    );
     const payment = await processorAt(NOW).getTransaction('re_3Back');
     expect(proxy.requests).toHaveLength(1);
     expect(proxy.requests[0]!.query.get('expand[0]')).toBe('payment_intent');
     expect(payment).toEqual({
-      processor: 'stripe', transactionId: 're_3Back', kind: 'refund', status: 'completed', amountCents: 25_000,
-      currency: 'USD', reference: 'SL-0042-0007', accountKind: 'operating',
-      occurredAt: new Date((nowSeconds - 60) * 1000).toISOString(), chargeTransactionId: 'pi_3Paid', account: ACCOUNT,
+      processor: 'stripe',
+      transactionId: 're_3Back',
+      kind: 'refund',
+      status: 'completed',
+      amountCents: 25_000,
+      currency: 'USD',
+      reference: 'SL-0042-0007',
+      accountKind: 'operating',
+      occurredAt: new Date((nowSeconds - 60) * 1000).toISOString(),
+      chargeTransactionId: 'pi_3Paid',
+      account: ACCOUNT,
     });
   });
 
   it('rejects a PaymentIntent of the wrong shape, naming the field', async () => {
     proxy.respondWith(() => ({ status: 200, body: intent({ amount: 'lots' }) }));
-    const err = await processorAt(NOW).getTransaction('pi_3Paid').catch((e: unknown) => e);
+    const err = await processorAt(NOW)
+      .getTransaction('pi_3Paid')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VendorSchemaError);
     expect((err as VendorSchemaError).fieldPaths).toEqual(['amount']);
   });
 });
 
 const event = (type: string, object: unknown, overrides: Record<string, unknown> = {}) => ({
-  id: `evt_${type.replace(/\W/g, '_')}`, object: 'event', api_version: '2026-10-28.endive', created: nowSeconds - 30,
-  livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, account: ACCOUNT, type,
-  data: { object }, ...overrides,
+  id: `evt_${type.replace(/\W/g, '_')}`,
+  object: 'event',
+  api_version: '2026-10-28.endive',
+  created: nowSeconds - 30,
+  livemode: false,
+  pending_webhooks: 1,
+  request: { id: null, idempotency_key: null },
+  account: ACCOUNT,
+  type,
+  data: { object },
+  ...overrides,
 });
 
 describe('listTransactionsSince', () => {
@@ -249,12 +307,18 @@ describe('listTransactionsSince', () => {
     expect(sent.query.get('created[gte]')).toBe(String(Date.parse(since) / 1000));
     expect(sent.query.has('starting_after')).toBe(false);
     const types = [...sent.query.entries()].filter(([k]) => k.startsWith('types[')).map(([, v]) => v);
-    expect(types.sort()).toEqual(
-      ['charge.dispute.closed', 'charge.dispute.created', 'payment_intent.payment_failed', 'payment_intent.succeeded', 'refund.created', 'refund.failed', 'refund.updated'],
-    );
+    expect(types.sort()).toEqual([
+      'charge.dispute.closed',
+      'charge.dispute.created',
+      'payment_intent.payment_failed',
+      'payment_intent.succeeded',
+      'refund.created',
+      'refund.failed',
+      'refund.updated',
+    ]);
   });
 
-  it('translates charges and refunds, looks up a refund\'s reference once per unknown PaymentIntent, and pages on', async () => {
+  it("translates charges and refunds, looks up a refund's reference once per unknown PaymentIntent, and pages on", async () => {
     const events = [
       event('refund.created', refund({ id: 're_A', payment_intent: 'pi_3Paid' }), { id: 'evt_4' }),
       event('refund.created', refund({ id: 're_B', payment_intent: 'pi_Old' }), { id: 'evt_3' }),
@@ -262,8 +326,10 @@ describe('listTransactionsSince', () => {
       event('payment_intent.succeeded', intent(), { id: 'evt_1', created: nowSeconds - 300 }),
     ];
     proxy.respondWith((req) => {
-      if (req.path === '/v1/events') return { status: 200, body: { object: 'list', url: '/v1/events', has_more: true, data: events } };
-      if (req.path === '/v1/payment_intents/pi_Old') return { status: 200, body: intent({ id: 'pi_Old', metadata: { matterpay_reference: 'SL-0001-0001' } }) };
+      if (req.path === '/v1/events')
+        return { status: 200, body: { object: 'list', url: '/v1/events', has_more: true, data: events } };
+      if (req.path === '/v1/payment_intents/pi_Old')
+        return { status: 200, body: intent({ id: 'pi_Old', metadata: { matterpay_reference: 'SL-0001-0001' } }) };
       return undefined;
     });
     const page = await processorAt(NOW).listTransactionsSince(since, null);
@@ -286,13 +352,29 @@ describe('listTransactionsSince', () => {
   });
 
   it('skips events of another account', async () => {
-    proxy.respondWith(() => ({ status: 200, body: { object: 'list', has_more: false, data: [event('payment_intent.succeeded', intent(), { account: OTHER_ACCOUNT })] } }));
+    proxy.respondWith(() => ({
+      status: 200,
+      body: {
+        object: 'list',
+        has_more: false,
+        data: [event('payment_intent.succeeded', intent(), { account: OTHER_ACCOUNT })],
+      },
+    }));
     await expect(processorAt(NOW).listTransactionsSince(since, null)).resolves.toEqual({ items: [], nextCursor: null });
   });
 
   it('rejects a list item of the wrong shape, naming it', async () => {
-    proxy.respondWith(() => ({ status: 200, body: { object: 'list', has_more: false, data: [event('payment_intent.succeeded', intent({ currency: undefined }))] } }));
-    const err = await processorAt(NOW).listTransactionsSince(since, null).catch((e: unknown) => e);
+    proxy.respondWith(() => ({
+      status: 200,
+      body: {
+        object: 'list',
+        has_more: false,
+        data: [event('payment_intent.succeeded', intent({ currency: undefined }))],
+      },
+    }));
+    const err = await processorAt(NOW)
+      .listTransactionsSince(since, null)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VendorSchemaError);
     expect((err as VendorSchemaError).fieldPaths).toEqual(['data[0].data.object.currency']);
   });
@@ -306,7 +388,11 @@ describe('parseWebhook', () => {
   const signer = new Stripe('sk_test_123');
   const sign = (payload: string, timestamp = nowSeconds, secret = WEBHOOK_SECRET) =>
     signer.webhooks.generateTestHeaderString({ payload, secret, timestamp });
-  const deliver = (body: unknown, headers?: Record<string, string | string[] | undefined>, processor = processorAt(NOW)) => {
+  const deliver = (
+    body: unknown,
+    headers?: Record<string, string | string[] | undefined>,
+    processor = processorAt(NOW),
+  ) => {
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
     return processor.parseWebhook(Buffer.from(raw), headers ?? { 'stripe-signature': sign(raw) });
   };
@@ -317,35 +403,66 @@ describe('parseWebhook', () => {
       kind: 'payment',
       eventId: 'evt_payment_intent_succeeded',
       payment: {
-        processor: 'stripe', transactionId: 'pi_3Paid', kind: 'charge', status: 'completed', amountCents: 125_000,
-        currency: 'USD', reference: 'SL-0042-0007', accountKind: 'operating',
-        occurredAt: new Date((nowSeconds - 30) * 1000).toISOString(), chargeTransactionId: null, account: ACCOUNT,
+        processor: 'stripe',
+        transactionId: 'pi_3Paid',
+        kind: 'charge',
+        status: 'completed',
+        amountCents: 125_000,
+        currency: 'USD',
+        reference: 'SL-0042-0007',
+        accountKind: 'operating',
+        occurredAt: new Date((nowSeconds - 30) * 1000).toISOString(),
+        chargeTransactionId: null,
+        account: ACCOUNT,
       },
     });
     expect(proxy.requests).toHaveLength(0);
   });
 
   it('turns payment_intent.payment_failed into a failed charge', async () => {
-    const outcome = await deliver(event('payment_intent.payment_failed', intent({
-      status: 'requires_payment_method', amount_received: 0, last_payment_error: { code: 'card_declined' },
-    })));
-    expect(outcome).toMatchObject({ kind: 'payment', payment: { status: 'failed', amountCents: 125_000, kind: 'charge' } });
+    const outcome = await deliver(
+      event(
+        'payment_intent.payment_failed',
+        intent({
+          status: 'requires_payment_method',
+          amount_received: 0,
+          last_payment_error: { code: 'card_declined' },
+        }),
+      ),
+    );
+    expect(outcome).toMatchObject({
+      kind: 'payment',
+      payment: { status: 'failed', amountCents: 125_000, kind: 'charge' },
+    });
   });
 
   it('turns refund.created into a refund, reading the reference from its PaymentIntent on the connected account', async () => {
-    proxy.respondWith((req) => req.path === '/v1/payment_intents/pi_3Paid' ? { status: 200, body: intent() } : undefined);
+    proxy.respondWith((req) =>
+      req.path === '/v1/payment_intents/pi_3Paid' ? { status: 200, body: intent() } : undefined,
+    );
     const outcome = await deliver(event('refund.created', refund()));
     expect(outcome).toMatchObject({
       kind: 'payment',
-      payment: { transactionId: 're_3Back', kind: 'refund', status: 'completed', amountCents: 25_000, reference: 'SL-0042-0007', chargeTransactionId: 'pi_3Paid' },
+      payment: {
+        transactionId: 're_3Back',
+        kind: 'refund',
+        status: 'completed',
+        amountCents: 25_000,
+        reference: 'SL-0042-0007',
+        chargeTransactionId: 'pi_3Paid',
+      },
     });
-    expect(proxy.requests.map((r) => [r.path, r.headers['stripe-account']])).toEqual([['/v1/payment_intents/pi_3Paid', ACCOUNT]]);
+    expect(proxy.requests.map((r) => [r.path, r.headers['stripe-account']])).toEqual([
+      ['/v1/payment_intents/pi_3Paid', ACCOUNT],
+    ]);
   });
 
   it('accepts a header with several v1 signatures when one matches (secret rotation)', async () => {
     const raw = JSON.stringify(event('payment_intent.succeeded', intent()));
     const good = sign(raw);
-    const other = sign(raw, nowSeconds, 'whsec_old_secret').split(',').find((part) => part.startsWith('v1='))!;
+    const other = sign(raw, nowSeconds, 'whsec_old_secret')
+      .split(',')
+      .find((part) => part.startsWith('v1='))!;
     const outcome = await deliver(raw, { 'Stripe-Signature': `${good.split(',')[0]},${other},${good.split(',')[1]}` });
     expect(outcome.kind).toBe('payment');
   });
@@ -358,24 +475,36 @@ describe('parseWebhook', () => {
 
   it('rejects a signature older than 300 s, and accepts one just inside', async () => {
     const raw = JSON.stringify(event('payment_intent.succeeded', intent()));
-    await expect(deliver(raw, { 'stripe-signature': sign(raw, nowSeconds - 301) })).rejects.toThrow(WebhookVerificationError);
-    await expect(deliver(raw, { 'stripe-signature': sign(raw, nowSeconds - 299) })).resolves.toMatchObject({ kind: 'payment' });
+    await expect(deliver(raw, { 'stripe-signature': sign(raw, nowSeconds - 301) })).rejects.toThrow(
+      WebhookVerificationError,
+    );
+    await expect(deliver(raw, { 'stripe-signature': sign(raw, nowSeconds - 299) })).resolves.toMatchObject({
+      kind: 'payment',
+    });
   });
 
   it('rejects a signature dated more than 300 s in the future', async () => {
     const raw = JSON.stringify(event('payment_intent.succeeded', intent()));
-    await expect(deliver(raw, { 'stripe-signature': sign(raw, nowSeconds + 301) })).rejects.toThrow(WebhookVerificationError);
+    await expect(deliver(raw, { 'stripe-signature': sign(raw, nowSeconds + 301) })).rejects.toThrow(
+      WebhookVerificationError,
+    );
   });
 
   it('rejects a missing header and a wrong secret', async () => {
     const raw = JSON.stringify(event('payment_intent.succeeded', intent()));
     await expect(deliver(raw, {})).rejects.toThrow(WebhookVerificationError);
-    await expect(deliver(raw, { 'stripe-signature': sign(raw, nowSeconds, 'whsec_someone_else') })).rejects.toThrow(WebhookVerificationError);
+    await expect(deliver(raw, { 'stripe-signature': sign(raw, nowSeconds, 'whsec_someone_else') })).rejects.toThrow(
+      WebhookVerificationError,
+    );
   });
 
   it('ignores an event from another connected account, or from none', async () => {
     const foreign = await deliver(event('payment_intent.succeeded', intent(), { account: OTHER_ACCOUNT }));
-    expect(foreign).toEqual({ kind: 'ignored', eventId: 'evt_payment_intent_succeeded', reason: expect.stringContaining(OTHER_ACCOUNT) });
+    expect(foreign).toEqual({
+      kind: 'ignored',
+      eventId: 'evt_payment_intent_succeeded',
+      reason: expect.stringContaining(OTHER_ACCOUNT),
+    });
     const platform = await deliver(event('payment_intent.succeeded', intent(), { account: undefined }));
     expect(platform.kind).toBe('ignored');
   });
@@ -388,8 +517,11 @@ describe('parseWebhook', () => {
   });
 
   it('rejects a signed body that is not a documented event, naming the field', async () => {
-    await expect(deliver(event('payment_intent.succeeded', intent({ amount: undefined }))))
-      .rejects.toThrow(new WebhookPayloadError('Stripe webhook body is not a documented event: data.object.amount: Invalid input: expected number, received undefined'));
+    await expect(deliver(event('payment_intent.succeeded', intent({ amount: undefined })))).rejects.toThrow(
+      new WebhookPayloadError(
+        'Stripe webhook body is not a documented event: data.object.amount: Invalid input: expected number, received undefined',
+      ),
+    );
     await expect(deliver({ ...event('payment_intent.succeeded', intent()), id: undefined })).rejects.toThrow(/\bid\b/);
     await expect(deliver('not json at all')).rejects.toThrow(WebhookPayloadError);
   });
@@ -398,15 +530,63 @@ describe('parseWebhook', () => {
 describe('mapStripeError', () => {
   const { errors } = Stripe;
   it.each([
-    ['429 rate limit with Retry-After', new errors.StripeRateLimitError({ message: 'slow down', statusCode: 429, headers: { 'retry-after': '3' } }), VendorUnavailableError, 429, 3],
-    ['502 API error', new errors.StripeAPIError({ message: 'oops', statusCode: 502 }), VendorUnavailableError, 502, null],
+    [
+      '429 rate limit with Retry-After',
+      new errors.StripeRateLimitError({ message: 'slow down', statusCode: 429, headers: { 'retry-after': '3' } }),
+      VendorUnavailableError,
+      429,
+      3,
+    ],
+    [
+      '502 API error',
+      new errors.StripeAPIError({ message: 'oops', statusCode: 502 }),
+      VendorUnavailableError,
+      502,
+      null,
+    ],
     ['API error without a status', new errors.StripeAPIError({ message: 'oops' }), VendorUnavailableError, null, null],
-    ['connection error', new errors.StripeConnectionError({ message: 'ECONNRESET' }), VendorUnavailableError, null, null],
-    ['400 invalid request', new errors.StripeInvalidRequestError({ message: 'bad param', statusCode: 400 }), VendorRejectedError, 400, null],
-    ['401 authentication', new errors.StripeAuthenticationError({ message: 'bad key', statusCode: 401 }), VendorRejectedError, 401, null],
-    ['403 permission', new errors.StripePermissionError({ message: 'not yours', statusCode: 403 }), VendorRejectedError, 403, null],
-    ['400 idempotency', new errors.StripeIdempotencyError({ message: 'key reused', statusCode: 400 }), VendorRejectedError, 400, null],
-    ['authentication without a status', new errors.StripeAuthenticationError({ message: 'bad key' }), VendorRejectedError, 401, null],
+    [
+      'connection error',
+      new errors.StripeConnectionError({ message: 'ECONNRESET' }),
+      VendorUnavailableError,
+      null,
+      null,
+    ],
+    [
+      '400 invalid request',
+      new errors.StripeInvalidRequestError({ message: 'bad param', statusCode: 400 }),
+      VendorRejectedError,
+      400,
+      null,
+    ],
+    [
+      '401 authentication',
+      new errors.StripeAuthenticationError({ message: 'bad key', statusCode: 401 }),
+      VendorRejectedError,
+      401,
+      null,
+    ],
+    [
+      '403 permission',
+      new errors.StripePermissionError({ message: 'not yours', statusCode: 403 }),
+      VendorRejectedError,
+      403,
+      null,
+    ],
+    [
+      '400 idempotency',
+      new errors.StripeIdempotencyError({ message: 'key reused', statusCode: 400 }),
+      VendorRejectedError,
+      400,
+      null,
+    ],
+    [
+      'authentication without a status',
+      new errors.StripeAuthenticationError({ message: 'bad key' }),
+      VendorRejectedError,
+      401,
+      null,
+    ],
   ] as const)('%s', (_label, input, expected, status, retryAfter) => {
     const out = mapStripeError(input, 'test call');
     expect(out).toBeInstanceOf(expected);
@@ -415,7 +595,7 @@ describe('mapStripeError', () => {
     expect((out as VendorUnavailableError).vendor).toBe('stripe');
   });
 
-  it('leaves errors that are not Stripe\'s alone', () => {
+  it("leaves errors that are not Stripe's alone", () => {
     const plain = new TypeError('bug');
     expect(mapStripeError(plain, 'x')).toBe(plain);
   });

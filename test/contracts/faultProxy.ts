@@ -34,7 +34,10 @@ export interface FaultProxy {
  * `idempotencyHeader`: replay the first answer to a repeated write with the same key, as Stripe does (stripe-mock,
  * being stateless, cannot).
  */
-export async function startFaultProxy(target: string, options: { idempotencyHeader?: string } = {}): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: string,
+  options: { idempotencyHeader?: string } = {},
+): Promise<FaultProxy> {
   const upstream = new URL(target);
   const replays = new Map<string, { status: number; headers: http.IncomingHttpHeaders; body: Buffer }>();
   const requests: ProxiedRequest[] = [];
@@ -48,7 +51,12 @@ export async function startFaultProxy(target: string, options: { idempotencyHead
       const body = Buffer.concat(chunks);
       const url = new URL(req.url ?? '/', 'http://proxy');
       const recorded: ProxiedRequest = {
-        method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: body.toString('utf8'), arrivedAt: Date.now(),
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: body.toString('utf8'),
+        arrivedAt: Date.now(),
       };
       requests.push(recorded);
       const reply = remaining > 0 ? rule?.(recorded) : undefined;
@@ -62,7 +70,10 @@ export async function startFaultProxy(target: string, options: { idempotencyHead
         res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
         return;
       }
-      const key = options.idempotencyHeader && req.method === 'POST' ? req.headers[options.idempotencyHeader.toLowerCase()] : undefined;
+      const key =
+        options.idempotencyHeader && req.method === 'POST'
+          ? req.headers[options.idempotencyHeader.toLowerCase()]
+          : undefined;
       const replayKey = typeof key === 'string' ? `${url.pathname} ${key}` : null;
       const replay = replayKey ? replays.get(replayKey) : undefined;
       if (replay) {
@@ -71,7 +82,13 @@ export async function startFaultProxy(target: string, options: { idempotencyHead
         return;
       }
       const forwarded = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
         (up) => {
           const parts: Buffer[] = [];
           up.on('data', (c: Buffer) => parts.push(c));
@@ -105,10 +122,11 @@ export async function startFaultProxy(target: string, options: { idempotencyHead
       rule = null;
       remaining = Infinity;
     },
-    stop: () => new Promise<void>((resolve) => {
-      for (const res of hung) res.destroy();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hung) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -8,7 +8,10 @@ import { mailerImplementations } from './registry';
 import type { MailerRig } from './rigs';
 
 const message = (key: string): MailMessage => ({
-  to: 'client@example.com', subject: `Invoice ${key}`, text: 'Your invoice is ready.', idempotencyKey: key,
+  to: 'client@example.com',
+  subject: `Invoice ${key}`,
+  text: 'Your invoice is ready.',
+  idempotencyKey: key,
 });
 
 describe.each(mailerImplementations)('mailer contract: $name', (peer) => {
@@ -31,7 +34,9 @@ describe.each(mailerImplementations)('mailer contract: $name', (peer) => {
     const first = await rig.mailer.send(message('invoice-email:INV-2'));
     const again = await rig.mailer.send(message('invoice-email:INV-2'));
     expect(again.messageId).toBe(first.messageId);
-    const ids = new Set((await rig.received()).filter((m) => m.subject === 'Invoice invoice-email:INV-2').map((m) => m.messageId));
+    const ids = new Set(
+      (await rig.received()).filter((m) => m.subject === 'Invoice invoice-email:INV-2').map((m) => m.messageId),
+    );
     expect([...ids]).toEqual([first.messageId]);
   });
 

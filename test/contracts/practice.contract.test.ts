@@ -14,7 +14,7 @@ describe.each(practiceImplementations)('practice-management contract: $name', (p
   let matterId: string;
   beforeAll(async () => {
     rig = await peer.start();
-    [matterId] = await rig.createMatters(1) as [string];
+    [matterId] = (await rig.createMatters(1)) as [string];
   });
   afterAll(async () => {
     await rig?.stop();
@@ -40,7 +40,10 @@ describe.each(practiceImplementations)('practice-management contract: $name', (p
   });
 
   describe('vendor faults (getMatter)', () => {
-    vendorFaultContract(() => rig, (r) => r.practice.getMatter(matterId));
+    vendorFaultContract(
+      () => rig,
+      (r) => r.practice.getMatter(matterId),
+    );
   });
 
   it('writes a note once per idempotency key: a retry finds the first note', async () => {
@@ -67,7 +70,7 @@ describe.each(practiceImplementations)('practice-management contract: $name', (p
     });
 
     it('verifies a delivery and translates it into a business event about the matter as it is now', async () => {
-      const [opened] = await rig.createMatters(1) as [string];
+      const [opened] = (await rig.createMatters(1)) as [string];
       await rig.webhooksSettled();
       const events: PracticeEvent[] = [];
       for (const delivery of rig.deliveries()) {
@@ -82,7 +85,9 @@ describe.each(practiceImplementations)('practice-management contract: $name', (p
 
     it('refuses a forged delivery', async () => {
       const genuine = rig.deliveries().at(-1)!;
-      await expect(rig.practice.parseWebhook(rig.forge(genuine).rawBody, rig.forge(genuine).headers)).rejects.toBeInstanceOf(WebhookVerificationError);
+      await expect(
+        rig.practice.parseWebhook(rig.forge(genuine).rawBody, rig.forge(genuine).headers),
+      ).rejects.toBeInstanceOf(WebhookVerificationError);
     });
   });
 });

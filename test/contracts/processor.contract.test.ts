@@ -40,7 +40,10 @@ describe.each(processorImplementations)('payment-processor contract: $name', (pe
   });
 
   describe('vendor faults (getTransaction)', () => {
-    vendorFaultContract(() => rig, (r) => r.processor.getTransaction(transactionId));
+    vendorFaultContract(
+      () => rig,
+      (r) => r.processor.getTransaction(transactionId),
+    );
   });
 
   it('accepts a genuine webhook', async () => {
@@ -51,14 +54,21 @@ describe.each(processorImplementations)('payment-processor contract: $name', (pe
 
   it('refuses a forged webhook: no payment comes of it', async () => {
     const forged = await rig.forgedWebhook();
-    const err = await rig.processor.parseWebhook(forged.rawBody, forged.headers).then((outcome) => outcome, (e: unknown) => e);
+    const err = await rig.processor.parseWebhook(forged.rawBody, forged.headers).then(
+      (outcome) => outcome,
+      (e: unknown) => e,
+    );
     expect(err instanceof WebhookVerificationError || err instanceof VendorRejectedError).toBe(true);
   });
 
   it('opens one checkout per idempotency key: a retried request gets the same one', async () => {
     const request: CheckoutRequest = {
-      invoiceNumber: 'INV-0007', amountCents: 125_000, reference: 'INV-0007', idempotencyKey: 'checkout:INV-0007:125000',
-      clientEmail: 'client@example.com', returnUrl: 'http://127.0.0.1:8787/pay/tok',
+      invoiceNumber: 'INV-0007',
+      amountCents: 125_000,
+      reference: 'INV-0007',
+      idempotencyKey: 'checkout:INV-0007:125000',
+      clientEmail: 'client@example.com',
+      returnUrl: 'http://127.0.0.1:8787/pay/tok',
     };
     const first = await rig.processor.checkoutForLink(request);
     const retry = await rig.processor.checkoutForLink(request);

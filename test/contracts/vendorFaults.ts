@@ -7,18 +7,35 @@ import type { VendorFaults } from './rigs';
 
 const RETRY_AFTER_SECONDS = 2;
 
-export function vendorFaultContract<Rig extends VendorFaults>(rig: () => Rig, call: (rig: Rig) => Promise<unknown>): void {
+export function vendorFaultContract<Rig extends VendorFaults>(
+  rig: () => Rig,
+  call: (rig: Rig) => Promise<unknown>,
+): void {
   const always = (status: number, headers: Record<string, string> = {}) => {
     const r = rig();
-    r.proxy.inject((request) => r.isApiCall(request) ? { status, headers, body: r.errorBody(status) } : undefined);
+    r.proxy.inject((request) => (r.isApiCall(request) ? { status, headers, body: r.errorBody(status) } : undefined));
   };
-  const failure = (r: Rig) => call(r).then(() => { throw new Error('the call succeeded where it should have failed'); }, (err: unknown) => err);
+  const failure = (r: Rig) =>
+    call(r).then(
+      () => {
+        throw new Error('the call succeeded where it should have failed');
+      },
+      (err: unknown) => err,
+    );
 
   it('obeys Retry-After: asks again no sooner than it was told, or hands the wait back to its caller', async () => {
     const r = rig();
-    r.proxy.inject((request) => r.isApiCall(request)
-      ? { status: 429, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) }, body: r.errorBody(429) } : undefined, 1);
-    const outcome = await call(r).then(() => null, (err: unknown) => err);
+    r.proxy.inject(
+      (request) =>
+        r.isApiCall(request)
+          ? { status: 429, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) }, body: r.errorBody(429) }
+          : undefined,
+      1,
+    );
+    const outcome = await call(r).then(
+      () => null,
+      (err: unknown) => err,
+    );
     const api = r.proxy.requests.filter((request) => r.isApiCall(request));
     if (outcome === null) {
       // It waited and retried itself: the retry arrived at the vendor only after the time the vendor asked for.
@@ -49,14 +66,14 @@ export function vendorFaultContract<Rig extends VendorFaults>(rig: () => Rig, ca
 
   it('no answer in time is a VendorUnavailableError', async () => {
     const r = rig();
-    r.proxy.inject((request) => r.isApiCall(request) ? 'hang' : undefined);
+    r.proxy.inject((request) => (r.isApiCall(request) ? 'hang' : undefined));
     const err = await failure(r);
     expect(err).toBeInstanceOf(VendorUnavailableError);
   });
 
   it('an answer of the wrong shape is a VendorSchemaError naming where', async () => {
     const r = rig();
-    r.proxy.inject((request) => r.isApiCall(request) ? { status: 200, body: { unexpected: true } } : undefined);
+    r.proxy.inject((request) => (r.isApiCall(request) ? { status: 200, body: { unexpected: true } } : undefined));
     const err = await failure(r);
     expect(err).toBeInstanceOf(VendorSchemaError);
     expect((err as VendorSchemaError).fieldPaths.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { balanceAfterPayment } from '../../domain/balanceAfterPayment';
 
-describe("balance after payment: total − trust − the payments so far, as each receipt states it", () => {
+describe('balance after payment: total − trust − the payments so far, as each receipt states it', () => {
   const payments = [
     { transactionId: 'a', signedCents: 20_000 },
     { transactionId: 'r', signedCents: -5_000 },

@@ -15,8 +15,12 @@ describe('due date: PAYMENT_TERMS days after the issue date, on the firm calenda
     const issued = at('2026-11-21T15:00:00Z');
     const due = dueAtForTerms(issued, 0, NY);
     expect(localDate(due, NY)).toBe('2026-11-21');
-    expect(isOverdue({ dueAtMs: due, amountDueCents: 100, nowMs: at('2026-11-21T23:00:00Z'), timeZone: NY })).toBe(false);
-    expect(isOverdue({ dueAtMs: due, amountDueCents: 100, nowMs: at('2026-11-22T12:00:00Z'), timeZone: NY })).toBe(true);
+    expect(isOverdue({ dueAtMs: due, amountDueCents: 100, nowMs: at('2026-11-21T23:00:00Z'), timeZone: NY })).toBe(
+      false,
+    );
+    expect(isOverdue({ dueAtMs: due, amountDueCents: 100, nowMs: at('2026-11-22T12:00:00Z'), timeZone: NY })).toBe(
+      true,
+    );
   });
 
   it('a typed due date is that date on the firm calendar', () => {
@@ -34,13 +38,24 @@ describe('overdue: due date passed with a balance', () => {
     expect(isOverdue({ dueAtMs: due, amountDueCents: 0, nowMs: at('2027-01-01T12:00:00Z'), timeZone: NY })).toBe(false);
   });
   it('is never overdue without a due date', () => {
-    expect(isOverdue({ dueAtMs: null, amountDueCents: 500, nowMs: at('2027-01-01T12:00:00Z'), timeZone: NY })).toBe(false);
+    expect(isOverdue({ dueAtMs: null, amountDueCents: 500, nowMs: at('2027-01-01T12:00:00Z'), timeZone: NY })).toBe(
+      false,
+    );
   });
 });
 
 describe('aging by due date: current, 1–30, 31–60, 61–90, 91+', () => {
-  it.each([[0, 'current'], [1, '1–30'], [30, '1–30'], [31, '31–60'], [60, '31–60'], [61, '61–90'], [90, '61–90'], [91, '91+'], [400, '91+']])(
-    '%i days past due is %s', (days, label) => {
-      expect(dueBucketOf(days).label).toBe(label);
-    });
+  it.each([
+    [0, 'current'],
+    [1, '1–30'],
+    [30, '1–30'],
+    [31, '31–60'],
+    [60, '31–60'],
+    [61, '61–90'],
+    [90, '61–90'],
+    [91, '91+'],
+    [400, '91+'],
+  ])('%i days past due is %s', (days, label) => {
+    expect(dueBucketOf(days).label).toBe(label);
+  });
 });

@@ -1,14 +1,27 @@
 import {
-  amountDueCents, creditToApplyCents, matterCreditBalanceCents, matterCreditCents, overpaymentCents, statusAfterMoney, type InvoiceMoney,
+  amountDueCents,
+  creditToApplyCents,
+  matterCreditBalanceCents,
+  matterCreditCents,
+  overpaymentCents,
+  statusAfterMoney,
+  type InvoiceMoney,
 } from '../../domain/invoiceMoney';
 
 const issued = (over: Partial<InvoiceMoney> = {}): InvoiceMoney => ({
-  status: 'issued', totalCents: 100_000, trustAppliedCents: 0, creditAppliedCents: 0, paidCents: 0, ...over,
+  status: 'issued',
+  totalCents: 100_000,
+  trustAppliedCents: 0,
+  creditAppliedCents: 0,
+  paidCents: 0,
+  ...over,
 });
 
 describe('invoice money (domain/invoiceMoney.ts)', () => {
   it('amount due is the total less trust, matter credit and the net paid', () => {
-    expect(amountDueCents(issued({ trustAppliedCents: 20_000, creditAppliedCents: 5_000, paidCents: 30_000 }))).toBe(45_000);
+    expect(amountDueCents(issued({ trustAppliedCents: 20_000, creditAppliedCents: 5_000, paidCents: 30_000 }))).toBe(
+      45_000,
+    );
   });
 
   it('amount due is never negative, and nothing is due on a void invoice', () => {
@@ -47,7 +60,7 @@ describe('invoice money (domain/invoiceMoney.ts)', () => {
     expect(matterCreditCents({ invoices: [issued({ creditAppliedCents: 10_000 })], heldOnMatterCents: 0 })).toBe(0);
   });
 
-  it("voiding an invoice that used matter credit gives back that credit and what was paid on it, never more", () => {
+  it('voiding an invoice that used matter credit gives back that credit and what was paid on it, never more', () => {
     // A overpaid by 300.00; B (1,000.00) took that 300.00 as credit, the client paid 200.00 on it, then B was voided.
     const a = issued({ status: 'paid', paidCents: 130_000 });
     const b = issued({ status: 'void', creditAppliedCents: 30_000, paidCents: 20_000 });

@@ -8,6 +8,7 @@ describe('payment applicability (domain/paymentApplicability.ts)', () => {
   });
 
   it('an amount that is not a positive whole number of cents is not applied', () => {
-    for (const amountCents of [0, -500, 12.5, Number.NaN]) expect(paymentProblem({ amountCents, currency: 'USD' }, 'USD')).toMatch(/positive whole/);
+    for (const amountCents of [0, -500, 12.5, Number.NaN])
+      expect(paymentProblem({ amountCents, currency: 'USD' }, 'USD')).toMatch(/positive whole/);
   });
 });

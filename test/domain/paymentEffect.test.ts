@@ -3,7 +3,8 @@ import { isReversal, ledgerEffectCents, netPaidCents } from '../../domain/paymen
 describe('payment effects (domain/paymentEffect.ts)', () => {
   it('a completed charge counts its amount; a failed, pending or voided one counts nothing', () => {
     expect(ledgerEffectCents('charge', 'completed', 45_000)).toBe(45_000);
-    for (const status of ['failed', 'pending', 'voided'] as const) expect(ledgerEffectCents('charge', status, 45_000)).toBe(0);
+    for (const status of ['failed', 'pending', 'voided'] as const)
+      expect(ledgerEffectCents('charge', status, 45_000)).toBe(0);
   });
 
   it('a completed refund takes its amount back; a voided refund gives it back', () => {

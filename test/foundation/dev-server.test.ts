@@ -40,7 +40,9 @@ describe('a workflow end to end on the dev server, with the store', () => {
       },
     });
     const workflowId = `record/${firmId}/evt-1`;
-    const result = await worker.runUntil(env.client.workflow.execute(recordOnce, { taskQueue, workflowId, args: [firmId, 'evt-1'] }));
+    const result = await worker.runUntil(
+      env.client.workflow.execute(recordOnce, { taskQueue, workflowId, args: [firmId, 'evt-1'] }),
+    );
 
     expect(result).toEqual(['recorded', 'already recorded', workflowId]);
     const rows = await database.db.query('SELECT event_id FROM processed_events WHERE firm_id = $1', [firmId]);

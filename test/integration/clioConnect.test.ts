@@ -38,18 +38,36 @@ beforeAll(async () => {
   lawpay = await startLawPaySandbox({ port: 0 });
   const port = await freePort();
   ingressUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ FIRM_ID: FIRM, PUBLIC_BASE_URL: ingressUrl, LOG_LEVEL: 'silent' }, { dotenvPath: '/nonexistent' });
+  const config = loadConfig(
+    { FIRM_ID: FIRM, PUBLIC_BASE_URL: ingressUrl, LOG_LEVEL: 'silent' },
+    { dotenvPath: '/nonexistent' },
+  );
   const box = createSecretBox([Buffer.from(TEST_SECRET_KEY, 'base64')]);
   const logger = createLogger('silent');
   const firms = buildFirmRegistry({
-    config, db: database.db, box, logger,
+    config,
+    db: database.db,
+    box,
+    logger,
     endpoints: {
       clio: { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: clio.url },
-      lawpay: { apiUrl: lawpay.url, secretKey: 'sandbox_secret_key', paymentPageUrl: lawpay.hostedPageUrl('operating') },
+      lawpay: {
+        apiUrl: lawpay.url,
+        secretKey: 'sandbox_secret_key',
+        paymentPageUrl: lawpay.hostedPageUrl('operating'),
+      },
       stripe: null,
     },
   });
-  app = await buildIngress({ config, temporal: env.client, db: database.db, logger, metrics: createMetrics(), firms, box });
+  app = await buildIngress({
+    config,
+    temporal: env.client,
+    db: database.db,
+    logger,
+    metrics: createMetrics(),
+    firms,
+    box,
+  });
   await app.listen({ host: '127.0.0.1', port });
 });
 
@@ -63,13 +81,24 @@ afterAll(async () => {
 
 function matterpay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, DATABASE_URL: database.url, FIRM_ID: FIRM, PUBLIC_BASE_URL: ingressUrl, LOG_LEVEL: 'silent', MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      FIRM_ID: FIRM,
+      PUBLIC_BASE_URL: ingressUrl,
+      LOG_LEVEL: 'silent',
+      MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -92,21 +121,33 @@ async function followInBrowser(link: string): Promise<{ status: number; page: st
   for (let hop = 0; hop < 5; hop++) {
     const response = await fetch(url, { redirect: 'manual' });
     const location = response.headers.get('location');
-    if (response.status < 300 || response.status >= 400 || !location) return { status: response.status, page: await response.text(), stoppedAt: url };
+    if (response.status < 300 || response.status >= 400 || !location)
+      return { status: response.status, page: await response.text(), stoppedAt: url };
     url = new URL(location, url).toString();
   }
   throw new Error('too many redirects');
 }
 
 async function connection(): Promise<{ clio_user_id: string | null; access_token_sealed: string } | undefined> {
-  const { rows } = await database.db.query('SELECT clio_user_id, access_token_sealed FROM clio_connections WHERE firm_id = $1', [FIRM]);
+  const { rows } = await database.db.query(
+    'SELECT clio_user_id, access_token_sealed FROM clio_connections WHERE firm_id = $1',
+    [FIRM],
+  );
   return rows[0];
 }
 
 async function signInToClioAs(name: string, email: string): Promise<number> {
-  const created = await fetch(`${clio.url}/__sandbox/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, email }) });
+  const created = await fetch(`${clio.url}/__sandbox/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, email }),
+  });
   const { id } = (await created.json()) as { id: number };
-  await fetch(`${clio.url}/__sandbox/signed_in_user`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_id: id }) });
+  await fetch(`${clio.url}/__sandbox/signed_in_user`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user_id: id }),
+  });
   return id;
 }
 
@@ -114,7 +155,9 @@ describe('connecting Clio: only an admin starts it, a link works once, and anoth
   it('refuses a start nobody minted with `matterpay connect clio`', async () => {
     const forgedStart = await followInBrowser(`${ingressUrl}/oauth/clio/start?firm=${FIRM}`);
     expect(forgedStart.status).toBe(403);
-    const guessed = await followInBrowser(`${ingressUrl}/oauth/clio/start?request=${randomBytes(32).toString('base64url')}`);
+    const guessed = await followInBrowser(
+      `${ingressUrl}/oauth/clio/start?request=${randomBytes(32).toString('base64url')}`,
+    );
     expect(guessed.status).toBe(403);
     expect(await connection()).toBeUndefined();
   });

@@ -15,13 +15,19 @@ import { ensureTool } from '../../worker/engine/tools';
 
 const secret = Buffer.from(TEST_SECRET_KEY, 'base64');
 const codec = new AesGcmPayloadCodec(payloadKeys([secret]));
-const text = (value: string) => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(value)) });
+const text = (value: string) => ({
+  metadata: { encoding: new TextEncoder().encode('json/plain') },
+  data: new TextEncoder().encode(JSON.stringify(value)),
+});
 
 const listen = async (env: Record<string, string> = {}) => {
   const app = Fastify();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  registerCodecServer(app, { config: loadConfig(env, { dotenvPath: '/nonexistent' }), codec } as unknown as IngressDeps);
+  registerCodecServer(app, {
+    config: loadConfig(env, { dotenvPath: '/nonexistent' }),
+    codec,
+  } as unknown as IngressDeps);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
@@ -30,10 +36,14 @@ const listen = async (env: Record<string, string> = {}) => {
 /** POST /codec/encode with `{}` and chosen headers (Host included, which fetch cannot set). */
 function postRaw(url: string, headers: Record<string, string>): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(`${url}/codec/encode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
-    });
+    const request = http.request(
+      `${url}/codec/encode`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+      },
+    );
     request.on('error', reject);
     request.end('{}');
   });
@@ -54,7 +64,9 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
     await expect(stranger.decode([sealed!])).rejects.toThrow(/unknown key/);
     // After a key rotation (new key first, old kept), old payloads still open.
     const rotated = new AesGcmPayloadCodec(payloadKeys([Buffer.alloc(32, 9), secret]));
-    expect(JSON.parse(new TextDecoder().decode((await rotated.decode([sealed!]))[0]!.data))).toBe('Jane Smith owes $650.00');
+    expect(JSON.parse(new TextDecoder().decode((await rotated.decode([sealed!]))[0]!.data))).toBe(
+      'Jane Smith owes $650.00',
+    );
   });
 
   describe('on a Temporal server', () => {
@@ -69,16 +81,24 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
     it('stores only ciphertext: the history holds no client data, yet client and worker read it', async () => {
       const taskQueue = uniqueTaskQueue('codec');
       const worker = await Worker.create({
-        connection: env.nativeConnection, taskQueue, dataConverter: testDataConverter,
+        connection: env.nativeConnection,
+        taskQueue,
+        dataConverter: testDataConverter,
         workflowBundle: await bundle(require.resolve('../fixtures/foundation-workflows')),
       });
       const client = encryptingClient(env);
-      const handle = await client.workflow.start(echo, { taskQueue, workflowId: `codec-${taskQueue}`, args: ['Jane Smith, 12 Elm St'] });
+      const handle = await client.workflow.start(echo, {
+        taskQueue,
+        workflowId: `codec-${taskQueue}`,
+        args: ['Jane Smith, 12 Elm St'],
+      });
       expect(await worker.runUntil(handle.result())).toBe('received: Jane Smith, 12 Elm St');
 
       // What the server keeps, read without the key.
       const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
-      const raw = JSON.stringify(history.events, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+      const raw = JSON.stringify(history.events, (_k, v) =>
+        v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v,
+      );
       expect(raw).not.toContain('Jane Smith');
       const started = history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!;
       const input = started.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
@@ -88,7 +108,9 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
 
   describe('the codec endpoint for the Web UI', () => {
     const asJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) => ({
-      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      metadata: Object.fromEntries(
+        Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+      ),
       data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
     });
 
@@ -97,14 +119,18 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
       try {
         const [sealed] = await codec.encode([text('Invoice 00001-Smith-1')]);
         const response = await fetch(`${url}/codec/decode`, {
-          method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:8233', 'x-namespace': 'default' },
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1:8233', 'x-namespace': 'default' },
           body: JSON.stringify({ payloads: [asJson(sealed!)] }),
         });
         expect(response.status).toBe(200);
         expect(response.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
         const decoded = ((await response.json()) as { payloads: Array<{ data: string }> }).payloads[0]!;
         expect(JSON.parse(Buffer.from(decoded.data, 'base64').toString('utf8'))).toBe('Invoice 00001-Smith-1');
-        const preflight = await fetch(`${url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
+        const preflight = await fetch(`${url}/codec/decode`, {
+          method: 'OPTIONS',
+          headers: { origin: 'http://evil.example' },
+        });
         expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
         expect((await fetch(`${url}/codec/decode`, { method: 'POST', body: 'nope' })).status).toBe(400);
       } finally {
@@ -115,9 +141,12 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
     it('requires the bearer token when CODEC_ACCESS_TOKEN is set, and otherwise answers this machine only', async () => {
       const { app, url } = await listen({ CODEC_ACCESS_TOKEN: 'a-long-enough-token-123' });
       try {
-        const post = (authorization?: string) => fetch(`${url}/codec/encode`, {
-          method: 'POST', headers: authorization ? { authorization } : {}, body: JSON.stringify({ payloads: [] }),
-        });
+        const post = (authorization?: string) =>
+          fetch(`${url}/codec/encode`, {
+            method: 'POST',
+            headers: authorization ? { authorization } : {},
+            body: JSON.stringify({ payloads: [] }),
+          });
         expect((await post()).status).toBe(401);
         expect((await post('Bearer wrong-token-wrong-token')).status).toBe(401);
         expect((await post('Bearer a-long-enough-token-123')).status).toBe(200);
@@ -130,7 +159,7 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
     });
   });
 
-  describe('the codec endpoint as Temporal\'s own clients call it', () => {
+  describe("the codec endpoint as Temporal's own clients call it", () => {
     let env: TestWorkflowEnvironment;
     let worker: Worker;
     let running: Promise<void>;
@@ -139,14 +168,23 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
     beforeAll(async () => {
       env = await devServerEnvironment();
       worker = await Worker.create({
-        connection: env.nativeConnection, taskQueue, dataConverter: testDataConverter,
+        connection: env.nativeConnection,
+        taskQueue,
+        dataConverter: testDataConverter,
         workflowBundle: await bundle(require.resolve('../fixtures/codec-workflows')),
       });
       running = worker.run();
-      await encryptingClient(env).workflow.start('holdNote', { taskQueue, workflowId, args: ['Jane Smith owes $650.00'] });
+      await encryptingClient(env).workflow.start('holdNote', {
+        taskQueue,
+        workflowId,
+        args: ['Jane Smith owes $650.00'],
+      });
     });
     afterAll(async () => {
-      await encryptingClient(env).workflow.getHandle(workflowId).terminate().catch(() => undefined);
+      await encryptingClient(env)
+        .workflow.getHandle(workflowId)
+        .terminate()
+        .catch(() => undefined);
       worker?.shutdown();
       await running?.catch(() => undefined);
       await env?.teardown();
@@ -156,10 +194,25 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
     const queryWithCli = async (codecEndpoint: string, extra: string[] = []) => {
       const temporal = ensureTool('temporal-cli');
       try {
-        const { stdout } = await promisify(execFile)(temporal, [
-          'workflow', 'query', '--address', process.env.TEST_TEMPORAL_ADDRESS!, '--namespace', 'default',
-          '--workflow-id', workflowId, '--name', 'heldNote', '--codec-endpoint', codecEndpoint, ...extra,
-        ], { timeout: 30_000 });
+        const { stdout } = await promisify(execFile)(
+          temporal,
+          [
+            'workflow',
+            'query',
+            '--address',
+            process.env.TEST_TEMPORAL_ADDRESS!,
+            '--namespace',
+            'default',
+            '--workflow-id',
+            workflowId,
+            '--name',
+            'heldNote',
+            '--codec-endpoint',
+            codecEndpoint,
+            ...extra,
+          ],
+          { timeout: 30_000 },
+        );
         return { ok: true, output: stdout };
       } catch (err) {
         const failure = err as { stdout?: string; stderr?: string };
@@ -170,7 +223,10 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
     it('decodes a query without arguments: the CLI sends `{}` for an empty payload list', async () => {
       const { app, url } = await listen();
       try {
-        expect(await queryWithCli(`${url}/codec`)).toEqual({ ok: true, output: expect.stringContaining('note: Jane Smith owes $650.00') });
+        expect(await queryWithCli(`${url}/codec`)).toEqual({
+          ok: true,
+          output: expect.stringContaining('note: Jane Smith owes $650.00'),
+        });
       } finally {
         await app.close();
       }
@@ -184,9 +240,16 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
         // A local caller is no longer trusted by its address alone: a TLS proxy on this host makes everyone local.
         expect((await postRaw(open.url, {})).status).toBe(401);
         expect((await postRaw(guarded.url, { authorization: `Bearer ${token}` })).status).toBe(200);
-        expect((await postRaw(guarded.url, { authorization: `Bearer ${token}`, host: 'pay.firm.example' })).status).toBe(200);
-        expect((await postRaw(guarded.url, { authorization: `Bearer ${token}`, host: 'rebound.attacker.example' })).status).toBe(421);
-        expect(await queryWithCli(`${guarded.url}/codec`, ['--codec-auth', `Bearer ${token}`])).toEqual({ ok: true, output: expect.stringContaining('note: Jane Smith owes $650.00') });
+        expect(
+          (await postRaw(guarded.url, { authorization: `Bearer ${token}`, host: 'pay.firm.example' })).status,
+        ).toBe(200);
+        expect(
+          (await postRaw(guarded.url, { authorization: `Bearer ${token}`, host: 'rebound.attacker.example' })).status,
+        ).toBe(421);
+        expect(await queryWithCli(`${guarded.url}/codec`, ['--codec-auth', `Bearer ${token}`])).toEqual({
+          ok: true,
+          output: expect.stringContaining('note: Jane Smith owes $650.00'),
+        });
         expect((await queryWithCli(`${guarded.url}/codec`)).ok).toBe(false);
       } finally {
         await open.app.close();
@@ -198,7 +261,14 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
       const { app, url } = await listen();
       try {
         expect((await postRaw(url, {})).status).toBe(200);
-        expect((await postRaw(url, { host: `rebound.attacker.example:${new URL(url).port}`, origin: 'http://rebound.attacker.example' })).status).toBe(421);
+        expect(
+          (
+            await postRaw(url, {
+              host: `rebound.attacker.example:${new URL(url).port}`,
+              origin: 'http://rebound.attacker.example',
+            })
+          ).status,
+        ).toBe(421);
       } finally {
         await app.close();
       }

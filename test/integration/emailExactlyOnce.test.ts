@@ -20,10 +20,12 @@ describe('email exactly once, over real SMTP', () => {
   useBillingHarness(devServerEnvironment, async (_env, harness) => {
     h = harness;
     smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, _session, callback) {
         simpleParser(stream).then((mail) => {
-          const to = Array.isArray(mail.to) ? mail.to[0]?.text ?? '' : mail.to?.text ?? '';
+          const to = Array.isArray(mail.to) ? (mail.to[0]?.text ?? '') : (mail.to?.text ?? '');
           received.push({ to, subject: mail.subject ?? '', messageId: mail.messageId ?? '' });
           callback();
         }, callback);
@@ -31,7 +33,10 @@ describe('email exactly once, over real SMTP', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const { port } = smtp.server.address() as AddressInfo;
-    const services = { ...h.services, mailer: createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: 'billing@firm.test' }) };
+    const services = {
+      ...h.services,
+      mailer: createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: 'billing@firm.test' }),
+    };
     activities = createActivities({ db: h.database.db, firm: () => services });
   });
   afterAll(async () => {
@@ -42,7 +47,11 @@ describe('email exactly once, over real SMTP', () => {
     const matter = await h.createMatter({ client: { name: 'Nia Mail', email: 'nia@client.test' } });
     const entry = await h.addEntry(matter.id, 2, 20_000);
     const draft = await activities.draftInvoice({
-      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      firmId: FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period: '2026-11',
       lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: 40_000 }],
     });
     const number = draft.invoiceNumber!;
@@ -56,12 +65,20 @@ describe('email exactly once, over real SMTP', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     expect(received.filter((m) => m.to === 'nia@client.test')).toHaveLength(1);
-    expect(received.filter((m) => m.to === 'staff@firm.test' && m.subject.startsWith(`Escalated: invoice ${number}`))).toHaveLength(1);
+    expect(
+      received.filter((m) => m.to === 'staff@firm.test' && m.subject.startsWith(`Escalated: invoice ${number}`)),
+    ).toHaveLength(1);
     const { rows } = await h.database.db.query(
-      `SELECT idempotency_key, state, message_id FROM outbound_messages WHERE firm_id = $1 ORDER BY idempotency_key`, [FIRM]);
+      `SELECT idempotency_key, state, message_id FROM outbound_messages WHERE firm_id = $1 ORDER BY idempotency_key`,
+      [FIRM],
+    );
     expect(rows).toEqual([
       { idempotency_key: `${FIRM}/${number}/issued`, state: 'sent', message_id: expect.stringMatching(/^<.+>$/) },
-      { idempotency_key: `${FIRM}/invoice/${number}/escalated/staff`, state: 'sent', message_id: expect.stringMatching(/^<.+>$/) },
+      {
+        idempotency_key: `${FIRM}/invoice/${number}/escalated/staff`,
+        state: 'sent',
+        message_id: expect.stringMatching(/^<.+>$/),
+      },
     ]);
   });
 });

@@ -23,11 +23,30 @@ describe('ingress hardening: logs without secrets, page headers, metrics access'
 
   it('logs a failed request without the pay-link token or the OAuth code in its URL', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     // A store that is down: every route that needs it fails with a 500.
     const brokenDb = createPool(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`, { max: 1 });
-    const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: h.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'info' }, { dotenvPath: '/nonexistent' });
-    const app = await buildIngress({ config, temporal: env.client, db: brokenDb, logger, metrics: createMetrics(), firms: h.firms, box: h.box });
+    const config = loadConfig(
+      { FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: h.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'info' },
+      { dotenvPath: '/nonexistent' },
+    );
+    const app = await buildIngress({
+      config,
+      temporal: env.client,
+      db: brokenDb,
+      logger,
+      metrics: createMetrics(),
+      firms: h.firms,
+      box: h.box,
+    });
     try {
       await app.listen({ host: '127.0.0.1', port: 0 });
       const address = app.server.address();
@@ -54,7 +73,9 @@ describe('ingress hardening: logs without secrets, page headers, metrics access'
       const response = await fetch(`${url}${page}`);
       expect(response.headers.get('content-type')).toMatch(/text\/html/);
       // The client's pages carry the stricter policy of their own scope (worker/ingress/payLinks.ts): nothing by default.
-      expect(response.headers.get('content-security-policy')).toMatch(page.startsWith('/pay/') ? /default-src 'none'/ : /default-src 'self'/);
+      expect(response.headers.get('content-security-policy')).toMatch(
+        page.startsWith('/pay/') ? /default-src 'none'/ : /default-src 'self'/,
+      );
       expect(response.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'|frame-ancestors 'self'/);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
@@ -65,7 +86,9 @@ describe('ingress hardening: logs without secrets, page headers, metrics access'
     const token = 'metrics-token-0123456789';
     const { url } = await h.startIngress({ env: { METRICS_ACCESS_TOKEN: token } });
     expect((await fetch(`${url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    expect(
+      (await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status,
+    ).toBe(401);
     const allowed = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     expect(allowed.status).toBe(200);
     expect(await allowed.text()).toContain('matterpay_webhooks_total');

@@ -26,23 +26,42 @@ describe('the pay page, due dates and receipts', () => {
     ingressUrl = (await h.startIngress()).url;
   });
 
-  const lawpay = (method: string, pathname: string, body?: unknown) => h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
+  const lawpay = (method: string, pathname: string, body?: unknown) =>
+    h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
 
   async function issued(matter: SandboxMatter, amountCents: number) {
     const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
     const draft = await h.activities.draftInvoice({
-      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
-      lines: [{ lineKey: `entry:${entry}`, description: 'Research', amountCents, date: '2026-11-20', seconds: (amountCents / 20_000) * 3600, rateCents: 20_000 }],
+      firmId: FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period: '2026-11',
+      lines: [
+        {
+          lineKey: `entry:${entry}`,
+          description: 'Research',
+          amountCents,
+          date: '2026-11-20',
+          seconds: (amountCents / 20_000) * 3600,
+          rateCents: 20_000,
+        },
+      ],
     });
     const number = draft.invoiceNumber!;
     const handle = await env.client.workflow.start(invoice, {
-      taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), memo: invoiceMemo(number, matter.display_number),
+      taskQueue: h.taskQueue,
+      workflowId: workflowIds.invoice(FIRM, number),
+      memo: invoiceMemo(number, matter.display_number),
       args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
     });
-    const status = await waitFor(async () => {
-      const s = await handle.query(invoiceStatusQuery);
-      return s.status === 'issued' && s.payLinkUrl ? s : null;
-    }, { what: 'the invoice to be issued', ...patiently });
+    const status = await waitFor(
+      async () => {
+        const s = await handle.query(invoiceStatusQuery);
+        return s.status === 'issued' && s.payLinkUrl ? s : null;
+      },
+      { what: 'the invoice to be issued', ...patiently },
+    );
     const token = status.payLinkUrl!.split('/pay/')[1]!;
     return { number, handle, token, page: `${ingressUrl}/pay/${token}` };
   }
@@ -66,9 +85,17 @@ describe('the pay page, due dates and receipts', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'none';.*style-src 'self'/);
     // The client's pages have a stricter policy of their own than the ingress-wide one (worker/ingress/server.ts).
-    expect((await fetch(`${ingressUrl}/healthz`)).headers.get('content-security-policy')).not.toMatch(/default-src 'none'/);
+    expect((await fetch(`${ingressUrl}/healthz`)).headers.get('content-security-policy')).not.toMatch(
+      /default-src 'none'/,
+    );
 
-    const press = () => fetch(`${a.page}/checkout`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const press = () =>
+      fetch(`${a.page}/checkout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      });
     const [first, second] = [await press(), await press()];
     expect(first.status).toBe(303);
     expect(second.headers.get('location')).toBe(first.headers.get('location'));
@@ -93,7 +120,10 @@ describe('the pay page, due dates and receipts', () => {
   });
 
   it('shows a cancelled or expired link read-only and never opens a checkout from it', async () => {
-    const cancelled = await issued(await h.createMatter({ client: { name: 'Cy Cancelpage', email: 'cy@client.test' } }), 20_000);
+    const cancelled = await issued(
+      await h.createMatter({ client: { name: 'Cy Cancelpage', email: 'cy@client.test' } }),
+      20_000,
+    );
     await h.database.db.query(`UPDATE pay_links SET status = 'cancelled' WHERE token = $1`, [cancelled.token]);
     const page = await fetch(cancelled.page);
     expect(page.status).toBe(410);
@@ -105,8 +135,13 @@ describe('the pay page, due dates and receipts', () => {
     expect(press.status).toBe(303);
     expect(press.headers.get('location')).toBe(`/pay/${cancelled.token}`);
 
-    const expired = await issued(await h.createMatter({ client: { name: 'Ed Expirepage', email: 'ed@client.test' } }), 20_000);
-    await h.database.db.query(`UPDATE pay_links SET expires_at = now() - interval '1 day' WHERE token = $1`, [expired.token]);
+    const expired = await issued(
+      await h.createMatter({ client: { name: 'Ed Expirepage', email: 'ed@client.test' } }),
+      20_000,
+    );
+    await h.database.db.query(`UPDATE pay_links SET expires_at = now() - interval '1 day' WHERE token = $1`, [
+      expired.token,
+    ]);
     const expiredHtml = await (await fetch(expired.page)).text();
     expect(expiredHtml).toContain('This payment link has expired');
     expect(expiredHtml).not.toContain('<form');
@@ -119,15 +154,24 @@ describe('the pay page, due dates and receipts', () => {
     const issuedDay = localDate((row.issued_at as Date).getTime(), TZ);
     const [y, m, d] = issuedDay.split('-').map(Number) as [number, number, number];
     expect(localDate(dueAt.getTime(), TZ)).toBe(new Date(Date.UTC(y, m - 1, d + 30)).toISOString().slice(0, 10));
-    const published = await waitFor(async () => (await inv.handle.describe()).typedSearchAttributes.get(DUE_AT), { what: 'DueAt', ...patiently });
+    const published = await waitFor(async () => (await inv.handle.describe()).typedSearchAttributes.get(DUE_AT), {
+      what: 'DueAt',
+      ...patiently,
+    });
     expect(published.getTime()).toBe(dueAt.getTime());
     const query = `DueAt < "${new Date(dueAt.getTime() + 86_400_000).toISOString()}" AND AmountDueCents > 0 AND ExecutionStatus = "Running" AND InvoiceNumber = "${inv.number}"`;
-    await waitFor(async () => {
-      for await (const w of env.client.workflow.list({ query })) if (w.workflowId === workflowIds.invoice(FIRM, inv.number)) return true;
-      return false;
-    }, { what: 'the README filter to find the invoice', ...patiently });
+    await waitFor(
+      async () => {
+        for await (const w of env.client.workflow.list({ query }))
+          if (w.workflowId === workflowIds.invoice(FIRM, inv.number)) return true;
+        return false;
+      },
+      { what: 'the README filter to find the invoice', ...patiently },
+    );
 
-    await h.database.db.query(`UPDATE invoices SET due_at = now() - interval '12 days' WHERE invoice_number = $1`, [inv.number]);
+    await h.database.db.query(`UPDATE invoices SET due_at = now() - interval '12 days' WHERE invoice_number = $1`, [
+      inv.number,
+    ]);
     const html = await (await fetch(inv.page)).text();
     expect(html).toMatch(/Overdue: 1[12] days past due/);
   });
@@ -137,15 +181,29 @@ describe('the pay page, due dates and receipts', () => {
     const inv = await issued(await h.createMatter({ client: { name: 'Ro Receipt', email: 'ro@client.test' } }), 80_000);
     const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 30_000, reference: inv.number });
     const txn = String(paid.transaction_id);
-    const events = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, { headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` } });
+    const events = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, {
+      headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` },
+    });
     const { results } = (await events.json()) as { results: Array<{ data: { id: string } }> };
     const body = JSON.stringify(results.find((e) => e.data.id === txn));
-    const deliveries = await Promise.all([1, 2, 3].map(() => fetch(`${ingressUrl}/webhooks/lawpay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })));
+    const deliveries = await Promise.all(
+      [1, 2, 3].map(() =>
+        fetch(`${ingressUrl}/webhooks/lawpay`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
+      ),
+    );
     expect(deliveries.map((r) => r.status)).toEqual([200, 200, 200]);
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
 
-    const forPayment = async () => (await h.emailsWithAttachments()).filter((m) => m.subject.includes(`on invoice ${inv.number}`));
-    await waitFor(async () => (await forPayment()).length >= 2, { what: 'the receipt and the staff notice', ...patiently });
+    const forPayment = async () =>
+      (await h.emailsWithAttachments()).filter((m) => m.subject.includes(`on invoice ${inv.number}`));
+    await waitFor(async () => (await forPayment()).length >= 2, {
+      what: 'the receipt and the staff notice',
+      ...patiently,
+    });
     // Let any duplicate have its chance: the reconciliation workflow for this transaction is finished.
     await env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn)).result();
     const mails = await forPayment();

@@ -30,25 +30,38 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
   /** Workflows on the shared dev server take a moment: poll every 100 ms for up to 30 s. */
   const patiently = { timeoutMs: 30_000, everyMs: 100 };
 
-  const lawpay = (method: string, pathname: string, body?: unknown) => h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
+  const lawpay = (method: string, pathname: string, body?: unknown) =>
+    h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
 
   async function issuedInvoice(matter: SandboxMatter, amountCents: number) {
     const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
     const draft = await h.activities.draftInvoice({
-      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      firmId: FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period: '2026-11',
       lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
     });
     const number = draft.invoiceNumber!;
     const handle = await env.client.workflow.start(invoice, {
-      taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), memo: invoiceMemo(number, matter.display_number),
+      taskQueue: h.taskQueue,
+      workflowId: workflowIds.invoice(FIRM, number),
+      memo: invoiceMemo(number, matter.display_number),
       args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
     });
-    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'issued', { what: 'the invoice to be issued', ...patiently });
+    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'issued', {
+      what: 'the invoice to be issued',
+      ...patiently,
+    });
     return { number, handle };
   }
 
   async function paymentRows(transactionId: string) {
-    const { rows } = await h.database.db.query('SELECT kind, state, amount_cents, invoice_number FROM processed_payments WHERE transaction_id = $1', [transactionId]);
+    const { rows } = await h.database.db.query(
+      'SELECT kind, state, amount_cents, invoice_number FROM processed_payments WHERE transaction_id = $1',
+      [transactionId],
+    );
     return rows;
   }
 
@@ -57,7 +70,9 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
   }
 
   async function eventBody(transactionId: string): Promise<string> {
-    const response = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, { headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` } });
+    const response = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, {
+      headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` },
+    });
     const { results } = (await response.json()) as { results: Array<{ data: { id: string } }> };
     return JSON.stringify(results.find((e) => e.data.id === transactionId));
   }
@@ -67,7 +82,8 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
 
   async function sweepOnce() {
     return env.client.workflow.execute(reconciliationSweep, {
-      taskQueue: h.taskQueue, workflowId: `sweep-test-${Math.random().toString(36).slice(2)}`,
+      taskQueue: h.taskQueue,
+      workflowId: `sweep-test-${Math.random().toString(36).slice(2)}`,
       args: [{ firmId: FIRM, lookbackMs: 3_600_000, policy: h.policy() }],
     });
   }
@@ -79,13 +95,28 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 80_000, reference: number });
     const txn = String(paid.transaction_id);
     const body = await eventBody(txn);
-    const responses = await Promise.all([postWebhook(body), postWebhook(body), postWebhook(body), sweepOnce(), sweepOnce()]);
+    const responses = await Promise.all([
+      postWebhook(body),
+      postWebhook(body),
+      postWebhook(body),
+      sweepOnce(),
+      sweepOnce(),
+    ]);
     for (const r of responses.slice(0, 3) as Response[]) expect(r.status).toBe(200);
 
-    await waitFor(async () => (await handle.query(invoiceStatusQuery).catch(() => null))?.status === 'paid' || (await handle.describe()).status.name === 'COMPLETED', { what: 'the invoice to be paid', ...patiently });
-    expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'applied', amount_cents: 80_000, invoice_number: number }]);
+    await waitFor(
+      async () =>
+        (await handle.query(invoiceStatusQuery).catch(() => null))?.status === 'paid' ||
+        (await handle.describe()).status.name === 'COMPLETED',
+      { what: 'the invoice to be paid', ...patiently },
+    );
+    expect(await paymentRows(txn)).toEqual([
+      { kind: 'charge', state: 'applied', amount_cents: 80_000, invoice_number: number },
+    ]);
     expect(await paidCents(number)).toBe(80_000);
-    expect((await h.noteSubjects(matter.id)).filter((s) => s.startsWith('Payment received'))).toEqual(['Payment received: $800.00']);
+    expect((await h.noteSubjects(matter.id)).filter((s) => s.startsWith('Payment received'))).toEqual([
+      'Payment received: $800.00',
+    ]);
     expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
   });
@@ -99,8 +130,14 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     expect(await paymentRows(String(paid.transaction_id))).toEqual([]);
     const sweep = await sweepOnce();
     expect(sweep.started).toContain(workflowIds.paymentReconciliation(FIRM, 'lawpay', String(paid.transaction_id)));
-    await waitFor(async () => (await paymentRows(String(paid.transaction_id))).length === 1, { what: 'the sweep to apply it', ...patiently });
-    await waitFor(async () => (await paidCents(number)) === 40_000, { what: 'the balance to reach zero', ...patiently });
+    await waitFor(async () => (await paymentRows(String(paid.transaction_id))).length === 1, {
+      what: 'the sweep to apply it',
+      ...patiently,
+    });
+    await waitFor(async () => (await paidCents(number)) === 40_000, {
+      what: 'the balance to reach zero',
+      ...patiently,
+    });
     expect((await sweepOnce()).started).toEqual([]); // a later sweep finds nothing left to do
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
   });
@@ -112,40 +149,65 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 60_000, reference: number });
     expect(await handle.result()).toMatchObject({ status: 'paid' });
 
-    const refund = await lawpay('POST', `/__sandbox/transactions/${String(paid.transaction_id)}/refund`, { amount_cents: 25_000 });
-    await waitFor(async () => (await paymentRows(String(refund.transaction_id))).length === 1, { what: 'the refund to be applied', ...patiently });
-    expect(await paymentRows(String(refund.transaction_id))).toEqual([{ kind: 'refund', state: 'applied', amount_cents: 25_000, invoice_number: number }]);
+    const refund = await lawpay('POST', `/__sandbox/transactions/${String(paid.transaction_id)}/refund`, {
+      amount_cents: 25_000,
+    });
+    await waitFor(async () => (await paymentRows(String(refund.transaction_id))).length === 1, {
+      what: 'the refund to be applied',
+      ...patiently,
+    });
+    expect(await paymentRows(String(refund.transaction_id))).toEqual([
+      { kind: 'refund', state: 'applied', amount_cents: 25_000, invoice_number: number },
+    ]);
     expect(await paidCents(number)).toBe(35_000);
     expect((await h.invoiceRows()).find((r) => r.invoice_number === number)!.status).toBe('partially_paid');
-    await waitFor(async () => (await h.noteSubjects(matter.id)).includes('Refund issued: $250.00'), { what: 'the refund note', ...patiently });
+    await waitFor(async () => (await h.noteSubjects(matter.id)).includes('Refund issued: $250.00'), {
+      what: 'the refund note',
+      ...patiently,
+    });
     // The invoice is open again, with a live link for the $250 now due.
     const reopened = env.client.workflow.getHandle(workflowIds.invoice(FIRM, number));
-    const status = await waitFor(async () => {
-      const s = await reopened.query(invoiceStatusQuery).catch(() => null);
-      return s?.status === 'partially_paid' && s.payLinkUrl ? s : null;
-    }, { what: 'the invoice to reopen', ...patiently });
+    const status = await waitFor(
+      async () => {
+        const s = await reopened.query(invoiceStatusQuery).catch(() => null);
+        return s?.status === 'partially_paid' && s.payLinkUrl ? s : null;
+      },
+      { what: 'the invoice to reopen', ...patiently },
+    );
     expect(status).toMatchObject({ status: 'partially_paid', amountDueCents: 25_000, paidCents: 35_000 });
     expect(status.payLinkUrl).toMatch(/\/pay\//);
-    const { rows: links } = await h.database.db.query(`SELECT status FROM pay_links WHERE invoice_number = $1 ORDER BY created_at`, [number]);
+    const { rows: links } = await h.database.db.query(
+      `SELECT status FROM pay_links WHERE invoice_number = $1 ORDER BY created_at`,
+      [number],
+    );
     expect(links).toEqual([{ status: 'paid' }, { status: 'outstanding' }]);
   });
 
   it('answers 401 to a webhook it cannot verify, 400 to a malformed one, and starts nothing', async () => {
-    const forged = JSON.stringify({ id: 'evt_forged', type: 'transaction.completed', data: { id: 'txn_does_not_exist' } });
+    const forged = JSON.stringify({
+      id: 'evt_forged',
+      type: 'transaction.completed',
+      data: { id: 'txn_does_not_exist' },
+    });
     const unauthorized = await postWebhook(forged);
     expect(unauthorized.status).toBe(401);
     const malformed = await postWebhook('{"not": "an event"');
     expect(malformed.status).toBe(400);
     const wrongShape = await postWebhook(JSON.stringify({ hello: 'world' }));
     expect(wrongShape.status).toBe(400);
-    const hugeId = await postWebhook(JSON.stringify({ id: 'e', type: 'transaction.completed', data: { id: 'a'.repeat(5000) } }));
+    const hugeId = await postWebhook(
+      JSON.stringify({ id: 'e', type: 'transaction.completed', data: { id: 'a'.repeat(5000) } }),
+    );
     expect(hugeId.status).toBe(400);
-    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', 'txn_does_not_exist')).describe()).rejects.toThrow();
+    await expect(
+      env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', 'txn_does_not_exist')).describe(),
+    ).rejects.toThrow();
     const { rows } = await h.database.db.query(`SELECT * FROM processed_events WHERE event_id = 'evt_forged'`);
     expect(rows).toEqual([]);
 
     const clioForged = await fetch(`${ingressUrl}/webhooks/clio`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-hook-signature': 'deadbeef' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hook-signature': 'deadbeef' },
       body: JSON.stringify({ data: { id: 1, etag: '"x"' }, meta: { event: 'created', webhook_id: 999 } }),
     });
     expect(clioForged.status).toBe(401);
@@ -167,16 +229,24 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       const during = await postWebhook(body, proxiedIngress.url);
       expect(during.status).toBe(503);
       expect(await paymentRows(String(paid.transaction_id))).toEqual([]);
-      const { rows } = await h.database.db.query('SELECT * FROM processed_events WHERE event_id = $1', [JSON.parse(body).id]);
+      const { rows } = await h.database.db.query('SELECT * FROM processed_events WHERE event_id = $1', [
+        JSON.parse(body).id,
+      ]);
       expect(rows).toEqual([]); // nothing half-recorded: the retry is not mistaken for a duplicate
 
       await proxy.restore();
-      const retry = await waitFor(async () => {
-        const r = await postWebhook(body, proxiedIngress.url);
-        return r.status === 200 ? r : null;
-      }, { what: 'the retry to be accepted', ...patiently });
+      const retry = await waitFor(
+        async () => {
+          const r = await postWebhook(body, proxiedIngress.url);
+          return r.status === 200 ? r : null;
+        },
+        { what: 'the retry to be accepted', ...patiently },
+      );
       expect(retry.status).toBe(200);
-      await waitFor(async () => (await paidCents(number)) === 30_000, { what: 'the payment to be applied', ...patiently });
+      await waitFor(async () => (await paidCents(number)) === 30_000, {
+        what: 'the payment to be applied',
+        ...patiently,
+      });
       await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
     } finally {
       await proxiedIngress.close();
@@ -193,24 +263,48 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     const txn = String(paid.transaction_id);
     expect((await postWebhook(await eventBody(txn))).status).toBe(200);
     const parked = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
-    await waitFor(async () => (await parked.query(reconciliationStatusQuery)).state === 'unmatched', { what: 'the payment to be parked', ...patiently });
-    expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'unmatched', amount_cents: 50_000, invoice_number: null }]);
-    const { rows: alerts } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [`lawpay/${txn}`]);
+    await waitFor(async () => (await parked.query(reconciliationStatusQuery)).state === 'unmatched', {
+      what: 'the payment to be parked',
+      ...patiently,
+    });
+    expect(await paymentRows(txn)).toEqual([
+      { kind: 'charge', state: 'unmatched', amount_cents: 50_000, invoice_number: null },
+    ]);
+    const { rows: alerts } = await h.database.db.query(
+      `SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`,
+      [`lawpay/${txn}`],
+    );
     expect(alerts).toEqual([{ kind: 'unmatched-payment' }]);
 
     // The matter is known to the lookup table (as a matter webhook or a backfill would have recorded it) …
     await h.database.db.query(
       `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'any', $2, $3, $2, 'webhook')`,
-      [FIRM, matter.display_number, String(matter.id)]);
+      [FIRM, matter.display_number, String(matter.id)],
+    );
     // … and an admin maps the legacy reference with the command line, which wakes the parked payment.
-    const link = spawnSync(process.execPath, [path.resolve('bin/matterpay.js'), 'link', 'Oz retainer 2019', matter.display_number, '--processor', 'lawpay'], {
-      encoding: 'utf8', cwd: os.tmpdir(),
-      env: { ...process.env, DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: h.taskQueue, LOG_LEVEL: 'silent', MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY },
-    });
+    const link = spawnSync(
+      process.execPath,
+      [path.resolve('bin/matterpay.js'), 'link', 'Oz retainer 2019', matter.display_number, '--processor', 'lawpay'],
+      {
+        encoding: 'utf8',
+        cwd: os.tmpdir(),
+        env: {
+          ...process.env,
+          DATABASE_URL: h.database.url,
+          TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+          FIRM_ID: FIRM,
+          TEMPORAL_TASK_QUEUE: h.taskQueue,
+          LOG_LEVEL: 'silent',
+          MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY,
+        },
+      },
+    );
     expect(link.status).toBe(0);
     expect(link.stdout).toMatch(/1 parked payment/);
     expect(await parked.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
-    expect(await paymentRows(txn)).toEqual([{ kind: 'charge', state: 'applied', amount_cents: 50_000, invoice_number: number }]);
+    expect(await paymentRows(txn)).toEqual([
+      { kind: 'charge', state: 'applied', amount_cents: 50_000, invoice_number: number },
+    ]);
     expect(await paidCents(number)).toBe(50_000);
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
   });

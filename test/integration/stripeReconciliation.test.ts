@@ -49,21 +49,31 @@ describe('Stripe payments through the ingress, for a second firm', () => {
         return { status: 503, body: { error: { type: 'api_error', message: 'try again' } } };
       }
       const object = stripeNow.get(id);
-      return object ? { status: 200, body: object } : { status: 404, body: { error: { type: 'invalid_request_error', message: `No such object: ${id}` } } };
+      return object
+        ? { status: 200, body: object }
+        : { status: 404, body: { error: { type: 'invalid_request_error', message: `No such object: ${id}` } } };
     });
     const lawFirm = h.firms.connection(FIRM);
     const stripeFirm = {
       services: {
-        ...lawFirm.services, firmId: STRIPE_FIRM,
+        ...lawFirm.services,
+        firmId: STRIPE_FIRM,
         processor: createStripeProcessor({
-          secretKey: 'sk_test_123', webhookSecret: WEBHOOK_SECRET, connectedAccount: ACCOUNT,
+          secretKey: 'sk_test_123',
+          webhookSecret: WEBHOOK_SECRET,
+          connectedAccount: ACCOUNT,
           apiHost: { host: proxy.host, port: proxy.port, protocol: 'http' },
         }),
       },
       practiceAuth: lawFirm.practiceAuth,
     };
     // The workers' activities and the ingress both see the two firms.
-    h.firms = new FirmRegistry(new Map([[FIRM, lawFirm], [STRIPE_FIRM, stripeFirm]]));
+    h.firms = new FirmRegistry(
+      new Map([
+        [FIRM, lawFirm],
+        [STRIPE_FIRM, stripeFirm],
+      ]),
+    );
     ingressUrl = (await h.startIngress({ extraFirms: [[STRIPE_FIRM, stripeFirm]] })).url;
   });
   afterAll(async () => {
@@ -71,24 +81,41 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     await stripeMock?.stop();
   });
 
-  const postStripe = (body: string, signature: string, firm = STRIPE_FIRM) => fetch(`${ingressUrl}/webhooks/stripe?firm=${firm}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body,
-  });
+  const postStripe = (body: string, signature: string, firm = STRIPE_FIRM) =>
+    fetch(`${ingressUrl}/webhooks/stripe?firm=${firm}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body,
+    });
 
   function intent(paymentIntentId: string, amount: number, reference: string, outcome: 'succeeded' | 'failed') {
     const now = Math.floor(Date.now() / 1000);
     return {
-      id: paymentIntentId, object: 'payment_intent', amount, amount_received: outcome === 'succeeded' ? amount : 0, currency: 'usd',
-      status: outcome === 'succeeded' ? 'succeeded' : 'requires_payment_method', created: now,
-      last_payment_error: outcome === 'failed' ? { code: 'card_declined' } : null, metadata: { matterpay_reference: reference, matterpay_invoice: reference },
+      id: paymentIntentId,
+      object: 'payment_intent',
+      amount,
+      amount_received: outcome === 'succeeded' ? amount : 0,
+      currency: 'usd',
+      status: outcome === 'succeeded' ? 'succeeded' : 'requires_payment_method',
+      created: now,
+      last_payment_error: outcome === 'failed' ? { code: 'card_declined' } : null,
+      metadata: { matterpay_reference: reference, matterpay_invoice: reference },
     };
   }
 
   function event(type: string, object: Record<string, unknown>, account = ACCOUNT) {
     const now = Math.floor(Date.now() / 1000);
     return JSON.stringify({
-      id: `evt_${String(object.id)}_${type}_${Math.random().toString(36).slice(2, 8)}`, object: 'event', api_version: '2026-10-28.endive', created: now,
-      livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, account, type, data: { object },
+      id: `evt_${String(object.id)}_${type}_${Math.random().toString(36).slice(2, 8)}`,
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created: now,
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      account,
+      type,
+      data: { object },
     });
   }
 
@@ -102,10 +129,16 @@ describe('Stripe payments through the ingress, for a second firm', () => {
   const signed = (body: string) => signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
 
   async function issued(amountCents: number, name: string) {
-    const matter = await h.createMatter({ client: { name, email: `${name.split(' ')[0]!.toLowerCase()}@client.test` } });
+    const matter = await h.createMatter({
+      client: { name, email: `${name.split(' ')[0]!.toLowerCase()}@client.test` },
+    });
     const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
     const draft = await h.activities.draftInvoice({
-      firmId: STRIPE_FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      firmId: STRIPE_FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period: '2026-11',
       lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
     });
     const number = draft.invoiceNumber!;
@@ -114,22 +147,36 @@ describe('Stripe payments through the ingress, for a second firm', () => {
   }
 
   const stripeInvoice = async (number: string) =>
-    (await h.database.db.query('SELECT status, paid_cents FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number])).rows[0];
+    (
+      await h.database.db.query('SELECT status, paid_cents FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [
+        STRIPE_FIRM,
+        number,
+      ])
+    ).rows[0];
 
   it('applies a signed payment_intent.succeeded once, to the right firm; a bad signature gets 401 and starts nothing', async () => {
     const matter = await h.createMatter({ client: { name: 'Vi Card', email: 'vi@client.test' } });
     const entry = await h.addEntry(matter.id, 2, 20_000);
     const draft = await h.activities.draftInvoice({
-      firmId: STRIPE_FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      firmId: STRIPE_FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period: '2026-11',
       lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: 40_000 }],
     });
     const number = draft.invoiceNumber!;
     await h.activities.issueInvoice({ firmId: STRIPE_FIRM, invoiceNumber: number, nowMs: Date.now() });
 
     const body = succeeded('pi_Vi123', 40_000, number);
-    const forged = await postStripe(body, signer.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_wrong' }));
+    const forged = await postStripe(
+      body,
+      signer.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_wrong' }),
+    );
     expect(forged.status).toBe(401);
-    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_Vi123')).describe()).rejects.toThrow();
+    await expect(
+      env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_Vi123')).describe(),
+    ).rejects.toThrow();
 
     const signature = signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
     const responses = await Promise.all([postStripe(body, signature), postStripe(body, signature)]);
@@ -138,22 +185,35 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     expect(await handle.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
     expect(await handle.query(reconciliationStatusQuery)).toMatchObject({ processor: 'stripe', state: 'applied' });
 
-    const { rows } = await h.database.db.query('SELECT firm_id, kind, amount_cents, invoice_number FROM processed_payments WHERE transaction_id = $1', ['pi_Vi123']);
+    const { rows } = await h.database.db.query(
+      'SELECT firm_id, kind, amount_cents, invoice_number FROM processed_payments WHERE transaction_id = $1',
+      ['pi_Vi123'],
+    );
     expect(rows).toEqual([{ firm_id: STRIPE_FIRM, kind: 'charge', amount_cents: 40_000, invoice_number: number }]);
-    const invoice = (await h.database.db.query('SELECT status, paid_cents FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number])).rows[0];
+    const invoice = (
+      await h.database.db.query('SELECT status, paid_cents FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [
+        STRIPE_FIRM,
+        number,
+      ])
+    ).rows[0];
     expect(invoice).toEqual({ status: 'paid', paid_cents: 40_000 });
   });
 
   it('ignores an event from another connected account, and refuses the Stripe route for the LawPay firm', async () => {
     const body = succeeded('pi_Other', 10_000, 'whatever', 'acct_someone_else');
-    const response = await postStripe(body, signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }));
+    const response = await postStripe(
+      body,
+      signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET }),
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ignored' });
-    await expect(env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_Other')).describe()).rejects.toThrow();
+    await expect(
+      env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_Other')).describe(),
+    ).rejects.toThrow();
     expect((await postStripe(body, 't=1,v1=00', FIRM)).status).toBe(404);
   });
 
-  it('applies a PaymentIntent that failed and then succeeded, though the failure\'s workflow was still running (the proxy answers the PaymentIntent retrieve with its current status)', async () => {
+  it("applies a PaymentIntent that failed and then succeeded, though the failure's workflow was still running (the proxy answers the PaymentIntent retrieve with its current status)", async () => {
     const { matter, number } = await issued(30_000, 'Wes Retry');
     const failed = intent('pi_WesRetry', 30_000, number, 'failed');
     stripeNow.set('pi_WesRetry', failed);
@@ -162,54 +222,108 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     try {
       const failedBody = event('payment_intent.payment_failed', failed);
       expect((await postStripe(failedBody, signed(failedBody))).status).toBe(200);
-      const handle = env.client.workflow.getHandle(workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_WesRetry'));
-      await waitFor(async () => (await handle.describe().catch(() => null))?.status.name === 'RUNNING', { what: 'the first workflow to be running', timeoutMs: 10_000 });
+      const handle = env.client.workflow.getHandle(
+        workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_WesRetry'),
+      );
+      await waitFor(async () => (await handle.describe().catch(() => null))?.status.name === 'RUNNING', {
+        what: 'the first workflow to be running',
+        timeoutMs: 10_000,
+      });
       const succeededBody = succeeded('pi_WesRetry', 30_000, number);
       expect((await postStripe(succeededBody, signed(succeededBody))).status).toBe(200);
     } finally {
       await h.control('POST', '/__sandbox/faults', { error_rate: 0 });
     }
-    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', { what: 'the invoice to be paid', timeoutMs: 30_000 });
+    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', {
+      what: 'the invoice to be paid',
+      timeoutMs: 30_000,
+    });
     expect(await stripeInvoice(number)).toEqual({ status: 'paid', paid_cents: 30_000 });
     // The note is a write-back: queued with the money, written when Clio answers (it was failing a moment ago).
-    await waitFor(async () => (await h.noteSubjects(matter.id)).includes('Payment received: $300.00'), { what: 'the payment note', timeoutMs: 30_000 });
+    await waitFor(async () => (await h.noteSubjects(matter.id)).includes('Payment received: $300.00'), {
+      what: 'the payment note',
+      timeoutMs: 30_000,
+    });
   });
 
   it('withdraws disputed funds from the invoice with an alert, and gives them back when the dispute is won (the proxy answers the dispute retrieve)', async () => {
     const { number } = await issued(50_000, 'Xia Dispute');
     const paidBody = succeeded('pi_XiaDispute', 50_000, number);
     await postStripe(paidBody, signed(paidBody));
-    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', { what: 'the payment', timeoutMs: 30_000 });
+    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', {
+      what: 'the payment',
+      timeoutMs: 30_000,
+    });
 
-    const dispute = { id: 'du_XiaDispute', object: 'dispute', amount: 50_000, currency: 'usd', status: 'needs_response', created: Math.floor(Date.now() / 1000), payment_intent: 'pi_XiaDispute', charge: 'ch_Xia', metadata: {} };
+    const dispute = {
+      id: 'du_XiaDispute',
+      object: 'dispute',
+      amount: 50_000,
+      currency: 'usd',
+      status: 'needs_response',
+      created: Math.floor(Date.now() / 1000),
+      payment_intent: 'pi_XiaDispute',
+      charge: 'ch_Xia',
+      metadata: {},
+    };
     stripeNow.set('du_XiaDispute', dispute);
     const opened = event('charge.dispute.created', dispute);
     expect((await postStripe(opened, signed(opened))).status).toBe(200);
-    await waitFor(async () => Number((await stripeInvoice(number)).paid_cents) === 0, { what: 'the disputed funds to be withdrawn', timeoutMs: 30_000 });
+    await waitFor(async () => Number((await stripeInvoice(number)).paid_cents) === 0, {
+      what: 'the disputed funds to be withdrawn',
+      timeoutMs: 30_000,
+    });
     expect(await stripeInvoice(number)).toEqual({ status: 'issued', paid_cents: 0 });
-    const { rows: alerts } = await h.database.db.query(`SELECT kind FROM alerts WHERE firm_id = $1 AND subject = 'stripe/du_XiaDispute'`, [STRIPE_FIRM]);
+    const { rows: alerts } = await h.database.db.query(
+      `SELECT kind FROM alerts WHERE firm_id = $1 AND subject = 'stripe/du_XiaDispute'`,
+      [STRIPE_FIRM],
+    );
     expect(alerts).toEqual([{ kind: 'dispute' }]);
 
     stripeNow.set('du_XiaDispute', { ...dispute, status: 'won' });
     const closed = event('charge.dispute.closed', { ...dispute, status: 'won' });
     expect((await postStripe(closed, signed(closed))).status).toBe(200);
-    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', { what: 'the won dispute to give the funds back', timeoutMs: 30_000 });
+    await waitFor(async () => (await stripeInvoice(number)).status === 'paid', {
+      what: 'the won dispute to give the funds back',
+      timeoutMs: 30_000,
+    });
     expect(await stripeInvoice(number)).toEqual({ status: 'paid', paid_cents: 50_000 });
   });
 
   it('expires the open Checkout Session once a payment changes the balance, so it cannot take a stale amount (stripe-mock answers the expire)', async () => {
     const { number } = await issued(80_000, 'Yan Session');
-    const link = (await h.database.db.query('SELECT token FROM pay_links WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number])).rows[0].token as string;
+    const link = (
+      await h.database.db.query('SELECT token FROM pay_links WHERE firm_id = $1 AND invoice_number = $2', [
+        STRIPE_FIRM,
+        number,
+      ])
+    ).rows[0].token as string;
     // The client presses Pay on the invoice page: a POST that opens the Checkout Session for the balance due now.
     const opened = await fetch(`${ingressUrl}/pay/${link}/checkout`, { method: 'POST', redirect: 'manual' });
     expect(opened.status).toBe(303);
-    const { rows: [checkout] } = await h.database.db.query('SELECT checkout_id, amount_cents, state FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2', [STRIPE_FIRM, number]);
+    const {
+      rows: [checkout],
+    } = await h.database.db.query(
+      'SELECT checkout_id, amount_cents, state FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2',
+      [STRIPE_FIRM, number],
+    );
     expect(checkout).toMatchObject({ amount_cents: 80_000, state: 'open' });
 
     const partial = succeeded('pi_YanPartial', 20_000, number);
     await postStripe(partial, signed(partial));
-    await waitFor(async () => (await h.database.db.query('SELECT state FROM processor_checkouts WHERE checkout_id = $1', [checkout.checkout_id])).rows[0].state === 'expired',
-      { what: 'the stale session to be expired', timeoutMs: 30_000 });
-    expect(proxy.requests.some((r) => r.method === 'POST' && r.path === `/v1/checkout/sessions/${String(checkout.checkout_id)}/expire`)).toBe(true);
+    await waitFor(
+      async () =>
+        (
+          await h.database.db.query('SELECT state FROM processor_checkouts WHERE checkout_id = $1', [
+            checkout.checkout_id,
+          ])
+        ).rows[0].state === 'expired',
+      { what: 'the stale session to be expired', timeoutMs: 30_000 },
+    );
+    expect(
+      proxy.requests.some(
+        (r) => r.method === 'POST' && r.path === `/v1/checkout/sessions/${String(checkout.checkout_id)}/expire`,
+      ),
+    ).toBe(true);
   });
 });

@@ -9,7 +9,10 @@ import { Worker } from '@temporalio/worker';
  * here instead of in production.
  */
 const dir = path.join(__dirname, '..', 'histories');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('replay of recorded workflow histories', () => {
   it('has recorded histories of both billing workflows', () => {
@@ -19,6 +22,10 @@ describe('replay of recorded workflow histories', () => {
 
   it.each(files)('%s replays deterministically', async (file) => {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows'), replayName: file }, history, file.replace(/\.json$/, ''));
+    await Worker.runReplayHistory(
+      { workflowsPath: require.resolve('../../workflows'), replayName: file },
+      history,
+      file.replace(/\.json$/, ''),
+    );
   });
 });

@@ -38,8 +38,9 @@ describe('Clio sandbox: envelopes, fields, paging, versions, limits', () => {
       billing_day: 5,
       trust_balance_cents: 25_050,
     });
-    const fields = 'id,display_number,status,billing_method,client{id,name,primary_email_address},'
-      + 'account_balances{balance,type},custom_field_values{field_name,value}';
+    const fields =
+      'id,display_number,status,billing_method,client{id,name,primary_email_address},' +
+      'account_balances{balance,type},custom_field_values{field_name,value}';
     const response = await clioClient(sandbox).get<{ data: Record<string, unknown> }>(
       `/api/v4/matters/${matter.id}.json?fields=${encodeURIComponent(fields)}`,
     );
@@ -50,16 +51,23 @@ describe('Clio sandbox: envelopes, fields, paging, versions, limits', () => {
       billing_method: 'flat',
       client: { id: matter.client_id, name: 'Grace Hopper', primary_email_address: 'grace@example.com' },
       account_balances: [{ balance: 250.5, type: 'Trust' }],
-      custom_field_values: [{ field_name: 'Flat fee', value: 1500 }, { field_name: 'Billing day', value: 5 }],
+      custom_field_values: [
+        { field_name: 'Flat fee', value: 1500 },
+        { field_name: 'Billing day', value: 5 },
+      ],
     });
   });
 
   it('rejects unknown fields and nesting deeper than one level with 400', async () => {
     const clio = clioClient(sandbox);
-    const unknown = await clio.get<{ error: { type: string; message: string } }>('/api/v4/matters.json?fields=id,balance_due');
+    const unknown = await clio.get<{ error: { type: string; message: string } }>(
+      '/api/v4/matters.json?fields=id,balance_due',
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain('balance_due');
-    const nestedUnknown = await clio.get<{ error: { message: string } }>('/api/v4/matters.json?fields=client{shoe_size}');
+    const nestedUnknown = await clio.get<{ error: { message: string } }>(
+      '/api/v4/matters.json?fields=client{shoe_size}',
+    );
     expect(nestedUnknown.status).toBe(400);
     expect(nestedUnknown.body.error.message).toContain('shoe_size');
     const deep = await clio.get('/api/v4/activities.json?fields=matter{client{name}}');
@@ -70,10 +78,13 @@ describe('Clio sandbox: envelopes, fields, paging, versions, limits', () => {
     await postJson(`${sandbox.url}/__sandbox/matters/bulk`, { count: 450 });
     const clio = clioClient(sandbox);
     const seen: number[] = [];
-    let url: string | undefined = `${sandbox.url}/api/v4/matters.json?order=id(asc)&limit=200&fields=id,display_number&status=open`;
+    let url: string | undefined =
+      `${sandbox.url}/api/v4/matters.json?order=id(asc)&limit=200&fields=id,display_number&status=open`;
     let pages = 0;
     while (url) {
-      const page: { status: number; body: ListBody } = await requestJson<ListBody>(url, { headers: { authorization: `Bearer ${clio.token}` } });
+      const page: { status: number; body: ListBody } = await requestJson<ListBody>(url, {
+        headers: { authorization: `Bearer ${clio.token}` },
+      });
       expect(page.status).toBe(200);
       expect(page.body.meta.records).toBe(450);
       for (const matter of page.body.data) {
@@ -157,11 +168,15 @@ describe('Clio sandbox: envelopes, fields, paging, versions, limits', () => {
     await postJson(`${sandbox.url}/__sandbox/faults`, { error_rate: 1 });
     const failing = await clioClient(sandbox).get<{ error: { type: string } }>('/api/v4/matters.json');
     expect([500, 503]).toContain(failing.status);
-    const state = await requestJson<{ request_counts: Record<string, number>; faults: { error_rate: number } }>(`${sandbox.url}/__sandbox/state`);
+    const state = await requestJson<{ request_counts: Record<string, number>; faults: { error_rate: number } }>(
+      `${sandbox.url}/__sandbox/state`,
+    );
     expect(state.status).toBe(200);
     expect(state.body.faults.error_rate).toBe(1);
     expect(state.body.request_counts['GET /api/v4/matters']).toBe(1);
-    const invalid = await postJson<{ error: { message: string } }>(`${sandbox.url}/__sandbox/faults`, { error_rate: 2 });
+    const invalid = await postJson<{ error: { message: string } }>(`${sandbox.url}/__sandbox/faults`, {
+      error_rate: 2,
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.message).toContain('error_rate');
   });
@@ -169,6 +184,8 @@ describe('Clio sandbox: envelopes, fields, paging, versions, limits', () => {
   it('has no way to create a bill, as in Clio', async () => {
     const clio = clioClient(sandbox);
     expect((await clio.get<ListBody>('/api/v4/bills.json')).body.data).toEqual([]);
-    expect([404, 405]).toContain((await clio.send('POST', '/api/v4/bills.json', { data: { matter: { id: 1 } } })).status);
+    expect([404, 405]).toContain(
+      (await clio.send('POST', '/api/v4/bills.json', { data: { matter: { id: 1 } } })).status,
+    );
   });
 });

@@ -14,15 +14,26 @@ describe('Clio sandbox: OAuth 2.0 authorization code', () => {
   afterAll(() => sandbox.close());
 
   async function authorize(clientId = 'sandbox-client-id'): Promise<Response> {
-    const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, state: 'xyz-123' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      state: 'xyz-123',
+    });
     return fetch(`${sandbox.url}/oauth/authorize?${query}`, { redirect: 'manual' });
   }
 
-  function tokenRequest(fields: Record<string, string>): Promise<{ status: number; body: ClioTokenResponse & { error?: string } }> {
+  function tokenRequest(
+    fields: Record<string, string>,
+  ): Promise<{ status: number; body: ClioTokenResponse & { error?: string } }> {
     return requestJson(`${sandbox.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: 'sandbox-client-id', client_secret: 'sandbox-client-secret', ...fields }).toString(),
+      body: new URLSearchParams({
+        client_id: 'sandbox-client-id',
+        client_secret: 'sandbox-client-secret',
+        ...fields,
+      }).toString(),
     });
   }
 
@@ -52,7 +63,10 @@ describe('Clio sandbox: OAuth 2.0 authorization code', () => {
     expect(me.body.data).toEqual({ id: 1, name: 'Sandbox Attorney' });
 
     const refreshed = await tokenRequest({ grant_type: 'refresh_token', refresh_token: exchanged.body.refresh_token });
-    const refreshedAgain = await tokenRequest({ grant_type: 'refresh_token', refresh_token: exchanged.body.refresh_token });
+    const refreshedAgain = await tokenRequest({
+      grant_type: 'refresh_token',
+      refresh_token: exchanged.body.refresh_token,
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshedAgain.status).toBe(200);
     expect(refreshed.body.access_token).not.toBe(exchanged.body.access_token);
@@ -60,8 +74,13 @@ describe('Clio sandbox: OAuth 2.0 authorization code', () => {
   });
 
   it('grants as whoever is signed in: who_am_i names the approving user, across refreshes and resets', async () => {
-    const whoAmI = async (token: string) => (await requestJson<{ data: { id: number; name: string } }>(
-      `${sandbox.url}/api/v4/users/who_am_i.json?fields=id,name`, { headers: { authorization: `Bearer ${token}` } })).body.data;
+    const whoAmI = async (token: string) =>
+      (
+        await requestJson<{ data: { id: number; name: string } }>(
+          `${sandbox.url}/api/v4/users/who_am_i.json?fields=id,name`,
+          { headers: { authorization: `Bearer ${token}` } },
+        )
+      ).body.data;
     const grant = async () => {
       const code = new URL((await authorize()).headers.get('location')!).searchParams.get('code')!;
       return (await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).body;
@@ -69,7 +88,10 @@ describe('Clio sandbox: OAuth 2.0 authorization code', () => {
     const first = await grant();
     expect(await whoAmI(first.access_token)).toEqual({ id: 1, name: 'Sandbox Attorney' });
 
-    const created = await postJson<{ id: number }>(`${sandbox.url}/__sandbox/users`, { name: 'Pat Partner', email: 'pat@sandbox.example' });
+    const created = await postJson<{ id: number }>(`${sandbox.url}/__sandbox/users`, {
+      name: 'Pat Partner',
+      email: 'pat@sandbox.example',
+    });
     expect(created.status).toBe(201);
     expect((await postJson(`${sandbox.url}/__sandbox/signed_in_user`, { user_id: created.body.id })).status).toBe(200);
     const second = await grant();
@@ -87,7 +109,10 @@ describe('Clio sandbox: OAuth 2.0 authorization code', () => {
   it('accepts a JSON token request too, and rejects a wrong client secret', async () => {
     const code = new URL((await authorize()).headers.get('location')!).searchParams.get('code')!;
     const wrongSecret = await postJson<{ error: string }>(`${sandbox.url}/oauth/token`, {
-      client_id: 'sandbox-client-id', client_secret: 'nope', grant_type: 'authorization_code', code,
+      client_id: 'sandbox-client-id',
+      client_secret: 'nope',
+      grant_type: 'authorization_code',
+      code,
     });
     expect(wrongSecret.status).toBe(401);
     expect(wrongSecret.body.error).toBe('invalid_client');
@@ -99,7 +124,9 @@ describe('Clio sandbox: OAuth 2.0 authorization code', () => {
   });
 
   it('answers 401 invalid_token for unknown and expired tokens; refreshing once recovers', async () => {
-    const unknown = await clioClient(sandbox, 'not-a-token').get<{ error: string; error_description: string }>('/api/v4/matters.json');
+    const unknown = await clioClient(sandbox, 'not-a-token').get<{ error: string; error_description: string }>(
+      '/api/v4/matters.json',
+    );
     expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual({
       error: 'invalid_token',

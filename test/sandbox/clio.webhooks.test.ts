@@ -29,19 +29,32 @@ describe('Clio sandbox: webhooks', () => {
     return started;
   }
 
-  async function createHook(url: string, data: Record<string, unknown> = {}): Promise<{ status: number; body: { data: Hook } }> {
+  async function createHook(
+    url: string,
+    data: Record<string, unknown> = {},
+  ): Promise<{ status: number; body: { data: Hook } }> {
     return clioClient(sandbox).send<{ data: Hook }>('POST', '/api/v4/webhooks.json?fields=id,status,shared_secret', {
-      data: { url, model: 'matter', events: ['created', 'updated', 'matter_closed'], fields: 'id,etag,status,display_number', ...data },
+      data: {
+        url,
+        model: 'matter',
+        events: ['created', 'updated', 'matter_closed'],
+        fields: 'id,etag,status,display_number',
+        ...data,
+      },
     });
   }
 
   async function hookStatus(id: number): Promise<string> {
-    const hook = await clioClient(sandbox).get<{ data: { status: string } }>(`/api/v4/webhooks/${id}.json?fields=status`);
+    const hook = await clioClient(sandbox).get<{ data: { status: string } }>(
+      `/api/v4/webhooks/${id}.json?fields=status`,
+    );
     return hook.body.data.status;
   }
 
   function deliveries(target: Receiver): Delivery[] {
-    return target.requests.filter((request) => request.headers['x-hook-signature']).map((request) => request.json as Delivery);
+    return target.requests
+      .filter((request) => request.headers['x-hook-signature'])
+      .map((request) => request.json as Delivery);
   }
 
   it('handshakes, then delivers signed payloads with the hook fields (HMAC over the raw body)', async () => {
@@ -67,11 +80,18 @@ describe('Clio sandbox: webhooks', () => {
       expect(given).toMatch(/^[0-9a-f]{64}$/);
       expect(crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected))).toBe(true);
     }
-    const events = deliveries(target).map((delivery) => delivery.meta.event).sort();
+    const events = deliveries(target)
+      .map((delivery) => delivery.meta.event)
+      .sort();
     expect(events).toEqual(['created', 'matter_closed', 'updated']);
     const closed = deliveries(target).find((delivery) => delivery.meta.event === 'matter_closed')!;
     expect(closed.meta.webhook_id).toBe(id);
-    expect(closed.data).toEqual({ id: matter.id, etag: expect.any(String), status: 'Closed', display_number: matter.display_number });
+    expect(closed.data).toEqual({
+      id: matter.id,
+      etag: expect.any(String),
+      status: 'Closed',
+      display_number: matter.display_number,
+    });
   });
 
   it('stays pending without the echo until PUT /activate with X-Hook-Secret', async () => {
@@ -87,8 +107,12 @@ describe('Clio sandbox: webhooks', () => {
     expect(deliveries(target)).toHaveLength(0);
 
     const clio = clioClient(sandbox);
-    expect((await clio.send('PUT', `/api/v4/webhooks/${id}/activate.json`, {}, { 'X-Hook-Secret': 'wrong' })).status).toBe(422);
-    expect((await clio.send('PUT', `/api/v4/webhooks/${id}/activate.json`, {}, { 'X-Hook-Secret': secret })).status).toBe(200);
+    expect(
+      (await clio.send('PUT', `/api/v4/webhooks/${id}/activate.json`, {}, { 'X-Hook-Secret': 'wrong' })).status,
+    ).toBe(422);
+    expect(
+      (await clio.send('PUT', `/api/v4/webhooks/${id}/activate.json`, {}, { 'X-Hook-Secret': secret })).status,
+    ).toBe(200);
     expect(await hookStatus(id)).toBe('enabled');
   });
 
@@ -109,17 +133,23 @@ describe('Clio sandbox: webhooks', () => {
     // 20 + 40 + 80 + 160 ms of backoff between the five attempts.
     expect(elapsed).toBeGreaterThanOrEqual(300);
     const state = await requestJson<{ deliveries: DeliveryLogEntry[] }>(`${sandbox.url}/__sandbox/state`);
-    expect(state.body.deliveries).toEqual([expect.objectContaining({ attempts: 5, last_status: 500, state: 'failed' })]);
+    expect(state.body.deliveries).toEqual([
+      expect.objectContaining({ attempts: 5, last_status: 500, state: 'failed' }),
+    ]);
 
     failing = false;
     await createMatter(sandbox, { client: { name: 'Second Client', email: 'second@example.com' } });
     await sandbox.webhooksIdle();
     const after = await requestJson<{ deliveries: DeliveryLogEntry[] }>(`${sandbox.url}/__sandbox/state`);
-    expect(after.body.deliveries[1]).toEqual(expect.objectContaining({ attempts: 1, last_status: 200, state: 'delivered' }));
+    expect(after.body.deliveries[1]).toEqual(
+      expect.objectContaining({ attempts: 1, last_status: 200, state: 'delivered' }),
+    );
   });
 
   it('treats 410 Gone as delivered and suspends the hook', async () => {
-    const target = await receiver((request) => (request.headers['x-hook-secret'] ? clioHandshakeEcho(request) : { status: 410 }));
+    const target = await receiver((request) =>
+      request.headers['x-hook-secret'] ? clioHandshakeEcho(request) : { status: 410 },
+    );
     const { id } = (await createHook(target.url)).body.data;
     await waitFor(async () => (await hookStatus(id)) === 'enabled');
     await createMatter(sandbox);
@@ -169,9 +199,13 @@ describe('Clio sandbox: webhooks', () => {
     expect((await createHook(target.url, { fields: 'id,nonsense' })).status).toBe(400);
     expect((await createHook(target.url, { model: 2, events: ['created'], fields: 'id,total' })).status).toBe(201);
 
-    const defaults = await clio.send<{ data: { expires_at: string; model: string } }>('POST', '/api/v4/webhooks.json?fields=expires_at,model', {
-      data: { url: target.url, model: 'activity', events: ['created'] },
-    });
+    const defaults = await clio.send<{ data: { expires_at: string; model: string } }>(
+      'POST',
+      '/api/v4/webhooks.json?fields=expires_at,model',
+      {
+        data: { url: target.url, model: 'activity', events: ['created'] },
+      },
+    );
     const lifetime = Date.parse(defaults.body.data.expires_at) - Date.now();
     expect(lifetime).toBeGreaterThan(2.9 * 24 * 3600 * 1000);
     expect(lifetime).toBeLessThanOrEqual(3 * 24 * 3600 * 1000);
@@ -193,10 +227,20 @@ describe('Clio sandbox: webhooks', () => {
     });
     await waitFor(async () => (await hookStatus(created.body.data.id)) === 'enabled');
     const matter = await createMatter(sandbox);
-    const draft = await postJson<{ id: number }>(`${sandbox.url}/__sandbox/activities`, { matter_id: matter.id, hours: 2, rate_cents: 20_000, draft: true });
+    const draft = await postJson<{ id: number }>(`${sandbox.url}/__sandbox/activities`, {
+      matter_id: matter.id,
+      hours: 2,
+      rate_cents: 20_000,
+      draft: true,
+    });
     await postJson(`${sandbox.url}/__sandbox/activities/${draft.body.id}/submit`, {});
     await sandbox.webhooksIdle();
     expect(deliveries(target).map((delivery) => delivery.meta.event)).toEqual(['created', 'updated']);
-    expect(deliveries(target)[1]!.data).toEqual({ id: draft.body.id, etag: expect.any(String), total: 400, matter: { id: matter.id } });
+    expect(deliveries(target)[1]!.data).toEqual({
+      id: draft.body.id,
+      etag: expect.any(String),
+      total: 400,
+      matter: { id: matter.id },
+    });
   });
 });

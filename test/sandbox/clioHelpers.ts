@@ -9,8 +9,12 @@ export function clioClient(sandbox: ClioSandboxHandle, token = sandbox.issueToke
     token,
     get: <T = unknown>(path: string, headers: Record<string, string> = {}): Promise<JsonResponse<T>> =>
       requestJson<T>(`${sandbox.url}${path}`, { headers: { ...auth, ...headers } }),
-    send: <T = unknown>(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> =>
-      postJson<T>(`${sandbox.url}${path}`, body, { ...auth, ...headers }, method),
+    send: <T = unknown>(
+      method: string,
+      path: string,
+      body: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<JsonResponse<T>> => postJson<T>(`${sandbox.url}${path}`, body, { ...auth, ...headers }, method),
   };
 }
 
@@ -23,13 +27,19 @@ export interface NewMatter {
   trust_balance_cents?: number;
 }
 
-export async function createMatter(sandbox: ClioSandboxHandle, input: NewMatter = {}): Promise<{ id: number; display_number: string; client_id: number }> {
-  const response = await postJson<{ id: number; display_number: string; client_id: number }>(`${sandbox.url}/__sandbox/matters`, {
-    description: 'Estate planning',
-    client: { name: 'Ada Lovelace', email: 'ada@example.com' },
-    billing_method: 'hourly',
-    ...input,
-  });
+export async function createMatter(
+  sandbox: ClioSandboxHandle,
+  input: NewMatter = {},
+): Promise<{ id: number; display_number: string; client_id: number }> {
+  const response = await postJson<{ id: number; display_number: string; client_id: number }>(
+    `${sandbox.url}/__sandbox/matters`,
+    {
+      description: 'Estate planning',
+      client: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      billing_method: 'hourly',
+      ...input,
+    },
+  );
   if (response.status !== 201) throw new Error(`matter not created: ${JSON.stringify(response.body)}`);
   return response.body;
 }

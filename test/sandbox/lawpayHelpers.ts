@@ -10,8 +10,10 @@ export function basicAuth(secretKey: string): string {
 export function lawPayClient(sandbox: LawPaySandboxHandle, secretKey = 'sandbox_secret_key') {
   const auth = { authorization: basicAuth(secretKey) };
   return {
-    get: <T = unknown>(path: string): Promise<JsonResponse<T>> => requestJson<T>(`${sandbox.url}${path}`, { headers: auth }),
-    post: <T = unknown>(path: string, body: unknown): Promise<JsonResponse<T>> => postJson<T>(`${sandbox.url}${path}`, body, auth),
+    get: <T = unknown>(path: string): Promise<JsonResponse<T>> =>
+      requestJson<T>(`${sandbox.url}${path}`, { headers: auth }),
+    post: <T = unknown>(path: string, body: unknown): Promise<JsonResponse<T>> =>
+      postJson<T>(`${sandbox.url}${path}`, body, auth),
   };
 }
 

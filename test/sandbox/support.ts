@@ -21,7 +21,9 @@ export interface Receiver {
 }
 
 /** A tiny webhook receiver that records every request (raw bytes included) and answers as `reply` says. */
-export async function startReceiver(reply: (request: ReceivedRequest) => ReplyPlan = () => ({ status: 200 })): Promise<Receiver> {
+export async function startReceiver(
+  reply: (request: ReceivedRequest) => ReplyPlan = () => ({ status: 200 }),
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -34,7 +36,13 @@ export async function startReceiver(reply: (request: ReceivedRequest) => ReplyPl
       } catch {
         json = null;
       }
-      const received: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawBody, json };
+      const received: ReceivedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        rawBody,
+        json,
+      };
       requests.push(received);
       const plan = reply(received);
       res.writeHead(plan.status, plan.headers ?? {});
@@ -46,10 +54,11 @@ export async function startReceiver(reply: (request: ReceivedRequest) => ReplyPl
   return {
     url: `http://127.0.0.1:${port}/hook`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -73,6 +82,15 @@ export async function requestJson<T = unknown>(url: string, init: RequestInit = 
   return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T };
 }
 
-export function postJson<T = unknown>(url: string, body: unknown, headers: Record<string, string> = {}, method = 'POST'): Promise<JsonResponse<T>> {
-  return requestJson<T>(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export function postJson<T = unknown>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  method = 'POST',
+): Promise<JsonResponse<T>> {
+  return requestJson<T>(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }

@@ -24,10 +24,14 @@ function sealedWithoutContext(plaintext: string): string {
 describe('sealed secrets carry their firm and purpose', () => {
   it('opens a value only for the firm and purpose it was sealed for', () => {
     const sealed = box.seal('clio-access-token-of-smith-law', { firmId: 'smith-law', purpose: 'clio-access-token' });
-    expect(box.open(sealed, { firmId: 'smith-law', purpose: 'clio-access-token' })).toBe('clio-access-token-of-smith-law');
+    expect(box.open(sealed, { firmId: 'smith-law', purpose: 'clio-access-token' })).toBe(
+      'clio-access-token-of-smith-law',
+    );
     expect(() => box.open(sealed, { firmId: 'jones-law', purpose: 'clio-access-token' })).toThrow();
     expect(() => box.open(sealed, { firmId: 'smith-law', purpose: 'clio-refresh-token' })).toThrow();
-    expect(() => box.open(sealedWithoutContext('old'), { firmId: 'smith-law', purpose: 'clio-access-token' })).toThrow(/re-seal|migrat/i);
+    expect(() => box.open(sealedWithoutContext('old'), { firmId: 'smith-law', purpose: 'clio-access-token' })).toThrow(
+      /re-seal|migrat/i,
+    );
   });
 
   describe('in the store', () => {
@@ -42,28 +46,52 @@ describe('sealed secrets carry their firm and purpose', () => {
     it('refuses a token row swapped into another firm', async () => {
       const connections = new ClioConnectionRepository(database.db, box);
       const expiresAt = new Date(Date.now() + 3_600_000);
-      await connections.save({ firmId: 'smith-law', baseUrl: 'https://app.clio.com', accessToken: 'smith-access', refreshToken: 'smith-refresh', expiresAt });
-      await connections.save({ firmId: 'jones-law', baseUrl: 'https://app.clio.com', accessToken: 'jones-access', refreshToken: 'jones-refresh', expiresAt });
-      await database.db.query(`UPDATE clio_connections SET access_token_sealed = (SELECT access_token_sealed FROM clio_connections WHERE firm_id = 'smith-law') WHERE firm_id = 'jones-law'`);
+      await connections.save({
+        firmId: 'smith-law',
+        baseUrl: 'https://app.clio.com',
+        accessToken: 'smith-access',
+        refreshToken: 'smith-refresh',
+        expiresAt,
+      });
+      await connections.save({
+        firmId: 'jones-law',
+        baseUrl: 'https://app.clio.com',
+        accessToken: 'jones-access',
+        refreshToken: 'jones-refresh',
+        expiresAt,
+      });
+      await database.db.query(
+        `UPDATE clio_connections SET access_token_sealed = (SELECT access_token_sealed FROM clio_connections WHERE firm_id = 'smith-law') WHERE firm_id = 'jones-law'`,
+      );
       await expect(connections.get('jones-law')).rejects.toThrow();
       expect((await connections.get('smith-law'))?.accessToken).toBe('smith-access');
     });
 
     it('re-seals rows sealed without associated data when migrating with the key', async () => {
-      await database.db.query(`INSERT INTO clio_connections (firm_id, base_url, access_token_sealed, refresh_token_sealed, expires_at) VALUES ('legacy-law', 'https://app.clio.com', $1, $2, now() + interval '1 day')`,
-        [sealedWithoutContext('legacy-access'), sealedWithoutContext('legacy-refresh')]);
-      await database.db.query(`INSERT INTO clio_webhooks (firm_id, webhook_id, model, shared_secret_sealed, status, expires_at) VALUES ('legacy-law', '77', 'matter', $1, 'enabled', now() + interval '30 days')`,
-        [sealedWithoutContext('legacy-hook-secret')]);
+      await database.db.query(
+        `INSERT INTO clio_connections (firm_id, base_url, access_token_sealed, refresh_token_sealed, expires_at) VALUES ('legacy-law', 'https://app.clio.com', $1, $2, now() + interval '1 day')`,
+        [sealedWithoutContext('legacy-access'), sealedWithoutContext('legacy-refresh')],
+      );
+      await database.db.query(
+        `INSERT INTO clio_webhooks (firm_id, webhook_id, model, shared_secret_sealed, status, expires_at) VALUES ('legacy-law', '77', 'matter', $1, 'enabled', now() + interval '30 days')`,
+        [sealedWithoutContext('legacy-hook-secret')],
+      );
       await migrate(database.url, { box });
-      const { rows } = await database.db.query(`SELECT access_token_sealed, refresh_token_sealed FROM clio_connections WHERE firm_id = 'legacy-law'`);
+      const { rows } = await database.db.query(
+        `SELECT access_token_sealed, refresh_token_sealed FROM clio_connections WHERE firm_id = 'legacy-law'`,
+      );
       expect(rows[0].access_token_sealed).toMatch(/^v2:/);
       expect(rows[0].refresh_token_sealed).toMatch(/^v2:/);
       const connection = await new ClioConnectionRepository(database.db, box).get('legacy-law');
       expect(connection).toMatchObject({ accessToken: 'legacy-access', refreshToken: 'legacy-refresh' });
-      expect((await new PracticeSubscriptionRepository(database.db, box).forFirm('legacy-law').byId('77'))?.secret).toBe('legacy-hook-secret');
+      expect(
+        (await new PracticeSubscriptionRepository(database.db, box).forFirm('legacy-law').byId('77'))?.secret,
+      ).toBe('legacy-hook-secret');
       // Running again changes nothing.
       await migrate(database.url, { box });
-      expect((await new ClioConnectionRepository(database.db, box).get('legacy-law'))?.accessToken).toBe('legacy-access');
+      expect((await new ClioConnectionRepository(database.db, box).get('legacy-law'))?.accessToken).toBe(
+        'legacy-access',
+      );
     });
   });
 });

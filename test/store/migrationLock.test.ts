@@ -29,16 +29,19 @@ afterAll(async () => {
 });
 
 function environment(extra: Record<string, string> = {}) {
-  return roleEnvironment({
-    databaseUrl: database.url,
-    temporalAddress: process.env.TEST_TEMPORAL_ADDRESS!,
-    // Nothing calls the vendors during start-up: the roles only need to be configured for them.
-    clioUrl: 'http://127.0.0.1:9',
-    lawPayUrl: 'http://127.0.0.1:9',
-    secretKey: TEST_SECRET_KEY,
-    firmId: 'lock-firm',
-    dataDir,
-  }, { TEMPORAL_TASK_QUEUE: `lock-${process.pid}`, ...extra });
+  return roleEnvironment(
+    {
+      databaseUrl: database.url,
+      temporalAddress: process.env.TEST_TEMPORAL_ADDRESS!,
+      // Nothing calls the vendors during start-up: the roles only need to be configured for them.
+      clioUrl: 'http://127.0.0.1:9',
+      lawPayUrl: 'http://127.0.0.1:9',
+      secretKey: TEST_SECRET_KEY,
+      firmId: 'lock-firm',
+      dataDir,
+    },
+    { TEMPORAL_TASK_QUEUE: `lock-${process.pid}`, ...extra },
+  );
 }
 
 describe('the migration lock', () => {
@@ -58,7 +61,9 @@ describe('the migration lock', () => {
     await Promise.all(roles.map((role) => role.waitForOutput('matterpay is running', 60_000)));
     for (const role of roles) expect(role.output()).not.toContain('Another migration is already running');
     const applied = await database.db.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(applied.rows[0].n).toBe(fs.readdirSync(path.join(__dirname, '../../store/migrations')).filter((f) => f.endsWith('.sql')).length);
+    expect(applied.rows[0].n).toBe(
+      fs.readdirSync(path.join(__dirname, '../../store/migrations')).filter((f) => f.endsWith('.sql')).length,
+    );
   });
 
   it('gives up after its bound, naming the lock and who holds it', async () => {
@@ -70,7 +75,9 @@ describe('the migration lock', () => {
       roles.push(worker);
       const exit = await worker.exited;
       expect(exit.code).toBe(1);
-      expect(worker.output()).toMatch(/gave up after 2 s waiting for the migration lock, held by PostgreSQL backend \d+/);
+      expect(worker.output()).toMatch(
+        /gave up after 2 s waiting for the migration lock, held by PostgreSQL backend \d+/,
+      );
     } finally {
       await holder.end();
     }

@@ -75,27 +75,53 @@ export class BillingHarness {
 
   private async startWorker(workflowsPath: string): Promise<void> {
     const issued = this.clio.issueTokens();
-    let tokens: ClioTokens = { accessToken: issued.access_token, refreshToken: issued.refresh_token, expiresAt: new Date(Date.now() + issued.expires_in * 1000) };
+    let tokens: ClioTokens = {
+      accessToken: issued.access_token,
+      refreshToken: issued.refresh_token,
+      expiresAt: new Date(Date.now() + issued.expires_in * 1000),
+    };
     const oauth = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: this.clio.url };
-    const clioTokens = new ClioTokenManager(oauth, { load: async () => tokens, save: async (next) => { tokens = next; } });
-    const clio = { ...createClioConnector({ baseUrl: this.clio.url, tokens: clioTokens, subscriptions: new PracticeSubscriptionRepository(this.database.db, this.box).forFirm(FIRM) }), tokens: clioTokens };
+    const clioTokens = new ClioTokenManager(oauth, {
+      load: async () => tokens,
+      save: async (next) => {
+        tokens = next;
+      },
+    });
+    const clio = {
+      ...createClioConnector({
+        baseUrl: this.clio.url,
+        tokens: clioTokens,
+        subscriptions: new PracticeSubscriptionRepository(this.database.db, this.box).forFirm(FIRM),
+      }),
+      tokens: clioTokens,
+    };
     this.clioHttp = clio.http;
     this.services = {
       firmId: FIRM,
       practice: clio.practice,
-      processor: createLawPayProcessor({ apiUrl: this.lawpay.url, secretKey: 'sandbox_secret_key', paymentPageUrl: this.lawpay.hostedPageUrl('operating') }),
+      processor: createLawPayProcessor({
+        apiUrl: this.lawpay.url,
+        secretKey: 'sandbox_secret_key',
+        paymentPageUrl: this.lawpay.hostedPageUrl('operating'),
+      }),
       mailer: createOutboxMailer({ dir: this.outboxDir, from: 'billing@firm.test' }),
       timeZone: 'America/New_York',
       publicBaseUrl: 'http://pay.firm.test',
       staffEmail: 'staff@firm.test',
       payLinkTtlMs: 90 * DAY,
     };
-    this.firms = new FirmRegistry(new Map([[FIRM, { services: this.services, practiceAuth: { tokens: clio.tokens, oauth } }]]));
-    const wired = withWritebackDrainer({
-      db: this.database.db,
-      firm: (firmId) => this.firms.get(firmId),
-      temporal: { client: this.env.client, taskQueue: this.taskQueue },
-    }, () => this.firms.ids(), { idleLookMs: 1_000 });
+    this.firms = new FirmRegistry(
+      new Map([[FIRM, { services: this.services, practiceAuth: { tokens: clio.tokens, oauth } }]]),
+    );
+    const wired = withWritebackDrainer(
+      {
+        db: this.database.db,
+        firm: (firmId) => this.firms.get(firmId),
+        temporal: { client: this.env.client, taskQueue: this.taskQueue },
+      },
+      () => this.firms.ids(),
+      { idleLookMs: 1_000 },
+    );
     this.drainer = wired.drainer;
     this.activities = createActivities(wired.deps);
     this.drainer.start();
@@ -111,28 +137,57 @@ export class BillingHarness {
   }
 
   policy(overrides: Partial<BillingPolicy> = {}): BillingPolicy {
-    return { debounceMs: 15 * 60_000, thresholdCents: 50_000, approval: 'none', reminderScheduleMs: [7 * DAY, 21 * DAY, 30 * DAY], timeZone: 'America/New_York', ...overrides };
+    return {
+      debounceMs: 15 * 60_000,
+      thresholdCents: 50_000,
+      approval: 'none',
+      reminderScheduleMs: [7 * DAY, 21 * DAY, 30 * DAY],
+      timeZone: 'America/New_York',
+      ...overrides,
+    };
   }
 
   async control<T = unknown>(method: string, pathname: string, body?: unknown, base = this.clio.url): Promise<T> {
     const response = await fetch(`${base}${pathname}`, {
-      method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${method} ${pathname}: HTTP ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }
 
-  createMatter(body: {
-    description?: string; client?: { name: string; email?: string | null }; billing_method?: 'hourly' | 'flat' | 'contingency';
-    flat_fee_cents?: number; billing_day?: number; trust_balance_cents?: number;
-  } = {}): Promise<SandboxMatter> {
+  createMatter(
+    body: {
+      description?: string;
+      client?: { name: string; email?: string | null };
+      billing_method?: 'hourly' | 'flat' | 'contingency';
+      flat_fee_cents?: number;
+      billing_day?: number;
+      trust_balance_cents?: number;
+    } = {},
+  ): Promise<SandboxMatter> {
     return this.control('POST', '/__sandbox/matters', {
-      description: 'Estate planning', client: { name: 'Jane Smith', email: 'jane@client.test' }, billing_method: 'hourly', ...body,
+      description: 'Estate planning',
+      client: { name: 'Jane Smith', email: 'jane@client.test' },
+      billing_method: 'hourly',
+      ...body,
     });
   }
 
-  async addEntry(matterId: number, hours: number, rateCents = 25_000, extra: { draft?: boolean; non_billable?: boolean } = {}): Promise<string> {
-    const { id } = await this.control<{ id: number }>('POST', '/__sandbox/activities', { matter_id: matterId, hours, rate_cents: rateCents, note: 'Drafting', ...extra });
+  async addEntry(
+    matterId: number,
+    hours: number,
+    rateCents = 25_000,
+    extra: { draft?: boolean; non_billable?: boolean } = {},
+  ): Promise<string> {
+    const { id } = await this.control<{ id: number }>('POST', '/__sandbox/activities', {
+      matter_id: matterId,
+      hours,
+      rate_cents: rateCents,
+      note: 'Drafting',
+      ...extra,
+    });
     return String(id);
   }
 
@@ -149,44 +204,96 @@ export class BillingHarness {
 
   /** Emails in the outbox, oldest first, decoded as a person's mail client would show them. */
   async emails(): Promise<Array<{ to: string; subject: string; text: string }>> {
-    const files = fs.readdirSync(this.outboxDir).filter((f) => f.endsWith('.eml'))
-      .map((f) => ({ f, at: fs.statSync(path.join(this.outboxDir, f)).mtimeMs })).sort((a, b) => a.at - b.at).map(({ f }) => f);
-    return Promise.all(files.map(async (file) => {
-      const mail = await simpleParser(fs.readFileSync(path.join(this.outboxDir, file)));
-      const to = Array.isArray(mail.to) ? mail.to[0]?.text ?? '' : mail.to?.text ?? '';
-      return { to, subject: mail.subject ?? '', text: mail.text ?? '' };
-    }));
+    const files = fs
+      .readdirSync(this.outboxDir)
+      .filter((f) => f.endsWith('.eml'))
+      .map((f) => ({ f, at: fs.statSync(path.join(this.outboxDir, f)).mtimeMs }))
+      .sort((a, b) => a.at - b.at)
+      .map(({ f }) => f);
+    return Promise.all(
+      files.map(async (file) => {
+        const mail = await simpleParser(fs.readFileSync(path.join(this.outboxDir, file)));
+        const to = Array.isArray(mail.to) ? (mail.to[0]?.text ?? '') : (mail.to?.text ?? '');
+        return { to, subject: mail.subject ?? '', text: mail.text ?? '' };
+      }),
+    );
   }
 
   /** The same, with the attachments each carries (the invoice or receipt PDF). */
-  async emailsWithAttachments(): Promise<Array<{ to: string; subject: string; text: string; attachments: Array<{ filename: string; contentType: string; content: Buffer }> }>> {
-    const files = fs.readdirSync(this.outboxDir).filter((f) => f.endsWith('.eml')).sort();
-    return Promise.all(files.map(async (file) => {
-      const mail = await simpleParser(fs.readFileSync(path.join(this.outboxDir, file)));
-      const to = Array.isArray(mail.to) ? mail.to[0]?.text ?? '' : mail.to?.text ?? '';
-      return {
-        to, subject: mail.subject ?? '', text: mail.text ?? '',
-        attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content })),
-      };
-    }));
+  async emailsWithAttachments(): Promise<
+    Array<{
+      to: string;
+      subject: string;
+      text: string;
+      attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
+    }>
+  > {
+    const files = fs
+      .readdirSync(this.outboxDir)
+      .filter((f) => f.endsWith('.eml'))
+      .sort();
+    return Promise.all(
+      files.map(async (file) => {
+        const mail = await simpleParser(fs.readFileSync(path.join(this.outboxDir, file)));
+        const to = Array.isArray(mail.to) ? (mail.to[0]?.text ?? '') : (mail.to?.text ?? '');
+        return {
+          to,
+          subject: mail.subject ?? '',
+          text: mail.text ?? '',
+          attachments: mail.attachments.map((a) => ({
+            filename: a.filename ?? '',
+            contentType: a.contentType,
+            content: a.content,
+          })),
+        };
+      }),
+    );
   }
 
   async invoiceRows(): Promise<Array<Record<string, unknown>>> {
-    const { rows } = await this.database.db.query('SELECT * FROM invoices WHERE firm_id = $1 ORDER BY created_at', [FIRM]);
+    const { rows } = await this.database.db.query('SELECT * FROM invoices WHERE firm_id = $1 ORDER BY created_at', [
+      FIRM,
+    ]);
     return rows;
   }
 
   /** The real ingress in front of this harness's firm (webhooks, pay links), listening on a free port. */
-  async startIngress(options: { temporal?: Client; extraFirms?: Array<[string, FirmConnection]>; env?: Record<string, string> } = {}): Promise<{ url: string; close(): Promise<void> }> {
-    const config = loadConfig({ FIRM_ID: FIRM, TEMPORAL_TASK_QUEUE: this.taskQueue, PUBLIC_BASE_URL: 'http://pay.firm.test', LOG_LEVEL: 'silent', ...options.env }, { dotenvPath: '/nonexistent' });
+  async startIngress(
+    options: { temporal?: Client; extraFirms?: Array<[string, FirmConnection]>; env?: Record<string, string> } = {},
+  ): Promise<{ url: string; close(): Promise<void> }> {
+    const config = loadConfig(
+      {
+        FIRM_ID: FIRM,
+        TEMPORAL_TASK_QUEUE: this.taskQueue,
+        PUBLIC_BASE_URL: 'http://pay.firm.test',
+        LOG_LEVEL: 'silent',
+        ...options.env,
+      },
+      { dotenvPath: '/nonexistent' },
+    );
     const box = this.box;
     // As in production, the ingress spends its own LawPay budget, with its own bounded queue.
     const lawpay = vendorLimiter(config, 'ingress', 'lawpay');
-    const processor = createLawPayProcessor({ apiUrl: this.lawpay.url, secretKey: 'sandbox_secret_key', paymentPageUrl: this.lawpay.hostedPageUrl('operating'), limiter: lawpay });
-    const own: FirmConnection = { ...this.firms.connection(FIRM), services: { ...this.services, processor }, limiters: { lawpay } };
+    const processor = createLawPayProcessor({
+      apiUrl: this.lawpay.url,
+      secretKey: 'sandbox_secret_key',
+      paymentPageUrl: this.lawpay.hostedPageUrl('operating'),
+      limiter: lawpay,
+    });
+    const own: FirmConnection = {
+      ...this.firms.connection(FIRM),
+      services: { ...this.services, processor },
+      limiters: { lawpay },
+    };
     const firms = new FirmRegistry(new Map([[FIRM, own], ...(options.extraFirms ?? [])]));
     const app = await buildIngress({
-      config, temporal: options.temporal ?? this.env.client, db: this.database.db, logger: createLogger('silent'), metrics: createMetrics(), firms, box,
+      config,
+      temporal: options.temporal ?? this.env.client,
+      db: this.database.db,
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      firms,
+      box,
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
@@ -210,7 +317,13 @@ export class BillingHarness {
 }
 
 export interface ClioState {
-  matters: Array<{ id: number; status: string; client_reference: string | null; trust_balance_cents: number; custom_fields: Record<string, unknown> }>;
+  matters: Array<{
+    id: number;
+    status: string;
+    client_reference: string | null;
+    trust_balance_cents: number;
+    custom_fields: Record<string, unknown>;
+  }>;
   notes: Array<{ subject: string; detail: string | null; matter_id: number | null }>;
   request_counts: Record<string, number>;
 }

@@ -11,7 +11,8 @@ export interface TestDatabase {
 
 function adminUrl(): string {
   const url = process.env.TEST_DATABASE_ADMIN_URL;
-  if (!url) throw new Error('TEST_DATABASE_ADMIN_URL is unset: run the tests through jest (test/support/global-setup.ts)');
+  if (!url)
+    throw new Error('TEST_DATABASE_ADMIN_URL is unset: run the tests through jest (test/support/global-setup.ts)');
   return url;
 }
 

@@ -19,8 +19,16 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-test-'));
   // mkdtemp makes the folder private; PostgreSQL runs as its own user when we are root and must reach it.
   fs.chmodSync(dataDir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), port: await freePort(), database: 'postgres' });
-  const temporal = await startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), namespace: 'default' });
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dataDir, 'postgres'),
+    port: await freePort(),
+    database: 'postgres',
+  });
+  const temporal = await startTemporalDevServer({
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+  });
 
   process.env.TEST_DATABASE_ADMIN_URL = pg.url;
   process.env.TEST_TEMPORAL_ADDRESS = temporal.address;

@@ -6,10 +6,23 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ClioTokenManager, clioAuthorizeUrl, createClioConnector, exchangeClioCode, type ClioOAuthClient, type ClioTokens, type ClioTokenStore,
+  ClioTokenManager,
+  clioAuthorizeUrl,
+  createClioConnector,
+  exchangeClioCode,
+  type ClioOAuthClient,
+  type ClioTokens,
+  type ClioTokenStore,
 } from '../../connectors/clio';
 import type { HeaderDrivenRateLimiter } from '../../connectors/shared/rateLimiter';
-import { startClioSandbox, startLawPaySandbox, type ClioSandboxHandle, type ClioSandboxOptions, type LawPaySandboxHandle, type LawPaySandboxOptions } from '../../sandbox';
+import {
+  startClioSandbox,
+  startLawPaySandbox,
+  type ClioSandboxHandle,
+  type ClioSandboxOptions,
+  type LawPaySandboxHandle,
+  type LawPaySandboxOptions,
+} from '../../sandbox';
 
 /** A token store that keeps everything in memory and remembers every save (one save = one token-endpoint call). */
 export class MemoryTokenStore implements ClioTokenStore {
@@ -54,7 +67,13 @@ export function recordRequests(server: http.Server): ServerRequest[] {
     const url = req.url ?? '/';
     const parsed = new URL(url, 'http://sandbox.invalid');
     const entry: ServerRequest = {
-      method: req.method ?? '', url, path: parsed.pathname, query: parsed.searchParams, headers: req.headers, receivedAt: Date.now(), status: null,
+      method: req.method ?? '',
+      url,
+      path: parsed.pathname,
+      query: parsed.searchParams,
+      headers: req.headers,
+      receivedAt: Date.now(),
+      status: null,
     };
     log.push(entry);
     res.once('finish', () => {
@@ -96,7 +115,10 @@ export interface SandboxedClio {
   /** Only the `/api/v4` requests of `serverLog`. */
   apiRequests(): ServerRequest[];
   /** A second connector on the same connection and token store (e.g. with its own limiter settings). */
-  newConnector(options?: { maxRateLimitWaits?: number; limiter?: HeaderDrivenRateLimiter }): ReturnType<typeof createClioConnector>;
+  newConnector(options?: {
+    maxRateLimitWaits?: number;
+    limiter?: HeaderDrivenRateLimiter;
+  }): ReturnType<typeof createClioConnector>;
   post<T = unknown>(path: string, body?: unknown, method?: string): Promise<T>;
   state<T = ClioStateSnapshot>(): Promise<T>;
   close(): Promise<void>;
@@ -104,10 +126,22 @@ export interface SandboxedClio {
 
 /** The parts of `GET /__sandbox/state` the connector tests read. */
 export interface ClioStateSnapshot {
-  matters: Array<{ id: number; display_number: string; client_reference: string | null; trust_balance_cents: number; custom_fields: Record<string, unknown> }>;
+  matters: Array<{
+    id: number;
+    display_number: string;
+    client_reference: string | null;
+    trust_balance_cents: number;
+    custom_fields: Record<string, unknown>;
+  }>;
   notes: Array<{ id: number; matter_id: number | null; subject: string; detail: string | null; date: string }>;
   custom_fields: Array<{ id: number; name: string; parent_type: string; field_type: string }>;
-  custom_field_values: Array<{ matter_id: number; id: string; custom_field_id: number; field_name: string | null; value: unknown }>;
+  custom_field_values: Array<{
+    matter_id: number;
+    id: string;
+    custom_field_id: number;
+    field_name: string | null;
+    value: unknown;
+  }>;
   webhooks: Array<{ id: number; status: string; shared_secret: string }>;
   tokens: { access_tokens: number; live_access_tokens: number; refresh_tokens: number };
   request_counts: Record<string, number>;
@@ -128,7 +162,9 @@ async function controlCall<T>(baseUrl: string, path: string, body: unknown, meth
  * A Clio sandbox on a free port and a connector connected to it through the real OAuth flow, with an in-memory
  * token store. The OAuth exchange is the store's first save.
  */
-export async function startSandboxedClio(options: ClioSandboxOptions & { maxRateLimitWaits?: number } = {}): Promise<SandboxedClio> {
+export async function startSandboxedClio(
+  options: ClioSandboxOptions & { maxRateLimitWaits?: number } = {},
+): Promise<SandboxedClio> {
   const { maxRateLimitWaits, ...sandboxOptions } = options;
   const sandbox = await startClioSandbox({ webhookRetryBaseMs: 50, ...sandboxOptions, port: 0 });
   const serverLog = recordRequests(sandbox.app.server);
@@ -150,7 +186,8 @@ export async function startSandboxedClio(options: ClioSandboxOptions & { maxRate
     return connector;
   };
   const connector = newConnector();
-  const post = <T = unknown>(path: string, body?: unknown, method = 'POST') => controlCall<T>(sandbox.url, path, body ?? {}, method);
+  const post = <T = unknown>(path: string, body?: unknown, method = 'POST') =>
+    controlCall<T>(sandbox.url, path, body ?? {}, method);
   return {
     sandbox,
     oauth,
@@ -181,7 +218,10 @@ export interface NewClioMatter {
   client_reference?: string;
 }
 
-export function createClioMatter(clio: SandboxedClio, input: NewClioMatter = {}): Promise<{ id: number; display_number: string; client_id: number }> {
+export function createClioMatter(
+  clio: SandboxedClio,
+  input: NewClioMatter = {},
+): Promise<{ id: number; display_number: string; client_id: number }> {
   return clio.post('/__sandbox/matters', {
     description: 'Estate planning',
     client: { name: 'Ada Lovelace', email: 'ada@example.com' },
@@ -192,7 +232,15 @@ export function createClioMatter(clio: SandboxedClio, input: NewClioMatter = {})
 
 export function createClioActivity(
   clio: SandboxedClio,
-  input: { matter_id: number; hours: number; rate_cents: number; note?: string; non_billable?: boolean; draft?: boolean; date?: string },
+  input: {
+    matter_id: number;
+    hours: number;
+    rate_cents: number;
+    note?: string;
+    non_billable?: boolean;
+    draft?: boolean;
+    date?: string;
+  },
 ): Promise<{ id: number; total_cents: number; draft: boolean }> {
   return clio.post('/__sandbox/activities', input);
 }
@@ -207,7 +255,15 @@ export interface SandboxedLawPay {
 
 export interface LawPayStateSnapshot {
   merchant: { merchant_accounts: Array<{ id: string; name: string; trust_account: boolean }> };
-  transactions: Array<{ id: string; type: string; status: string; amount: number; reference: string | null; account_id: string; charge_id?: string }>;
+  transactions: Array<{
+    id: string;
+    type: string;
+    status: string;
+    amount: number;
+    reference: string | null;
+    account_id: string;
+    charge_id?: string;
+  }>;
   events: Array<{ id: string; type: string; data: { id: string } }>;
   request_counts: Record<string, number>;
 }
@@ -251,23 +307,35 @@ export interface StubServer {
  * A tiny local HTTP server that answers every request with whatever `reply` says: a stand-in vendor that returns
  * exactly the shape or status a test needs, or a webhook receiver.
  */
-export async function startStubServer(reply: (request: StubRequest) => StubReply | Promise<StubReply>): Promise<StubServer> {
+export async function startStubServer(
+  reply: (request: StubRequest) => StubReply | Promise<StubReply>,
+): Promise<StubServer> {
   const requests: StubRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request: StubRequest = { method: req.method ?? '', url: req.url ?? '/', headers: req.headers, rawBody: Buffer.concat(chunks), receivedAt: Date.now() };
+      const request: StubRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '/',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks),
+        receivedAt: Date.now(),
+      };
       requests.push(request);
-      void Promise.resolve(reply(request)).then((plan) => {
-        const isJson = plan.body !== undefined && typeof plan.body !== 'string' && !Buffer.isBuffer(plan.body);
-        const body = plan.body === undefined ? '' : isJson ? JSON.stringify(plan.body) : (plan.body as string | Buffer);
-        res.writeHead(plan.status, { ...(isJson ? { 'content-type': 'application/json' } : {}), ...plan.headers });
-        res.end(body);
-      }, (error: unknown) => {
-        res.writeHead(599);
-        res.end(String(error));
-      });
+      void Promise.resolve(reply(request)).then(
+        (plan) => {
+          const isJson = plan.body !== undefined && typeof plan.body !== 'string' && !Buffer.isBuffer(plan.body);
+          const body =
+            plan.body === undefined ? '' : isJson ? JSON.stringify(plan.body) : (plan.body as string | Buffer);
+          res.writeHead(plan.status, { ...(isJson ? { 'content-type': 'application/json' } : {}), ...plan.headers });
+          res.end(body);
+        },
+        (error: unknown) => {
+          res.writeHead(599);
+          res.end(String(error));
+        },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -275,10 +343,11 @@ export async function startStubServer(reply: (request: StubRequest) => StubReply
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

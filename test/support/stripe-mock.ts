@@ -19,10 +19,13 @@ const LISTENING = /Listening for HTTP at address: (\S+):(\d+)/;
 async function waitUntilAnswering(host: string, port: number, deadline: number): Promise<void> {
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host, port, path: '/v1/balance', headers: { Authorization: 'Bearer sk_test_123' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
+      const req = http.get(
+        { host, port, path: '/v1/balance', headers: { Authorization: 'Bearer sk_test_123' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        },
+      );
       req.on('error', () => resolve(false));
     });
     if (ok) return;
@@ -46,10 +49,15 @@ function stopProcess(child: ChildProcess): Promise<void> {
 /** Starts stripe-mock on 127.0.0.1 with HTTP and HTTPS on system-chosen ports (so files can run in parallel). */
 export async function startStripeMock(timeoutMs = 30_000): Promise<StripeMock> {
   const binary = ensureTool('stripe-mock');
-  const child = spawn(binary, ['-http-addr', '127.0.0.1:', '-https-addr', '127.0.0.1:'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-http-addr', '127.0.0.1:', '-https-addr', '127.0.0.1:'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stripe-mock did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`stripe-mock did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = LISTENING.exec(output);
@@ -99,7 +107,11 @@ export interface RecordingProxy {
   port: number;
   requests: RecordedRequest[];
   /** Answer matching requests here instead of forwarding them (e.g. to simulate a 429 stripe-mock cannot). */
-  respondWith(handler: ((req: RecordedRequest) => { status: number; headers?: Record<string, string>; body: unknown } | undefined) | null): void;
+  respondWith(
+    handler:
+      | ((req: RecordedRequest) => { status: number; headers?: Record<string, string>; body: unknown } | undefined)
+      | null,
+  ): void;
   stop(): Promise<void>;
 }
 
@@ -114,8 +126,13 @@ export async function startRecordingProxy(target: { host: string; port: number }
       const body = Buffer.concat(chunks);
       const url = new URL(req.url ?? '/', 'http://proxy');
       const recorded: RecordedRequest = {
-        method: req.method ?? 'GET', url: req.url ?? '/', path: url.pathname, query: url.searchParams,
-        headers: req.headers, body: body.toString('utf8'), form: new URLSearchParams(body.toString('utf8')),
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: body.toString('utf8'),
+        form: new URLSearchParams(body.toString('utf8')),
       };
       requests.push(recorded);
       const canned = override?.(recorded);
@@ -125,7 +142,13 @@ export async function startRecordingProxy(target: { host: string; port: number }
         return;
       }
       const upstream = http.request(
-        { host: target.host, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: `${target.host}:${target.port}` } },
+        {
+          host: target.host,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: `${target.host}:${target.port}` },
+        },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
@@ -147,9 +170,10 @@ export async function startRecordingProxy(target: { host: string; port: number }
     respondWith(handler) {
       override = handler;
     },
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }

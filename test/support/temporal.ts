@@ -8,7 +8,8 @@ import { ensureTool } from '../../worker/engine/tools';
 /** The run's shared dev server (full features: updates, schedules, search attributes). */
 export async function devServerEnvironment(): Promise<TestWorkflowEnvironment> {
   const address = process.env.TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is unset: run the tests through jest (test/support/global-setup.ts)');
+  if (!address)
+    throw new Error('TEST_TEMPORAL_ADDRESS is unset: run the tests through jest (test/support/global-setup.ts)');
   return TestWorkflowEnvironment.createFromExistingServer({ address, namespace: 'default' });
 }
 
@@ -21,13 +22,18 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   // operator's add call (not its list call), so register ours the way `npm start` does for a real server.
   await env.client.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
+    searchAttributes: Object.fromEntries(
+      ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+    ),
   });
   return env;
 }
 
 export async function bundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
 }
 
 export const uniqueTaskQueue = (prefix: string) => `${prefix}-${randomUUID()}`;

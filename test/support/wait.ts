@@ -8,7 +8,10 @@ export async function waitFor<T>(
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${options.what ? `timed out waiting for ${options.what}` : 'condition not met'} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${options.what ? `timed out waiting for ${options.what}` : 'condition not met'} within ${timeoutMs} ms`,
+      );
     await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 20));
   }
 }

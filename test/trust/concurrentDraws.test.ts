@@ -24,22 +24,43 @@ describe('concurrent trust draws on two worker processes', () => {
   useBillingHarness(devServerEnvironment, async (ready, harness) => {
     env = ready;
     h = harness;
-    child = spawn(process.execPath, [path.resolve(__dirname, '../../bin/run-ts.js'), path.resolve(__dirname, 'drawWorkerProcess.ts')], {
-      env: {
-        ...process.env, CLIO_URL: h.clio.url, LAWPAY_URL: h.lawpay.url, FIRM_ID: FIRM, OUTBOX_DIR: h.outboxDir,
-        DATABASE_URL: h.database.url, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, TASK_QUEUE: h.taskQueue,
+    child = spawn(
+      process.execPath,
+      [path.resolve(__dirname, '../../bin/run-ts.js'), path.resolve(__dirname, 'drawWorkerProcess.ts')],
+      {
+        env: {
+          ...process.env,
+          CLIO_URL: h.clio.url,
+          LAWPAY_URL: h.lawpay.url,
+          FIRM_ID: FIRM,
+          OUTBOX_DIR: h.outboxDir,
+          DATABASE_URL: h.database.url,
+          TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+          TASK_QUEUE: h.taskQueue,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    );
+    child.stdout!.on('data', (chunk: Buffer) => {
+      childOutput += chunk.toString('utf8');
     });
-    child.stdout!.on('data', (chunk: Buffer) => { childOutput += chunk.toString('utf8'); });
-    child.stderr!.on('data', (chunk: Buffer) => { childOutput += chunk.toString('utf8'); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      childOutput += chunk.toString('utf8');
+    });
     await waitFor(async () => childOutput.includes('ready') || childOutput.includes('Error'), { timeoutMs: 60_000 });
     if (!childOutput.includes('ready')) throw new Error(`second worker did not start: ${childOutput}`);
   });
 
   afterAll(async () => {
     // The invoices wait for their reminders; leave nothing running on the run's shared server.
-    await Promise.all(started.map((id) => env?.client.workflow.getHandle(id).terminate('test finished').catch(() => {})));
+    await Promise.all(
+      started.map((id) =>
+        env?.client.workflow
+          .getHandle(id)
+          .terminate('test finished')
+          .catch(() => {}),
+      ),
+    );
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -49,35 +70,54 @@ describe('concurrent trust draws on two worker processes', () => {
   });
 
   it('ten $250 invoices against $1,000 of trust draw exactly $1,000, never more', async () => {
-    const matter = await h.createMatter({ trust_balance_cents: 100_000, client: { name: `Ten Together${randomBytes(4).toString('hex')}`, email: 'ten@client.test' } });
+    const matter = await h.createMatter({
+      trust_balance_cents: 100_000,
+      client: { name: `Ten Together${randomBytes(4).toString('hex')}`, email: 'ten@client.test' },
+    });
     const numbers: string[] = [];
     for (let i = 0; i < 10; i++) {
       const entry = await h.addEntry(matter.id, 1.25, 20_000);
       const draft = await h.activities.draftInvoice({
-        firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: `2025-${String(i + 1).padStart(2, '0')}`, // one open draft per period
+        firmId: FIRM,
+        matterId: String(matter.id),
+        matterDisplayNumber: matter.display_number,
+        kind: 'hourly',
+        period: `2025-${String(i + 1).padStart(2, '0')}`, // one open draft per period
         lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: 25_000 }],
       });
       numbers.push(draft.invoiceNumber!);
     }
-    const handles = await Promise.all(numbers.map((number) => {
-      started.push(workflowIds.invoice(FIRM, number));
-      return env.client.workflow.start(invoice, {
-        taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
-      });
-    }));
-    const statuses = await Promise.all(handles.map(async (handle) => {
-      let status = await handle.query(invoiceStatusQuery);
-      await waitFor(async () => {
-        status = await handle.query(invoiceStatusQuery);
-        return status.status !== 'draft';
-      }, { timeoutMs: 60_000 });
-      return status;
-    }));
+    const handles = await Promise.all(
+      numbers.map((number) => {
+        started.push(workflowIds.invoice(FIRM, number));
+        return env.client.workflow.start(invoice, {
+          taskQueue: h.taskQueue,
+          workflowId: workflowIds.invoice(FIRM, number),
+          args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
+        });
+      }),
+    );
+    const statuses = await Promise.all(
+      handles.map(async (handle) => {
+        let status = await handle.query(invoiceStatusQuery);
+        await waitFor(
+          async () => {
+            status = await handle.query(invoiceStatusQuery);
+            return status.status !== 'draft';
+          },
+          { timeoutMs: 60_000 },
+        );
+        return status;
+      }),
+    );
 
     expect(statuses.reduce((sum, s) => sum + s.trustAppliedCents, 0)).toBe(100_000);
     expect(statuses.filter((s) => s.trustAppliedCents > 0)).toHaveLength(4);
     expect(statuses.reduce((sum, s) => sum + s.amountDueCents, 0)).toBe(150_000);
-    const { rows } = await h.database.db.query('SELECT sum(amount_cents)::bigint AS drawn, count(*)::int AS n FROM trust_draws WHERE matter_id = $1', [String(matter.id)]);
+    const { rows } = await h.database.db.query(
+      'SELECT sum(amount_cents)::bigint AS drawn, count(*)::int AS n FROM trust_draws WHERE matter_id = $1',
+      [String(matter.id)],
+    );
     expect(rows[0]).toEqual({ drawn: 100_000, n: 4 });
   });
 });

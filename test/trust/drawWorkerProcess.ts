@@ -18,15 +18,35 @@ async function main(): Promise<void> {
     return value;
   };
   const clioUrl = env('CLIO_URL');
-  const issued = await (await fetch(`${clioUrl}/__sandbox/tokens`, { method: 'POST' })).json() as { access_token: string; refresh_token: string; expires_in: number };
-  let tokens: ClioTokens = { accessToken: issued.access_token, refreshToken: issued.refresh_token, expiresAt: new Date(Date.now() + issued.expires_in * 1000) };
+  const issued = (await (await fetch(`${clioUrl}/__sandbox/tokens`, { method: 'POST' })).json()) as {
+    access_token: string;
+    refresh_token: string;
+    expires_in: number;
+  };
+  let tokens: ClioTokens = {
+    accessToken: issued.access_token,
+    refreshToken: issued.refresh_token,
+    expiresAt: new Date(Date.now() + issued.expires_in * 1000),
+  };
   const oauth = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: clioUrl };
-  const clio = createClioConnector({ baseUrl: clioUrl, tokens: new ClioTokenManager(oauth, { load: async () => tokens, save: async (next) => { tokens = next; } }) });
+  const clio = createClioConnector({
+    baseUrl: clioUrl,
+    tokens: new ClioTokenManager(oauth, {
+      load: async () => tokens,
+      save: async (next) => {
+        tokens = next;
+      },
+    }),
+  });
   const lawpayUrl = env('LAWPAY_URL');
   const services: FirmServices = {
     firmId: env('FIRM_ID'),
     practice: clio.practice,
-    processor: createLawPayProcessor({ apiUrl: lawpayUrl, secretKey: 'sandbox_secret_key', paymentPageUrl: `${lawpayUrl}/pages/sandbox/operating` }),
+    processor: createLawPayProcessor({
+      apiUrl: lawpayUrl,
+      secretKey: 'sandbox_secret_key',
+      paymentPageUrl: `${lawpayUrl}/pages/sandbox/operating`,
+    }),
     mailer: createOutboxMailer({ dir: env('OUTBOX_DIR'), from: 'billing@firm.test' }),
     timeZone: 'America/New_York',
     publicBaseUrl: 'http://pay.firm.test',
@@ -38,8 +58,17 @@ async function main(): Promise<void> {
   const activities = createActivities({ db, firm: () => services });
   const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const worker = await Worker.create({
-    connection, taskQueue: env('TASK_QUEUE'), workflowsPath: require.resolve('../../workflows'), interceptors: { activity: [livenessHeartbeats] },
-    activities: { ...activities, drawTrust: async (input: { firmId: string; invoiceNumber: string }) => { decided += 1; return activities.drawTrust(input); } },
+    connection,
+    taskQueue: env('TASK_QUEUE'),
+    workflowsPath: require.resolve('../../workflows'),
+    interceptors: { activity: [livenessHeartbeats] },
+    activities: {
+      ...activities,
+      drawTrust: async (input: { firmId: string; invoiceNumber: string }) => {
+        decided += 1;
+        return activities.drawTrust(input);
+      },
+    },
   });
   process.on('SIGTERM', () => worker.shutdown());
   const running = worker.run();

@@ -13,12 +13,17 @@ export function trustHelpers(env: () => TestWorkflowEnvironment, h: () => Billin
     period += 1;
     const entry = await h().addEntry(matter.id, amountCents / 20_000, 20_000);
     const draft = await h().activities.draftInvoice({
-      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'manual', period: '2026-11',
+      firmId: FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'manual',
+      period: '2026-11',
       lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
     });
     if (!draft.invoiceNumber) throw new Error('nothing drafted');
     const handle = await env().client.workflow.start(invoice, {
-      taskQueue, workflowId: workflowIds.invoice(FIRM, draft.invoiceNumber),
+      taskQueue,
+      workflowId: workflowIds.invoice(FIRM, draft.invoiceNumber),
       args: [{ firmId: FIRM, invoiceNumber: draft.invoiceNumber, policy: h().policy() }],
     });
     return { handle, number: draft.invoiceNumber };
@@ -36,7 +41,10 @@ export function trustHelpers(env: () => TestWorkflowEnvironment, h: () => Billin
 
   const bookkeeper = {
     postDraw: (matter: SandboxMatter, amountCents: number, description?: string) =>
-      h().control('POST', `/__sandbox/trust/${matter.id}/apply`, { amount_cents: amountCents, ...(description ? { description } : {}) }),
+      h().control('POST', `/__sandbox/trust/${matter.id}/apply`, {
+        amount_cents: amountCents,
+        ...(description ? { description } : {}),
+      }),
     withdraw: (matter: SandboxMatter, amountCents: number, description: string) =>
       h().control('POST', `/__sandbox/trust/${matter.id}/withdraw`, { amount_cents: amountCents, description }),
     deposit: (matter: SandboxMatter, amountCents: number, description: string) =>
@@ -46,8 +54,16 @@ export function trustHelpers(env: () => TestWorkflowEnvironment, h: () => Billin
   async function drawRows(matter: SandboxMatter) {
     const { rows } = await h().database.db.query(
       'SELECT id, invoice_number, amount_cents, state, ledger_entry_id, confirmed_by FROM trust_draws WHERE firm_id = $1 AND matter_id = $2 ORDER BY id',
-      [FIRM, String(matter.id)]);
-    return rows as Array<{ id: number; invoice_number: string; amount_cents: number; state: string; ledger_entry_id: string | null; confirmed_by: string | null }>;
+      [FIRM, String(matter.id)],
+    );
+    return rows as Array<{
+      id: number;
+      invoice_number: string;
+      amount_cents: number;
+      state: string;
+      ledger_entry_id: string | null;
+      confirmed_by: string | null;
+    }>;
   }
 
   return { startInvoice, issued, bookkeeper, drawRows };

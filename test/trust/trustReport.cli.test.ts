@@ -22,7 +22,11 @@ const BIN = path.resolve(__dirname, '../../bin/matterpay.js');
 const TZ = 'America/New_York';
 const cliQueue = uniqueTaskQueue('cli-trust');
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 let env: TestWorkflowEnvironment;
 let h: BillingHarness;
@@ -39,8 +43,12 @@ useBillingHarness(devServerEnvironment, async (started, harness) => {
   // Its own connection: the harness closes the environment's when the file ends.
   workerConnection = await NativeConnection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS });
   worker = await Worker.create({
-    connection: workerConnection, taskQueue: cliQueue, workflowsPath: require.resolve('../../workflows'),
-    activities: h.activities, dataConverter: testDataConverter, interceptors: { activity: [livenessHeartbeats] },
+    connection: workerConnection,
+    taskQueue: cliQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: h.activities,
+    dataConverter: testDataConverter,
+    interceptors: { activity: [livenessHeartbeats] },
   });
   workerRun = worker.run();
 });
@@ -68,21 +76,36 @@ function matterpay(args: string[], extraEnv: Record<string, string> = {}): Promi
     ...extraEnv,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: workDir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: workDir,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
 /** An invoice drafted as matterBilling drafts it, and its trust draw decided by the real activity. */
-async function invoiceWithDraw(matter: SandboxMatter, amountCents: number): Promise<{ number: string; drawCents: number }> {
+async function invoiceWithDraw(
+  matter: SandboxMatter,
+  amountCents: number,
+): Promise<{ number: string; drawCents: number }> {
   const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
   const draft = await h.activities.draftInvoice({
-    firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'manual', period: '2026-11',
+    firmId: FIRM,
+    matterId: String(matter.id),
+    matterDisplayNumber: matter.display_number,
+    kind: 'manual',
+    period: '2026-11',
     lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
   });
   const draw = await h.activities.drawTrust({ firmId: FIRM, invoiceNumber: draft.invoiceNumber! });
@@ -100,26 +123,51 @@ let unposted: { number: string };
 
 describe('matterpay trust-report: the walk of issue 9', () => {
   beforeAll(async () => {
-    smith = await h.createMatter({ trust_balance_cents: 100_000, client: { name: 'Sam Smith', email: 'sam@client.test' } });
+    smith = await h.createMatter({
+      trust_balance_cents: 100_000,
+      client: { name: 'Sam Smith', email: 'sam@client.test' },
+    });
     jones = await h.createMatter({ trust_balance_cents: 0, client: { name: 'Jo Jones', email: 'jo@client.test' } });
     // Mapped in the lookup table, as backfill (or Clio's matter webhook) maps every matter.
     await new MatterLinkRepository(h.database.db).add(FIRM, {
-      processor: 'any', externalReference: jones.display_number, practiceMatterId: String(jones.id), matterDisplayNumber: jones.display_number, source: 'backfill',
+      processor: 'any',
+      externalReference: jones.display_number,
+      practiceMatterId: String(jones.id),
+      matterDisplayNumber: jones.display_number,
+      source: 'backfill',
     });
-    const kim = await h.createMatter({ trust_balance_cents: 10_000, client: { name: 'Kim Over', email: 'kim@client.test' } });
-    const lee = await h.createMatter({ trust_balance_cents: 0, client: { name: 'Lee Posted', email: 'lee@client.test' } });
+    const kim = await h.createMatter({
+      trust_balance_cents: 10_000,
+      client: { name: 'Kim Over', email: 'kim@client.test' },
+    });
+    const lee = await h.createMatter({
+      trust_balance_cents: 0,
+      client: { name: 'Lee Posted', email: 'lee@client.test' },
+    });
 
     posted = await invoiceWithDraw(smith, 40_000);
-    await h.control('POST', `/__sandbox/trust/${smith.id}/apply`, { amount_cents: 40_000, description: `Trust applied to invoice ${posted.number}` });
+    await h.control('POST', `/__sandbox/trust/${smith.id}/apply`, {
+      amount_cents: 40_000,
+      description: `Trust applied to invoice ${posted.number}`,
+    });
     unposted = await invoiceWithDraw(smith, 20_000);
-    await h.control('POST', `/__sandbox/trust/${smith.id}/withdraw`, { amount_cents: 15_000, description: 'Court filing fee' });
+    await h.control('POST', `/__sandbox/trust/${smith.id}/withdraw`, {
+      amount_cents: 15_000,
+      description: 'Court filing fee',
+    });
     // A retainer paid on LawPay's trust page: never entered in Clio.
     await lawpayPay({ amount_cents: 250_000, reference: jones.display_number, account: 'trust' });
     // One that was entered in Clio: reconciles.
     await lawpayPay({ amount_cents: 30_000, reference: lee.display_number, account: 'trust' });
-    await h.control('POST', `/__sandbox/trust/${lee.id}/deposit`, { amount_cents: 30_000, description: 'Retainer via LawPay' });
+    await h.control('POST', `/__sandbox/trust/${lee.id}/deposit`, {
+      amount_cents: 30_000,
+      description: 'Retainer via LawPay',
+    });
     // A bookkeeper's mistake: a cheque larger than the client's funds.
-    await h.control('POST', `/__sandbox/trust/${kim.id}/withdraw`, { amount_cents: 25_000, description: 'Cheque 1042 to expert' });
+    await h.control('POST', `/__sandbox/trust/${kim.id}/withdraw`, {
+      amount_cents: 25_000,
+      description: 'Cheque 1042 to expert',
+    });
     await new Promise((r) => setTimeout(r, 1_100)); // past TRUST_POST_WITHIN=1s
   });
 
@@ -130,20 +178,34 @@ describe('matterpay trust-report: the walk of issue 9', () => {
     const report = JSON.parse(result.stdout) as TrustReport & { signed: unknown };
     const line = (m: SandboxMatter) => report.matters.find((l) => l.matterId === String(m.id))!;
 
-    expect(line(smith).ledger).toEqual({ openingCents: 0, depositsCents: 100_000, withdrawalsCents: 55_000, closingCents: 45_000 });
-    expect(line(smith).draws).toEqual({
-      recorded: { count: 1, amountCents: 20_000 }, confirmed: { count: 1, amountCents: 40_000 }, reversed: { count: 0, amountCents: 0 },
+    expect(line(smith).ledger).toEqual({
+      openingCents: 0,
+      depositsCents: 100_000,
+      withdrawalsCents: 55_000,
+      closingCents: 45_000,
     });
-    expect(line(smith).otherWithdrawals).toEqual([expect.objectContaining({ amountCents: 15_000, description: 'Court filing fee' })]);
+    expect(line(smith).draws).toEqual({
+      recorded: { count: 1, amountCents: 20_000 },
+      confirmed: { count: 1, amountCents: 40_000 },
+      reversed: { count: 0, amountCents: 0 },
+    });
+    expect(line(smith).otherWithdrawals).toEqual([
+      expect.objectContaining({ amountCents: 15_000, description: 'Court filing fee' }),
+    ]);
     expect(line(jones).processorDeposits).toEqual({ count: 1, amountCents: 250_000 });
-    expect(report.flags.map((f) => [f.matterDisplayNumber, f.reason, f.amountCents]).sort()).toEqual([
-      [smith.display_number, 'draw-not-posted', 20_000],
-      [jones.display_number, 'processor-deposit-missing-from-ledger', 250_000],
-      [expect.stringContaining('Over'), 'negative-client-balance', -15_000],
-      [expect.stringContaining('Over'), 'withdrawal-exceeds-balance', 25_000],
-    ].sort());
+    expect(report.flags.map((f) => [f.matterDisplayNumber, f.reason, f.amountCents]).sort()).toEqual(
+      [
+        [smith.display_number, 'draw-not-posted', 20_000],
+        [jones.display_number, 'processor-deposit-missing-from-ledger', 250_000],
+        [expect.stringContaining('Over'), 'negative-client-balance', -15_000],
+        [expect.stringContaining('Over'), 'withdrawal-exceeds-balance', 25_000],
+      ].sort(),
+    );
     expect(report.flags.find((f) => f.reason === 'draw-not-posted')!.detail).toContain(unposted.number);
-    const { rows } = await h.database.db.query('SELECT state, ledger_entry_id FROM trust_draws WHERE invoice_number = $1', [posted.number]);
+    const { rows } = await h.database.db.query(
+      'SELECT state, ledger_entry_id FROM trust_draws WHERE invoice_number = $1',
+      [posted.number],
+    );
     expect(rows[0]).toMatchObject({ state: 'confirmed', ledger_entry_id: expect.any(String) });
   });
 
@@ -159,14 +221,20 @@ describe('matterpay trust-report: the walk of issue 9', () => {
     const csv = await matterpay(['trust-report', '--csv']);
     expect(csv.code).toBe(0);
     const [header, ...rows] = csv.stdout.trim().split('\n');
-    expect(header).toBe('month,matter,matter_id,opening,deposits,withdrawals,closing,draws_unconfirmed,draws_confirmed,draws_reversed,processor_trust_deposits,flags');
-    expect(rows.find((r) => r.includes(smith.display_number))).toContain(',0.00,1000.00,550.00,450.00,200.00,400.00,0.00,0.00,');
+    expect(header).toBe(
+      'month,matter,matter_id,opening,deposits,withdrawals,closing,draws_unconfirmed,draws_confirmed,draws_reversed,processor_trust_deposits,flags',
+    );
+    expect(rows.find((r) => r.includes(smith.display_number))).toContain(
+      ',0.00,1000.00,550.00,450.00,200.00,400.00,0.00,0.00,',
+    );
   });
 
   it('refuses to sign a month with flagged lines, and signs it with --with-exceptions', async () => {
     const refused = await matterpay(['trust-report', '--sign-off', 'Pat Bookkeeper']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toBe(`not signed: 4 line(s) of ${month()} are flagged. Resolve them, or sign with --with-exceptions to record them as known exceptions.`);
+    expect(refused.stderr.trim()).toBe(
+      `not signed: 4 line(s) of ${month()} are flagged. Resolve them, or sign with --with-exceptions to record them as known exceptions.`,
+    );
     const { rows: none } = await h.database.db.query('SELECT * FROM trust_reconciliations');
     expect(none).toEqual([]);
     const signed = await matterpay(['trust-report', '--sign-off', 'Pat Bookkeeper', '--with-exceptions']);
@@ -175,11 +243,17 @@ describe('matterpay trust-report: the walk of issue 9', () => {
   });
 
   it('records an admin confirming or reversing a draw by hand, with who', async () => {
-    const { rows } = await h.database.db.query('SELECT id FROM trust_draws WHERE invoice_number = $1', [unposted.number]);
+    const { rows } = await h.database.db.query('SELECT id FROM trust_draws WHERE invoice_number = $1', [
+      unposted.number,
+    ]);
     const id = String(rows[0].id);
     const confirmed = await matterpay(['trust', 'confirm', id, '--by', 'Pat Bookkeeper', '--json']);
     expect(confirmed.code).toBe(0);
-    expect(JSON.parse(confirmed.stdout)).toMatchObject({ state: 'confirmed', confirmedBy: 'Pat Bookkeeper', ledgerEntryId: null });
+    expect(JSON.parse(confirmed.stdout)).toMatchObject({
+      state: 'confirmed',
+      confirmedBy: 'Pat Bookkeeper',
+      ledgerEntryId: null,
+    });
     const again = await matterpay(['trust', 'confirm', id, '--by', 'Pat Bookkeeper']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^draw \d+ is confirmed by Pat Bookkeeper at .+: nothing to confirm$/m);
@@ -206,49 +280,109 @@ describe('matterpay trust-report --bank-balance: the three-way check, and a sign
   });
 
   it('adjusts the bank balance by the journal lines after the statement date; the three figures agree', async () => {
-    const result = await matterpay(['trust-report', '--month', '2026-10', '--bank-balance', '$3,800.00', '--statement-date', '2026-10-28', '--json']);
+    const result = await matterpay([
+      'trust-report',
+      '--month',
+      '2026-10',
+      '--bank-balance',
+      '$3,800.00',
+      '--statement-date',
+      '2026-10-28',
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as TrustReport;
     expect(report.threeWay).toMatchObject({
-      statementBalanceCents: 380_000, adjustedBankBalanceCents: 430_000, journalBalanceCents: 430_000, clientLedgersCents: 430_000, balanced: true, differences: [],
+      statementBalanceCents: 380_000,
+      adjustedBankBalanceCents: 430_000,
+      journalBalanceCents: 430_000,
+      clientLedgersCents: 430_000,
+      balanced: true,
+      differences: [],
     });
-    expect(report.threeWay!.reconcilingItems.map((i) => [i.kind, i.amountCents])).toEqual([['deposit in transit', 70_000], ['outstanding withdrawal', 20_000]]);
+    expect(report.threeWay!.reconcilingItems.map((i) => [i.kind, i.amountCents])).toEqual([
+      ['deposit in transit', 70_000],
+      ['outstanding withdrawal', 20_000],
+    ]);
     expect(report.flags).toEqual([]);
   });
 
   it('flags and explains a bank balance that does not agree', async () => {
-    const result = await matterpay(['trust-report', '--month', '2026-10', '--bank-balance', '3700', '--statement-date', '2026-10-28']);
+    const result = await matterpay([
+      'trust-report',
+      '--month',
+      '2026-10',
+      '--bank-balance',
+      '3700',
+      '--statement-date',
+      '2026-10-28',
+    ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Difference: the adjusted bank balance $4,200.00 differs from the trust journal $4,300.00 by -$100.00');
+    expect(result.stdout).toContain(
+      'Difference: the adjusted bank balance $4,200.00 differs from the trust journal $4,300.00 by -$100.00',
+    );
     expect(result.stdout).toMatch(/bank difference\s+-\$100\.00/);
   });
 
   it('says what is wrong with the bank figures', async () => {
     const lone = await matterpay(['trust-report', '--month', '2026-10', '--bank-balance', '3700']);
     expect(lone.code).toBe(2);
-    expect(lone.stderr.trim()).toBe('--bank-balance and --statement-date go together: the ending balance and the date of the same bank statement');
+    expect(lone.stderr.trim()).toBe(
+      '--bank-balance and --statement-date go together: the ending balance and the date of the same bank statement',
+    );
     const badAmount = await matterpay(['trust-report', '--bank-balance', '37,00', '--statement-date', '2026-10-28']);
     expect(badAmount.stderr).toContain('an amount is dollars and cents');
-    const outside = await matterpay(['trust-report', '--month', '2026-10', '--bank-balance', '3700', '--statement-date', '2026-11-02']);
-    expect(outside.stderr.trim()).toBe('the statement date 2026-11-02 is not in 2026-10: report the month the statement closes');
+    const outside = await matterpay([
+      'trust-report',
+      '--month',
+      '2026-10',
+      '--bank-balance',
+      '3700',
+      '--statement-date',
+      '2026-11-02',
+    ]);
+    expect(outside.stderr.trim()).toBe(
+      'the statement date 2026-11-02 is not in 2026-10: report the month the statement closes',
+    );
   });
 
   it('prints a signed month unchanged after the sandbox ledger is edited', async () => {
-    const signed = await matterpay(['trust-report', '--month', '2026-10', '--bank-balance', '3800', '--statement-date', '2026-10-28', '--sign-off', 'Pat Bookkeeper', '--json']);
+    const signed = await matterpay([
+      'trust-report',
+      '--month',
+      '2026-10',
+      '--bank-balance',
+      '3800',
+      '--statement-date',
+      '2026-10-28',
+      '--sign-off',
+      'Pat Bookkeeper',
+      '--json',
+    ]);
     expect(signed.code).toBe(0);
     const atSignOff = JSON.parse(signed.stdout) as TrustReport & { signed: { signedBy: string; revision: number } };
     expect(atSignOff.signed).toMatchObject({ signedBy: 'Pat Bookkeeper', revision: 1 });
 
     // Later, someone back-dates a withdrawal into the signed month.
-    await h.control('POST', `/__sandbox/trust/${estate.id}/withdraw`, { amount_cents: 99_900, description: 'Late entry', date: '2026-10-15' });
+    await h.control('POST', `/__sandbox/trust/${estate.id}/withdraw`, {
+      amount_cents: 99_900,
+      description: 'Late entry',
+      date: '2026-10-15',
+    });
 
-    const later = JSON.parse((await matterpay(['trust-report', '--month', '2026-10', '--json'])).stdout) as typeof atSignOff;
+    const later = JSON.parse(
+      (await matterpay(['trust-report', '--month', '2026-10', '--json'])).stdout,
+    ) as typeof atSignOff;
     expect(later).toEqual(atSignOff);
     expect(later.matters.find((m) => m.matterId === String(estate.id))!.ledger.closingCents).toBe(430_000);
     const printed = await matterpay(['trust-report', '--month', '2026-10']);
-    expect(printed.stdout).toMatch(/^SIGNED by Pat Bookkeeper at .+ \(revision 1\): the month as it was signed; later changes do not alter it\.$/m);
+    expect(printed.stdout).toMatch(
+      /^SIGNED by Pat Bookkeeper at .+ \(revision 1\): the month as it was signed; later changes do not alter it\.$/m,
+    );
     expect(printed.stdout).not.toContain('Late entry');
-    const tamper = await h.database.db.query('UPDATE trust_reconciliations SET signed_by = $1', ['Someone Else']).catch((err: Error) => err);
+    const tamper = await h.database.db
+      .query('UPDATE trust_reconciliations SET signed_by = $1', ['Someone Else'])
+      .catch((err: Error) => err);
     expect(String(tamper)).toContain('a signed trust reconciliation is never changed');
   });
 });
@@ -259,7 +393,9 @@ describe('matterpay trust-statements', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const outcome = JSON.parse(first.stdout) as { statements: Array<{ matterId: string; outcome: string }> };
-    expect(outcome.statements).toEqual(expect.arrayContaining([expect.objectContaining({ matterId: String(smith.id), outcome: 'sent' })]));
+    expect(outcome.statements).toEqual(
+      expect.arrayContaining([expect.objectContaining({ matterId: String(smith.id), outcome: 'sent' })]),
+    );
     await matterpay(['trust-statements']); // a second run sends nothing twice
 
     const statements = (await h.emails()).filter((e) => e.subject.startsWith('Trust statement'));

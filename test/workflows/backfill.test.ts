@@ -44,15 +44,30 @@ afterAll(async () => {
 /** What the backfill never touches: calling it is a test failure with a clear message. */
 function unused<T extends object>(name: string): T {
   return new Proxy({} as T, {
-    get: (_target, prop) => (prop === 'then' ? undefined : () => { throw new Error(`${name}.${String(prop)} is not used by the backfill`); }),
+    get: (_target, prop) =>
+      prop === 'then'
+        ? undefined
+        : () => {
+            throw new Error(`${name}.${String(prop)} is not used by the backfill`);
+          },
   });
 }
 
 /** A worker like production's, on its own task queue: the real activities over this firm's practice connector. */
-async function startWorker(firmId: string, taskQueue: string, practice: PracticeManagement): Promise<{ worker: Worker; running: Promise<void> }> {
+async function startWorker(
+  firmId: string,
+  taskQueue: string,
+  practice: PracticeManagement,
+): Promise<{ worker: Worker; running: Promise<void> }> {
   const services: FirmServices = {
-    firmId, practice, processor: unused<PaymentProcessor>('processor'), mailer: unused<Mailer>('mailer'),
-    timeZone: 'America/New_York', publicBaseUrl: 'http://pay.firm.test', staffEmail: null, payLinkTtlMs: 90 * 86_400_000,
+    firmId,
+    practice,
+    processor: unused<PaymentProcessor>('processor'),
+    mailer: unused<Mailer>('mailer'),
+    timeZone: 'America/New_York',
+    publicBaseUrl: 'http://pay.firm.test',
+    staffEmail: null,
+    payLinkTtlMs: 90 * 86_400_000,
   };
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -92,7 +107,10 @@ async function parkedPayment(firmId: string) {
     taskQueue: uniqueTaskQueue('parked'),
     workflowId: `payment/lawpay/parked-${randomBytes(6).toString('hex')}`,
     args: [],
-    typedSearchAttributes: [{ key: FIRM_ID, value: firmId }, { key: RECONCILE_STATE, value: 'unmatched' }],
+    typedSearchAttributes: [
+      { key: FIRM_ID, value: firmId },
+      { key: RECONCILE_STATE, value: 'unmatched' },
+    ],
   });
   cleanups.push(() => handle.terminate('test over'));
   const query = `ReconcileState = 'unmatched' AND FirmId = '${firmId}' AND ExecutionStatus = 'Running'`;
@@ -102,14 +120,25 @@ async function parkedPayment(firmId: string) {
 
 async function signalsReceived(workflowId: string): Promise<string[]> {
   const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((event) => (event.workflowExecutionSignaledEventAttributes?.signalName ? [event.workflowExecutionSignaledEventAttributes.signalName] : []));
+  return (history.events ?? []).flatMap((event) =>
+    event.workflowExecutionSignaledEventAttributes?.signalName
+      ? [event.workflowExecutionSignaledEventAttributes.signalName]
+      : [],
+  );
 }
 
 async function linkRows(firmId: string) {
   const { rows } = await database.db.query(
     `SELECT processor, external_reference, practice_matter_id, matter_display_number, source FROM matter_links WHERE firm_id = $1 ORDER BY external_reference`,
-    [firmId]);
-  return rows as Array<{ processor: string; external_reference: string; practice_matter_id: string; matter_display_number: string; source: string }>;
+    [firmId],
+  );
+  return rows as Array<{
+    processor: string;
+    external_reference: string;
+    practice_matter_id: string;
+    matter_display_number: string;
+    source: string;
+  }>;
 }
 
 const isCanonical = (row: { processor: string; external_reference: string; matter_display_number: string }) =>
@@ -132,13 +161,30 @@ describe('backfillMatterLinks', () => {
     const id = runId();
     const started = Date.now();
     const handle = await env.client.workflow.start(backfillMatterLinks, {
-      taskQueue, workflowId: workflowIds.backfillMatterLinks(firmId, id), args: [{ firmId, runId: id }],
+      taskQueue,
+      workflowId: workflowIds.backfillMatterLinks(firmId, id),
+      args: [{ firmId, runId: id }],
     });
     const result = await handle.result();
     const elapsed = Date.now() - started;
 
-    expect(result).toEqual<BackfillResult>({ firmId, runId: id, pages: PAGES, matters: MATTERS, linksAdded: MATTERS, done: true, parkedPaymentsWoken: 1 });
-    expect(await handle.query(backfillProgressQuery)).toEqual<BackfillProgress>({ firmId, runId: id, pages: PAGES, matters: MATTERS, linksAdded: MATTERS, done: true });
+    expect(result).toEqual<BackfillResult>({
+      firmId,
+      runId: id,
+      pages: PAGES,
+      matters: MATTERS,
+      linksAdded: MATTERS,
+      done: true,
+      parkedPaymentsWoken: 1,
+    });
+    expect(await handle.query(backfillProgressQuery)).toEqual<BackfillProgress>({
+      firmId,
+      runId: id,
+      pages: PAGES,
+      matters: MATTERS,
+      linksAdded: MATTERS,
+      done: true,
+    });
     // Findable by firm in the Web UI's filter box.
     expect((await handle.describe()).typedSearchAttributes.get(FIRM_ID)).toBe(firmId);
 
@@ -166,7 +212,9 @@ describe('backfillMatterLinks', () => {
 
     // The parked payment was told to retry its match.
     expect(await signalsReceived(parked.workflowId)).toEqual(['retryMatch']);
-    console.info(`backfill (a): ${MATTERS} matters in ${elapsed} ms; ${requests.length} list requests, windows served ${windows.map((w) => w.served).join('/')}`);
+    console.info(
+      `backfill (a): ${MATTERS} matters in ${elapsed} ms; ${requests.length} list requests, windows served ${windows.map((w) => w.served).join('/')}`,
+    );
   });
 
   it('resumes where it stopped when its worker is shut down mid-way and another takes over, continuing as new every few pages', async () => {
@@ -180,15 +228,20 @@ describe('backfillMatterLinks', () => {
     const id = runId();
     const workflowId = workflowIds.backfillMatterLinks(firmId, id);
     const started = await env.client.workflow.start(backfillMatterLinks, {
-      taskQueue, workflowId, args: [{ firmId, runId: id, pagesPerRun: PAGES_PER_RUN }],
+      taskQueue,
+      workflowId,
+      args: [{ firmId, runId: id, pagesPerRun: PAGES_PER_RUN }],
     });
     // Always the latest run of the chain (the first one continues as new after 3 pages).
     const handle = env.client.workflow.getHandle<typeof backfillMatterLinks>(workflowId);
 
-    const midway = await waitFor(async () => {
-      const progress = await handle.query(backfillProgressQuery).catch(() => null);
-      return progress && progress.pages >= 2 ? progress : null;
-    }, { timeoutMs: 20_000 });
+    const midway = await waitFor(
+      async () => {
+        const progress = await handle.query(backfillProgressQuery).catch(() => null);
+        return progress && progress.pages >= 2 ? progress : null;
+      },
+      { timeoutMs: 20_000 },
+    );
     first.worker.shutdown();
     await first.running;
     const atShutdown = await handle.describe();
@@ -221,9 +274,12 @@ describe('backfillMatterLinks', () => {
     const latest = await handle.describe();
     expect(latest.runId).not.toBe(started.firstExecutionRunId);
     const runs: string[] = [];
-    for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(execution.status.name);
+    for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+      runs.push(execution.status.name);
     expect(runs.filter((status) => status === 'CONTINUED_AS_NEW')).toHaveLength(Math.ceil(PAGES / PAGES_PER_RUN) - 1);
-    console.info(`backfill (b): shut down at ${midway.pages} pages; resumed and finished in ${resumeMs} ms; ${requestsBeforeRestart} list requests before the restart, ${requests.length} in all (${served.length} answered 200); ${runs.length} runs`);
+    console.info(
+      `backfill (b): shut down at ${midway.pages} pages; resumed and finished in ${resumeMs} ms; ${requestsBeforeRestart} list requests before the restart, ${requests.length} in all (${served.length} answered 200); ${runs.length} runs`,
+    );
   });
 
   it('maps legacy client references, never overwrites a mapping, and adds nothing when run again', async () => {
@@ -243,13 +299,18 @@ describe('backfillMatterLinks', () => {
     // An admin mapped OLD-9 to another matter before: the backfill must leave it as it is.
     await database.db.query(
       `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'any', 'OLD-9', '999', '00999-Elsewhere', 'admin')`,
-      [firmId]);
+      [firmId],
+    );
 
     const taskQueue = uniqueTaskQueue('backfill');
     await startWorker(firmId, taskQueue, clio.connector.practice);
     const run = async () => {
       const id = runId();
-      return env.client.workflow.execute(backfillMatterLinks, { taskQueue, workflowId: workflowIds.backfillMatterLinks(firmId, id), args: [{ firmId, runId: id }] });
+      return env.client.workflow.execute(backfillMatterLinks, {
+        taskQueue,
+        workflowId: workflowIds.backfillMatterLinks(firmId, id),
+        args: [{ firmId, runId: id }],
+      });
     };
 
     const first = await run();
@@ -257,9 +318,17 @@ describe('backfillMatterLinks', () => {
     const rows = await linkRows(firmId);
     const byReference = new Map(rows.map((row) => [row.external_reference, row]));
     for (const matter of [legacy, sameAsNumber, blank, taken, ownInvoice]) {
-      expect(byReference.get(matter.display_number)).toMatchObject({ processor: 'any', practice_matter_id: String(matter.id), source: 'backfill' });
+      expect(byReference.get(matter.display_number)).toMatchObject({
+        processor: 'any',
+        practice_matter_id: String(matter.id),
+        source: 'backfill',
+      });
     }
-    expect(byReference.get('LEGACY-77')).toMatchObject({ practice_matter_id: String(legacy.id), matter_display_number: legacy.display_number, source: 'backfill' });
+    expect(byReference.get('LEGACY-77')).toMatchObject({
+      practice_matter_id: String(legacy.id),
+      matter_display_number: legacy.display_number,
+      source: 'backfill',
+    });
     expect(byReference.get('OLD-9')).toMatchObject({ practice_matter_id: '999', source: 'admin' });
     expect(byReference.has(`${ownInvoice.display_number}-2`)).toBe(false);
     expect(rows).toHaveLength(7);

@@ -1,7 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Payment } from '../../connectors/ports';
 import { AMOUNT_DUE_CENTS, ESCALATED, INVOICE_STATUS } from '../../shared/searchAttributes';
-import { approveUpdate, cancelSignal, invoiceStatusQuery, matterClosedSignal, paymentReceivedSignal } from '../../shared/messages';
+import {
+  approveUpdate,
+  cancelSignal,
+  invoiceStatusQuery,
+  matterClosedSignal,
+  paymentReceivedSignal,
+} from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice } from '../../workflows';
 import { waitFor } from '../support/wait';
@@ -22,10 +28,18 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
   });
 
   /** Drafts an invoice for the matter's approved time exactly as matterBilling does, then starts its workflow. */
-  async function issue(matter: SandboxMatter, totalHours: number, overrides: Parameters<BillingHarness['policy']>[0] = {}) {
+  async function issue(
+    matter: SandboxMatter,
+    totalHours: number,
+    overrides: Parameters<BillingHarness['policy']>[0] = {},
+  ) {
     const entry = await h.addEntry(matter.id, totalHours, 20_000);
     const draft = await h.activities.draftInvoice({
-      firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period: '2026-11',
+      firmId: FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period: '2026-11',
       lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: Math.round(totalHours * 20_000) }],
     });
     if (!draft.invoiceNumber) throw new Error('nothing drafted');
@@ -51,17 +65,27 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
 
   async function payLinkRedirect(url: string): Promise<URL> {
     const token = url.split('/pay/')[1]!;
-    const { rows } = await h.database.db.query('SELECT firm_id, invoice_number FROM pay_links WHERE token = $1', [token]);
+    const { rows } = await h.database.db.query('SELECT firm_id, invoice_number FROM pay_links WHERE token = $1', [
+      token,
+    ]);
     const inv = (await h.invoiceRows()).find((r) => r.invoice_number === rows[0].invoice_number)!;
     const due = Number(inv.total_cents) - Number(inv.trust_applied_cents) - Number(inv.paid_cents);
     const checkout = await h.services.processor.checkoutForLink({
-      invoiceNumber: rows[0].invoice_number, amountCents: due, reference: rows[0].invoice_number, idempotencyKey: 'k', clientEmail: null, returnUrl: url,
+      invoiceNumber: rows[0].invoice_number,
+      amountCents: due,
+      reference: rows[0].invoice_number,
+      idempotencyKey: 'k',
+      clientEmail: null,
+      returnUrl: url,
     });
     return new URL(checkout.url);
   }
 
   it('settles from trust when trust covers it all: no link, no email, no reminders', async () => {
-    const matter = await h.createMatter({ trust_balance_cents: 100_000, client: { name: 'Ann Trust', email: 'ann@client.test' } });
+    const matter = await h.createMatter({
+      trust_balance_cents: 100_000,
+      client: { name: 'Ann Trust', email: 'ann@client.test' },
+    });
     const { handle, number } = await issue(matter, 2); // $400, trust $1,000
     await env.sleep('40 days');
     const status = await handle.query(invoiceStatusQuery);
@@ -70,13 +94,21 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect(await emailsTo('ann@client.test')).toEqual([]);
     const { rows: links } = await h.database.db.query('SELECT * FROM pay_links WHERE invoice_number = $1', [number]);
     expect(links).toEqual([]);
-    expect(await h.noteSubjects(matter.id)).toEqual(expect.arrayContaining([`Invoice ${number}: trust draw`, `Invoice ${number} paid from trust`]));
-    const { rows: draws } = await h.database.db.query('SELECT amount_cents, state FROM trust_draws WHERE invoice_number = $1', [number]);
+    expect(await h.noteSubjects(matter.id)).toEqual(
+      expect.arrayContaining([`Invoice ${number}: trust draw`, `Invoice ${number} paid from trust`]),
+    );
+    const { rows: draws } = await h.database.db.query(
+      'SELECT amount_cents, state FROM trust_draws WHERE invoice_number = $1',
+      [number],
+    );
     expect(draws).toEqual([{ amount_cents: 40_000, state: 'recorded' }]);
   });
 
   it('asks the client only for what trust cannot cover: the link charges exactly the remainder', async () => {
-    const matter = await h.createMatter({ trust_balance_cents: 15_000, client: { name: 'Bo Part', email: 'bo@client.test' } });
+    const matter = await h.createMatter({
+      trust_balance_cents: 15_000,
+      client: { name: 'Bo Part', email: 'bo@client.test' },
+    });
     const { handle } = await issue(matter, 3); // $600, trust $150
     const status = await settle(handle);
     expect(status).toMatchObject({ status: 'issued', trustAppliedCents: 15_000, amountDueCents: 45_000 });
@@ -88,7 +120,10 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
   });
 
   it('asks for the whole amount when the matter has no trust', async () => {
-    const matter = await h.createMatter({ trust_balance_cents: 0, client: { name: 'Cy None', email: 'cy@client.test' } });
+    const matter = await h.createMatter({
+      trust_balance_cents: 0,
+      client: { name: 'Cy None', email: 'cy@client.test' },
+    });
     const { handle } = await issue(matter, 2.5);
     const status = await settle(handle);
     expect(status).toMatchObject({ trustAppliedCents: 0, amountDueCents: 50_000 });
@@ -96,20 +131,36 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
   });
 
   it('never overdraws trust when two invoices of one matter are issued together', async () => {
-    const matter = await h.createMatter({ trust_balance_cents: 50_000, client: { name: 'Di Two', email: 'di@client.test' } });
+    const matter = await h.createMatter({
+      trust_balance_cents: 50_000,
+      client: { name: 'Di Two', email: 'di@client.test' },
+    });
     const a = await h.addEntry(matter.id, 2, 20_000);
     const b = await h.addEntry(matter.id, 2, 20_000);
     const numbers: string[] = [];
-    for (const [entry, period] of [[a, '2026-10'], [b, '2026-11']] as const) {
+    for (const [entry, period] of [
+      [a, '2026-10'],
+      [b, '2026-11'],
+    ] as const) {
       const draft = await h.activities.draftInvoice({
-        firmId: FIRM, matterId: String(matter.id), matterDisplayNumber: matter.display_number, kind: 'hourly', period,
+        firmId: FIRM,
+        matterId: String(matter.id),
+        matterDisplayNumber: matter.display_number,
+        kind: 'hourly',
+        period,
         lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: 40_000 }],
       });
       numbers.push(draft.invoiceNumber!);
     }
-    const handles = await Promise.all(numbers.map((number) => env.client.workflow.start(invoice, {
-      taskQueue: h.taskQueue, workflowId: workflowIds.invoice(FIRM, number), args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
-    })));
+    const handles = await Promise.all(
+      numbers.map((number) =>
+        env.client.workflow.start(invoice, {
+          taskQueue: h.taskQueue,
+          workflowId: workflowIds.invoice(FIRM, number),
+          args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
+        }),
+      ),
+    );
     const statuses = await Promise.all(handles.map(settle));
     const drawn = statuses.reduce((sum, s) => sum + s.trustAppliedCents, 0);
     expect(drawn).toBe(50_000); // $800 owed, $500 in trust: all of it used, not a cent more
@@ -123,7 +174,10 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     await env.sleep('6 days');
     expect((await emailsTo('ed@client.test')).map((e) => e.subject)).toEqual([`Invoice ${number}: $600.00 due`]);
     await env.sleep('2 days'); // day 8
-    expect((await emailsTo('ed@client.test')).map((e) => e.subject)).toEqual([`Invoice ${number}: $600.00 due`, `Reminder: invoice ${number} has $600.00 outstanding`]);
+    expect((await emailsTo('ed@client.test')).map((e) => e.subject)).toEqual([
+      `Invoice ${number}: $600.00 due`,
+      `Reminder: invoice ${number} has $600.00 outstanding`,
+    ]);
     await env.sleep('14 days'); // day 22
     const reminders = await emailsTo('ed@client.test');
     expect(reminders).toHaveLength(3);
@@ -146,7 +200,9 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
 
   it('sends every reminder of a longer schedule, each once; the last step is the escalation', async () => {
     const matter = await h.createMatter({ client: { name: 'Uma Four', email: 'uma@client.test' } });
-    const { handle, number } = await issue(matter, 3, { reminderScheduleMs: [5, 10, 15, 20].map((d) => d * 86_400_000) });
+    const { handle, number } = await issue(matter, 3, {
+      reminderScheduleMs: [5, 10, 15, 20].map((d) => d * 86_400_000),
+    });
     await settle(handle);
     await env.sleep('21 days');
     const subjects = (await emailsTo('uma@client.test')).map((e) => e.subject);
@@ -174,22 +230,43 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     const issued = await settle(handle);
     const pay = async (transactionId: string, amountCents: number) => {
       const payment: Payment = {
-        processor: 'lawpay', transactionId, kind: 'charge', status: 'completed', amountCents, currency: 'USD', reference: number,
-        accountKind: 'operating', occurredAt: new Date().toISOString(), chargeTransactionId: null, account: null,
+        processor: 'lawpay',
+        transactionId,
+        kind: 'charge',
+        status: 'completed',
+        amountCents,
+        currency: 'USD',
+        reference: number,
+        accountKind: 'operating',
+        occurredAt: new Date().toISOString(),
+        chargeTransactionId: null,
+        account: null,
       };
       const applied = await h.activities.applyPayment({ firmId: FIRM, payment });
       if (applied.state !== 'applied') throw new Error(applied.reason);
       await handle.signal(paymentReceivedSignal, {
-        processor: 'lawpay', transactionId, kind: 'charge', amountCents, paidCentsAfter: applied.paidCentsAfter, amountDueCentsAfter: applied.amountDueCentsAfter,
+        processor: 'lawpay',
+        transactionId,
+        kind: 'charge',
+        amountCents,
+        paidCentsAfter: applied.paidCentsAfter,
+        amountDueCentsAfter: applied.amountDueCentsAfter,
       });
     };
     await env.sleep('2 days');
     await pay('txn-partial', 30_000);
     await pay('txn-partial', 30_000); // the same payment again changes nothing
     // A payment's signal only wakes the invoice: it reloads its balance from the store.
-    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'partially_paid', { what: 'the invoice to reload its balance' });
+    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'partially_paid', {
+      what: 'the invoice to reload its balance',
+    });
     const partial = await handle.query(invoiceStatusQuery);
-    expect(partial).toMatchObject({ status: 'partially_paid', paidCents: 30_000, amountDueCents: 70_000, payLinkUrl: issued.payLinkUrl });
+    expect(partial).toMatchObject({
+      status: 'partially_paid',
+      paidCents: 30_000,
+      amountDueCents: 70_000,
+      payLinkUrl: issued.payLinkUrl,
+    });
     expect((await payLinkRedirect(issued.payLinkUrl!)).searchParams.get('amount')).toBe('70000');
     await env.sleep('6 days'); // the day-7 reminder asks for the new balance
     expect((await emailsTo('gus@client.test'))[1]?.subject).toBe(`Reminder: invoice ${number} has $700.00 outstanding`);
@@ -209,13 +286,18 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     const status = await settle(handle);
     expect(status).toMatchObject({ status: 'issued', deliveryHeld: true });
     expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: delivery held`);
-    const { rows } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [number]);
+    const { rows } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [
+      number,
+    ]);
     expect(rows).toEqual([{ kind: 'delivery-held' }]);
     expect((await h.invoiceRows()).find((r) => r.invoice_number === number)?.delivery).toBe('held');
   });
 
   it('waits for approval when the firm requires it, and records who approved', async () => {
-    const matter = await h.createMatter({ trust_balance_cents: 10_000, client: { name: 'Ida Gate', email: 'ida@client.test' } });
+    const matter = await h.createMatter({
+      trust_balance_cents: 10_000,
+      client: { name: 'Ida Gate', email: 'ida@client.test' },
+    });
     const { handle, number } = await issue(matter, 3, { approval: 'invoice' });
     await env.sleep('3 days');
     expect(await handle.query(invoiceStatusQuery)).toMatchObject({ status: 'awaiting_approval', trustAppliedCents: 0 });
@@ -224,8 +306,12 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect(noDraw).toEqual([]); // never draw trust for an unapproved invoice
     const approval = await handle.executeUpdate(approveUpdate, { args: [{ approvedBy: 'Pat Partner' }] });
     expect(approval.approvedBy).toBe('Pat Partner');
-    const second = await handle.executeUpdate(approveUpdate, { args: [{ approvedBy: 'Someone Else' }] }).catch((err: Error) => err);
-    expect((second as Error & { cause?: Error }).cause?.message).toMatch(/already approved by Pat Partner|not awaiting approval/);
+    const second = await handle
+      .executeUpdate(approveUpdate, { args: [{ approvedBy: 'Someone Else' }] })
+      .catch((err: Error) => err);
+    expect((second as Error & { cause?: Error }).cause?.message).toMatch(
+      /already approved by Pat Partner|not awaiting approval/,
+    );
     const status = await settle(handle);
     expect(status).toMatchObject({ status: 'issued', approvedBy: 'Pat Partner', trustAppliedCents: 10_000 });
     const row = (await h.invoiceRows()).find((r) => r.invoice_number === number)!;
@@ -240,9 +326,13 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     await handle.signal(cancelSignal, { reason: 'billed in error' });
     await env.sleep('2 days');
     expect(await handle.result()).toMatchObject({ status: 'void' });
-    const { rows: lines } = await h.database.db.query('SELECT * FROM invoice_lines WHERE invoice_number = $1', [number]);
+    const { rows: lines } = await h.database.db.query('SELECT * FROM invoice_lines WHERE invoice_number = $1', [
+      number,
+    ]);
     expect(lines).toEqual([]);
-    const { rows: links } = await h.database.db.query('SELECT status FROM pay_links WHERE invoice_number = $1', [number]);
+    const { rows: links } = await h.database.db.query('SELECT status FROM pay_links WHERE invoice_number = $1', [
+      number,
+    ]);
     expect(links).toEqual([{ status: 'cancelled' }]);
   });
 });

@@ -1,5 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { billNowSignal, matterStatusChangedSignal, matterStatusQuery, timeEntryApprovedSignal } from '../../shared/messages';
+import {
+  billNowSignal,
+  matterStatusChangedSignal,
+  matterStatusQuery,
+  timeEntryApprovedSignal,
+} from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
 import { billingRun, matterBilling } from '../../workflows';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
@@ -43,7 +48,11 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
     await env.sleep('1 hour');
     const invoices = await invoicesOf(matter.id);
     expect(invoices).toHaveLength(1);
-    expect(invoices[0]).toMatchObject({ invoice_number: `${matter.display_number}-1`, total_cents: 62_500, kind: 'hourly' });
+    expect(invoices[0]).toMatchObject({
+      invoice_number: `${matter.display_number}-1`,
+      total_cents: 62_500,
+      kind: 'hourly',
+    });
     expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${matter.display_number}-1 drafted`);
   });
 
@@ -73,7 +82,9 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
     await env.sleep('1 hour');
     const invoices = await invoicesOf(matter.id);
     expect(invoices).toHaveLength(1);
-    const { rows } = await h.database.db.query('SELECT line_key FROM invoice_lines WHERE invoice_number = $1', [invoices[0]!.invoice_number]);
+    const { rows } = await h.database.db.query('SELECT line_key FROM invoice_lines WHERE invoice_number = $1', [
+      invoices[0]!.invoice_number,
+    ]);
     expect(rows).toEqual([{ line_key: `entry:${entryId}` }]);
   });
 
@@ -137,7 +148,11 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
   });
 
   it('the daily billing run bills the matters due today that nothing else is billing, once', async () => {
-    const today = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', day: 'numeric' }).format(new Date(await env.currentTimeMs())));
+    const today = Number(
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', day: 'numeric' }).format(
+        new Date(await env.currentTimeMs()),
+      ),
+    );
     const tomorrow = (today % 28) + 1;
     const flat = await h.createMatter({ billing_method: 'flat', flat_fee_cents: 90_000, billing_day: today });
     const hourly = await h.createMatter({ billing_method: 'hourly', billing_day: today });
@@ -145,9 +160,12 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
     const notYet = await h.createMatter({ billing_method: 'flat', flat_fee_cents: 90_000, billing_day: tomorrow });
     const contingency = await h.createMatter({ billing_method: 'contingency', billing_day: today });
 
-    const run = () => env.client.workflow.execute(billingRun, {
-      taskQueue: h.taskQueue, workflowId: `billing-run-${Math.random().toString(36).slice(2)}`, args: [{ firmId: FIRM, policy: h.policy() }],
-    });
+    const run = () =>
+      env.client.workflow.execute(billingRun, {
+        taskQueue: h.taskQueue,
+        workflowId: `billing-run-${Math.random().toString(36).slice(2)}`,
+        args: [{ firmId: FIRM, policy: h.policy() }],
+      });
     const first = await run();
     expect(first.due).toEqual(expect.arrayContaining([String(flat.id), String(hourly.id)]));
     expect(first.due).not.toContain(String(notYet.id));

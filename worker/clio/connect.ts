@@ -1,5 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { clioAuthorizeUrl, exchangeClioCode, fetchClioIdentity, type ClioIdentity, type ClioOAuthClient, type ClioTokens } from '../../connectors';
+import {
+  clioAuthorizeUrl,
+  exchangeClioCode,
+  fetchClioIdentity,
+  type ClioIdentity,
+  type ClioOAuthClient,
+  type ClioTokens,
+} from '../../connectors';
 import { ClioConnectRequestRepository } from '../../store/clioConnectRequests';
 import { ClioConnectionRepository } from '../../store/clioConnections';
 import type { Db } from '../../store/db';
@@ -19,17 +26,35 @@ const newSecret = () => randomBytes(32).toString('base64url');
  * `matterpay connect clio`: a single-use start link, bound to a nonce stored (hashed) server-side. Only someone
  * with access to the store (an admin on the server) can mint one; the link is what the browser opens.
  */
-export async function mintConnectLink(db: Db, publicBaseUrl: string, firmId: string, options: { replace: boolean }): Promise<{ url: string; requestHash: string }> {
+export async function mintConnectLink(
+  db: Db,
+  publicBaseUrl: string,
+  firmId: string,
+  options: { replace: boolean },
+): Promise<{ url: string; requestHash: string }> {
   const secret = newSecret();
   const requestHash = hashConnectSecret(secret);
-  await new ClioConnectRequestRepository(db).create({ requestHash, firmId, replaceAllowed: options.replace, lifetimeMs: CONNECT_LINK_LIFETIME_MS });
+  await new ClioConnectRequestRepository(db).create({
+    requestHash,
+    firmId,
+    replaceAllowed: options.replace,
+    lifetimeMs: CONNECT_LINK_LIFETIME_MS,
+  });
   return { url: `${publicBaseUrl}/oauth/clio/start?request=${secret}`, requestHash };
 }
 
 /** The start route's half: uses the link once and returns the OAuth `state` to send to Clio. */
-export async function startConnection(db: Db, linkSecret: string): Promise<{ kind: 'started'; firmId: string; state: string } | { kind: 'refused'; reason: 'unknown' | 'used' | 'expired' }> {
+export async function startConnection(
+  db: Db,
+  linkSecret: string,
+): Promise<
+  { kind: 'started'; firmId: string; state: string } | { kind: 'refused'; reason: 'unknown' | 'used' | 'expired' }
+> {
   const state = newSecret();
-  const started = await new ClioConnectRequestRepository(db).start(hashConnectSecret(linkSecret), hashConnectSecret(state));
+  const started = await new ClioConnectRequestRepository(db).start(
+    hashConnectSecret(linkSecret),
+    hashConnectSecret(state),
+  );
   return started.kind === 'started' ? { ...started, state } : started;
 }
 
@@ -43,16 +68,28 @@ export type ConnectResult =
  * made before identities were recorded counts as another account (there is no telling whose it was).
  */
 export async function completeConnection(options: {
-  db: Db; box: SecretBox; firmId: string; baseUrl: string; tokens: ClioTokens; replaceAllowed: boolean;
+  db: Db;
+  box: SecretBox;
+  firmId: string;
+  baseUrl: string;
+  tokens: ClioTokens;
+  replaceAllowed: boolean;
 }): Promise<ConnectResult> {
   const connections = new ClioConnectionRepository(options.db, options.box);
   const signedInAs = await fetchClioIdentity(options.baseUrl, options.tokens.accessToken);
   const existing = await connections.identity(options.firmId);
   const sameAccount = existing?.userId === signedInAs.userId;
   if (existing && !sameAccount && !options.replaceAllowed) {
-    return { kind: 'refused-other-account', signedInAs, connectedAs: existing.userName ?? 'an earlier, unrecorded Clio user' };
+    return {
+      kind: 'refused-other-account',
+      signedInAs,
+      connectedAs: existing.userName ?? 'an earlier, unrecorded Clio user',
+    };
   }
-  await connections.connect({ firmId: options.firmId, baseUrl: options.baseUrl, ...options.tokens }, { userId: signedInAs.userId, userName: signedInAs.name });
+  await connections.connect(
+    { firmId: options.firmId, baseUrl: options.baseUrl, ...options.tokens },
+    { userId: signedInAs.userId, userName: signedInAs.name },
+  );
   return { kind: 'connected', identity: signedInAs, replaced: Boolean(existing) && !sameAccount };
 }
 
@@ -60,13 +97,28 @@ export async function completeConnection(options: {
  * Connects to a Clio-style sandbox with the real authorization-code flow, no browser needed: the sandbox approves
  * at once and redirects to our callback with a code, which we exchange and store as the callback route would.
  */
-export async function connectToSandbox(options: { oauth: ClioOAuthClient; db: Db; box: SecretBox; firmId: string; redirectUri: string }): Promise<'connected' | 'already connected'> {
+export async function connectToSandbox(options: {
+  oauth: ClioOAuthClient;
+  db: Db;
+  box: SecretBox;
+  firmId: string;
+  redirectUri: string;
+}): Promise<'connected' | 'already connected'> {
   if (await new ClioConnectionRepository(options.db, options.box).identity(options.firmId)) return 'already connected';
-  const authorize = await fetch(clioAuthorizeUrl(options.oauth, options.redirectUri, newSecret()), { redirect: 'manual' });
+  const authorize = await fetch(clioAuthorizeUrl(options.oauth, options.redirectUri, newSecret()), {
+    redirect: 'manual',
+  });
   const location = authorize.headers.get('location');
   const code = location ? new URL(location).searchParams.get('code') : null;
   if (!code) throw new Error(`the Clio sandbox did not redirect with a code (HTTP ${authorize.status})`);
   const tokens = await exchangeClioCode(options.oauth, code, options.redirectUri);
-  await completeConnection({ db: options.db, box: options.box, firmId: options.firmId, baseUrl: options.oauth.baseUrl, tokens, replaceAllowed: false });
+  await completeConnection({
+    db: options.db,
+    box: options.box,
+    firmId: options.firmId,
+    baseUrl: options.oauth.baseUrl,
+    tokens,
+    replaceAllowed: false,
+  });
   return 'connected';
 }

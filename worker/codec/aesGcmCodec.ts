@@ -41,7 +41,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (!payload.metadata || decoder.decode(payload.metadata.encoding) !== ENCODING) return payload;
       const id = decoder.decode(payload.metadata['encryption-key-id']);
       const key = this.byId.get(id);
-      if (!key) throw new Error(`payload encrypted with unknown key ${id}: add the key it was made with to MATTERPAY_SECRET_KEYS`);
+      if (!key)
+        throw new Error(
+          `payload encrypted with unknown key ${id}: add the key it was made with to MATTERPAY_SECRET_KEYS`,
+        );
       const sealed = Buffer.from(payload.data ?? new Uint8Array());
       const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
       decipher.setAuthTag(sealed.subarray(sealed.length - 16));

@@ -9,5 +9,7 @@ export { AesGcmPayloadCodec, payloadKeys, dataConverterFor } from './aesGcmCodec
 export function temporalDataConverter(config: Config): DataConverter | undefined {
   if (!config.TEMPORAL_PAYLOAD_ENCRYPTION) return undefined;
   // Only a deployment on the embedded Temporal server may use (or make) the key under the data dir.
-  return dataConverterFor(loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: !config.TEMPORAL_ADDRESS }));
+  return dataConverterFor(
+    loadSecretKeys(config.MATTERPAY_SECRET_KEYS, config.dataDir, { mayGenerate: !config.TEMPORAL_ADDRESS }),
+  );
 }

@@ -10,9 +10,16 @@ import { jsonOption } from './shared';
  * issued invoice not yet paid (issued or partially paid) and what is still due on it after trust and payments.
  */
 export function registerAgingCommand(program: Command): void {
-  program.command('aging')
-    .description('accounts-receivable aging of unpaid issued invoices: by days since issue (0–7, 8–14, 15–30, 31–60, 60+), or --by due: days past due (current, 1–30, 31–60, 61–90, 91+)')
-    .addOption(new Option('--by <basis>', 'age by days since issue, or by days past the due date').choices(['issue', 'due']).default('issue'))
+  program
+    .command('aging')
+    .description(
+      'accounts-receivable aging of unpaid issued invoices: by days since issue (0–7, 8–14, 15–30, 31–60, 60+), or --by due: days past due (current, 1–30, 31–60, 61–90, 91+)',
+    )
+    .addOption(
+      new Option('--by <basis>', 'age by days since issue, or by days past the due date')
+        .choices(['issue', 'due'])
+        .default('issue'),
+    )
     .addOption(jsonOption())
     .action(commandAction(aging));
 }
@@ -72,7 +79,11 @@ export function dueAgingReport(invoices: InvoiceRecord[], now: Date, timeZone: s
     bucket.amountDueCents += invoice.amountDueCents;
     bucket.invoices.push(invoice.invoiceNumber);
   }
-  return { asOf: now, buckets, total: { count: invoices.length, amountDueCents: buckets.reduce((sum, b) => sum + b.amountDueCents, 0) } };
+  return {
+    asOf: now,
+    buckets,
+    total: { count: invoices.length, amountDueCents: buckets.reduce((sum, b) => sum + b.amountDueCents, 0) },
+  };
 }
 
 async function aging(ctx: CommandContext, options: { by?: 'issue' | 'due'; json?: boolean }): Promise<void> {
@@ -94,10 +105,18 @@ async function aging(ctx: CommandContext, options: { by?: 'issue' | 'due'; json?
     });
     return;
   }
-  ctx.print(`Accounts receivable aging for ${ctx.firmId} as of ${day(now, ctx.timeZone)} (${ctx.timeZone}), ${byDue ? 'days past due' : 'days since issue'}:\n`);
-  ctx.print(table(
-    [{ header: byDue ? 'Past due' : 'Days' }, { header: 'Invoices', align: 'right' }, { header: 'Amount due', align: 'right' }],
-    report.buckets.map((b) => [b.label, String(b.count), money(b.amountDueCents)]),
-    { footer: [['Total', String(report.total.count), money(report.total.amountDueCents)]] },
-  ));
+  ctx.print(
+    `Accounts receivable aging for ${ctx.firmId} as of ${day(now, ctx.timeZone)} (${ctx.timeZone}), ${byDue ? 'days past due' : 'days since issue'}:\n`,
+  );
+  ctx.print(
+    table(
+      [
+        { header: byDue ? 'Past due' : 'Days' },
+        { header: 'Invoices', align: 'right' },
+        { header: 'Amount due', align: 'right' },
+      ],
+      report.buckets.map((b) => [b.label, String(b.count), money(b.amountDueCents)]),
+      { footer: [['Total', String(report.total.count), money(report.total.amountDueCents)]] },
+    ),
+  );
 }

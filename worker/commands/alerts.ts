@@ -6,7 +6,8 @@ import { jsonOption } from './shared';
 
 /** `matterpay alerts`: what needs a person: parked payments, held deliveries, trust draws to reverse. */
 export function registerAlertsCommand(program: Command): void {
-  program.command('alerts')
+  program
+    .command('alerts')
     .description('open alerts: payments parked for an unknown reference, deliveries held, trust draws to reverse')
     .addOption(jsonOption())
     .action(commandAction(alerts));
@@ -15,7 +16,9 @@ export function registerAlertsCommand(program: Command): void {
 async function alerts(ctx: CommandContext, options: { json?: boolean }): Promise<void> {
   const open = await new AlertRepository(await ctx.db()).open(ctx.firmId);
   if (options.json) {
-    ctx.printJson(open.map((a) => ({ kind: a.kind, subject: a.subject, message: a.message, createdAt: a.createdAt.toISOString() })));
+    ctx.printJson(
+      open.map((a) => ({ kind: a.kind, subject: a.subject, message: a.message, createdAt: a.createdAt.toISOString() })),
+    );
     return;
   }
   if (open.length === 0) {
@@ -23,5 +26,10 @@ async function alerts(ctx: CommandContext, options: { json?: boolean }): Promise
     return;
   }
   ctx.print(`Open alerts for ${ctx.firmId}, oldest first:`);
-  ctx.print(table([{ header: 'since' }, { header: 'kind' }, { header: 'about' }, { header: 'what to do' }], open.map((a) => [dateTime(a.createdAt, ctx.timeZone), a.kind, a.subject, a.message])));
+  ctx.print(
+    table(
+      [{ header: 'since' }, { header: 'kind' }, { header: 'about' }, { header: 'what to do' }],
+      open.map((a) => [dateTime(a.createdAt, ctx.timeZone), a.kind, a.subject, a.message]),
+    ),
+  );
 }

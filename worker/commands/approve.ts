@@ -18,20 +18,31 @@ import { invoiceNumberArg, jsonOption, parseWith } from './shared';
  * approval as such instead of claiming it again.
  */
 export function registerApproveCommand(program: Command): void {
-  program.command('approve')
-    .description('approve an invoice that waits for approval (APPROVAL=invoice); who and when go into its workflow history')
+  program
+    .command('approve')
+    .description(
+      'approve an invoice that waits for approval (APPROVAL=invoice); who and when go into its workflow history',
+    )
     .argument('<number>', 'the invoice number, such as 00042-Smith-3', parseWith(invoiceNumberArg))
     .option('--by <name>', 'who approves (default: your user name on this machine)', parseWith(approverArg))
     .addOption(jsonOption())
     .action(commandAction(approve));
 }
 
-const approverArg = z.string().trim().min(1, 'the approver\'s name must not be empty').max(200, 'the approver\'s name is at most 200 characters');
+const approverArg = z
+  .string()
+  .trim()
+  .min(1, "the approver's name must not be empty")
+  .max(200, "the approver's name is at most 200 characters");
 
 const DESCRIBE_TIMEOUT_MS = 5_000;
 const UPDATE_TIMEOUT_MS = 30_000;
 
-async function approve(ctx: CommandContext, invoiceNumber: string, options: { by?: string; json?: boolean }): Promise<void> {
+async function approve(
+  ctx: CommandContext,
+  invoiceNumber: string,
+  options: { by?: string; json?: boolean },
+): Promise<void> {
   const approvedBy = options.by ?? currentUserName();
   const workflowId = workflowIds.invoice(ctx.firmId, invoiceNumber);
   const updateId = updateIds.approveInvoice(invoiceNumber);
@@ -43,20 +54,26 @@ async function approve(ctx: CommandContext, invoiceNumber: string, options: { by
   try {
     execution = (await client.withDeadline(Date.now() + DESCRIBE_TIMEOUT_MS, () => handle.describe())).status.name;
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new CommandError(`invoice ${invoiceNumber} not found (no workflow ${workflowId})`);
+    if (err instanceof WorkflowNotFoundError)
+      throw new CommandError(`invoice ${invoiceNumber} not found (no workflow ${workflowId})`);
     throw new CommandError(`cannot reach Temporal at ${ctx.temporalAddress} (${firstLine(err)})`);
   }
 
   // Did an earlier `matterpay approve` of this invoice already go through?
   try {
-    const earlier = await client.withDeadline(Date.now() + DESCRIBE_TIMEOUT_MS,
-      () => handle.getUpdateHandle<ApprovalResult>(updateId).result());
-    throw new CommandError(`invoice ${invoiceNumber} was already approved by ${earlier.approvedBy} on ${dateTime(earlier.approvedAtMs, ctx.timeZone)}`);
+    const earlier = await client.withDeadline(Date.now() + DESCRIBE_TIMEOUT_MS, () =>
+      handle.getUpdateHandle<ApprovalResult>(updateId).result(),
+    );
+    throw new CommandError(
+      `invoice ${invoiceNumber} was already approved by ${earlier.approvedBy} on ${dateTime(earlier.approvedAtMs, ctx.timeZone)}`,
+    );
   } catch (err) {
     if (err instanceof CommandError) throw err;
     if (!(err instanceof WorkflowNotFoundError) && !(err instanceof WorkflowUpdateFailedError)) {
       if (isTimeout(err)) {
-        throw new CommandError(`an earlier approval of invoice ${invoiceNumber} is still waiting for a matterpay worker: is the worker running?`);
+        throw new CommandError(
+          `an earlier approval of invoice ${invoiceNumber} is still waiting for a matterpay worker: is the worker running?`,
+        );
       }
       throw new CommandError(`cannot reach Temporal at ${ctx.temporalAddress} (${firstLine(err)})`);
     }
@@ -64,13 +81,16 @@ async function approve(ctx: CommandContext, invoiceNumber: string, options: { by
   }
 
   if (execution !== 'RUNNING') {
-    throw new CommandError(`invoice ${invoiceNumber} cannot be approved: its workflow is ${execution.toLowerCase().replace(/_/g, ' ')}`);
+    throw new CommandError(
+      `invoice ${invoiceNumber} cannot be approved: its workflow is ${execution.toLowerCase().replace(/_/g, ' ')}`,
+    );
   }
 
   let result: ApprovalResult;
   try {
-    result = await client.withDeadline(Date.now() + UPDATE_TIMEOUT_MS,
-      () => handle.executeUpdate(approveUpdate, { args: [{ approvedBy }], updateId }));
+    result = await client.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
+      handle.executeUpdate(approveUpdate, { args: [{ approvedBy }], updateId }),
+    );
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       throw new CommandError(`invoice ${invoiceNumber} was not approved: ${err.cause?.message ?? err.message}`);
@@ -81,7 +101,7 @@ async function approve(ctx: CommandContext, invoiceNumber: string, options: { by
     if (isTimeout(err)) {
       throw new CommandError(
         `no matterpay worker took the approval of invoice ${invoiceNumber} within ${UPDATE_TIMEOUT_MS / 1000} s: is the worker running? ` +
-        'The approval waits on the server and is normally applied as soon as a worker runs: run this command again to see the outcome (it never approves twice).',
+          'The approval waits on the server and is normally applied as soon as a worker runs: run this command again to see the outcome (it never approves twice).',
       );
     }
     throw new CommandError(`the approval of invoice ${invoiceNumber} failed: ${firstLine(err)}`);
@@ -91,7 +111,9 @@ async function approve(ctx: CommandContext, invoiceNumber: string, options: { by
     ctx.printJson({ invoiceNumber, workflowId, approvedBy: result.approvedBy, approvedAt: iso(result.approvedAtMs) });
     return;
   }
-  ctx.print(`Invoice ${invoiceNumber} approved by ${result.approvedBy} on ${dateTime(result.approvedAtMs, ctx.timeZone)}.`);
+  ctx.print(
+    `Invoice ${invoiceNumber} approved by ${result.approvedBy} on ${dateTime(result.approvedAtMs, ctx.timeZone)}.`,
+  );
 }
 
 function currentUserName(): string {
@@ -101,12 +123,17 @@ function currentUserName(): string {
   } catch {
     name = process.env.USER ?? process.env.LOGNAME;
   }
-  if (!name?.trim()) throw new CommandError('cannot tell who you are on this machine: say who approves with --by <name>');
+  if (!name?.trim())
+    throw new CommandError('cannot tell who you are on this machine: say who approves with --by <name>');
   return name.trim();
 }
 
 function isTimeout(err: unknown): boolean {
   const e = err as { name?: string; code?: number; cause?: { code?: number } };
-  return e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' || [1, 4].includes(e.code ?? -1) || [1, 4].includes(e.cause?.code ?? -1)
-    || /deadline|timed out|cancelled/i.test(firstLine(err));
+  return (
+    e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' ||
+    [1, 4].includes(e.code ?? -1) ||
+    [1, 4].includes(e.cause?.code ?? -1) ||
+    /deadline|timed out|cancelled/i.test(firstLine(err))
+  );
 }

@@ -30,21 +30,34 @@ export function registerLookupTableCommands(program: Command): void {
 }
 
 export function registerBackfillCommand(program: Command): void {
-  program.command('backfill')
-    .description('fill the matter-ID lookup table from every matter in the practice system (resumable; Ctrl-C only stops watching)')
-    .option('--run-id <id>', 'names this backfill (workflow backfill/<firm>/<id>); the same id re-attaches to it (default: the UTC minute, e.g. 20261121T1130Z)', parseWith(runIdArg))
+  program
+    .command('backfill')
+    .description(
+      'fill the matter-ID lookup table from every matter in the practice system (resumable; Ctrl-C only stops watching)',
+    )
+    .option(
+      '--run-id <id>',
+      'names this backfill (workflow backfill/<firm>/<id>); the same id re-attaches to it (default: the UTC minute, e.g. 20261121T1130Z)',
+      parseWith(runIdArg),
+    )
     .addOption(jsonOption())
     .action(commandAction(backfill));
 }
 
-const runIdArg = z.string().trim()
+const runIdArg = z
+  .string()
+  .trim()
   .min(1, 'a run id must not be empty')
   .max(100, 'a run id is at most 100 characters')
   .regex(/^[A-Za-z0-9._-]+$/, 'a run id is letters, digits, ".", "_" and "-", such as 20261121T1130Z');
 
 /** `20261121T1130Z`: the UTC minute, readable in a workflow id. */
 export function defaultRunId(now: Date = new Date()): string {
-  return now.toISOString().replace(/-/g, '').replace(/:\d\d\.\d+Z$/, 'Z').replace(':', '');
+  return now
+    .toISOString()
+    .replace(/-/g, '')
+    .replace(/:\d\d\.\d+Z$/, 'Z')
+    .replace(':', '');
 }
 
 const POLL_MS = 500;
@@ -64,10 +77,11 @@ async function backfill(ctx: CommandContext, options: { runId?: string; json?: b
     onSigint = () => resolve('interrupted');
   });
   process.once('SIGINT', onSigint);
-  const stoppedWatching = (last: BackfillProgress | null) => [
-    `Stopped watching. Backfill ${runId} carries on in the worker${last ? ` (${last.matters.toLocaleString('en-US')} matters scanned so far)` : ''}.`,
-    `Watch it again with: matterpay backfill --run-id ${runId}`,
-  ].join('\n');
+  const stoppedWatching = (last: BackfillProgress | null) =>
+    [
+      `Stopped watching. Backfill ${runId} carries on in the worker${last ? ` (${last.matters.toLocaleString('en-US')} matters scanned so far)` : ''}.`,
+      `Watch it again with: matterpay backfill --run-id ${runId}`,
+    ].join('\n');
 
   try {
     if (options.json) {
@@ -85,7 +99,9 @@ async function backfill(ctx: CommandContext, options: { runId?: string; json?: b
       ctx.print(summary(await outcome(handle)));
       return 0;
     }
-    ctx.print(`${attached ? 'Watching the running' : 'Started'} backfill ${runId} of ${ctx.firmId} (workflow ${workflowId}).`);
+    ctx.print(
+      `${attached ? 'Watching the running' : 'Started'} backfill ${runId} of ${ctx.firmId} (workflow ${workflowId}).`,
+    );
     ctx.print('Ctrl-C stops watching; the backfill itself carries on in the worker.');
     const watch = watchProgress(client, handle, runId);
     let ended: BackfillResult | 'interrupted' | null = null;
@@ -111,37 +127,57 @@ async function backfill(ctx: CommandContext, options: { runId?: string; json?: b
  * Starts the workflow, or attaches to the one of the same run id. A finished one is reported, not run again; one
  * that failed or was terminated is started again (from the first page: the rows it added are skipped).
  */
-async function startOrAttach(ctx: CommandContext, client: Client, workflowId: string, runId: string): Promise<{
-  handle: WorkflowHandle<typeof backfillMatterLinks>; attached: boolean; finished: boolean;
+async function startOrAttach(
+  ctx: CommandContext,
+  client: Client,
+  workflowId: string,
+  runId: string,
+): Promise<{
+  handle: WorkflowHandle<typeof backfillMatterLinks>;
+  attached: boolean;
+  finished: boolean;
 }> {
   const { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } = await import('@temporalio/client');
-  const unreachable = (err: unknown) => new CommandError(`could not start backfill ${runId} on Temporal at ${ctx.temporalAddress}: ${firstLine(err)}`);
+  const unreachable = (err: unknown) =>
+    new CommandError(`could not start backfill ${runId} on Temporal at ${ctx.temporalAddress}: ${firstLine(err)}`);
   let status: string | null = null;
   try {
-    status = (await client.withDeadline(Date.now() + START_TIMEOUT_MS, () => client.workflow.getHandle(workflowId).describe())).status.name;
+    status = (
+      await client.withDeadline(Date.now() + START_TIMEOUT_MS, () => client.workflow.getHandle(workflowId).describe())
+    ).status.name;
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw unreachable(err);
   }
   if (status === 'COMPLETED') {
-    return { handle: client.workflow.getHandle<typeof backfillMatterLinks>(workflowId), attached: true, finished: true };
+    return {
+      handle: client.workflow.getHandle<typeof backfillMatterLinks>(workflowId),
+      attached: true,
+      finished: true,
+    };
   }
   try {
-    const handle = await client.withDeadline(Date.now() + START_TIMEOUT_MS, () => client.workflow.start(workflowRef('backfillMatterLinks'), {
-      workflowId,
-      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-      args: [{ firmId: ctx.firmId, runId }],
-      // The same run id while it runs: attach to it (never a second backfill under one id). Closed: only a run
-      // that did not complete may start again.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      typedSearchAttributes: [{ key: FIRM_ID, value: ctx.firmId }],
-      memo: { summary: `Matter-link backfill ${runId}` },
-    }));
+    const handle = await client.withDeadline(Date.now() + START_TIMEOUT_MS, () =>
+      client.workflow.start(workflowRef('backfillMatterLinks'), {
+        workflowId,
+        taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+        args: [{ firmId: ctx.firmId, runId }],
+        // The same run id while it runs: attach to it (never a second backfill under one id). Closed: only a run
+        // that did not complete may start again.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        typedSearchAttributes: [{ key: FIRM_ID, value: ctx.firmId }],
+        memo: { summary: `Matter-link backfill ${runId}` },
+      }),
+    );
     return { handle, attached: status === 'RUNNING', finished: false };
   } catch (err) {
     // It completed between the two calls.
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { handle: client.workflow.getHandle<typeof backfillMatterLinks>(workflowId), attached: true, finished: true };
+      return {
+        handle: client.workflow.getHandle<typeof backfillMatterLinks>(workflowId),
+        attached: true,
+        finished: true,
+      };
     }
     throw unreachable(err);
   }
@@ -187,7 +223,8 @@ function watchProgress(client: Client, handle: WorkflowHandle, runId: string): W
     gracefulExit: false,
   });
   const line = () => {
-    if (waiting && !last) return 'waiting for a matterpay worker to pick it up (is `matterpay worker` or `npm start` running?)';
+    if (waiting && !last)
+      return 'waiting for a matterpay worker to pick it up (is `matterpay worker` or `npm start` running?)';
     const p = last ?? { matters: 0, linksAdded: 0, pages: 0 };
     const counts = `${p.matters.toLocaleString('en-US')} matters scanned · ${p.linksAdded.toLocaleString('en-US')} links added · ${p.pages} pages`;
     return waiting ? `${counts} · no worker is answering (is \`matterpay worker\` running?)` : counts;
@@ -232,8 +269,14 @@ function summary(result: BackfillResult): string {
   return fields([
     ['Matters scanned', n(result.matters)],
     ['Pages', n(result.pages)],
-    ['Links added', `${n(result.linksAdded)}${result.linksAdded === 0 && result.matters > 0 ? ' (every matter was already mapped)' : ''}`],
-    ['Parked payments woken', `${n(result.parkedPaymentsWoken)}${result.parkedPaymentsWoken > 0 ? ' (they retry their match now)' : ''}`],
+    [
+      'Links added',
+      `${n(result.linksAdded)}${result.linksAdded === 0 && result.matters > 0 ? ' (every matter was already mapped)' : ''}`,
+    ],
+    [
+      'Parked payments woken',
+      `${n(result.parkedPaymentsWoken)}${result.parkedPaymentsWoken > 0 ? ' (they retry their match now)' : ''}`,
+    ],
   ]);
 }
 

@@ -9,7 +9,8 @@ import { CommandError, commandAction, type CommandContext } from './context';
  * connection; `--replace` is needed to move an existing connection to a different Clio account.
  */
 export function registerConnectCommand(program: Command): void {
-  program.command('connect')
+  program
+    .command('connect')
     .description('connect matterpay to a vendor account (today: clio)')
     .argument('<vendor>', 'the vendor to connect: clio')
     .option('--replace', 'allow a different Clio account to replace the connected one')
@@ -17,20 +18,33 @@ export function registerConnectCommand(program: Command): void {
     .action(commandAction(connect));
 }
 
-async function connect(ctx: CommandContext, vendor: string, options: { wait: boolean; replace?: boolean }): Promise<number> {
-  if (vendor !== 'clio') throw new CommandError(`cannot connect "${vendor}": only clio uses a sign-in (LawPay and Stripe take keys in the configuration)`);
+async function connect(
+  ctx: CommandContext,
+  vendor: string,
+  options: { wait: boolean; replace?: boolean },
+): Promise<number> {
+  if (vendor !== 'clio')
+    throw new CommandError(
+      `cannot connect "${vendor}": only clio uses a sign-in (LawPay and Stripe take keys in the configuration)`,
+    );
   const db = await ctx.db();
   // Reading the row needs no key: only whether it exists and as whom.
-  const existing = await db.query('SELECT base_url, clio_user_name FROM clio_connections WHERE firm_id = $1', [ctx.firmId]);
+  const existing = await db.query('SELECT base_url, clio_user_name FROM clio_connections WHERE firm_id = $1', [
+    ctx.firmId,
+  ]);
   const connected = existing.rows[0] as { base_url: string; clio_user_name: string | null } | undefined;
   if (connected) {
     const who = connected.clio_user_name ? ` as ${connected.clio_user_name}` : '';
-    ctx.print(options.replace
-      ? `Clio is connected for ${ctx.firmId}${who} (${connected.base_url}); with --replace, any Clio account you sign in with replaces it.`
-      : `Clio is connected for ${ctx.firmId}${who} (${connected.base_url}); signing in again with the same account renews the tokens (another account needs --replace).`);
+    ctx.print(
+      options.replace
+        ? `Clio is connected for ${ctx.firmId}${who} (${connected.base_url}); with --replace, any Clio account you sign in with replaces it.`
+        : `Clio is connected for ${ctx.firmId}${who} (${connected.base_url}); signing in again with the same account renews the tokens (another account needs --replace).`,
+    );
   }
   const link = await mintConnectLink(db, ctx.config.publicBaseUrl, ctx.firmId, { replace: Boolean(options.replace) });
-  ctx.print(`Open this address in a browser within ${CONNECT_LINK_LIFETIME_MS / 60_000} minutes, sign in to Clio and allow matterpay (it works once):\n  ${link.url}`);
+  ctx.print(
+    `Open this address in a browser within ${CONNECT_LINK_LIFETIME_MS / 60_000} minutes, sign in to Clio and allow matterpay (it works once):\n  ${link.url}`,
+  );
   if (!options.wait) return 0;
   ctx.print('Waiting for Clio to send you back (Ctrl-C to stop waiting)…');
   const requests = new ClioConnectRequestRepository(db);
@@ -42,10 +56,15 @@ async function connect(ctx: CommandContext, vendor: string, options: { wait: boo
       return 0;
     }
     if (outcome === 'refused-other-account') {
-      throw new CommandError('Clio was not connected: you signed in with a different Clio account than the connected one. Run `matterpay connect clio --replace` to switch accounts.');
+      throw new CommandError(
+        'Clio was not connected: you signed in with a different Clio account than the connected one. Run `matterpay connect clio --replace` to switch accounts.',
+      );
     }
-    if (outcome === 'failed') throw new CommandError('Clio did not accept the sign-in: run `matterpay connect clio` to try again.');
+    if (outcome === 'failed')
+      throw new CommandError('Clio did not accept the sign-in: run `matterpay connect clio` to try again.');
     await new Promise((r) => setTimeout(r, 2_000));
   }
-  throw new CommandError('no Clio sign-in arrived in time: is `npm start` (or `matterpay ingress`) running and reachable at PUBLIC_BASE_URL?');
+  throw new CommandError(
+    'no Clio sign-in arrived in time: is `npm start` (or `matterpay ingress`) running and reachable at PUBLIC_BASE_URL?',
+  );
 }

@@ -14,7 +14,10 @@ import '../../store/db';
  * line on stderr and an exit code, never a stack trace.
  */
 export class CommandError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CommandError';
   }
@@ -77,9 +80,10 @@ export function createCommandContext(config: Config): CommandContext {
   let client: Client | null = null;
   let clientReady: Promise<Client> | null = null;
 
-  const unreachableDb = (reason: string) => new CommandError(
-    `cannot reach the database at ${databaseLabel}: ${config.DATABASE_URL ? 'check DATABASE_URL and that the server is up' : 'is `npm start` running?'} (${reason})`,
-  );
+  const unreachableDb = (reason: string) =>
+    new CommandError(
+      `cannot reach the database at ${databaseLabel}: ${config.DATABASE_URL ? 'check DATABASE_URL and that the server is up' : 'is `npm start` running?'} (${reason})`,
+    );
 
   async function openDb(): Promise<Db> {
     pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
@@ -92,7 +96,9 @@ export function createCommandContext(config: Config): CommandContext {
       throw unreachableDb(describeDbError(err));
     }
     if (!tables.rows[0]?.invoices) {
-      throw new CommandError(`the database at ${databaseLabel} has no matterpay tables yet: start matterpay once (\`npm start\` or \`matterpay worker\`) so it applies its migrations`);
+      throw new CommandError(
+        `the database at ${databaseLabel} has no matterpay tables yet: start matterpay once (\`npm start\` or \`matterpay worker\`) so it applies its migrations`,
+      );
     }
     return pool;
   }
@@ -115,7 +121,11 @@ export function createCommandContext(config: Config): CommandContext {
       );
     }
     // Same payload codec as the worker: an update's arguments and a query's answer are encrypted payloads too.
-    client = new TemporalClient({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
+    client = new TemporalClient({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(config),
+    });
     return client;
   }
 
@@ -179,16 +189,27 @@ function reportFailure(err: unknown): number {
 function describeDbError(err: unknown): string {
   const e = err as { code?: string; message?: string; errors?: Array<{ message?: string }> };
   switch (e.code) {
-    case 'ECONNREFUSED': return 'connection refused';
-    case 'ENOTFOUND': return 'unknown host';
-    case 'ETIMEDOUT': return 'timed out';
-    case '28P01': return 'password authentication failed';
-    case '3D000': return e.message ?? 'database does not exist';
-    default: return firstLine(e.errors?.[0] ?? err);
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+      return 'unknown host';
+    case 'ETIMEDOUT':
+      return 'timed out';
+    case '28P01':
+      return 'password authentication failed';
+    case '3D000':
+      return e.message ?? 'database does not exist';
+    default:
+      return firstLine(e.errors?.[0] ?? err);
   }
 }
 
 export function firstLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String(err.message) : String(err);
+  const message =
+    err instanceof Error
+      ? err.message
+      : typeof err === 'object' && err && 'message' in err
+        ? String(err.message)
+        : String(err);
   return message.split('\n')[0]!.trim() || 'unknown error';
 }

@@ -20,7 +20,14 @@ export function day(at: Date | number | null | undefined, timeZone: string): str
 export function dateTime(at: Date | number | null | undefined, timeZone: string): string {
   if (at === null || at === undefined) return '';
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
   }).formatToParts(typeof at === 'number' ? new Date(at) : at);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
@@ -53,15 +60,24 @@ export interface Column {
  * Aligned columns separated by two spaces, headers in capitals, no trailing blanks. `footer` rows (totals) are
  * set off by a rule.
  */
-export function table(columns: Column[], rows: string[][], options: { indent?: string; footer?: string[][] } = {}): string {
+export function table(
+  columns: Column[],
+  rows: string[][],
+  options: { indent?: string; footer?: string[][] } = {},
+): string {
   const indent = options.indent ?? '';
   const footer = options.footer ?? [];
   const all = [columns.map((c) => c.header.toUpperCase()), ...rows, ...footer];
   const widths = columns.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  const render = (row: string[]) => indent + columns.map((column, i) => {
-    const cell = row[i] ?? '';
-    return column.align === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
-  }).join('  ').trimEnd();
+  const render = (row: string[]) =>
+    indent +
+    columns
+      .map((column, i) => {
+        const cell = row[i] ?? '';
+        return column.align === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
+      })
+      .join('  ')
+      .trimEnd();
   const lines = [render(all[0]!), ...rows.map(render)];
   if (footer.length > 0) {
     const ruled = widths.map((w, i) => (footer.some((row) => (row[i] ?? '') !== '') ? '-'.repeat(w) : ' '.repeat(w)));
@@ -73,7 +89,9 @@ export function table(columns: Column[], rows: string[][], options: { indent?: s
 
 /** `Label   value` pairs with the labels aligned; pairs with an empty value are left out. */
 export function fields(pairs: Array<[string, string | null | undefined]>, indent = '  '): string {
-  const shown = pairs.filter((pair): pair is [string, string] => pair[1] !== null && pair[1] !== undefined && pair[1] !== '');
+  const shown = pairs.filter(
+    (pair): pair is [string, string] => pair[1] !== null && pair[1] !== undefined && pair[1] !== '',
+  );
   const width = Math.max(0, ...shown.map(([label]) => label.length));
   return shown.map(([label, value]) => `${indent}${label.padEnd(width)}  ${value}`).join('\n');
 }

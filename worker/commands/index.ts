@@ -10,22 +10,43 @@ import type { Command } from 'commander';
 type Register = (program: Command) => void;
 
 const modules: ReadonlyArray<{ names: readonly string[]; load: () => Register }> = [
-  { names: ['invoices', 'invoice'], load: () => (require('./invoices') as typeof import('./invoices')).registerInvoiceCommands },
+  {
+    names: ['invoices', 'invoice'],
+    load: () => (require('./invoices') as typeof import('./invoices')).registerInvoiceCommands,
+  },
   { names: ['approve'], load: () => (require('./approve') as typeof import('./approve')).registerApproveCommand },
   { names: ['aging'], load: () => (require('./aging') as typeof import('./aging')).registerAgingCommand },
   { names: ['alerts'], load: () => (require('./alerts') as typeof import('./alerts')).registerAlertsCommand },
   { names: ['links'], load: () => (require('./links') as typeof import('./links')).registerLinkCommands },
-  { names: ['backfill', 'link'], load: () => (require('./backfill') as typeof import('./backfill')).registerLookupTableCommands },
-  { names: ['trust-report'], load: () => (require('./trustReport') as typeof import('./trustReport')).registerTrustReportCommand },
-  { names: ['trust'], load: () => (require('./trustDraws') as typeof import('./trustDraws')).registerTrustDrawCommands },
-  { names: ['trust-statements'], load: () => (require('./trustStatements') as typeof import('./trustStatements')).registerTrustStatementsCommand },
+  {
+    names: ['backfill', 'link'],
+    load: () => (require('./backfill') as typeof import('./backfill')).registerLookupTableCommands,
+  },
+  {
+    names: ['trust-report'],
+    load: () => (require('./trustReport') as typeof import('./trustReport')).registerTrustReportCommand,
+  },
+  {
+    names: ['trust'],
+    load: () => (require('./trustDraws') as typeof import('./trustDraws')).registerTrustDrawCommands,
+  },
+  {
+    names: ['trust-statements'],
+    load: () => (require('./trustStatements') as typeof import('./trustStatements')).registerTrustStatementsCommand,
+  },
   { names: ['sweep'], load: () => (require('./sweep') as typeof import('./sweep')).registerSweepCommand },
   { names: ['connect'], load: () => (require('./connect') as typeof import('./connect')).registerConnectCommand },
   { names: ['bill'], load: () => (require('./bill') as typeof import('./bill')).registerBillCommand },
   { names: ['send-csv'], load: () => (require('./sendCsv') as typeof import('./sendCsv')).registerSendCsvCommand },
   { names: ['void'], load: () => (require('./void') as typeof import('./void')).registerVoidCommand },
-  { names: ['writebacks'], load: () => (require('./writebacks') as typeof import('./writebacks')).registerWritebackCommands },
-  { names: ['quick-link'], load: () => (require('./quickLink') as typeof import('./quickLink')).registerQuickLinkCommand },
+  {
+    names: ['writebacks'],
+    load: () => (require('./writebacks') as typeof import('./writebacks')).registerWritebackCommands,
+  },
+  {
+    names: ['quick-link'],
+    load: () => (require('./quickLink') as typeof import('./quickLink')).registerQuickLinkCommand,
+  },
 ];
 
 /**

@@ -18,24 +18,48 @@ import { jsonOption, parseWith } from './shared';
  * changes nothing (and still wakes parked payments, so a run that could not reach Temporal can be repeated).
  */
 export function registerLinkCommand(program: Command): void {
-  program.command('link')
-    .description('map a payment reference to a matter in the lookup table, then retry the parked payments that carry it')
-    .argument('<reference>', 'the reference payments carry, as the processor shows it (e.g. a legacy matter code)', parseWith(referenceArg))
-    .argument('<matter>', 'the matter: its display number (00042-Smith) or its practice-system id; `id:<id>` or `number:<display number>` when both could match')
-    .addOption(new Option('--processor <processor>', 'only for payments from this processor').choices(['lawpay', 'stripe', 'any']).default('any'))
+  program
+    .command('link')
+    .description(
+      'map a payment reference to a matter in the lookup table, then retry the parked payments that carry it',
+    )
+    .argument(
+      '<reference>',
+      'the reference payments carry, as the processor shows it (e.g. a legacy matter code)',
+      parseWith(referenceArg),
+    )
+    .argument(
+      '<matter>',
+      'the matter: its display number (00042-Smith) or its practice-system id; `id:<id>` or `number:<display number>` when both could match',
+    )
+    .addOption(
+      new Option('--processor <processor>', 'only for payments from this processor')
+        .choices(['lawpay', 'stripe', 'any'])
+        .default('any'),
+    )
     .addOption(jsonOption())
     .action(commandAction(link));
 }
 
-const referenceArg = z.string().trim()
+const referenceArg = z
+  .string()
+  .trim()
   .min(1, 'a reference must not be empty')
   .max(255, 'a reference is at most 255 characters');
 
 type Processor = MatterLink['processor'];
 
-export interface ResolvedMatter { practiceMatterId: string; matterDisplayNumber: string }
+export interface ResolvedMatter {
+  practiceMatterId: string;
+  matterDisplayNumber: string;
+}
 
-async function link(ctx: CommandContext, reference: string, matterArg: string, options: { processor: Processor; json?: boolean }): Promise<number> {
+async function link(
+  ctx: CommandContext,
+  reference: string,
+  matterArg: string,
+  options: { processor: Processor; json?: boolean },
+): Promise<number> {
   const db = await ctx.db();
   const matter = await resolveMatter(db, ctx.firmId, matterArg.trim());
   const processor = options.processor;
@@ -44,17 +68,29 @@ async function link(ctx: CommandContext, reference: string, matterArg: string, o
   // A reference that is one of matterpay's own invoice numbers already leads to its invoice, before any mapping.
   const invoice = await new InvoiceRepository(db).get(ctx.firmId, reference);
   if (invoice && invoice.matterId !== matter.practiceMatterId) {
-    throw new CommandError(`"${reference}" is matterpay's invoice ${invoice.invoiceNumber} on matter ${invoice.matterDisplayNumber} (id ${invoice.matterId}): payments carrying it are applied to that invoice, so it cannot be mapped to matter ${label(matter)}`);
+    throw new CommandError(
+      `"${reference}" is matterpay's invoice ${invoice.invoiceNumber} on matter ${invoice.matterDisplayNumber} (id ${invoice.matterId}): payments carrying it are applied to that invoice, so it cannot be mapped to matter ${label(matter)}`,
+    );
   }
 
-  const conflicts = (await mappingsOf(db, ctx.firmId, reference)).filter((row) => row.practiceMatterId !== matter.practiceMatterId);
+  const conflicts = (await mappingsOf(db, ctx.firmId, reference)).filter(
+    (row) => row.practiceMatterId !== matter.practiceMatterId,
+  );
   if (conflicts.length > 0) throw refusal(reference, conflicts, matter);
 
   const repository = new MatterLinkRepository(db);
-  const added = await repository.add(ctx.firmId, { processor, externalReference: reference, practiceMatterId: matter.practiceMatterId, matterDisplayNumber: matter.matterDisplayNumber, source: 'admin' });
+  const added = await repository.add(ctx.firmId, {
+    processor,
+    externalReference: reference,
+    practiceMatterId: matter.practiceMatterId,
+    matterDisplayNumber: matter.matterDisplayNumber,
+    source: 'admin',
+  });
   if (!added) {
     // Someone else mapped it between our check and our insert: report what is there now.
-    const now = (await mappingsOf(db, ctx.firmId, reference)).filter((row) => row.practiceMatterId !== matter.practiceMatterId);
+    const now = (await mappingsOf(db, ctx.firmId, reference)).filter(
+      (row) => row.practiceMatterId !== matter.practiceMatterId,
+    );
     if (now.length > 0) throw refusal(reference, now, matter);
   }
 
@@ -68,18 +104,29 @@ async function link(ctx: CommandContext, reference: string, matterArg: string, o
 
   if (options.json) {
     ctx.printJson({
-      firmId: ctx.firmId, reference, processor, practiceMatterId: matter.practiceMatterId, matterDisplayNumber: matter.matterDisplayNumber,
-      added, parkedPaymentsWoken: woken, error: wakeError,
+      firmId: ctx.firmId,
+      reference,
+      processor,
+      practiceMatterId: matter.practiceMatterId,
+      matterDisplayNumber: matter.matterDisplayNumber,
+      added,
+      parkedPaymentsWoken: woken,
+      error: wakeError,
     });
   } else {
     const scope = processor === 'any' ? 'from any processor' : `from ${processor}`;
-    ctx.print(added
-      ? `Mapped "${reference}" to matter ${label(matter)}: payments ${scope} carrying it now go to that matter.`
-      : `"${reference}" was already mapped to matter ${label(matter)}; nothing changed.`);
-    if (woken !== null) ctx.print(`Woke ${plural(woken, 'parked payment')} to retry ${woken === 1 ? 'its' : 'their'} match.`);
+    ctx.print(
+      added
+        ? `Mapped "${reference}" to matter ${label(matter)}: payments ${scope} carrying it now go to that matter.`
+        : `"${reference}" was already mapped to matter ${label(matter)}; nothing changed.`,
+    );
+    if (woken !== null)
+      ctx.print(`Woke ${plural(woken, 'parked payment')} to retry ${woken === 1 ? 'its' : 'their'} match.`);
   }
   if (wakeError) {
-    process.stderr.write(`The mapping is saved, but parked payments were not woken: ${wakeError}. Run the same command again to wake them (it never maps twice).\n`);
+    process.stderr.write(
+      `The mapping is saved, but parked payments were not woken: ${wakeError}. Run the same command again to wake them (it never maps twice).\n`,
+    );
     return 1;
   }
   return 0;
@@ -95,21 +142,31 @@ export async function resolveMatter(db: Db, firmId: string, arg: string): Promis
   const byNumber = forced?.[1] === 'id' ? null : await canonical(db, firmId, 'external_reference', value);
   const byId = forced?.[1] === 'number' ? null : await canonical(db, firmId, 'practice_matter_id', value);
   if (byNumber && byId && byNumber.practiceMatterId !== byId.practiceMatterId) {
-    throw new CommandError(`"${value}" is both the display number of matter ${byNumber.matterDisplayNumber} (id ${byNumber.practiceMatterId}) and the id of matter ${byId.matterDisplayNumber}: say which with number:${value} or id:${value}`);
+    throw new CommandError(
+      `"${value}" is both the display number of matter ${byNumber.matterDisplayNumber} (id ${byNumber.practiceMatterId}) and the id of matter ${byId.matterDisplayNumber}: say which with number:${value} or id:${value}`,
+    );
   }
   const found = byNumber ?? byId;
   if (!found) {
-    throw new CommandError(`matter "${value}" is not in the lookup table for firm ${firmId} (no display number or practice-system id matches): run \`matterpay backfill\` to load every matter from the practice system, then try again`);
+    throw new CommandError(
+      `matter "${value}" is not in the lookup table for firm ${firmId} (no display number or practice-system id matches): run \`matterpay backfill\` to load every matter from the practice system, then try again`,
+    );
   }
   return found;
 }
 
-async function canonical(db: Db, firmId: string, column: 'external_reference' | 'practice_matter_id', value: string): Promise<ResolvedMatter | null> {
+async function canonical(
+  db: Db,
+  firmId: string,
+  column: 'external_reference' | 'practice_matter_id',
+  value: string,
+): Promise<ResolvedMatter | null> {
   const { rows } = await db.query(
     `SELECT practice_matter_id, matter_display_number FROM matter_links
      WHERE firm_id = $1 AND processor = 'any' AND external_reference = matter_display_number AND ${column} = $2
      ORDER BY created_at LIMIT 1`,
-    [firmId, value]);
+    [firmId, value],
+  );
   const row = rows[0] as { practice_matter_id: string; matter_display_number: string } | undefined;
   return row ? { practiceMatterId: row.practice_matter_id, matterDisplayNumber: row.matter_display_number } : null;
 }
@@ -119,18 +176,27 @@ async function mappingsOf(db: Db, firmId: string, reference: string): Promise<Ma
   const { rows } = await db.query(
     `SELECT processor, external_reference, practice_matter_id, matter_display_number, source FROM matter_links
      WHERE firm_id = $1 AND external_reference = $2 ORDER BY processor`,
-    [firmId, reference]);
+    [firmId, reference],
+  );
   return (rows as Array<Record<string, string>>).map((r) => ({
-    processor: r.processor as Processor, externalReference: r.external_reference!, practiceMatterId: r.practice_matter_id!,
-    matterDisplayNumber: r.matter_display_number!, source: r.source as MatterLink['source'],
+    processor: r.processor as Processor,
+    externalReference: r.external_reference!,
+    practiceMatterId: r.practice_matter_id!,
+    matterDisplayNumber: r.matter_display_number!,
+    source: r.source as MatterLink['source'],
   }));
 }
 
 function refusal(reference: string, existing: MatterLink[], wanted: ResolvedMatter): CommandError {
-  const where = existing.map((row) => `matter ${row.matterDisplayNumber} (id ${row.practiceMatterId}; ${row.processor === 'any' ? 'any processor' : row.processor}, added by ${row.source})`).join(' and ');
+  const where = existing
+    .map(
+      (row) =>
+        `matter ${row.matterDisplayNumber} (id ${row.practiceMatterId}; ${row.processor === 'any' ? 'any processor' : row.processor}, added by ${row.source})`,
+    )
+    .join(' and ');
   return new CommandError(
-    `"${reference}" is already mapped to ${where}: matterpay never moves a mapping that payments may have followed, so it was not mapped to ${wanted.matterDisplayNumber}. `
-    + 'If the existing mapping is wrong, correct it in the database deliberately (and check the payments applied through it).',
+    `"${reference}" is already mapped to ${where}: matterpay never moves a mapping that payments may have followed, so it was not mapped to ${wanted.matterDisplayNumber}. ` +
+      'If the existing mapping is wrong, correct it in the database deliberately (and check the payments applied through it).',
   );
 }
 
@@ -144,7 +210,9 @@ async function wakeParkedPayments(ctx: CommandContext, db: Db): Promise<number> 
   const { wakeParkedPayments: wake } = wakeParkedActivities({
     db,
     temporal: { client, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE },
-    firm: () => { throw new Error('waking parked payments needs no vendor connection'); },
+    firm: () => {
+      throw new Error('waking parked payments needs no vendor connection');
+    },
   });
   try {
     return await client.withDeadline(Date.now() + 30_000, () => wake({ firmId: ctx.firmId }));

@@ -15,16 +15,44 @@ export function sentLinksCsv(ctx: CommandContext, links: PayLink[], invoices: In
   const byNumber = new Map(invoices.map((i) => [i.invoiceNumber, i]));
   const now = new Date();
   return stringify([
-    ['invoice_number', 'matter', 'recipient_name', 'recipient_email', 'link_status', 'invoice_status', 'total', 'paid', 'amount_due',
-      'due_date', 'overdue_days', 'sent_on', 'expires_on', 'times_opened', 'last_opened', 'url'],
+    [
+      'invoice_number',
+      'matter',
+      'recipient_name',
+      'recipient_email',
+      'link_status',
+      'invoice_status',
+      'total',
+      'paid',
+      'amount_due',
+      'due_date',
+      'overdue_days',
+      'sent_on',
+      'expires_on',
+      'times_opened',
+      'last_opened',
+      'url',
+    ],
     ...links.map((link) => {
       const invoice = byNumber.get(link.invoiceNumber);
       const overdue = invoice ? overdueDays(invoice, now, ctx.timeZone) : null;
       return [
-        link.invoiceNumber, invoice?.matterDisplayNumber ?? '', invoice?.recipientName ?? '', invoice?.recipientEmail ?? '', link.status,
-        invoice?.status ?? '', invoice ? cents(invoice.totalCents) : '', invoice ? cents(invoice.paidCents) : '', invoice ? cents(invoice.amountDueCents) : '',
-        day(invoice?.dueAt, ctx.timeZone), overdue === null ? '' : String(overdue), day(link.createdAt, ctx.timeZone), day(link.expiresAt, ctx.timeZone),
-        String(link.openedCount), day(link.lastOpenedAt, ctx.timeZone), payLinkUrl(ctx, link.token),
+        link.invoiceNumber,
+        invoice?.matterDisplayNumber ?? '',
+        invoice?.recipientName ?? '',
+        invoice?.recipientEmail ?? '',
+        link.status,
+        invoice?.status ?? '',
+        invoice ? cents(invoice.totalCents) : '',
+        invoice ? cents(invoice.paidCents) : '',
+        invoice ? cents(invoice.amountDueCents) : '',
+        day(invoice?.dueAt, ctx.timeZone),
+        overdue === null ? '' : String(overdue),
+        day(link.createdAt, ctx.timeZone),
+        day(link.expiresAt, ctx.timeZone),
+        String(link.openedCount),
+        day(link.lastOpenedAt, ctx.timeZone),
+        payLinkUrl(ctx, link.token),
       ];
     }),
   ]);

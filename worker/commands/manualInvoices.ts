@@ -33,42 +33,69 @@ export interface ManualInvoiceRequest {
 }
 
 /** Inserts one manual invoice and its line inside the caller's transaction; returns its number. */
-export async function insertManualInvoice(client: pg.PoolClient, db: Db, ctx: CommandContext, request: ManualInvoiceRequest): Promise<string> {
+export async function insertManualInvoice(
+  client: pg.PoolClient,
+  db: Db,
+  ctx: CommandContext,
+  request: ManualInvoiceRequest,
+): Promise<string> {
   const invoices = new InvoiceRepository(db);
   await lockMatter(client, ctx.firmId, request.matter.practiceMatterId);
   const sequence = await invoices.nextSequence(client, ctx.firmId, request.matter.practiceMatterId);
   const number = request.invoiceNumber ?? canonicalInvoiceNumber(request.matter.matterDisplayNumber, sequence);
-  if (await invoices.get(ctx.firmId, number, client)) throw new CommandError(`invoice number ${number} is already taken: choose another`);
+  if (await invoices.get(ctx.firmId, number, client))
+    throw new CommandError(`invoice number ${number} is already taken: choose another`);
   await invoices.insert(client, {
-    firmId: ctx.firmId, invoiceNumber: number, matterId: request.matter.practiceMatterId, matterDisplayNumber: request.matter.matterDisplayNumber,
-    sequence, kind: 'manual', period: request.period, totalCents: request.amountCents,
+    firmId: ctx.firmId,
+    invoiceNumber: number,
+    matterId: request.matter.practiceMatterId,
+    matterDisplayNumber: request.matter.matterDisplayNumber,
+    sequence,
+    kind: 'manual',
+    period: request.period,
+    totalCents: request.amountCents,
     dueAt: request.dueDate ? new Date(dueAtForDate(request.dueDate, ctx.timeZone)) : null,
-    invoiceDate: request.invoiceDate, recipientName: request.recipientName, recipientEmail: request.recipientEmail,
-    customMessage: request.customMessage, sendEmail: request.sendEmail,
+    invoiceDate: request.invoiceDate,
+    recipientName: request.recipientName,
+    recipientEmail: request.recipientEmail,
+    customMessage: request.customMessage,
+    sendEmail: request.sendEmail,
   });
-  await invoices.addLines(client, ctx.firmId, number, [{ lineKey: request.lineKey, description: request.description, amountCents: request.amountCents }]);
+  await invoices.addLines(client, ctx.firmId, number, [
+    { lineKey: request.lineKey, description: request.description, amountCents: request.amountCents },
+  ]);
   return number;
 }
 
 /** Starts each invoice's workflow; starting is idempotent, so a re-run after an interruption starts only what is missing. */
-export async function startInvoiceWorkflows(ctx: CommandContext, db: Db, numbers: string[], options: { progress: boolean }): Promise<void> {
+export async function startInvoiceWorkflows(
+  ctx: CommandContext,
+  db: Db,
+  numbers: string[],
+  options: { progress: boolean },
+): Promise<void> {
   const temporal = await ctx.temporal();
   const invoices = new InvoiceRepository(db);
-  const bar = options.progress && process.stderr.isTTY ? new SingleBar({ format: 'Starting invoices {bar} {value}/{total}', hideCursor: true }) : null;
+  const bar =
+    options.progress && process.stderr.isTTY
+      ? new SingleBar({ format: 'Starting invoices {bar} {value}/{total}', hideCursor: true })
+      : null;
   bar?.start(numbers.length, 0);
   for (const number of numbers) {
     const record = await invoices.require(ctx.firmId, number);
-    await temporal.workflow.start(workflowRef('invoice'), {
-      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
-      workflowId: workflowIds.invoice(ctx.firmId, number),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [{ firmId: ctx.firmId, invoiceNumber: number, policy: billingPolicy(ctx.config) }],
-      memo: invoiceMemo(number, record.matterDisplayNumber),
-      typedSearchAttributes: [{ key: FIRM_ID, value: ctx.firmId }],
-    }).catch((err: Error) => {
-      if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-    });
+    await temporal.workflow
+      .start(workflowRef('invoice'), {
+        taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+        workflowId: workflowIds.invoice(ctx.firmId, number),
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ firmId: ctx.firmId, invoiceNumber: number, policy: billingPolicy(ctx.config) }],
+        memo: invoiceMemo(number, record.matterDisplayNumber),
+        typedSearchAttributes: [{ key: FIRM_ID, value: ctx.firmId }],
+      })
+      .catch((err: Error) => {
+        if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+      });
     bar?.increment();
   }
   bar?.stop();
@@ -86,7 +113,12 @@ export interface IssuedLink {
  * Waits until every invoice's workflow has issued it (its pay link exists, or trust settled it). The links come
  * from the workflow, not from here, so the trust-first rule decides what each link asks for.
  */
-export async function waitForIssuedLinks(ctx: CommandContext, db: Db, numbers: string[], timeoutMs = 60_000): Promise<IssuedLink[]> {
+export async function waitForIssuedLinks(
+  ctx: CommandContext,
+  db: Db,
+  numbers: string[],
+  timeoutMs = 60_000,
+): Promise<IssuedLink[]> {
   const invoices = new InvoiceRepository(db);
   const links = new PayLinkRepository(db);
   const deadline = Date.now() + timeoutMs;
@@ -98,13 +130,19 @@ export async function waitForIssuedLinks(ctx: CommandContext, db: Db, numbers: s
       const settled = invoice.status === 'paid';
       if (!link && !settled) break;
       issued.push({
-        invoiceNumber: number, url: link ? `${ctx.config.publicBaseUrl}/pay/${link.token}` : null, amountDueCents: invoice.amountDueCents,
-        dueDate: invoice.dueAt ? new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timeZone }).format(invoice.dueAt) : null,
+        invoiceNumber: number,
+        url: link ? `${ctx.config.publicBaseUrl}/pay/${link.token}` : null,
+        amountDueCents: invoice.amountDueCents,
+        dueDate: invoice.dueAt
+          ? new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timeZone }).format(invoice.dueAt)
+          : null,
       });
     }
     if (issued.length === numbers.length) return issued;
     if (Date.now() > deadline) {
-      throw new CommandError(`the invoices are saved, but ${numbers.length - issued.length} of them had no pay link after ${timeoutMs / 1000} s: is a matterpay worker running? Run the same command again to pick them up.`);
+      throw new CommandError(
+        `the invoices are saved, but ${numbers.length - issued.length} of them had no pay link after ${timeoutMs / 1000} s: is a matterpay worker running? Run the same command again to pick them up.`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

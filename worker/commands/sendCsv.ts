@@ -21,8 +21,11 @@ import { jsonOption } from './shared';
  * a CSV for the firm to send itself.
  */
 export function registerSendCsvCommand(program: Command): void {
-  program.command('send-csv')
-    .description('upload invoices from a CSV file (matter,description,amount[,period] or ClientPay columns plus matter): all rows or none')
+  program
+    .command('send-csv')
+    .description(
+      'upload invoices from a CSV file (matter,description,amount[,period] or ClientPay columns plus matter): all rows or none',
+    )
     .argument('<file>', 'CSV file with a header row')
     .option('--no-email', 'email nothing: write the pay links to a CSV instead (see --links-out)')
     .option('--links-out <file>', 'where --no-email writes the links (default: <file>.links.csv beside the upload)')
@@ -30,17 +33,29 @@ export function registerSendCsvCommand(program: Command): void {
     .action(commandAction(sendCsv));
 }
 
-async function sendCsv(ctx: CommandContext, file: string, options: { json?: boolean; email: boolean; linksOut?: string }): Promise<number> {
+async function sendCsv(
+  ctx: CommandContext,
+  file: string,
+  options: { json?: boolean; email: boolean; linksOut?: string },
+): Promise<number> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CommandError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new CommandError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   const { rows, errors } = parseInvoiceCsv(text);
   const db = await ctx.db();
-  const fileKey = createHash('sha256').update(`${options.email ? '' : 'links-only:'}${text}`).digest('hex').slice(0, 16);
-  const importedBefore = await db.query('SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY 1', [ctx.firmId, `csv:${fileKey}:%`]);
+  const fileKey = createHash('sha256')
+    .update(`${options.email ? '' : 'links-only:'}${text}`)
+    .digest('hex')
+    .slice(0, 16);
+  const importedBefore = await db.query(
+    'SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY 1',
+    [ctx.firmId, `csv:${fileKey}:%`],
+  );
   const matters = new Map<number, ResolvedMatter>();
   for (const row of rows) {
     try {
@@ -49,12 +64,22 @@ async function sendCsv(ctx: CommandContext, file: string, options: { json?: bool
       errors.push(`line ${row.line}, matter: ${(err as Error).message}`);
     }
     if (row.invoiceNumber && (importedBefore.rowCount ?? 0) === 0) {
-      const taken = await db.query('SELECT 1 FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [ctx.firmId, row.invoiceNumber]);
-      if ((taken.rowCount ?? 0) > 0) errors.push(`line ${row.line}, invoice number: "${row.invoiceNumber}" is already an invoice of ${ctx.firmId}: each invoice needs its own number`);
+      const taken = await db.query('SELECT 1 FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [
+        ctx.firmId,
+        row.invoiceNumber,
+      ]);
+      if ((taken.rowCount ?? 0) > 0)
+        errors.push(
+          `line ${row.line}, invoice number: "${row.invoiceNumber}" is already an invoice of ${ctx.firmId}: each invoice needs its own number`,
+        );
     }
   }
   if (errors.length > 0) {
-    const report = [`${file}: nothing was imported, because of ${errors.length} problem${errors.length > 1 ? 's' : ''}:`, ...errors.map((e) => `  ${e}`), 'Fix them and run the same command again.'];
+    const report = [
+      `${file}: nothing was imported, because of ${errors.length} problem${errors.length > 1 ? 's' : ''}:`,
+      ...errors.map((e) => `  ${e}`),
+      'Fix them and run the same command again.',
+    ];
     if (options.json) ctx.printJson({ imported: 0, errors });
     else process.stderr.write(`${report.join('\n')}\n`);
     return 1;
@@ -62,17 +87,30 @@ async function sendCsv(ctx: CommandContext, file: string, options: { json?: bool
 
   const period = billingPeriod(Date.now(), ctx.timeZone);
   const imported = await inTransaction(db, async (client) => {
-    const existing = await client.query('SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY 1', [ctx.firmId, `csv:${fileKey}:%`]);
-    if ((existing.rowCount ?? 0) > 0) return { fresh: false, numbers: existing.rows.map((r) => r.invoice_number as string) };
+    const existing = await client.query(
+      'SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY 1',
+      [ctx.firmId, `csv:${fileKey}:%`],
+    );
+    if ((existing.rowCount ?? 0) > 0)
+      return { fresh: false, numbers: existing.rows.map((r) => r.invoice_number as string) };
     const numbers: string[] = [];
     for (const row of rows) {
-      numbers.push(await insertManualInvoice(client, db, ctx, {
-        matter: matters.get(row.line)!, lineKey: `csv:${fileKey}:${String(row.line).padStart(6, '0')}`,
-        description: row.description ?? (row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Payment request'),
-        amountCents: row.amountCents, period: row.period ?? period, invoiceNumber: row.invoiceNumber, invoiceDate: row.invoiceDate,
-        dueDate: row.dueDate, recipientName: row.recipientName, recipientEmail: row.recipientEmail, customMessage: row.customMessage,
-        sendEmail: options.email,
-      }));
+      numbers.push(
+        await insertManualInvoice(client, db, ctx, {
+          matter: matters.get(row.line)!,
+          lineKey: `csv:${fileKey}:${String(row.line).padStart(6, '0')}`,
+          description: row.description ?? (row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Payment request'),
+          amountCents: row.amountCents,
+          period: row.period ?? period,
+          invoiceNumber: row.invoiceNumber,
+          invoiceDate: row.invoiceDate,
+          dueDate: row.dueDate,
+          recipientName: row.recipientName,
+          recipientEmail: row.recipientEmail,
+          customMessage: row.customMessage,
+          sendEmail: options.email,
+        }),
+      );
     }
     return { fresh: true, numbers };
   });
@@ -85,22 +123,42 @@ async function sendCsv(ctx: CommandContext, file: string, options: { json?: bool
 
   if (options.json) {
     ctx.printJson({
-      imported: imported.fresh ? imported.numbers.length : 0, alreadyImported: !imported.fresh, invoices: imported.numbers, totalCents: total,
-      emailed: options.email, links: links && links.map((l) => ({ invoiceNumber: l.invoiceNumber, url: l.url, amountDueCents: l.amountDueCents, dueDate: l.dueDate })),
+      imported: imported.fresh ? imported.numbers.length : 0,
+      alreadyImported: !imported.fresh,
+      invoices: imported.numbers,
+      totalCents: total,
+      emailed: options.email,
+      links:
+        links &&
+        links.map((l) => ({
+          invoiceNumber: l.invoiceNumber,
+          url: l.url,
+          amountDueCents: l.amountDueCents,
+          dueDate: l.dueDate,
+        })),
       linksFile,
     });
     return 0;
   }
-  const what = options.email ? 'Each is now issued like any other (trust first, pay link, email).' : `Nothing was emailed: the pay links are in ${linksFile}.`;
-  ctx.print(imported.fresh
-    ? `Imported ${imported.numbers.length} invoice${imported.numbers.length > 1 ? 's' : ''} for ${formatCents(total)}: ${imported.numbers.join(', ')}. ${what}`
-    : `This file was imported before (${imported.numbers.join(', ')}): nothing added; their workflows are running.${linksFile ? ` The pay links are in ${linksFile}.` : ''}`);
+  const what = options.email
+    ? 'Each is now issued like any other (trust first, pay link, email).'
+    : `Nothing was emailed: the pay links are in ${linksFile}.`;
+  ctx.print(
+    imported.fresh
+      ? `Imported ${imported.numbers.length} invoice${imported.numbers.length > 1 ? 's' : ''} for ${formatCents(total)}: ${imported.numbers.join(', ')}. ${what}`
+      : `This file was imported before (${imported.numbers.join(', ')}): nothing added; their workflows are running.${linksFile ? ` The pay links are in ${linksFile}.` : ''}`,
+  );
   return 0;
 }
 
 function linksCsv(links: IssuedLink[]): string {
   return stringify([
     ['invoice_number', 'amount_due', 'due_date', 'pay_link'],
-    ...links.map((l) => [l.invoiceNumber, (l.amountDueCents / 100).toFixed(2), l.dueDate ?? '', l.url ?? 'paid from trust: nothing to ask for']),
+    ...links.map((l) => [
+      l.invoiceNumber,
+      (l.amountDueCents / 100).toFixed(2),
+      l.dueDate ?? '',
+      l.url ?? 'paid from trust: nothing to ask for',
+    ]),
   ]);
 }

@@ -8,10 +8,18 @@ import { calendarDaysBetween, iso } from './format';
 
 /** What the admin commands share beyond connections: argument parsing and the JSON shapes of store records. */
 
-export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['draft', 'awaiting_approval', 'issued', 'partially_paid', 'paid', 'void'];
+export const INVOICE_STATUSES: readonly InvoiceStatus[] = [
+  'draft',
+  'awaiting_approval',
+  'issued',
+  'partially_paid',
+  'paid',
+  'void',
+];
 export const PAY_LINK_STATUSES: readonly PayLinkStatus[] = ['outstanding', 'paid', 'cancelled', 'expired'];
 
-export const jsonOption = () => new Option('--json', 'machine-readable output: cents as integers, timestamps in ISO 8601 UTC');
+export const jsonOption = () =>
+  new Option('--json', 'machine-readable output: cents as integers, timestamps in ISO 8601 UTC');
 
 /** A commander argument parser backed by a zod schema: a bad value is a usage error that names the argument. */
 export function parseWith<T>(schema: z.ZodType<T>): (value: string) => T {
@@ -22,7 +30,9 @@ export function parseWith<T>(schema: z.ZodType<T>): (value: string) => T {
   };
 }
 
-export const invoiceNumberArg = z.string().trim()
+export const invoiceNumberArg = z
+  .string()
+  .trim()
   .min(1, 'an invoice number is required, such as "00042-Smith-3"')
   .max(200, 'an invoice number is at most 200 characters')
   .regex(/^[^\s/]+$/, 'an invoice number has no spaces or slashes, such as "00042-Smith-3"');
@@ -38,7 +48,11 @@ export function daysSinceIssue(invoice: InvoiceRecord, now: Date, timeZone: stri
 /** Days past the due date when the invoice is overdue (due date passed with a balance), else null. */
 export function overdueDays(invoice: InvoiceRecord, now: Date, timeZone: string): number | null {
   const dueAtMs = invoice.dueAt?.getTime() ?? null;
-  if (invoice.status === 'void' || !isOverdue({ dueAtMs, amountDueCents: invoice.amountDueCents, nowMs: now.getTime(), timeZone })) return null;
+  if (
+    invoice.status === 'void' ||
+    !isOverdue({ dueAtMs, amountDueCents: invoice.amountDueCents, nowMs: now.getTime(), timeZone })
+  )
+    return null;
   return daysPastDue(dueAtMs!, now.getTime(), timeZone);
 }
 

@@ -7,7 +7,8 @@ import { workflowRef, type WorkflowOf } from '../../shared/workflowTypes';
 
 /** `matterpay sweep`: one reconciliation sweep now, waited for, with what it found. */
 export function registerSweepCommand(program: Command): void {
-  program.command('sweep')
+  program
+    .command('sweep')
     .description('sweep the payment processor now for payments no webhook delivered, and reconcile them')
     .addOption(jsonOption())
     .action(commandAction(sweep));
@@ -19,9 +20,13 @@ async function sweep(ctx: CommandContext, options: { json?: boolean }): Promise<
   const action = sweepAction(ctx.config, ctx.firmId, workflowId);
   if (action.type !== 'startWorkflow') throw new Error('unexpected schedule action');
   const result = await client.workflow.execute(workflowRef('reconciliationSweep'), {
-    workflowId, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: action.args as Parameters<WorkflowOf<'reconciliationSweep'>>,
+    workflowId,
+    taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+    args: action.args as Parameters<WorkflowOf<'reconciliationSweep'>>,
   });
   if (options.json) return ctx.printJson(result);
-  ctx.print(`Scanned ${result.scanned} processor transactions; started reconciliation for ${result.started.length} not yet recorded.`);
+  ctx.print(
+    `Scanned ${result.scanned} processor transactions; started reconciliation for ${result.started.length} not yet recorded.`,
+  );
   for (const id of result.started) ctx.print(`  ${id}`);
 }

@@ -12,9 +12,10 @@ import { workflowRef } from '../../shared/workflowTypes';
  * statement of it. Each statement is sent once per month and matter, however often the command runs.
  */
 export function registerTrustStatementsCommand(program: Command): void {
-  program.command('trust-statements')
+  program
+    .command('trust-statements')
     .description('email each client with trust activity in the month a statement of it (never payable)')
-    .option('--month <YYYY-MM>', 'the month (default: this month on the firm\'s calendar)', parseWith(monthArg))
+    .option('--month <YYYY-MM>', "the month (default: this month on the firm's calendar)", parseWith(monthArg))
     .addOption(jsonOption())
     .action(commandAction(trustStatements));
 }
@@ -26,21 +27,39 @@ async function trustStatements(ctx: CommandContext, options: { month?: string; j
   try {
     outcomes = (await client.workflow.execute(workflowRef('trustStatements'), {
       workflowId: workflowIds.trustStatements(ctx.firmId, month, new Date()),
-      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE, args: [{ firmId: ctx.firmId, month }], workflowExecutionTimeout: '30 minutes',
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      args: [{ firmId: ctx.firmId, month }],
+      workflowExecutionTimeout: '30 minutes',
     })) as TrustStatementOutcome[];
   } catch (err) {
-    throw new CommandError(`trust statements not sent (${firstLine(err)}): is a matterpay worker running on task queue ${ctx.config.TEMPORAL_TASK_QUEUE}?`);
+    throw new CommandError(
+      `trust statements not sent (${firstLine(err)}): is a matterpay worker running on task queue ${ctx.config.TEMPORAL_TASK_QUEUE}?`,
+    );
   }
   if (options.json) {
     ctx.printJson({ month, statements: outcomes });
     return 0;
   }
   const sent = outcomes.filter((o) => o.outcome === 'sent');
-  ctx.print(`Trust statements for ${month}: ${sent.length} emailed, ${outcomes.filter((o) => o.outcome === 'held').length} held.`);
+  ctx.print(
+    `Trust statements for ${month}: ${sent.length} emailed, ${outcomes.filter((o) => o.outcome === 'held').length} held.`,
+  );
   if (outcomes.length) {
-    ctx.print(table([{ header: 'Matter id' }, { header: 'Outcome' }, { header: 'Detail' }], outcomes.map((o) => [
-      o.matterId, o.outcome, o.outcome === 'sent' ? `to ${o.to}, closing balance ${money(o.closingCents)}` : o.outcome === 'held' ? o.reason : '',
-    ]), { indent: '  ' }));
+    ctx.print(
+      table(
+        [{ header: 'Matter id' }, { header: 'Outcome' }, { header: 'Detail' }],
+        outcomes.map((o) => [
+          o.matterId,
+          o.outcome,
+          o.outcome === 'sent'
+            ? `to ${o.to}, closing balance ${money(o.closingCents)}`
+            : o.outcome === 'held'
+              ? o.reason
+              : '',
+        ]),
+        { indent: '  ' },
+      ),
+    );
   }
   return 0;
 }

@@ -13,21 +13,35 @@ import { invoiceNumberArg, jsonOption, parseWith } from './shared';
  * trust draw reversed, anything paid kept as a matter credit with an alert), so the command never leaves half a void.
  */
 export function registerVoidCommand(program: Command): void {
-  program.command('void')
-    .description('void an invoice that is not paid: its time goes back to be billed again, its link is closed, anything paid becomes a matter credit')
+  program
+    .command('void')
+    .description(
+      'void an invoice that is not paid: its time goes back to be billed again, its link is closed, anything paid becomes a matter credit',
+    )
     .argument('<number>', 'the invoice number, such as 00042-Smith-3', parseWith(invoiceNumberArg))
     .requiredOption('--reason <text>', 'why, for the note on the matter', parseWith(reasonArg))
     .addOption(jsonOption())
     .action(commandAction(voidInvoice));
 }
 
-const reasonArg = z.string().trim().min(1, 'the reason must not be empty').max(500, 'the reason is at most 500 characters');
+const reasonArg = z
+  .string()
+  .trim()
+  .min(1, 'the reason must not be empty')
+  .max(500, 'the reason is at most 500 characters');
 const WAIT_MS = 30_000;
 
-async function voidInvoice(ctx: CommandContext, invoiceNumber: string, options: { reason: string; json?: boolean }): Promise<void> {
+async function voidInvoice(
+  ctx: CommandContext,
+  invoiceNumber: string,
+  options: { reason: string; json?: boolean },
+): Promise<void> {
   const invoice = await new InvoiceRepository(await ctx.db()).get(ctx.firmId, invoiceNumber);
   if (!invoice) throw new CommandError(`invoice ${invoiceNumber} not found`);
-  if (invoice.status === 'paid') throw new CommandError(`invoice ${invoiceNumber} is paid in full and cannot be voided; refund the payment at the processor instead`);
+  if (invoice.status === 'paid')
+    throw new CommandError(
+      `invoice ${invoiceNumber} is paid in full and cannot be voided; refund the payment at the processor instead`,
+    );
   if (invoice.status === 'void') throw new CommandError(`invoice ${invoiceNumber} is already void`);
   const client = await ctx.temporal();
   const handle = client.workflow.getHandle(workflowIds.invoice(ctx.firmId, invoiceNumber));
@@ -43,12 +57,18 @@ async function voidInvoice(ctx: CommandContext, invoiceNumber: string, options: 
     if (status?.status === 'void') break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  if (status?.status !== 'void') throw new CommandError(`invoice ${invoiceNumber} was asked to void but has not yet; check it with: matterpay invoice ${invoiceNumber}`);
+  if (status?.status !== 'void')
+    throw new CommandError(
+      `invoice ${invoiceNumber} was asked to void but has not yet; check it with: matterpay invoice ${invoiceNumber}`,
+    );
   const after = await new InvoiceRepository(await ctx.db()).require(ctx.firmId, invoiceNumber);
   if (options.json) {
     ctx.printJson({ invoiceNumber, status: 'void', reason: options.reason, creditCents: after.overpaymentCents });
     return;
   }
   ctx.print(`Invoice ${invoiceNumber} is void: ${options.reason}.`);
-  if (after.overpaymentCents > 0) ctx.print(`${formatCents(after.overpaymentCents)} paid on it is held as a credit on matter ${after.matterDisplayNumber} (see \`matterpay alerts\`).`);
+  if (after.overpaymentCents > 0)
+    ctx.print(
+      `${formatCents(after.overpaymentCents)} paid on it is held as a credit on matter ${after.matterDisplayNumber} (see \`matterpay alerts\`).`,
+    );
 }

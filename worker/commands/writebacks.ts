@@ -11,12 +11,14 @@ import { jsonOption, parseWith } from './shared';
  * after the cause was fixed. The worker's drain picks them up within a minute.
  */
 export function registerWritebackCommands(program: Command): void {
-  const writebacks = program.command('writebacks')
+  const writebacks = program
+    .command('writebacks')
     .description('the queue of notes and other write-backs to the practice system')
     .option('--state <state>', 'pending, done or dead (default: pending and dead)', parseWith(stateArg))
     .addOption(jsonOption())
     .action(commandAction(list));
-  writebacks.command('retry')
+  writebacks
+    .command('retry')
     .description('queue dead-lettered write-backs again (all of them, or one by id)')
     .argument('[id]', 'the write-back id from `matterpay writebacks`', parseWith(idArg))
     .addOption(jsonOption())
@@ -24,33 +26,74 @@ export function registerWritebackCommands(program: Command): void {
 }
 
 const stateArg = z.enum(['pending', 'done', 'dead']);
-const idArg = z.coerce.number().int('must be a write-back id (a whole number)').positive('must be a write-back id (a whole number)');
+const idArg = z.coerce
+  .number()
+  .int('must be a write-back id (a whole number)')
+  .positive('must be a write-back id (a whole number)');
 
 async function list(ctx: CommandContext, options: { state?: Writeback['state']; json?: boolean }): Promise<void> {
   const repo = new WritebackRepository(await ctx.db());
-  const rows = options.state ? await repo.list(ctx.firmId, { state: options.state })
-    : [...await repo.list(ctx.firmId, { state: 'pending' }), ...await repo.list(ctx.firmId, { state: 'dead' })].sort((a, b) => a.id - b.id);
+  const rows = options.state
+    ? await repo.list(ctx.firmId, { state: options.state })
+    : [
+        ...(await repo.list(ctx.firmId, { state: 'pending' })),
+        ...(await repo.list(ctx.firmId, { state: 'dead' })),
+      ].sort((a, b) => a.id - b.id);
   if (options.json) {
-    ctx.printJson(rows.map((w) => ({
-      id: w.id, key: w.idempotencyKey, matterId: w.matterId, kind: w.payload.kind, state: w.state, attempts: w.attempts,
-      nextAttemptAt: w.nextAttemptAt.toISOString(), lastError: w.lastError, createdAt: w.createdAt.toISOString(),
-    })));
+    ctx.printJson(
+      rows.map((w) => ({
+        id: w.id,
+        key: w.idempotencyKey,
+        matterId: w.matterId,
+        kind: w.payload.kind,
+        state: w.state,
+        attempts: w.attempts,
+        nextAttemptAt: w.nextAttemptAt.toISOString(),
+        lastError: w.lastError,
+        createdAt: w.createdAt.toISOString(),
+      })),
+    );
     return;
   }
   if (rows.length === 0) {
     ctx.print(`No ${options.state ?? 'pending or dead'} write-backs for ${ctx.firmId}.`);
     return;
   }
-  ctx.print(table([{ header: 'id' }, { header: 'state' }, { header: 'kind' }, { header: 'matter' }, { header: 'attempts' }, { header: 'queued' }, { header: 'last error' }],
-    rows.map((w) => [String(w.id), w.state, w.payload.kind, w.matterId, String(w.attempts), dateTime(w.createdAt, ctx.timeZone), w.lastError ?? ''])));
+  ctx.print(
+    table(
+      [
+        { header: 'id' },
+        { header: 'state' },
+        { header: 'kind' },
+        { header: 'matter' },
+        { header: 'attempts' },
+        { header: 'queued' },
+        { header: 'last error' },
+      ],
+      rows.map((w) => [
+        String(w.id),
+        w.state,
+        w.payload.kind,
+        w.matterId,
+        String(w.attempts),
+        dateTime(w.createdAt, ctx.timeZone),
+        w.lastError ?? '',
+      ]),
+    ),
+  );
 }
 
 async function retry(ctx: CommandContext, id: number | undefined, options: { json?: boolean }): Promise<void> {
   const count = await new WritebackRepository(await ctx.db()).retryDead(ctx.firmId, id ?? null);
-  if (id !== undefined && count === 0) throw new CommandError(`write-back ${id} is not dead-lettered (see \`matterpay writebacks --state dead\`)`);
+  if (id !== undefined && count === 0)
+    throw new CommandError(`write-back ${id} is not dead-lettered (see \`matterpay writebacks --state dead\`)`);
   if (options.json) {
     ctx.printJson({ requeued: count });
     return;
   }
-  ctx.print(count === 0 ? 'No dead-lettered write-backs.' : `Queued ${count} write-back${count === 1 ? '' : 's'} again; the worker writes ${count === 1 ? 'it' : 'them'} within a minute.`);
+  ctx.print(
+    count === 0
+      ? 'No dead-lettered write-backs.'
+      : `Queued ${count} write-back${count === 1 ? '' : 's'} again; the worker writes ${count === 1 ? 'it' : 'them'} within a minute.`,
+  );
 }

@@ -18,7 +18,9 @@ export interface SandboxSet {
  */
 export async function startSandboxesWhereNeeded(config: Config, options: { allowed: boolean }): Promise<SandboxSet> {
   const refuse = (missing: string) => {
-    throw new Error(`${missing} is not set: only \`matterpay start\` falls back to the sandboxes; a production worker or ingress needs the real credentials`);
+    throw new Error(
+      `${missing} is not set: only \`matterpay start\` falls back to the sandboxes; a production worker or ingress needs the real credentials`,
+    );
   };
   const stops: Array<() => Promise<void>> = [];
   let clioSandboxUrl: string | null = null;
@@ -26,10 +28,17 @@ export async function startSandboxesWhereNeeded(config: Config, options: { allow
 
   let clio: VendorEndpoints['clio'];
   if (config.CLIO_CLIENT_ID && config.CLIO_CLIENT_SECRET) {
-    clio = { clientId: config.CLIO_CLIENT_ID, clientSecret: config.CLIO_CLIENT_SECRET, baseUrl: config.CLIO_BASE_URL ?? CLIO_REGION_HOSTS[config.CLIO_REGION] };
+    clio = {
+      clientId: config.CLIO_CLIENT_ID,
+      clientSecret: config.CLIO_CLIENT_SECRET,
+      baseUrl: config.CLIO_BASE_URL ?? CLIO_REGION_HOSTS[config.CLIO_REGION],
+    };
   } else {
     if (!options.allowed) refuse('CLIO_CLIENT_ID');
-    const sandbox = await startClioSandbox({ port: config.SANDBOX_CLIO_PORT, webhookRetryBaseMs: config.SANDBOX_WEBHOOK_RETRY_BASE });
+    const sandbox = await startClioSandbox({
+      port: config.SANDBOX_CLIO_PORT,
+      webhookRetryBaseMs: config.SANDBOX_WEBHOOK_RETRY_BASE,
+    });
     stops.push(() => sandbox.close());
     clioSandboxUrl = sandbox.url;
     clio = { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: sandbox.url };
@@ -37,18 +46,34 @@ export async function startSandboxesWhereNeeded(config: Config, options: { allow
 
   let lawpay: VendorEndpoints['lawpay'] = null;
   if (config.LAWPAY_SECRET_KEY && config.LAWPAY_PAYMENT_PAGE_URL) {
-    lawpay = { apiUrl: config.LAWPAY_API_URL, secretKey: config.LAWPAY_SECRET_KEY, paymentPageUrl: config.LAWPAY_PAYMENT_PAGE_URL };
+    lawpay = {
+      apiUrl: config.LAWPAY_API_URL,
+      secretKey: config.LAWPAY_SECRET_KEY,
+      paymentPageUrl: config.LAWPAY_PAYMENT_PAGE_URL,
+    };
   } else if (config.PROCESSOR === 'lawpay') {
     if (!options.allowed) refuse('LAWPAY_SECRET_KEY');
-    const sandbox = await startLawPaySandbox({ port: config.SANDBOX_LAWPAY_PORT, webhookRetryBaseMs: config.SANDBOX_WEBHOOK_RETRY_BASE });
+    const sandbox = await startLawPaySandbox({
+      port: config.SANDBOX_LAWPAY_PORT,
+      webhookRetryBaseMs: config.SANDBOX_WEBHOOK_RETRY_BASE,
+    });
     stops.push(() => sandbox.close());
     lawPaySandboxUrl = sandbox.url;
-    lawpay = { apiUrl: sandbox.url, secretKey: 'sandbox_secret_key', paymentPageUrl: sandbox.hostedPageUrl('operating') };
+    lawpay = {
+      apiUrl: sandbox.url,
+      secretKey: 'sandbox_secret_key',
+      paymentPageUrl: sandbox.hostedPageUrl('operating'),
+    };
   }
 
-  const stripe: VendorEndpoints['stripe'] = config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET && config.STRIPE_ACCOUNT
-    ? { secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET, connectedAccount: config.STRIPE_ACCOUNT }
-    : null;
+  const stripe: VendorEndpoints['stripe'] =
+    config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET && config.STRIPE_ACCOUNT
+      ? {
+          secretKey: config.STRIPE_SECRET_KEY,
+          webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+          connectedAccount: config.STRIPE_ACCOUNT,
+        }
+      : null;
 
   return {
     endpoints: { clio, lawpay, stripe },
@@ -57,7 +82,9 @@ export async function startSandboxesWhereNeeded(config: Config, options: { allow
     async registerLawPayWebhook(url: string) {
       if (!lawPaySandboxUrl) return;
       const response = await fetch(`${lawPaySandboxUrl}/__sandbox/webhooks`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url }),
       });
       if (!response.ok) throw new Error(`the LawPay sandbox refused the webhook URL: HTTP ${response.status}`);
     },

@@ -9,18 +9,24 @@ import type { Logger } from '../logger';
  * and the warning below says so.
  */
 export async function ensureSearchAttributes(client: Client, namespace: string, logger: Logger): Promise<void> {
-  const wanted = Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]));
+  const wanted = Object.fromEntries(
+    ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+  );
   try {
     const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
-    const missing = Object.fromEntries(Object.entries(wanted).filter(([name]) => !(name in (existing.customAttributes ?? {}))));
+    const missing = Object.fromEntries(
+      Object.entries(wanted).filter(([name]) => !(name in (existing.customAttributes ?? {}))),
+    );
     if (Object.keys(missing).length === 0) return;
     await client.connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
     logger.info({ added: Object.keys(missing) }, 'registered search attributes');
   } catch (err) {
     const code = (err as { code?: number }).code;
     if (code === GRPC_ALREADY_EXISTS) return;
-    logger.warn({ err: (err as Error).message, wanted: Object.keys(wanted) },
-      'could not register search attributes; register them on the Temporal server (see README) or filters in the UI will not work');
+    logger.warn(
+      { err: (err as Error).message, wanted: Object.keys(wanted) },
+      'could not register search attributes; register them on the Temporal server (see README) or filters in the UI will not work',
+    );
   }
 }
 

@@ -28,13 +28,19 @@ export async function startTemporalDevServer(options: {
   const cli = ensureTool('temporal-cli');
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     ...searchAttributeCliFlags(),
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
   ];
@@ -51,7 +57,12 @@ export async function startTemporalDevServer(options: {
   child.stderr?.on('data', collect);
   const address = `127.0.0.1:${options.port}`;
   let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
 
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -67,7 +78,9 @@ export async function startTemporalDevServer(options: {
     } catch (err) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`the Temporal dev server did not answer on ${address} within 60s: ${(err as Error).message}\n${output.join('\n')}`);
+        throw new Error(
+          `the Temporal dev server did not answer on ${address} within 60s: ${(err as Error).message}\n${output.join('\n')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -24,7 +24,9 @@ export function ensureTool(tool: EngineTool): string {
     if (!binary) throw new Error('the installer printed no path');
     return binary;
   } catch (err) {
-    throw new Error(`could not install ${tool} with ${path.relative(process.cwd(), script)}: ${(err as Error).message}\n` +
-      `Run "bash ${path.relative(process.cwd(), script)}" by hand to see the full output.`);
+    throw new Error(
+      `could not install ${tool} with ${path.relative(process.cwd(), script)}: ${(err as Error).message}\n` +
+        `Run "bash ${path.relative(process.cwd(), script)}" by hand to see the full output.`,
+    );
   }
 }

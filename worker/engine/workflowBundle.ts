@@ -12,10 +12,12 @@ const KEEP_BUNDLES = 3;
 /** A digest of every file the bundle is made from, and of the locked dependency versions (the SDK among them). */
 function sourceDigest(root: string): string {
   const hash = crypto.createHash('sha256');
-  const files = WORKFLOW_SOURCE_DIRS.flatMap((dir) => fs.readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-    .map((entry) => path.join(entry.parentPath, entry.name)))
-    .sort();
+  const files = WORKFLOW_SOURCE_DIRS.flatMap((dir) =>
+    fs
+      .readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+      .map((entry) => path.join(entry.parentPath, entry.name)),
+  ).sort();
   for (const file of [...files, path.join(root, 'package-lock.json')]) {
     if (!fs.existsSync(file)) continue;
     hash.update(path.relative(root, file)).update('\0').update(fs.readFileSync(file)).update('\0');
@@ -32,14 +34,19 @@ export async function ensureWorkflowBundle(cacheDir: string): Promise<string> {
   const root = projectRoot();
   const bundle = path.join(cacheDir, `workflows-${sourceDigest(root)}.js`);
   if (!fs.existsSync(bundle)) {
-    await promisify(execFile)(process.execPath, [path.join(root, 'bin', 'bundle-workflows.js'), path.join(root, 'workflows', 'index.ts'), bundle], { maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'bin', 'bundle-workflows.js'), path.join(root, 'workflows', 'index.ts'), bundle],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
     removeOldBundles(cacheDir, bundle);
   }
   return bundle;
 }
 
 function removeOldBundles(cacheDir: string, current: string): void {
-  const old = fs.readdirSync(cacheDir)
+  const old = fs
+    .readdirSync(cacheDir)
     .filter((name) => /^workflows-[0-9a-f]+\.js$/.test(name) && path.join(cacheDir, name) !== current)
     .map((name) => ({ file: path.join(cacheDir, name), mtimeMs: fs.statSync(path.join(cacheDir, name)).mtimeMs }))
     .sort((a, b) => b.mtimeMs - a.mtimeMs);

@@ -12,7 +12,10 @@ const LOOPBACK_ADDRESSES = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
  * the ingress is not published: behind a TLS proxy on the same host every internet caller arrives from 127.0.0.1.
  */
 export function codecCallerAllowed(
-  remoteAddress: string | undefined, authorization: string | undefined, token: string | undefined, published = false,
+  remoteAddress: string | undefined,
+  authorization: string | undefined,
+  token: string | undefined,
+  published = false,
 ): boolean {
   if (token) return bearerMatches(authorization, token);
   return !published && LOOPBACK_ADDRESSES.includes(remoteAddress ?? '');
@@ -35,7 +38,9 @@ export function codecHostAllowed(host: string | undefined, publicBaseUrl: string
 
 // Protobuf JSON leaves out an empty list: Temporal's CLI encodes a query without arguments as `{}`.
 const payloadsSchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') })).default([]),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') }))
+    .default([]),
 });
 
 /**
@@ -52,7 +57,9 @@ export function registerCodecServer(app: FastifyInstance, deps: IngressDeps): vo
   const cors = (req: FastifyRequest, reply: FastifyReply) => {
     const origin = req.headers.origin;
     if (origin && allowedOrigins.has(origin)) {
-      reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin')
+      reply
+        .header('Access-Control-Allow-Origin', origin)
+        .header('Vary', 'Origin')
         .header('Access-Control-Allow-Methods', 'POST, OPTIONS')
         .header('Access-Control-Allow-Headers', 'content-type, x-namespace, authorization')
         .header('Access-Control-Allow-Credentials', 'true');
@@ -61,7 +68,9 @@ export function registerCodecServer(app: FastifyInstance, deps: IngressDeps): vo
 
   const published = !isLoopbackUrl(deps.config.publicBaseUrl);
   if (published && !deps.config.CODEC_ACCESS_TOKEN) {
-    deps.logger?.warn('the codec endpoint refuses every caller: PUBLIC_BASE_URL is public, so set CODEC_ACCESS_TOKEN to use it');
+    deps.logger?.warn(
+      'the codec endpoint refuses every caller: PUBLIC_BASE_URL is public, so set CODEC_ACCESS_TOKEN to use it',
+    );
   }
   const authorized = (req: FastifyRequest) =>
     codecCallerAllowed(req.socket.remoteAddress, req.headers.authorization, deps.config.CODEC_ACCESS_TOKEN, published);
@@ -73,7 +82,8 @@ export function registerCodecServer(app: FastifyInstance, deps: IngressDeps): vo
     });
     app.post(`/codec/${direction}`, async (req, reply) => {
       cors(req, reply);
-      if (!codecHostAllowed(req.headers.host, deps.config.publicBaseUrl)) return reply.code(421).send({ error: 'this host name is not served here' });
+      if (!codecHostAllowed(req.headers.host, deps.config.publicBaseUrl))
+        return reply.code(421).send({ error: 'this host name is not served here' });
       if (!authorized(req)) return reply.code(401).send({ error: 'not authorised to use the codec' });
       let body: z.output<typeof payloadsSchema>;
       try {
@@ -83,14 +93,18 @@ export function registerCodecServer(app: FastifyInstance, deps: IngressDeps): vo
         return reply.code(400).send({ error: 'expected {"payloads":[{"metadata":{…base64},"data":base64}]}' });
       }
       const payloads: Payload[] = body.payloads.map((p) => ({
-        metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+        metadata: Object.fromEntries(
+          Object.entries(p.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))]),
+        ),
         data: new Uint8Array(Buffer.from(p.data, 'base64')),
       }));
       try {
         const result = direction === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
         return reply.send({
           payloads: result.map((p) => ({
-            metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+            metadata: Object.fromEntries(
+              Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+            ),
             data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
           })),
         });

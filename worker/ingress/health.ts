@@ -19,7 +19,10 @@ export function registerHealthRoutes(app: FastifyInstance, deps: IngressDeps): v
   app.get('/metrics', async (req, reply) => {
     const token = deps.config.METRICS_ACCESS_TOKEN;
     if (token && !bearerMatches(req.headers.authorization, token)) {
-      return reply.code(401).header('WWW-Authenticate', 'Bearer').send({ error: 'metrics need Authorization: Bearer <METRICS_ACCESS_TOKEN>' });
+      return reply
+        .code(401)
+        .header('WWW-Authenticate', 'Bearer')
+        .send({ error: 'metrics need Authorization: Bearer <METRICS_ACCESS_TOKEN>' });
     }
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
@@ -30,7 +33,9 @@ async function check(probe: () => Promise<unknown>, timeoutMs = 2_000): Promise<
   try {
     await Promise.race([
       probe(),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
     return 'ok';
   } catch (err) {

@@ -33,7 +33,11 @@ export function registerPayLinks(app: FastifyInstance, deps: IngressDeps): void 
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
-          defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], baseUri: ["'none'"], frameAncestors: ["'none'"],
+          defaultSrc: ["'none'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
           // No form-action: the Pay button's POST is answered with a redirect to the processor's own origin.
         },
       },
@@ -47,7 +51,9 @@ export function registerPayLinks(app: FastifyInstance, deps: IngressDeps): void 
       return payload;
     });
 
-    scope.get('/pay-assets/page.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(pageStylesheet));
+    scope.get('/pay-assets/page.css', async (_req, reply) =>
+      reply.type('text/css; charset=utf-8').send(pageStylesheet),
+    );
 
     scope.get('/pay/:token', async (req, reply) => {
       const found = await open(req.params);
@@ -57,12 +63,17 @@ export function registerPayLinks(app: FastifyInstance, deps: IngressDeps): void 
       if (state === 'outstanding') await links.recordOpen(link.token);
       const firm = deps.firms.get(link.firmId);
       const base = `/pay/${link.token}`;
-      return reply.code(state === 'outstanding' || state === 'paid' ? 200 : 410).type('text/html; charset=utf-8').send(invoicePage(view, state, {
-        payAction: `${base}/checkout`,
-        pdfUrl: `${base}/invoice.pdf`,
-        receiptUrl: (transactionId) => `${base}/receipts/${encodeURIComponent(transactionId)}.pdf`,
-        processorName: processorDisplayName(firm.processor.name),
-      }));
+      return reply
+        .code(state === 'outstanding' || state === 'paid' ? 200 : 410)
+        .type('text/html; charset=utf-8')
+        .send(
+          invoicePage(view, state, {
+            payAction: `${base}/checkout`,
+            pdfUrl: `${base}/invoice.pdf`,
+            receiptUrl: (transactionId) => `${base}/receipts/${encodeURIComponent(transactionId)}.pdf`,
+            processorName: processorDisplayName(firm.processor.name),
+          }),
+        );
     });
 
     scope.post('/pay/:token/checkout', async (req, reply) => {
@@ -81,8 +92,15 @@ export function registerPayLinks(app: FastifyInstance, deps: IngressDeps): void 
         if (!(err instanceof VendorError)) throw err;
         deps.logger.warn({ err: err.message, invoice: view.invoiceNumber }, 'pay link: processor checkout failed');
         deps.metrics.payLinkOpens.inc({ outcome: 'processor-unavailable' });
-        return reply.code(503).type('text/html; charset=utf-8')
-          .send(page('Payment is briefly unavailable', 'The payment processor did not answer. Please go back and press Pay again in a few minutes.'));
+        return reply
+          .code(503)
+          .type('text/html; charset=utf-8')
+          .send(
+            page(
+              'Payment is briefly unavailable',
+              'The payment processor did not answer. Please go back and press Pay again in a few minutes.',
+            ),
+          );
       }
     });
 
@@ -90,33 +108,53 @@ export function registerPayLinks(app: FastifyInstance, deps: IngressDeps): void 
       const found = await open(req.params);
       if (!found.ok) return found.reply(reply);
       const firm = deps.firms.get(found.link.firmId);
-      const pdf = await renderInvoicePdf(found.view, { payLinkUrl: found.state === 'outstanding' ? `${firm.publicBaseUrl}/pay/${found.link.token}` : null });
+      const pdf = await renderInvoicePdf(found.view, {
+        payLinkUrl: found.state === 'outstanding' ? `${firm.publicBaseUrl}/pay/${found.link.token}` : null,
+      });
       return pdfReply(reply, invoicePdfName(found.view.invoiceNumber), pdf);
     });
 
     scope.get('/pay/:token/receipts/:transaction', async (req, reply) => {
       const found = await open(req.params);
       if (!found.ok) return found.reply(reply);
-      const transaction = transactionSchema.safeParse(String((req.params as { transaction?: string }).transaction ?? '').replace(/\.pdf$/, ''));
+      const transaction = transactionSchema.safeParse(
+        String((req.params as { transaction?: string }).transaction ?? '').replace(/\.pdf$/, ''),
+      );
       const receipt = transaction.success ? receiptFromInvoiceView(found.view, transaction.data) : null;
       if (!receipt) return notFound(reply, 'Receipt not found', 'There is no such payment on this invoice.');
-      return pdfReply(reply, receiptPdfName(receipt.invoiceNumber, receipt.transactionId), await renderReceiptPdf(receipt));
+      return pdfReply(
+        reply,
+        receiptPdfName(receipt.invoiceNumber, receipt.transactionId),
+        await renderReceiptPdf(receipt),
+      );
     });
   });
 
-  type Opened = { ok: true; link: PayLink; view: InvoiceView; state: LinkState } | { ok: false; reply: (reply: FastifyReply) => FastifyReply };
+  type Opened =
+    | { ok: true; link: PayLink; view: InvoiceView; state: LinkState }
+    | { ok: false; reply: (reply: FastifyReply) => FastifyReply };
 
   /** The link behind the token and its invoice's client view, or the 404 page for a token that names nothing. */
   async function open(params: unknown): Promise<Opened> {
     const token = tokenSchema.safeParse((params as { token?: string }).token);
     const link = token.success ? await links.byToken(token.data) : null;
     const firm = link ? deps.firms.get(link.firmId) : null;
-    const view = link && firm
-      ? await loadInvoiceView(deps.db, { firmId: link.firmId, invoiceNumber: link.invoiceNumber, clientFacing: clientFacingOf(firm), timeZone: firm.timeZone })
-      : null;
+    const view =
+      link && firm
+        ? await loadInvoiceView(deps.db, {
+            firmId: link.firmId,
+            invoiceNumber: link.invoiceNumber,
+            clientFacing: clientFacingOf(firm),
+            timeZone: firm.timeZone,
+          })
+        : null;
     if (!link || !view) {
       deps.metrics.payLinkOpens.inc({ outcome: 'unknown' });
-      return { ok: false, reply: (reply) => notFound(reply, 'Payment link not found', 'Please check the link in your email, or contact the firm.') };
+      return {
+        ok: false,
+        reply: (reply) =>
+          notFound(reply, 'Payment link not found', 'Please check the link in your email, or contact the firm.'),
+      };
     }
     const state: LinkState = link.status === 'outstanding' && view.amountDueCents === 0 ? 'paid' : link.status;
     return { ok: true, link, view, state };

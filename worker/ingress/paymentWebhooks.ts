@@ -28,7 +28,8 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
       } catch {
         return reply.code(404).send({ error: `firm ${firmId} is not served here` });
       }
-      if (processor.name !== processorName) return reply.code(404).send({ error: `${processorName} is not this firm's processor` });
+      if (processor.name !== processorName)
+        return reply.code(404).send({ error: `${processorName} is not this firm's processor` });
       try {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const duplicate = () => {
@@ -37,7 +38,7 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
         };
         // A replayed hint for work already done is answered before it costs a vendor API call.
         const claimed = processor.claimedEventId?.(raw);
-        if (claimed && await events.seen(firmId, processorName, claimed)) return duplicate();
+        if (claimed && (await events.seen(firmId, processorName, claimed))) return duplicate();
         const outcome = await processor.parseWebhook(raw, req.headers);
         if (outcome.kind === 'ignored') {
           deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'ignored' });
@@ -45,7 +46,9 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
         }
         if (await events.seen(firmId, processorName, outcome.eventId)) return duplicate();
         const { payment } = outcome;
-        await withTemporalDeadline(deps.temporal, () => startOrSignalReconciliation(deps.temporal, deps.config, firmId, payment));
+        await withTemporalDeadline(deps.temporal, () =>
+          startOrSignalReconciliation(deps.temporal, deps.config, firmId, payment),
+        );
         await events.record(firmId, processorName, outcome.eventId, `${payment.kind}.${payment.status}`);
         deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'accepted' });
         return reply.code(200).send({ status: 'accepted' });

@@ -29,9 +29,11 @@ export function registerPracticeWebhooks(app: FastifyInstance, deps: IngressDeps
       try {
         const subscriptionId = connector.claimedSubscriptionId(raw);
         const firmId = await subscriptions.firmOf(subscriptionId);
-        if (!firmId || !deps.firms.ids().includes(firmId)) throw new WebhookVerificationError(`unknown webhook ${subscriptionId}`);
+        if (!firmId || !deps.firms.ids().includes(firmId))
+          throw new WebhookVerificationError(`unknown webhook ${subscriptionId}`);
         const practice = deps.firms.get(firmId).practice;
-        if (practice.name !== system) throw new WebhookVerificationError(`webhook ${subscriptionId} is not a ${system} webhook`);
+        if (practice.name !== system)
+          throw new WebhookVerificationError(`webhook ${subscriptionId} is not a ${system} webhook`);
         const outcome = await practice.parseWebhook(raw, req.headers);
         const status = outcome.kind === 'ignored' ? 'ignored' : 'accepted';
         if (outcome.kind === 'events') for (const event of outcome.events) await act(firmId, event);
@@ -45,15 +47,29 @@ export function registerPracticeWebhooks(app: FastifyInstance, deps: IngressDeps
 
   async function act(firmId: string, event: PracticeEvent): Promise<void> {
     if (event.kind === 'entryApproved') {
-      await withTemporalDeadline(deps.temporal, () => signalMatterBilling(deps.temporal, deps.config, firmId, event.matterId, { kind: 'timeEntryApproved', payload: { entryId: event.entryId } }));
+      await withTemporalDeadline(deps.temporal, () =>
+        signalMatterBilling(deps.temporal, deps.config, firmId, event.matterId, {
+          kind: 'timeEntryApproved',
+          payload: { entryId: event.entryId },
+        }),
+      );
       return;
     }
     const { matter } = event;
     // New matters are mapped as soon as the practice system announces them (docs/domain.md §4.6).
-    await links.add(firmId, { processor: 'any', externalReference: matter.displayNumber, practiceMatterId: matter.id, matterDisplayNumber: matter.displayNumber, source: 'webhook' });
+    await links.add(firmId, {
+      processor: 'any',
+      externalReference: matter.displayNumber,
+      practiceMatterId: matter.id,
+      matterDisplayNumber: matter.displayNumber,
+      source: 'webhook',
+    });
     // Reminders stop on a closed matter: the status is the one the practice system shows now, not the delivery's.
-    await withTemporalDeadline(deps.temporal, () => signalMatterBilling(deps.temporal, deps.config, firmId, matter.id, {
-      kind: 'matterStatusChanged', payload: { status: matter.status },
-    }));
+    await withTemporalDeadline(deps.temporal, () =>
+      signalMatterBilling(deps.temporal, deps.config, firmId, matter.id, {
+        kind: 'matterStatusChanged',
+        payload: { status: matter.status },
+      }),
+    );
   }
 }

@@ -55,12 +55,16 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
     trustProxy: config.INGRESS_TRUST_PROXY ?? false,
     connectionTimeout: config.INGRESS_IDLE_TIMEOUT,
     // Node checks these timeouts on a timer; check often enough that a slow sender is cut off near its deadline.
-    http: { headersTimeout: config.INGRESS_HEADERS_TIMEOUT, connectionsCheckingInterval: Math.min(1_000, config.INGRESS_HEADERS_TIMEOUT) },
+    http: {
+      headersTimeout: config.INGRESS_HEADERS_TIMEOUT,
+      connectionsCheckingInterval: Math.min(1_000, config.INGRESS_HEADERS_TIMEOUT),
+    },
   });
   const log = deps.logger.child({ component: 'ingress' });
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const statusCode = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (statusCode >= 500) log.error({ err: err.message, method: req.method, route: req.routeOptions.url ?? 'unmatched' }, 'request failed');
+    if (statusCode >= 500)
+      log.error({ err: err.message, method: req.method, route: req.routeOptions.url ?? 'unmatched' }, 'request failed');
     void reply.code(statusCode).send({ error: statusCode >= 500 ? 'internal error' : err.message });
   });
   app.removeAllContentTypeParsers();
@@ -74,7 +78,10 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
     pressureHandler: (req, reply) => {
       if (req.url === '/healthz' || req.url === '/readyz') return;
       deps.metrics.requestsShed.inc();
-      void reply.code(503).header('Retry-After', String(SHED_RETRY_AFTER_SECONDS)).send({ error: 'the ingress is overloaded; please retry' });
+      void reply
+        .code(503)
+        .header('Retry-After', String(SHED_RETRY_AFTER_SECONDS))
+        .send({ error: 'the ingress is overloaded; please retry' });
     },
   });
   // Before the rate-limit plugin, so its own onRoute hook sees the limits this one attaches.
@@ -88,10 +95,19 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], baseUri: ["'none'"], objectSrc: ["'none'"], frameAncestors: ["'none'"], imgSrc: ["'self'", 'data:'],
-        styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"],
+        defaultSrc: ["'self'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
         // The pay page's button posts to matterpay, which redirects to the processor's checkout (https).
-        formAction: ["'self'", 'https:', ...(isLoopbackUrl(config.publicBaseUrl) ? ['http://127.0.0.1:*', 'http://localhost:*'] : [])],
+        formAction: [
+          "'self'",
+          'https:',
+          ...(isLoopbackUrl(config.publicBaseUrl) ? ['http://127.0.0.1:*', 'http://localhost:*'] : []),
+        ],
       },
     },
     referrerPolicy: { policy: 'no-referrer' },
@@ -122,10 +138,18 @@ function routeRateLimit(url: string, deps: IngressDeps) {
     return deps.firms.ids().includes(firm) ? firm : 'unknown-firm';
   };
   if (url.startsWith('/webhooks/')) {
-    return { max: config.WEBHOOK_RATE_LIMIT.max, timeWindow: config.WEBHOOK_RATE_LIMIT.windowMs, keyGenerator: (req: FastifyRequest) => `${url}|${firmOf(req)}` };
+    return {
+      max: config.WEBHOOK_RATE_LIMIT.max,
+      timeWindow: config.WEBHOOK_RATE_LIMIT.windowMs,
+      keyGenerator: (req: FastifyRequest) => `${url}|${firmOf(req)}`,
+    };
   }
   if (url.startsWith('/pay/') || url.startsWith('/oauth/')) {
-    return { max: config.PAGE_RATE_LIMIT.max, timeWindow: config.PAGE_RATE_LIMIT.windowMs, keyGenerator: (req: FastifyRequest) => `${url}|${req.ip}` };
+    return {
+      max: config.PAGE_RATE_LIMIT.max,
+      timeWindow: config.PAGE_RATE_LIMIT.windowMs,
+      keyGenerator: (req: FastifyRequest) => `${url}|${req.ip}`,
+    };
   }
   return null;
 }

@@ -33,7 +33,12 @@ export function createCustomField(ctx: ClioContext, input: NewCustomField): Cust
 }
 
 /** Finds a custom field by name, creating it the first time (the sandbox's "Flat fee" / "Billing day"). */
-export function ensureCustomField(ctx: ClioContext, name: string, parentType: 'Matter' | 'Contact', fieldType: CustomFieldType): CustomFieldRecord {
+export function ensureCustomField(
+  ctx: ClioContext,
+  name: string,
+  parentType: 'Matter' | 'Contact',
+  fieldType: CustomFieldType,
+): CustomFieldRecord {
   for (const field of ctx.state.customFields.values()) {
     if (field.parent_type === parentType && field.name === name) return field;
   }
@@ -45,7 +50,8 @@ type CustomFieldValue = CustomFieldValueRecord['value'];
 /** Clio validates a value against its field's type; a mismatch is a 422. */
 export function coerceCustomFieldValue(field: CustomFieldRecord, value: unknown): CustomFieldValue {
   if (value === null || value === undefined || value === '') return null;
-  const invalid = () => clioError(422, `Value '${String(value)}' is not valid for ${field.field_type} custom field '${field.name}'`);
+  const invalid = () =>
+    clioError(422, `Value '${String(value)}' is not valid for ${field.field_type} custom field '${field.name}'`);
   switch (field.field_type) {
     case 'numeric':
     case 'currency': {

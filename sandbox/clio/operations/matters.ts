@@ -12,7 +12,11 @@ import { postTrustEntry } from './trustLedger';
 export type MatterStatusInput = 'open' | 'pending' | 'closed';
 
 const STATUS_BY_INPUT: Record<MatterStatusInput, MatterStatus> = { open: 'Open', pending: 'Pending', closed: 'Closed' };
-const STATUS_EVENT: Record<MatterStatus, string> = { Open: 'matter_opened', Pending: 'matter_pended', Closed: 'matter_closed' };
+const STATUS_EVENT: Record<MatterStatus, string> = {
+  Open: 'matter_opened',
+  Pending: 'matter_pended',
+  Closed: 'matter_closed',
+};
 
 export interface NewMatter {
   client_id: number;
@@ -47,7 +51,7 @@ export function createMatter(ctx: ClioContext, input: NewMatter): MatterRecord {
   const { state } = ctx;
   const client = state.contacts.get(input.client_id);
   if (!client) throw clioError(422, `client ${input.client_id} does not exist`);
-  if (input.description.trim() === '') throw clioError(422, 'description can\'t be blank');
+  if (input.description.trim() === '') throw clioError(422, "description can't be blank");
   const status = STATUS_BY_INPUT[input.status ?? 'open'];
   const number = nextId(state, 'matterNumber');
   const matter: MatterRecord = {
@@ -66,11 +70,17 @@ export function createMatter(ctx: ClioContext, input: NewMatter): MatterRecord {
     trust_balance_cents: 0,
     custom_field_values: [],
   };
-  if (input.custom_field_values) applyCustomFieldValues(ctx, 'Matter', matter.custom_field_values, input.custom_field_values);
+  if (input.custom_field_values)
+    applyCustomFieldValues(ctx, 'Matter', matter.custom_field_values, input.custom_field_values);
   state.matters.set(matter.id, matter);
   // A starting trust balance is a deposit on the ledger, so the balance is always the sum of the ledger.
   if (input.trust_balance_cents) {
-    postTrustEntry(ctx, matter, { direction: 'deposit', amountCents: input.trust_balance_cents, description: 'Opening trust balance' }, { silent: true });
+    postTrustEntry(
+      ctx,
+      matter,
+      { direction: 'deposit', amountCents: input.trust_balance_cents, description: 'Opening trust balance' },
+      { silent: true },
+    );
   }
   emitMatter(ctx, matter, 'created');
   return matter;
@@ -91,7 +101,7 @@ export function updateMatter(ctx: ClioContext, matter: MatterRecord, changes: Ma
   const previousStatus = matter.status;
   let changed = false;
   if (changes.description !== undefined && changes.description !== matter.description) {
-    if (changes.description.trim() === '') throw clioError(422, 'description can\'t be blank');
+    if (changes.description.trim() === '') throw clioError(422, "description can't be blank");
     matter.description = changes.description;
     changed = true;
   }

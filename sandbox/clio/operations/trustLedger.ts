@@ -26,7 +26,12 @@ function trustAccountBalanceCents(ctx: ClioContext): number {
  * Posts one line to a matter's trust ledger and moves the matter's trust balance with it, so the balance Clio shows
  * on the matter is always the sum of its ledger. The matter's `updated` webhook fires, as the balance changed.
  */
-export function postTrustEntry(ctx: ClioContext, matter: MatterRecord, posting: TrustPosting, options: { silent?: boolean } = {}): TrustLedgerRecord {
+export function postTrustEntry(
+  ctx: ClioContext,
+  matter: MatterRecord,
+  posting: TrustPosting,
+  options: { silent?: boolean } = {},
+): TrustLedgerRecord {
   const { amountCents } = posting;
   if (posting.direction === 'withdrawal' && posting.refuseOverdraw && amountCents > matter.trust_balance_cents) {
     throw clioError(

@@ -6,11 +6,31 @@ import { MATTER_FIELDS, renderMatter } from './matters';
 import { USER_FIELDS, renderUser } from './users';
 
 export const ACTIVITY_FIELDS: FieldSchema = {
-  id: null, etag: null, type: null, date: null, quantity: null, quantity_in_hours: null, rounded_quantity: null,
-  rounded_quantity_in_hours: null, quantity_redacted: null, price: null, total: null, note: null, flat_rate: null,
-  non_billable: null, non_billable_total: null, no_charge: null, billed: null, on_bill: null, contingency_fee: null,
-  matter: MATTER_FIELDS, user: USER_FIELDS, bill: BILL_FIELDS, activity_description: { id: null, name: null },
-  created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  type: null,
+  date: null,
+  quantity: null,
+  quantity_in_hours: null,
+  rounded_quantity: null,
+  rounded_quantity_in_hours: null,
+  quantity_redacted: null,
+  price: null,
+  total: null,
+  note: null,
+  flat_rate: null,
+  non_billable: null,
+  non_billable_total: null,
+  no_charge: null,
+  billed: null,
+  on_bill: null,
+  contingency_fee: null,
+  matter: MATTER_FIELDS,
+  user: USER_FIELDS,
+  bill: BILL_FIELDS,
+  activity_description: { id: null, name: null },
+  created_at: null,
+  updated_at: null,
 };
 
 /** Versions before 4.0.4 reported `quantity` in hours; later ones in seconds. */

@@ -6,15 +6,39 @@ import { CONTACT_FIELDS, renderContact } from './contacts';
 import { MATTER_FIELDS, renderMatter } from './matters';
 
 export const BANK_ACCOUNT_FIELDS: FieldSchema = {
-  id: null, etag: null, type: null, name: null, balance: null, currency: null, default_account: null,
-  clio_payments_enabled: null, clio_payment_page_link: null, created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  type: null,
+  name: null,
+  balance: null,
+  currency: null,
+  default_account: null,
+  clio_payments_enabled: null,
+  clio_payment_page_link: null,
+  created_at: null,
+  updated_at: null,
 };
 
 export const BANK_TRANSACTION_FIELDS: FieldSchema = {
-  id: null, etag: null, amount: null, funds_in: null, funds_out: null, date: null, description: null, confirmation: null,
-  source: null, transaction_type: null, clio_payments_transaction: null, current_account_balance: null, bank_account_id: null,
-  client: CONTACT_FIELDS, matter: MATTER_FIELDS, bill: BILL_FIELDS, allocation: { id: null, etag: null, amount: null },
-  created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  amount: null,
+  funds_in: null,
+  funds_out: null,
+  date: null,
+  description: null,
+  confirmation: null,
+  source: null,
+  transaction_type: null,
+  clio_payments_transaction: null,
+  current_account_balance: null,
+  bank_account_id: null,
+  client: CONTACT_FIELDS,
+  matter: MATTER_FIELDS,
+  bill: BILL_FIELDS,
+  allocation: { id: null, etag: null, amount: null },
+  created_at: null,
+  updated_at: null,
 };
 
 export function renderBankAccount(state: ClioState, account: BankAccountRecord): Record<string, unknown> {
@@ -23,9 +47,17 @@ export function renderBankAccount(state: ClioState, account: BankAccountRecord):
     if (entry.bank_account_id === account.id) balance += entry.funds_in_cents - entry.funds_out_cents;
   }
   return {
-    id: account.id, etag: account.etag, type: account.type, name: account.name, balance: centsToDollars(balance), currency: 'USD',
-    default_account: account.type === 'Operating', clio_payments_enabled: false, clio_payment_page_link: null,
-    created_at: account.created_at, updated_at: account.updated_at,
+    id: account.id,
+    etag: account.etag,
+    type: account.type,
+    name: account.name,
+    balance: centsToDollars(balance),
+    currency: 'USD',
+    default_account: account.type === 'Operating',
+    clio_payments_enabled: false,
+    clio_payment_page_link: null,
+    created_at: account.created_at,
+    updated_at: account.updated_at,
   };
 }
 

@@ -2,14 +2,34 @@ import type { FieldSchema } from '../fields';
 import type { ClioState, CustomFieldRecord, CustomFieldValueRecord } from '../state';
 
 export const CUSTOM_FIELD_FIELDS: FieldSchema = {
-  id: null, etag: null, name: null, parent_type: null, field_type: null, displayed: null, deleted: null,
-  required: null, display_order: null, picklist_options: null, created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  name: null,
+  parent_type: null,
+  field_type: null,
+  displayed: null,
+  deleted: null,
+  required: null,
+  display_order: null,
+  picklist_options: null,
+  created_at: null,
+  updated_at: null,
 };
 
 export const CUSTOM_FIELD_VALUE_FIELDS: FieldSchema = {
-  id: null, etag: null, field_name: null, field_type: null, field_required: null, field_displayed: null,
-  field_display_order: null, value: null, soft_deleted: null, custom_field: CUSTOM_FIELD_FIELDS,
-  picklist_option: null, created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  field_name: null,
+  field_type: null,
+  field_required: null,
+  field_displayed: null,
+  field_display_order: null,
+  value: null,
+  soft_deleted: null,
+  custom_field: CUSTOM_FIELD_FIELDS,
+  picklist_option: null,
+  created_at: null,
+  updated_at: null,
 };
 
 export function renderCustomField(field: CustomFieldRecord): Record<string, unknown> {

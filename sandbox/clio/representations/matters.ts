@@ -6,11 +6,30 @@ import { CUSTOM_FIELD_VALUE_FIELDS, renderCustomFieldValue } from './customField
 import { USER_FIELDS, renderUser } from './users';
 
 export const MATTER_FIELDS: FieldSchema = {
-  id: null, etag: null, number: null, display_number: null, custom_number: null, description: null, status: null,
-  client: CONTACT_FIELDS, billable: null, billing_method: null, open_date: null, pending_date: null, close_date: null,
-  last_activity_date: null, client_reference: null, location: null, account_balances: ACCOUNT_BALANCE_FIELDS,
-  custom_field_values: CUSTOM_FIELD_VALUE_FIELDS, responsible_attorney: USER_FIELDS, originating_attorney: USER_FIELDS,
-  practice_area: null, matter_stage: null, created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  number: null,
+  display_number: null,
+  custom_number: null,
+  description: null,
+  status: null,
+  client: CONTACT_FIELDS,
+  billable: null,
+  billing_method: null,
+  open_date: null,
+  pending_date: null,
+  close_date: null,
+  last_activity_date: null,
+  client_reference: null,
+  location: null,
+  account_balances: ACCOUNT_BALANCE_FIELDS,
+  custom_field_values: CUSTOM_FIELD_VALUE_FIELDS,
+  responsible_attorney: USER_FIELDS,
+  originating_attorney: USER_FIELDS,
+  practice_area: null,
+  matter_stage: null,
+  created_at: null,
+  updated_at: null,
 };
 
 function lastActivityDate(state: ClioState, matterId: number): string | null {
@@ -42,7 +61,13 @@ export function renderMatter(state: ClioState, matter: MatterRecord): Record<str
     client_reference: matter.client_reference,
     location: null,
     account_balances: [
-      { id: trust.id, balance: centsToDollars(matter.trust_balance_cents), type: trust.type, name: trust.name, currency_id: 1 },
+      {
+        id: trust.id,
+        balance: centsToDollars(matter.trust_balance_cents),
+        type: trust.type,
+        name: trust.name,
+        currency_id: 1,
+      },
     ],
     custom_field_values: matter.custom_field_values.map((value) => renderCustomFieldValue(state, value)),
     responsible_attorney: renderUser(state.user),

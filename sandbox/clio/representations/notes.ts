@@ -5,8 +5,18 @@ import { MATTER_FIELDS, renderMatter } from './matters';
 import { USER_FIELDS, renderUser } from './users';
 
 export const NOTE_FIELDS: FieldSchema = {
-  id: null, etag: null, type: null, subject: null, detail: null, detail_text_type: null, date: null,
-  matter: MATTER_FIELDS, contact: CONTACT_FIELDS, author: USER_FIELDS, created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  type: null,
+  subject: null,
+  detail: null,
+  detail_text_type: null,
+  date: null,
+  matter: MATTER_FIELDS,
+  contact: CONTACT_FIELDS,
+  author: USER_FIELDS,
+  created_at: null,
+  updated_at: null,
 };
 
 export function renderNote(state: ClioState, note: NoteRecord): Record<string, unknown> {

@@ -2,8 +2,18 @@ import type { FieldSchema } from '../fields';
 import type { UserRecord } from '../state';
 
 export const USER_FIELDS: FieldSchema = {
-  id: null, etag: null, name: null, first_name: null, last_name: null, email: null, enabled: null,
-  subscription_type: null, time_zone: null, initials: null, created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  name: null,
+  first_name: null,
+  last_name: null,
+  email: null,
+  enabled: null,
+  subscription_type: null,
+  time_zone: null,
+  initials: null,
+  created_at: null,
+  updated_at: null,
 };
 
 export function renderUser(user: UserRecord): Record<string, unknown> {

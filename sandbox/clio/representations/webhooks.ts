@@ -2,8 +2,17 @@ import type { FieldSchema } from '../fields';
 import type { WebhookRecord } from '../state';
 
 export const WEBHOOK_FIELDS: FieldSchema = {
-  id: null, etag: null, url: null, model: null, events: null, fields: null, status: null, shared_secret: null,
-  expires_at: null, created_at: null, updated_at: null,
+  id: null,
+  etag: null,
+  url: null,
+  model: null,
+  events: null,
+  fields: null,
+  status: null,
+  shared_secret: null,
+  expires_at: null,
+  created_at: null,
+  updated_at: null,
 };
 
 export function renderWebhook(hook: WebhookRecord): Record<string, unknown> {

@@ -22,13 +22,15 @@ function filterActivities(_ctx: ClioContext, activities: ActivityRecord[], query
   if (extra.length > 0) throw clioError(400, `Parameter 'status' takes a single value`);
   const startDate = isoDateParam(query, 'start_date');
   const endDate = isoDateParam(query, 'end_date');
-  return activities.filter((activity) =>
-    (matterId === undefined || activity.matter_id === matterId)
-    && (userId === undefined || activity.user_id === userId)
-    && (type === undefined || activity.type === type)
-    && (status === undefined || activityHasStatus(activity, status))
-    && (startDate === undefined || activity.date >= startDate)
-    && (endDate === undefined || activity.date <= endDate));
+  return activities.filter(
+    (activity) =>
+      (matterId === undefined || activity.matter_id === matterId) &&
+      (userId === undefined || activity.user_id === userId) &&
+      (type === undefined || activity.type === type) &&
+      (status === undefined || activityHasStatus(activity, status)) &&
+      (startDate === undefined || activity.date >= startDate) &&
+      (endDate === undefined || activity.date <= endDate),
+  );
 }
 
 export const activityResource: ReadableResource<ActivityRecord> = {

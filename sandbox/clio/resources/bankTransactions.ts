@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ClioContext } from '../context';
 import type { Query } from '../queryParams';
 import { positiveInteger } from '../queryParams';
-import { BANK_ACCOUNT_FIELDS, BANK_TRANSACTION_FIELDS, renderBankAccount, renderBankTransaction } from '../representations/bankTransactions';
+import {
+  BANK_ACCOUNT_FIELDS,
+  BANK_TRANSACTION_FIELDS,
+  renderBankAccount,
+  renderBankTransaction,
+} from '../representations/bankTransactions';
 import type { BankAccountRecord, TrustLedgerRecord } from '../state';
 import type { ReadableResource } from './readRoutes';
 import { registerReadRoutes } from './readRoutes';
@@ -11,10 +16,12 @@ function filterTransactions(_ctx: ClioContext, entries: TrustLedgerRecord[], que
   const matterId = positiveInteger(query, 'matter_id');
   const clientId = positiveInteger(query, 'client_id');
   const bankAccountId = positiveInteger(query, 'bank_account_id');
-  return entries.filter((entry) =>
-    (matterId === undefined || entry.matter_id === matterId)
-    && (clientId === undefined || entry.client_id === clientId)
-    && (bankAccountId === undefined || entry.bank_account_id === bankAccountId));
+  return entries.filter(
+    (entry) =>
+      (matterId === undefined || entry.matter_id === matterId) &&
+      (clientId === undefined || entry.client_id === clientId) &&
+      (bankAccountId === undefined || entry.bank_account_id === bankAccountId),
+  );
 }
 
 export const bankTransactionResource: ReadableResource<TrustLedgerRecord> = {
@@ -32,7 +39,8 @@ export const bankAccountResource: ReadableResource<BankAccountRecord> = {
   path: '/api/v4/bank_accounts',
   fields: BANK_ACCOUNT_FIELDS,
   sortable: ['id', 'name', 'created_at', 'updated_at'],
-  records: (ctx) => new Map([ctx.state.bankAccounts.operating, ctx.state.bankAccounts.trust].map((account) => [account.id, account])),
+  records: (ctx) =>
+    new Map([ctx.state.bankAccounts.operating, ctx.state.bankAccounts.trust].map((account) => [account.id, account])),
   render: (ctx, account) => renderBankAccount(ctx.state, account),
 };
 

@@ -14,9 +14,11 @@ function filterContacts(_ctx: ClioContext, contacts: ContactRecord[], query: Que
     throw clioError(400, `Parameter 'type' must be Person or Company`);
   }
   const text = single(query, 'query')?.toLowerCase();
-  return contacts.filter((contact) =>
-    (type === undefined || contact.type === type)
-    && (text === undefined || `${contact.name} ${contact.email ?? ''}`.toLowerCase().includes(text)));
+  return contacts.filter(
+    (contact) =>
+      (type === undefined || contact.type === type) &&
+      (text === undefined || `${contact.name} ${contact.email ?? ''}`.toLowerCase().includes(text)),
+  );
 }
 
 export const contactResource: ReadableResource<ContactRecord> = {

@@ -43,17 +43,21 @@ function customFieldFilters(query: Query): Array<{ fieldId: number; value: strin
 
 function filterMatters(_ctx: ClioContext, matters: MatterRecord[], query: Query): MatterRecord[] {
   // Filters take lowercase statuses; records carry capitalised ones.
-  const statuses = enumList(query, 'status', ['open', 'pending', 'closed'] as const)
-    ?.map((status) => status[0]!.toUpperCase() + status.slice(1));
+  const statuses = enumList(query, 'status', ['open', 'pending', 'closed'] as const)?.map(
+    (status) => status[0]!.toUpperCase() + status.slice(1),
+  );
   const clientId = positiveInteger(query, 'client_id');
   const text = single(query, 'query')?.toLowerCase();
   const customFields = customFieldFilters(query);
-  return matters.filter((matter) =>
-    (statuses === undefined || statuses.includes(matter.status))
-    && (clientId === undefined || matter.client_id === clientId)
-    && (text === undefined || `${matter.display_number} ${matter.description}`.toLowerCase().includes(text))
-    && customFields.every(({ fieldId, value }) =>
-      matter.custom_field_values.some((cfv) => cfv.custom_field_id === fieldId && String(cfv.value) === value)));
+  return matters.filter(
+    (matter) =>
+      (statuses === undefined || statuses.includes(matter.status)) &&
+      (clientId === undefined || matter.client_id === clientId) &&
+      (text === undefined || `${matter.display_number} ${matter.description}`.toLowerCase().includes(text)) &&
+      customFields.every(({ fieldId, value }) =>
+        matter.custom_field_values.some((cfv) => cfv.custom_field_id === fieldId && String(cfv.value) === value),
+      ),
+  );
 }
 
 export const matterResource: ReadableResource<MatterRecord> = {

@@ -24,13 +24,16 @@ const noteCreateSchema = z.object({
 
 function filterNotes(_ctx: ClioContext, notes: NoteRecord[], query: Query): NoteRecord[] {
   const type = single(query, 'type');
-  if (type !== undefined && type !== 'Matter' && type !== 'Contact') throw clioError(400, `Parameter 'type' must be Matter or Contact`);
+  if (type !== undefined && type !== 'Matter' && type !== 'Contact')
+    throw clioError(400, `Parameter 'type' must be Matter or Contact`);
   const matterId = positiveInteger(query, 'matter_id');
   const contactId = positiveInteger(query, 'contact_id');
-  return notes.filter((note) =>
-    (type === undefined || note.type === type)
-    && (matterId === undefined || note.matter_id === matterId)
-    && (contactId === undefined || note.contact_id === contactId));
+  return notes.filter(
+    (note) =>
+      (type === undefined || note.type === type) &&
+      (matterId === undefined || note.matter_id === matterId) &&
+      (contactId === undefined || note.contact_id === contactId),
+  );
 }
 
 export const noteResource: ReadableResource<NoteRecord> = {
@@ -49,9 +52,10 @@ export function registerNoteRoutes(api: FastifyInstance, ctx: ClioContext): void
   api.post(noteResource.path, async (request, reply) => {
     const input = parseDataEnvelope(request, noteCreateSchema);
     const parentId = input.type === 'Matter' ? input.matter?.id : input.contact?.id;
-    const parentExists = input.type === 'Matter'
-      ? parentId !== undefined && ctx.state.matters.has(parentId)
-      : parentId !== undefined && ctx.state.contacts.has(parentId);
+    const parentExists =
+      input.type === 'Matter'
+        ? parentId !== undefined && ctx.state.matters.has(parentId)
+        : parentId !== undefined && ctx.state.contacts.has(parentId);
     if (!parentExists) {
       const key = input.type === 'Matter' ? 'matter' : 'contact';
       throw clioError(422, `${key}: a ${input.type} note needs an existing ${key}{id}`);

@@ -53,20 +53,29 @@ export function sendRecord<T extends ApiRecord>(
 ): FastifyReply {
   const selection = parseFields(single(queryOf(request), 'fields'), resource.fields, resource.name);
   const full = resource.render(ctx, record, negotiateApiVersion(request));
-  return reply.code(statusCode).header('ETag', record.etag).send({ data: selectFields(full, selection) });
+  return reply
+    .code(statusCode)
+    .header('ETag', record.etag)
+    .send({ data: selectFields(full, selection) });
 }
 
 function applyCommonFilters<T extends ApiRecord>(records: T[], query: Query): T[] {
   const ids = integerList(query, 'ids');
   const updatedSince = timestamp(query, 'updated_since');
   const createdSince = timestamp(query, 'created_since');
-  return records.filter((record) =>
-    (ids === undefined || ids.includes(record.id))
-    && (updatedSince === undefined || Date.parse(record.updated_at) >= updatedSince)
-    && (createdSince === undefined || Date.parse(record.created_at) >= createdSince));
+  return records.filter(
+    (record) =>
+      (ids === undefined || ids.includes(record.id)) &&
+      (updatedSince === undefined || Date.parse(record.updated_at) >= updatedSince) &&
+      (createdSince === undefined || Date.parse(record.created_at) >= createdSince),
+  );
 }
 
-export function registerReadRoutes<T extends ApiRecord>(api: FastifyInstance, ctx: ClioContext, resource: ReadableResource<T>): void {
+export function registerReadRoutes<T extends ApiRecord>(
+  api: FastifyInstance,
+  ctx: ClioContext,
+  resource: ReadableResource<T>,
+): void {
   api.get(resource.path, async (request, reply) => {
     const query = queryOf(request);
     // Validate fields before doing any work, so a typo is a 400 even on an empty list.

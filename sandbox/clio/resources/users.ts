@@ -19,6 +19,12 @@ const userResource: ReadableResource<UserRecord> = {
 export function registerUserRoutes(api: FastifyInstance, ctx: ClioContext): void {
   api.get('/api/v4/users/who_am_i', async (request, reply) => {
     const token = ctx.state.accessTokens.get(bearerTokenOf(request) ?? '');
-    return sendRecord(ctx, request, reply, userResource, ctx.state.users.get(token?.userId ?? ctx.state.user.id) ?? ctx.state.user);
+    return sendRecord(
+      ctx,
+      request,
+      reply,
+      userResource,
+      ctx.state.users.get(token?.userId ?? ctx.state.user.id) ?? ctx.state.user,
+    );
   });
 }

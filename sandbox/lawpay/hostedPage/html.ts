@@ -1,7 +1,10 @@
 /** Plain server-rendered HTML for the hosted payment page; no scripts, so tests can read it as text. */
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+  return value.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
 }
 
 export function formatDollars(cents: number): string {
@@ -35,21 +38,35 @@ export interface PaymentFormView {
   error?: string;
 }
 
-function field(label: string, name: string, value: string, options: { readOnly?: boolean; required?: boolean; extra?: string } = {}): string {
+function field(
+  label: string,
+  name: string,
+  value: string,
+  options: { readOnly?: boolean; required?: boolean; extra?: string } = {},
+): string {
   const attributes = [
-    `id="${name}"`, `name="${name}"`, `value="${escapeHtml(value)}"`,
-    options.readOnly ? 'readonly' : '', options.required ? 'required' : '', options.extra ?? '',
-  ].filter(Boolean).join(' ');
+    `id="${name}"`,
+    `name="${name}"`,
+    `value="${escapeHtml(value)}"`,
+    options.readOnly ? 'readonly' : '',
+    options.required ? 'required' : '',
+    options.extra ?? '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return `<label for="${name}">${escapeHtml(label)}</label>\n<input ${attributes}>`;
 }
 
 export function renderPaymentForm(view: PaymentFormView): string {
   const amountText = view.amountCents === null ? '' : (view.amountCents / 100).toFixed(2);
-  const heading = view.amountCents === null
-    ? '<p>Enter the amount you want to pay.</p>'
-    : `<p class="amount">Amount due: <strong id="amount-display">${formatDollars(view.amountCents)}</strong></p>`;
+  const heading =
+    view.amountCents === null
+      ? '<p>Enter the amount you want to pay.</p>'
+      : `<p class="amount">Amount due: <strong id="amount-display">${formatDollars(view.amountCents)}</strong></p>`;
   const button = view.amountCents === null ? 'Pay' : `Pay ${formatDollars(view.amountCents)}`;
-  return layout(`Pay ${view.merchantName}`, `<h1>${escapeHtml(view.merchantName)}</h1>
+  return layout(
+    `Pay ${view.merchantName}`,
+    `<h1>${escapeHtml(view.merchantName)}</h1>
 <p>Payment to the <strong>${escapeHtml(view.accountName)}</strong> account.</p>
 ${heading}
 ${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : ''}
@@ -64,16 +81,28 @@ ${field('Expiry month (MM)', 'exp_month', '', { required: true, extra: 'inputmod
 ${field('Expiry year (YYYY)', 'exp_year', '', { required: true, extra: 'inputmode="numeric"' })}
 ${field('CVV', 'cvv', '', { required: true, extra: 'inputmode="numeric"' })}
 <p><button type="submit">${button}</button></p>
-</form>`);
+</form>`,
+  );
 }
 
-export function renderConfirmation(view: { merchantName: string; transactionId: string; amountCents: number; reference: string | null }): string {
-  return layout('Payment received', `<h1>Payment received</h1>
+export function renderConfirmation(view: {
+  merchantName: string;
+  transactionId: string;
+  amountCents: number;
+  reference: string | null;
+}): string {
+  return layout(
+    'Payment received',
+    `<h1>Payment received</h1>
 <p>Thank you. ${escapeHtml(view.merchantName)} has received your payment of <strong>${formatDollars(view.amountCents)}</strong>.</p>
 ${view.reference ? `<p>Reference: <span id="reference">${escapeHtml(view.reference)}</span></p>` : ''}
-<p>Transaction: <code id="transaction-id">${escapeHtml(view.transactionId)}</code></p>`);
+<p>Transaction: <code id="transaction-id">${escapeHtml(view.transactionId)}</code></p>`,
+  );
 }
 
 export function renderNotFound(): string {
-  return layout('Page not found', '<h1>Payment page not found</h1>\n<p>Check the link you were sent, or contact the firm.</p>');
+  return layout(
+    'Page not found',
+    '<h1>Payment page not found</h1>\n<p>Check the link you were sent, or contact the firm.</p>',
+  );
 }

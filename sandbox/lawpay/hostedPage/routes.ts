@@ -29,7 +29,12 @@ function centsFromDollars(raw: string): number | null {
 }
 
 function readOnlyFields(query: Fields): Set<string> {
-  return new Set(text(query, 'readOnlyFields').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    text(query, 'readOnlyFields')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 function html(reply: FastifyReply, statusCode: number, body: string): FastifyReply {
@@ -42,13 +47,19 @@ function resolvePage(ctx: LawPayContext, request: FastifyRequest): GatewayAccoun
 }
 
 /** The prefilled form: query values, with what the payer typed winning for fields that are not locked. */
-function formView(ctx: LawPayContext, request: FastifyRequest, account: GatewayAccount, typed: Fields = {}): PaymentFormView {
+function formView(
+  ctx: LawPayContext,
+  request: FastifyRequest,
+  account: GatewayAccount,
+  typed: Fields = {},
+): PaymentFormView {
   const query = request.query as Fields;
   const locked = readOnlyFields(query);
   const queryAmount = centsFromQuery(text(query, 'amount'));
   const amountLocked = locked.has('amount') && queryAmount !== null;
   const typedAmount = text(typed, 'amount');
-  const pick = (name: string, isLocked: boolean) => (isLocked || !text(typed, name) ? text(query, name) : text(typed, name));
+  const pick = (name: string, isLocked: boolean) =>
+    isLocked || !text(typed, name) ? text(query, name) : text(typed, name);
   return {
     merchantName: ctx.merchant.name,
     accountName: account.name,
@@ -75,9 +86,11 @@ export function registerHostedPageRoutes(app: FastifyInstance, ctx: LawPayContex
     if (!account) return html(reply, 404, renderNotFound());
     const typed = (request.body ?? {}) as Fields;
     const view = formView(ctx, request, account, typed);
-    if (view.amountCents === null) return html(reply, 422, renderPaymentForm({ ...view, error: 'Enter an amount greater than zero.' }));
+    if (view.amountCents === null)
+      return html(reply, 422, renderPaymentForm({ ...view, error: 'Enter an amount greater than zero.' }));
     const cardNumber = text(typed, 'card_number').replace(/\D/g, '');
-    if (!isLuhnValid(cardNumber)) return html(reply, 422, renderPaymentForm({ ...view, error: 'Enter a valid card number.' }));
+    if (!isLuhnValid(cardNumber))
+      return html(reply, 422, renderPaymentForm({ ...view, error: 'Enter a valid card number.' }));
     const expMonth = Number(text(typed, 'exp_month')) || undefined;
     const expYear = Number(text(typed, 'exp_year')) || undefined;
     const declined = cardNumber === DECLINED_TEST_CARD;
@@ -89,9 +102,17 @@ export function registerHostedPageRoutes(app: FastifyInstance, ctx: LawPayContex
       method: cardMethod({ number: cardNumber, exp_month: expMonth, exp_year: expYear, name: view.name || null }),
       declined,
     });
-    if (declined) return html(reply, 402, renderPaymentForm({ ...view, error: 'Your card was declined. Try another card.' }));
-    return html(reply, 200, renderConfirmation({
-      merchantName: ctx.merchant.name, transactionId: transaction.id, amountCents: transaction.amount, reference: transaction.reference,
-    }));
+    if (declined)
+      return html(reply, 402, renderPaymentForm({ ...view, error: 'Your card was declined. Try another card.' }));
+    return html(
+      reply,
+      200,
+      renderConfirmation({
+        merchantName: ctx.merchant.name,
+        transactionId: transaction.id,
+        amountCents: transaction.amount,
+        reference: transaction.reference,
+      }),
+    );
   });
 }

@@ -16,8 +16,16 @@ export const clioPeer: Peer<PracticeRig> = {
     const clio = await startSandboxedClio();
     const proxy = await startFaultProxy(clio.sandbox.url);
     const database = await createTestDatabase();
-    const subscriptions = new PracticeSubscriptionRepository(database.db, createSecretBox([randomBytes(32)])).forFirm('contract-firm');
-    const { practice, limiter } = createClioConnector({ baseUrl: proxy.url, tokens: clio.tokens, subscriptions, timeoutMs: 1_000, maxRateLimitWaits: 2 });
+    const subscriptions = new PracticeSubscriptionRepository(database.db, createSecretBox([randomBytes(32)])).forFirm(
+      'contract-firm',
+    );
+    const { practice, limiter } = createClioConnector({
+      baseUrl: proxy.url,
+      tokens: clio.tokens,
+      subscriptions,
+      timeoutMs: 1_000,
+      maxRateLimitWaits: 2,
+    });
     const received: Delivery[] = [];
     // The receiver stands where the ingress would: it answers handshakes through the port and keeps deliveries.
     const receiver = http.createServer((req, res) => {
@@ -46,7 +54,8 @@ export const clioPeer: Peer<PracticeRig> = {
         for (let i = 0; i < count; i += 1) ids.push(String((await createClioMatter(clio)).id));
         return ids;
       },
-      notesOn: async (matterId) => (await clio.state()).notes.filter((note) => String(note.matter_id) === matterId).length,
+      notesOn: async (matterId) =>
+        (await clio.state()).notes.filter((note) => String(note.matter_id) === matterId).length,
       webhooksSettled: () => clio.sandbox.webhooksIdle(),
       deliveries: () => received,
       forge: (delivery) => {
@@ -54,7 +63,13 @@ export const clioPeer: Peer<PracticeRig> = {
         body.data.status = body.data.status === 'Closed' ? 'Open' : 'Closed';
         // Signed, but with a secret of the forger's own.
         const rawBody = Buffer.from(JSON.stringify(body));
-        return { rawBody, headers: { ...delivery.headers, 'x-hook-signature': createHmac('sha256', 'not-the-secret').update(rawBody).digest('hex') } };
+        return {
+          rawBody,
+          headers: {
+            ...delivery.headers,
+            'x-hook-signature': createHmac('sha256', 'not-the-secret').update(rawBody).digest('hex'),
+          },
+        };
       },
       stop: async () => {
         await limiter.stop().catch(() => undefined);

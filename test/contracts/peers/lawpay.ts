@@ -13,9 +13,13 @@ export const lawPayPeer: Peer<ProcessorRig> = {
     const lawpay = await startSandboxedLawPay();
     const proxy = await startFaultProxy(lawpay.sandbox.url);
     const processor = createLawPayProcessor({
-      apiUrl: proxy.url, secretKey: 'sandbox_secret_key', paymentPageUrl: lawpay.sandbox.hostedPageUrl('operating'), timeoutMs: 1_000,
+      apiUrl: proxy.url,
+      secretKey: 'sandbox_secret_key',
+      paymentPageUrl: lawpay.sandbox.hostedPageUrl('operating'),
+      timeoutMs: 1_000,
     });
-    const pay = (reference: string) => lawpay.post<{ transaction_id: string; event_id: string }>('/__sandbox/pay', { amount_cents: 10_000, reference });
+    const pay = (reference: string) =>
+      lawpay.post<{ transaction_id: string; event_id: string }>('/__sandbox/pay', { amount_cents: 10_000, reference });
     return {
       processor,
       proxy,
@@ -30,11 +34,19 @@ export const lawPayPeer: Peer<ProcessorRig> = {
       knownTransactionId: async () => (await pay('INV-known')).transaction_id,
       genuineWebhook: async () => {
         const paid = await pay('INV-hook');
-        return { rawBody: Buffer.from(JSON.stringify({ id: paid.event_id, type: 'transaction.completed', data: { id: paid.transaction_id } })), headers: {} };
+        return {
+          rawBody: Buffer.from(
+            JSON.stringify({ id: paid.event_id, type: 'transaction.completed', data: { id: paid.transaction_id } }),
+          ),
+          headers: {},
+        };
       },
       // LawPay signs nothing: a forgery is an event about a transaction LawPay never made.
       forgedWebhook: async () => ({
-        rawBody: Buffer.from(JSON.stringify({ id: 'evt_forged1', type: 'transaction.completed', data: { id: 'txn_forged00000000' } })), headers: {},
+        rawBody: Buffer.from(
+          JSON.stringify({ id: 'evt_forged1', type: 'transaction.completed', data: { id: 'txn_forged00000000' } }),
+        ),
+        headers: {},
       }),
       stop: async () => {
         await proxy.stop();

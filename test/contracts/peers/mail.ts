@@ -9,7 +9,9 @@ import type { MailerRig, Peer, ReceivedMail } from '../rigs';
 const FROM = 'Contract Law Billing <billing@contract.example>';
 
 const summary = (mail: ParsedMail): ReceivedMail => ({
-  messageId: mail.messageId ?? '', to: Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : mail.to?.text ?? '', subject: mail.subject ?? '',
+  messageId: mail.messageId ?? '',
+  to: Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? ''),
+  subject: mail.subject ?? '',
 });
 
 /** The SMTP mailer against a real SMTP server (npm smtp-server) that keeps every message it accepts. */
@@ -20,7 +22,9 @@ export const smtpPeer: Peer<MailerRig> = {
     const received: Buffer[] = [];
     let nextReply: number | null = null;
     const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
       onData(stream, _session, done) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -39,11 +43,12 @@ export const smtpPeer: Peer<MailerRig> = {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.server.address() as { port: number };
     let running = true;
-    const close = () => new Promise<void>((resolve) => {
-      if (!running) return resolve();
-      running = false;
-      server.close(() => resolve());
-    });
+    const close = () =>
+      new Promise<void>((resolve) => {
+        if (!running) return resolve();
+        running = false;
+        server.close(() => resolve());
+      });
     return {
       mailer: createSmtpMailer({ url: `smtp://127.0.0.1:${port}`, from: FROM }),
       received: async () => Promise.all(received.map(async (raw) => summary(await simpleParser(raw)))),
@@ -65,7 +70,9 @@ export const outboxPeer: Peer<MailerRig> = {
       mailer: createOutboxMailer({ dir, from: FROM }),
       received: async () => {
         const names = (await readdir(dir)).filter((name) => name.endsWith('.eml') && !name.startsWith('.'));
-        return Promise.all(names.map(async (name) => summary(await simpleParser(await readFile(path.join(dir, name))))));
+        return Promise.all(
+          names.map(async (name) => summary(await simpleParser(await readFile(path.join(dir, name))))),
+        );
       },
       stop: () => rm(dir, { recursive: true, force: true }),
     };

@@ -1,22 +1,45 @@
-import { matchLedgerToDraws, namesInvoice, type DrawToConfirm, type LedgerWithdrawal } from '../../../domain/trustConfirmation';
+import {
+  matchLedgerToDraws,
+  namesInvoice,
+  type DrawToConfirm,
+  type LedgerWithdrawal,
+} from '../../../domain/trustConfirmation';
 
 const T0 = Date.parse('2026-11-10T15:00:00Z');
 const draw = (id: number, amountCents: number, extra: Partial<DrawToConfirm> = {}): DrawToConfirm => ({
-  id, invoiceNumber: `00001-Smith-${id}`, amountCents, state: 'recorded', recordedDate: '2026-11-10', recordedAtMs: T0 + id, ledgerEntryId: null, ...extra,
+  id,
+  invoiceNumber: `00001-Smith-${id}`,
+  amountCents,
+  state: 'recorded',
+  recordedDate: '2026-11-10',
+  recordedAtMs: T0 + id,
+  ledgerEntryId: null,
+  ...extra,
 });
 const withdrawal = (id: string, withdrawalCents: number, extra: Partial<LedgerWithdrawal> = {}): LedgerWithdrawal => ({
-  id, date: '2026-11-10', withdrawalCents, description: 'Trust transfer', enteredAt: null, ...extra,
+  id,
+  date: '2026-11-10',
+  withdrawalCents,
+  description: 'Trust transfer',
+  enteredAt: null,
+  ...extra,
 });
 
 describe('a draw is confirmed only by a matching withdrawal on its ledger', () => {
   it('needs the same amount', () => {
     expect(matchLedgerToDraws([draw(1, 40_000)], [withdrawal('a', 39_999)]).confirmations).toEqual([]);
-    expect(matchLedgerToDraws([draw(1, 40_000)], [withdrawal('a', 40_000)]).confirmations).toEqual([{ drawId: 1, entryId: 'a', entryDate: '2026-11-10' }]);
+    expect(matchLedgerToDraws([draw(1, 40_000)], [withdrawal('a', 40_000)]).confirmations).toEqual([
+      { drawId: 1, entryId: 'a', entryDate: '2026-11-10' },
+    ]);
   });
 
-  it('needs a ledger date on or after the draw\'s date on the firm\'s calendar', () => {
-    expect(matchLedgerToDraws([draw(1, 40_000)], [withdrawal('a', 40_000, { date: '2026-11-09' })]).confirmations).toEqual([]);
-    expect(matchLedgerToDraws([draw(1, 40_000)], [withdrawal('a', 40_000, { date: '2026-11-12' })]).confirmations).toHaveLength(1);
+  it("needs a ledger date on or after the draw's date on the firm's calendar", () => {
+    expect(
+      matchLedgerToDraws([draw(1, 40_000)], [withdrawal('a', 40_000, { date: '2026-11-09' })]).confirmations,
+    ).toEqual([]);
+    expect(
+      matchLedgerToDraws([draw(1, 40_000)], [withdrawal('a', 40_000, { date: '2026-11-12' })]).confirmations,
+    ).toHaveLength(1);
   });
 
   it('is never confirmed by a line entered before the draw was recorded', () => {
@@ -25,7 +48,10 @@ describe('a draw is confirmed only by a matching withdrawal on its ledger', () =
   });
 
   it('an entry naming the invoice number wins over the oldest draw of that amount', () => {
-    const match = matchLedgerToDraws([draw(1, 40_000), draw(2, 40_000)], [withdrawal('a', 40_000, { description: 'Applied to invoice 00001-Smith-2' })]);
+    const match = matchLedgerToDraws(
+      [draw(1, 40_000), draw(2, 40_000)],
+      [withdrawal('a', 40_000, { description: 'Applied to invoice 00001-Smith-2' })],
+    );
     expect(match.confirmations).toEqual([{ drawId: 2, entryId: 'a', entryDate: '2026-11-10' }]);
   });
 
@@ -36,7 +62,13 @@ describe('a draw is confirmed only by a matching withdrawal on its ledger', () =
 
   it('a later entry naming the invoice takes the draw from an unnamed one, which is then shown unmatched', () => {
     const confirmedByFee = draw(1, 30_000, { state: 'confirmed', ledgerEntryId: 'fee' });
-    const match = matchLedgerToDraws([confirmedByFee], [withdrawal('fee', 30_000, { description: 'Expert fee' }), withdrawal('named', 30_000, { description: 'Invoice 00001-Smith-1' })]);
+    const match = matchLedgerToDraws(
+      [confirmedByFee],
+      [
+        withdrawal('fee', 30_000, { description: 'Expert fee' }),
+        withdrawal('named', 30_000, { description: 'Invoice 00001-Smith-1' }),
+      ],
+    );
     expect(match.confirmations).toEqual([{ drawId: 1, entryId: 'named', entryDate: '2026-11-10' }]);
     expect(match.unmatchedWithdrawals.map((e) => e.id)).toEqual(['fee']);
   });
@@ -44,7 +76,10 @@ describe('a draw is confirmed only by a matching withdrawal on its ledger', () =
   it('each ledger entry confirms at most one draw', () => {
     const match = matchLedgerToDraws([draw(1, 40_000), draw(2, 40_000)], [withdrawal('a', 40_000)]);
     expect(match.confirmations).toHaveLength(1);
-    const already = matchLedgerToDraws([draw(1, 40_000, { state: 'confirmed', ledgerEntryId: 'a' }), draw(2, 40_000)], [withdrawal('a', 40_000)]);
+    const already = matchLedgerToDraws(
+      [draw(1, 40_000, { state: 'confirmed', ledgerEntryId: 'a' }), draw(2, 40_000)],
+      [withdrawal('a', 40_000)],
+    );
     expect(already.confirmations).toEqual([]);
   });
 
@@ -55,12 +90,18 @@ describe('a draw is confirmed only by a matching withdrawal on its ledger', () =
   });
 
   it('the entry of a draw reversed after it was confirmed confirms no other draw', () => {
-    const match = matchLedgerToDraws([draw(1, 40_000, { state: 'reversed', ledgerEntryId: 'a' }), draw(2, 40_000)], [withdrawal('a', 40_000)]);
+    const match = matchLedgerToDraws(
+      [draw(1, 40_000, { state: 'reversed', ledgerEntryId: 'a' }), draw(2, 40_000)],
+      [withdrawal('a', 40_000)],
+    );
     expect(match.confirmations).toEqual([]);
   });
 
   it('reversed and admin-confirmed draws are never matched', () => {
-    const match = matchLedgerToDraws([draw(1, 40_000, { state: 'reversed' }), draw(2, 40_000, { state: 'confirmed' })], [withdrawal('a', 40_000)]);
+    const match = matchLedgerToDraws(
+      [draw(1, 40_000, { state: 'reversed' }), draw(2, 40_000, { state: 'confirmed' })],
+      [withdrawal('a', 40_000)],
+    );
     expect(match.confirmations).toEqual([]);
   });
 
