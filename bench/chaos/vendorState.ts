@@ -41,18 +41,14 @@ export async function controlCall<T>(
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export async function lawPayState(
-  url: string,
-): Promise<{
+export async function lawPayState(url: string): Promise<{
   transactions: LawPayTransaction[];
   merchant: { accounts?: Array<{ id: string; trust_account: boolean }> };
 }> {
   return controlCall(url, '/__sandbox/state');
 }
 
-export async function clioState(
-  url: string,
-): Promise<{
+export async function clioState(url: string): Promise<{
   notes: ClioNote[];
   matters: Array<{ id: number; display_number: string; status?: string; trust_balance_cents: number }>;
 }> {

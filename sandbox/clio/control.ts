@@ -161,14 +161,12 @@ export function registerClioControlRoutes(app: FastifyInstance, ctx: ClioContext
     app.post(`/__sandbox/trust/:matterId/${action}`, async (request, reply) => {
       const matter = matterOr404(ctx, numericParam(request, 'matterId'));
       const entry = postTrustEntry(ctx, matter, toPosting(request.body));
-      return reply
-        .code(201)
-        .send({
-          matter_id: matter.id,
-          trust_balance_cents: matter.trust_balance_cents,
-          bank_transaction_id: entry.id,
-          date: entry.date,
-        });
+      return reply.code(201).send({
+        matter_id: matter.id,
+        trust_balance_cents: matter.trust_balance_cents,
+        bank_transaction_id: entry.id,
+        date: entry.date,
+      });
     });
   };
   // A bookkeeper posting matterpay's draw in Clio: refused beyond the balance, as Clio refuses to over-apply trust.

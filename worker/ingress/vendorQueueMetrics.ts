@@ -7,15 +7,13 @@ import type { IngressDeps } from './server';
  */
 export function watchVendorQueues(deps: IngressDeps): void {
   const limiters = () =>
-    deps.firms
-      .ids()
-      .flatMap((firmId) =>
-        Object.entries(deps.firms.connection(firmId).limiters ?? {}).map(([vendor, limiter]) => ({
-          firmId,
-          vendor,
-          stats: limiter!.stats(),
-        })),
-      );
+    deps.firms.ids().flatMap((firmId) =>
+      Object.entries(deps.firms.connection(firmId).limiters ?? {}).map(([vendor, limiter]) => ({
+        firmId,
+        vendor,
+        stats: limiter!.stats(),
+      })),
+    );
   const gauge = (
     name: string,
     help: string,
