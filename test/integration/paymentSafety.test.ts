@@ -36,33 +36,10 @@ describe('payment safety: every processor event applied exactly once, to the rig
     h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
   let period = 0;
 
-  async function draft(matter: SandboxMatter, amountCents: number) {
-    const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
-    const drafted = await h.activities.draftInvoice({
-      firmId: FIRM,
-      matterId: String(matter.id),
-      matterDisplayNumber: matter.display_number,
-      kind: 'hourly',
-      period: `2026-${String((++period % 12) + 1).padStart(2, '0')}`,
-      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
-    });
-    return drafted.invoiceNumber!;
-  }
-
-  async function issuedInvoice(matter: SandboxMatter, amountCents: number) {
-    const number = await draft(matter, amountCents);
-    const handle = await env.client.workflow.start(invoice, {
-      taskQueue: h.taskQueue,
-      workflowId: workflowIds.invoice(FIRM, number),
-      memo: invoiceMemo(number, matter.display_number),
-      args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
-    });
-    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'issued', {
-      what: 'the invoice to be issued',
-      ...patiently,
-    });
-    return { number, handle };
-  }
+  const draft = (matter: SandboxMatter, amountCents: number) =>
+    h.draftHourly(matter, amountCents, `2026-${String((++period % 12) + 1).padStart(2, '0')}`);
+  const issuedInvoice = (matter: SandboxMatter, amountCents: number) =>
+    h.issuedInvoice(matter, amountCents, `2026-${String((++period % 12) + 1).padStart(2, '0')}`);
 
   const invoiceRow = async (number: string) => (await h.invoiceRows()).find((r) => r.invoice_number === number)!;
   const alerts = async () =>

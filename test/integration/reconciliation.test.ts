@@ -33,29 +33,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
   const lawpay = (method: string, pathname: string, body?: unknown) =>
     h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
 
-  async function issuedInvoice(matter: SandboxMatter, amountCents: number) {
-    const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
-    const draft = await h.activities.draftInvoice({
-      firmId: FIRM,
-      matterId: String(matter.id),
-      matterDisplayNumber: matter.display_number,
-      kind: 'hourly',
-      period: '2026-11',
-      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
-    });
-    const number = draft.invoiceNumber!;
-    const handle = await env.client.workflow.start(invoice, {
-      taskQueue: h.taskQueue,
-      workflowId: workflowIds.invoice(FIRM, number),
-      memo: invoiceMemo(number, matter.display_number),
-      args: [{ firmId: FIRM, invoiceNumber: number, policy: h.policy() }],
-    });
-    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'issued', {
-      what: 'the invoice to be issued',
-      ...patiently,
-    });
-    return { number, handle };
-  }
+  const issuedInvoice = (matter: SandboxMatter, amountCents: number) => h.issuedInvoice(matter, amountCents);
 
   async function paymentRows(transactionId: string) {
     const { rows } = await h.database.db.query(

@@ -23,6 +23,10 @@ import { createLogger } from '../../worker/logger';
 import { createMetrics } from '../../worker/metrics';
 import { createTestDatabase, type TestDatabase } from './db';
 import { uniqueTaskQueue } from './temporal';
+import { waitFor } from './wait';
+import { invoiceStatusQuery } from '../../shared/messages';
+import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
+import { invoice } from '../../workflows';
 
 /**
  * Unique per test file: files share one Temporal dev server, and the sandboxes number matters and invoices alike
@@ -189,6 +193,37 @@ export class BillingHarness {
       ...extra,
     });
     return String(id);
+  }
+
+  /** An hourly draft for `amountCents` of approved time on the matter, in `period`: its invoice number. */
+  async draftHourly(matter: SandboxMatter, amountCents: number, period = '2026-11'): Promise<string> {
+    const entry = await this.addEntry(matter.id, amountCents / 20_000, 20_000);
+    const drafted = await this.activities.draftInvoice({
+      firmId: FIRM,
+      matterId: String(matter.id),
+      matterDisplayNumber: matter.display_number,
+      kind: 'hourly',
+      period,
+      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
+    });
+    return drafted.invoiceNumber!;
+  }
+
+  /** That draft, with its invoice workflow started on this harness's worker and waited for until it is issued. */
+  async issuedInvoice(matter: SandboxMatter, amountCents: number, period = '2026-11') {
+    const number = await this.draftHourly(matter, amountCents, period);
+    const handle = await this.env.client.workflow.start(invoice, {
+      taskQueue: this.taskQueue,
+      workflowId: workflowIds.invoice(FIRM, number),
+      memo: invoiceMemo(number, matter.display_number),
+      args: [{ firmId: FIRM, invoiceNumber: number, policy: this.policy() }],
+    });
+    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'issued', {
+      what: 'the invoice to be issued',
+      timeoutMs: 30_000,
+      everyMs: 100,
+    });
+    return { number, handle };
   }
 
   /** The Clio-style sandbox's records, after the write-back queue has written what is due (as a firm would see them). */

@@ -26,10 +26,10 @@ export function registerWritebackCommands(program: Command): void {
 }
 
 const stateArg = z.enum(['pending', 'done', 'dead']);
-const idArg = z.coerce
-  .number()
-  .int('must be a write-back id (a whole number)')
-  .positive('must be a write-back id (a whole number)');
+const idArg = z
+  .string()
+  .regex(/^[1-9]\d{0,17}$/, 'must be a write-back id (a whole number, as `matterpay writebacks` lists it)')
+  .transform(Number);
 
 async function list(ctx: CommandContext, options: { state?: Writeback['state']; json?: boolean }): Promise<void> {
   const repo = new WritebackRepository(await ctx.db());
