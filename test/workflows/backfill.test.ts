@@ -217,70 +217,77 @@ describe('backfillMatterLinks', () => {
     );
   });
 
-  it('resumes where it stopped when its worker is shut down mid-way and another takes over, continuing as new every few pages', async () => {
-    const firmId = `backfill-b-${randomBytes(3).toString('hex')}`;
-    const LIMIT = 3;
-    const PAGES_PER_RUN = 3;
-    const clio = await sandboxWithMatters(MATTERS, LIMIT);
-    const taskQueue = uniqueTaskQueue('backfill');
-    const first = await startWorker(firmId, taskQueue, clio.connector.practice);
+  it(
+    'resumes where it stopped when its worker is shut down mid-way and another takes over, continuing as new every few pages',
+    async () => {
+      const firmId = `backfill-b-${randomBytes(3).toString('hex')}`;
+      const LIMIT = 3;
+      const PAGES_PER_RUN = 3;
+      const clio = await sandboxWithMatters(MATTERS, LIMIT);
+      const taskQueue = uniqueTaskQueue('backfill');
+      const first = await startWorker(firmId, taskQueue, clio.connector.practice);
 
-    const id = runId();
-    const workflowId = workflowIds.backfillMatterLinks(firmId, id);
-    const started = await env.client.workflow.start(backfillMatterLinks, {
-      taskQueue,
-      workflowId,
-      args: [{ firmId, runId: id, pagesPerRun: PAGES_PER_RUN }],
-    });
-    // Always the latest run of the chain (the first one continues as new after 3 pages).
-    const handle = env.client.workflow.getHandle<typeof backfillMatterLinks>(workflowId);
+      const id = runId();
+      const workflowId = workflowIds.backfillMatterLinks(firmId, id);
+      const started = await env.client.workflow.start(backfillMatterLinks, {
+        taskQueue,
+        workflowId,
+        args: [{ firmId, runId: id, pagesPerRun: PAGES_PER_RUN }],
+      });
+      // Always the latest run of the chain (the first one continues as new after 3 pages).
+      const handle = env.client.workflow.getHandle<typeof backfillMatterLinks>(workflowId);
 
-    const midway = await waitFor(
-      async () => {
-        const progress = await handle.query(backfillProgressQuery).catch(() => null);
-        return progress && progress.pages >= 2 ? progress : null;
-      },
-      { timeoutMs: 20_000 },
-    );
-    first.worker.shutdown();
-    await first.running;
-    const atShutdown = await handle.describe();
-    expect(atShutdown.status.name).toBe('RUNNING');
-    expect(midway.done).toBe(false);
-    expect(midway.pages).toBeLessThan(PAGES);
-    const requestsBeforeRestart = listRequests(clio).length;
+      const midway = await waitFor(
+        async () => {
+          const progress = await handle.query(backfillProgressQuery).catch(() => null);
+          return progress && progress.pages >= 2 ? progress : null;
+        },
+        { timeoutMs: 20_000 },
+      );
+      first.worker.shutdown();
+      await first.running;
+      const atShutdown = await handle.describe();
+      expect(atShutdown.status.name).toBe('RUNNING');
+      expect(midway.done).toBe(false);
+      expect(midway.pages).toBeLessThan(PAGES);
+      const requestsBeforeRestart = listRequests(clio).length;
 
-    // A new worker (a new process would have its own rate limiter: so does this one) on the same task queue.
-    const resumedAt = Date.now();
-    await startWorker(firmId, taskQueue, clio.newConnector().practice);
-    const result = await handle.result();
-    const resumeMs = Date.now() - resumedAt;
+      // A new worker (a new process would have its own rate limiter: so does this one) on the same task queue.
+      const resumedAt = Date.now();
+      await startWorker(firmId, taskQueue, clio.newConnector().practice);
+      const result = await handle.result();
+      const resumeMs = Date.now() - resumedAt;
 
-    expect(result).toMatchObject({ pages: PAGES, matters: MATTERS, linksAdded: MATTERS, done: true });
-    const rows = await linkRows(firmId);
-    expect(rows).toHaveLength(MATTERS);
-    expect(new Set(rows.map((row) => row.practice_matter_id)).size).toBe(MATTERS);
-    expect(rows.every(isCanonical)).toBe(true);
+      expect(result).toMatchObject({ pages: PAGES, matters: MATTERS, linksAdded: MATTERS, done: true });
+      const rows = await linkRows(firmId);
+      expect(rows).toHaveLength(MATTERS);
+      expect(new Set(rows.map((row) => row.practice_matter_id)).size).toBe(MATTERS);
+      expect(rows.every(isCanonical)).toBe(true);
 
-    // Resumed, not restarted: the first page was read once, and no page more than a retry's worth again.
-    const requests = listRequests(clio);
-    const served = requests.filter((request) => request.status === 200);
-    expect(served.filter((request) => !request.query.has('page_token'))).toHaveLength(1);
-    expect(served.length).toBeLessThanOrEqual(PAGES + 1);
-    expect(requests.length).toBeLessThanOrEqual(PAGES + 3);
-    for (const window of clio.sandbox.context.rateLimiter.windowLog()) expect(window.served).toBeLessThanOrEqual(LIMIT);
+      // Resumed, not restarted: the first page was read once, and no page more than a retry's worth again.
+      const requests = listRequests(clio);
+      const served = requests.filter((request) => request.status === 200);
+      expect(served.filter((request) => !request.query.has('page_token'))).toHaveLength(1);
+      expect(served.length).toBeLessThanOrEqual(PAGES + 1);
+      expect(requests.length).toBeLessThanOrEqual(PAGES + 3);
+      for (const window of clio.sandbox.context.rateLimiter.windowLog())
+        expect(window.served).toBeLessThanOrEqual(LIMIT);
 
-    // It continued as new (10 pages, 3 per run: 4 runs), carrying its cursor and totals from run to run.
-    const latest = await handle.describe();
-    expect(latest.runId).not.toBe(started.firstExecutionRunId);
-    const runs: string[] = [];
-    for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
-      runs.push(execution.status.name);
-    expect(runs.filter((status) => status === 'CONTINUED_AS_NEW')).toHaveLength(Math.ceil(PAGES / PAGES_PER_RUN) - 1);
-    console.info(
-      `backfill (b): shut down at ${midway.pages} pages; resumed and finished in ${resumeMs} ms; ${requestsBeforeRestart} list requests before the restart, ${requests.length} in all (${served.length} answered 200); ${runs.length} runs`,
-    );
-  });
+      // It continued as new (10 pages, 3 per run: 4 runs), carrying its cursor and totals from run to run.
+      const latest = await handle.describe();
+      expect(latest.runId).not.toBe(started.firstExecutionRunId);
+      const runs: string[] = [];
+      for await (const execution of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+        runs.push(execution.status.name);
+      expect(runs.filter((status) => status === 'CONTINUED_AS_NEW')).toHaveLength(Math.ceil(PAGES / PAGES_PER_RUN) - 1);
+      console.info(
+        `backfill (b): shut down at ${midway.pages} pages; resumed and finished in ${resumeMs} ms; ${requestsBeforeRestart} list requests before the restart, ${requests.length} in all (${served.length} answered 200); ${runs.length} runs`,
+      );
+    },
+    // An activity in flight on the worker that is shut down is retried after its start-to-close timeout (2 minutes,
+    // workflows/policy.ts) when its result was lost with the worker: the test waits that long if it must.
+    240_000,
+  );
 
   it('maps legacy client references, never overwrites a mapping, and adds nothing when run again', async () => {
     const firmId = `backfill-c-${randomBytes(3).toString('hex')}`;
