@@ -4,13 +4,14 @@ import { localDate } from '../domain/dates';
 import { parseInvoiceNumber } from '../domain/invoiceNumber';
 import { formatCents } from '../domain/money';
 import { AlertRepository } from '../store/alerts';
-import { inTransaction } from '../store/db';
+import { inTransaction, inTransactionWithSpare } from '../store/db';
 import { InvoiceRepository, lockMatter, type InvoiceRecord, type InvoiceStatus } from '../store/invoices';
 import { PayLinkRepository } from '../store/payLinks';
 import { TrustDrawRepository } from '../store/trustDraws';
 import { dueAtForTerms } from '../domain/dueDates';
 import { clientFacingOf, DEFAULT_PAYMENT_TERMS_DAYS, type ActivityDeps } from './deps';
 import { invoicePdfAttachment } from './documents';
+import { mailerRecordingOn } from './messages';
 import { checkoutActivities } from './checkouts';
 import { invoiceEmail, type EmailPurpose } from './emails';
 import { queueWriteback, writeNoteOnce } from './notes';
@@ -199,8 +200,9 @@ export function invoiceActivities(deps: ActivityDeps) {
           : undefined;
       // The practice-system read above takes seconds under load; a payment applied meanwhile must stop this email.
       // So the money is read again and the email sent under the matter lock payments are applied under: a payment
-      // lands either before (nothing due, no email) or after the email, never in between.
-      const sent = await inTransaction(deps.db, async (client) => {
+      // lands either before (nothing due, no email) or after the email, never in between. The email's record is kept
+      // on a connection of its own, taken with the transaction's, so it stands if the transaction rolls back.
+      const sent = await inTransactionWithSpare(deps.db, async (client, spare) => {
         await lockMatter(client, input.firmId, invoice.matterId);
         const current = await invoices.require(input.firmId, input.invoiceNumber, client);
         if (current.amountDueCents === 0 || current.status === 'void') return null;
@@ -217,7 +219,7 @@ export function invoiceActivities(deps: ActivityDeps) {
           dueDate: current.dueAt ? localDate(current.dueAt.getTime(), firm.timeZone) : null,
           firmMessage: current.customMessage ?? clientFacingOf(firm).emailMessage,
         });
-        await firm.mailer.send({
+        await mailerRecordingOn(firm.mailer, spare).send({
           to: email,
           subject: message.subject,
           text: message.text,

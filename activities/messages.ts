@@ -1,4 +1,5 @@
 import type { Mailer, MailMessage } from '../connectors/ports';
+import type pg from 'pg';
 import type { Db } from '../store/db';
 import { OutboundMessageRepository } from '../store/outboundMessages';
 
@@ -8,7 +9,7 @@ import { OutboundMessageRepository } from '../store/outboundMessages';
  * `sending` by a crash is sent again with the same Message-ID (the mailer derives it from the key), which is the most
  * an SMTP client can do: the receiving side can tell the copy.
  */
-export function recordedMailer(db: Db, firmId: string, inner: Mailer): Mailer {
+export function recordedMailer(db: Db | pg.PoolClient, firmId: string, inner: Mailer): RecordedMailer {
   const messages = new OutboundMessageRepository(db);
   return {
     async send(message: MailMessage) {
@@ -18,5 +19,16 @@ export function recordedMailer(db: Db, firmId: string, inner: Mailer): Mailer {
       await messages.markSent(firmId, message.idempotencyKey, sent.messageId);
       return sent;
     },
+    recordingOn: (connection) => recordedMailer(connection, firmId, inner),
   };
+}
+
+export interface RecordedMailer extends Mailer {
+  /** The same mailer, keeping its record on this connection (one held apart from a transaction: never inside it). */
+  recordingOn(connection: pg.PoolClient): Mailer;
+}
+
+/** `mailer` recording on `connection` when it keeps a record (every firm's does: activities/index.ts wraps it). */
+export function mailerRecordingOn(mailer: Mailer, connection: pg.PoolClient): Mailer {
+  return 'recordingOn' in mailer ? (mailer as RecordedMailer).recordingOn(connection) : mailer;
 }

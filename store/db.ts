@@ -33,6 +33,46 @@ export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => 
   }
 }
 
+const pairTurns = new WeakMap<Db, Promise<unknown>>();
+
+/**
+ * Like `inTransaction`, with a second connection (`spare`, autocommit) for a record that must stand whether or not
+ * the transaction commits (an email's exactly-once record, say). Both connections are taken before the transaction
+ * begins, one caller at a time: a transaction that holds a lock never waits for the pool, which could be full of work
+ * waiting for that lock (two connections taken one by one deadlocked once as many callers ran as the pool holds).
+ */
+export async function inTransactionWithSpare<T>(
+  db: Db,
+  work: (client: pg.PoolClient, spare: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const turn = (pairTurns.get(db) ?? Promise.resolve()).then(async () => {
+    const first = await db.connect();
+    try {
+      return [first, await db.connect()] as const;
+    } catch (err) {
+      first.release();
+      throw err;
+    }
+  });
+  pairTurns.set(
+    db,
+    turn.catch(() => undefined),
+  );
+  const [client, spare] = await turn;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client, spare);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+    spare.release();
+  }
+}
+
 /** PostgreSQL's unique_violation: how the store says "this already happened". */
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';

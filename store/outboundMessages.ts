@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { Db } from './db';
 
 export interface OutboundMessage {
@@ -12,7 +13,7 @@ export interface OutboundMessage {
 
 /** Every email by key (migration 0005): what makes "sent once" a fact of the database, on any transport. */
 export class OutboundMessageRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db | pg.PoolClient) {}
 
   /** Records an attempt to send; returns the row as it was before (null: this is the first attempt). */
   async begin(firmId: string, key: string, recipient: string, subject: string): Promise<OutboundMessage | null> {
