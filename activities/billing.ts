@@ -3,6 +3,7 @@ import { decideBilling, type BillingDecision } from '../domain/billing';
 import { billingPeriod } from '../domain/dates';
 import { invoiceNumber } from '../domain/invoiceNumber';
 import type { Matter } from '../connectors/ports';
+import { knownMatter, type KnownMatter } from '../shared/knownMatter';
 import { inTransaction } from '../store/db';
 import { InvoiceRepository, lockMatter, type InvoiceKind, type InvoiceLine } from '../store/invoices';
 import type { ActivityDeps } from './deps';
@@ -13,6 +14,8 @@ export interface MatterEvaluation {
   period: string;
   /** Lines to bill when the decision is to invoice. */
   lines: InvoiceLine[];
+  /** The matter as read for this evaluation: the invoice it starts carries it, instead of reading it again. */
+  known: KnownMatter;
 }
 
 export interface DraftRequest {
@@ -30,16 +33,24 @@ export type DraftResult =
 export function billingActivities(deps: ActivityDeps) {
   const invoices = new InvoiceRepository(deps.db);
   return {
-    /** Reads the matter and its approved time (two practice-system calls) and applies the billing rules. */
+    /**
+     * Reads the matter and its approved time (two practice-system calls; one when the billing run's page already read
+     * the matter) and applies the billing rules.
+     */
     async evaluateMatter(input: {
       firmId: string;
       matterId: string;
       thresholdCents: number;
       billingDateReached: boolean;
       nowMs: number;
+      listed?: KnownMatter;
     }): Promise<MatterEvaluation> {
       const firm = deps.firm(input.firmId);
-      const matter = await firm.practice.getMatter(input.matterId);
+      const known: KnownMatter =
+        input.listed && knownMatter(input.listed, input.matterId, Date.now())
+          ? input.listed
+          : { matter: await firm.practice.getMatter(input.matterId), readAtMs: Date.now() };
+      const { matter } = known;
       const period = billingPeriod(input.nowMs, firm.timeZone);
       const summary = {
         id: matter.id,
@@ -80,7 +91,7 @@ export function billingActivities(deps: ActivityDeps) {
         billingDateReached: input.billingDateReached,
         flatFeeAlreadyInvoicedThisPeriod: flatAlreadyInvoiced,
       });
-      return { decision, matter: summary, period, lines: decision.action === 'invoice' ? lines : [] };
+      return { decision, matter: summary, period, lines: decision.action === 'invoice' ? lines : [], known };
     },
 
     /**

@@ -4,6 +4,7 @@ import { billNowSignal } from '../shared/messages';
 import { FIRM_ID } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
 import type { BillingPolicy } from '../shared/billingPolicy';
+import type { KnownMatter } from '../shared/knownMatter';
 import type { ActivityDeps } from './deps';
 import { workflowRef } from '../shared/workflowTypes';
 
@@ -37,9 +38,12 @@ export function billingRunActivities(deps: ActivityDeps) {
         number,
       ];
       const result: BillingRunResult = { scanned: 0, due: [], started: [] };
+      // Each page reads every matter in full, so a due matter's evaluation need not read it again.
+      const listed = new Map<string, KnownMatter>();
       let cursor: string | null = null;
       do {
-        const page = await firm.practice.listMatters(cursor, { pageSize: 200 });
+        const page = await firm.practice.listMatterDetails(cursor, { pageSize: 200 });
+        const readAtMs = Date.now();
         result.scanned += page.items.length;
         for (const m of page.items) {
           if (
@@ -49,6 +53,7 @@ export function billingRunActivities(deps: ActivityDeps) {
             effectiveDay(m.billingDay, year, month) === day
           ) {
             result.due.push(m.id);
+            listed.set(m.id, { matter: m, readAtMs });
           }
         }
         cursor = page.nextCursor;
@@ -72,7 +77,7 @@ export function billingRunActivities(deps: ActivityDeps) {
           args: [{ firmId: input.firmId, matterId, policy: input.policy }],
           typedSearchAttributes: [{ key: FIRM_ID, value: input.firmId }],
           signal: billNowSignal,
-          signalArgs: [{ reason: 'billing run' }],
+          signalArgs: [{ reason: 'billing run', listed: listed.get(matterId) }],
         });
         result.started.push(matterId);
       }

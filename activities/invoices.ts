@@ -14,7 +14,8 @@ import { invoicePdfAttachment } from './documents';
 import { mailerRecordingOn } from './messages';
 import { checkoutActivities } from './checkouts';
 import { invoiceEmail, type EmailPurpose } from './emails';
-import { queueWriteback, writeNoteOnce } from './notes';
+import { closeNoteMoment, queueWriteback, writeNoteOnce, type MatterNoteRequest } from './notes';
+import { knownMatter, type KnownMatter } from '../shared/knownMatter';
 import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 
 export type { InvoiceSnapshot };
@@ -38,6 +39,17 @@ export function snapshot(invoice: InvoiceRecord): InvoiceSnapshot {
 }
 
 export type DeliveryOutcome = 'sent' | 'held' | 'matter closed' | 'nothing due' | 'firm sends it';
+
+export interface DeliveryRequest {
+  firmId: string;
+  invoiceNumber: string;
+  purpose: EmailPurpose;
+  installment?: string;
+  /** The matter as this cycle already read it (issue only): used instead of reading it again while it is recent. */
+  known?: KnownMatter;
+  /** The note moment this delivery completes: its note joins it, and the moment is closed whatever the outcome. */
+  moment?: MatterNoteRequest['moment'];
+}
 
 export function invoiceActivities(deps: ActivityDeps) {
   const invoices = new InvoiceRepository(deps.db);
@@ -143,17 +155,20 @@ export function invoiceActivities(deps: ActivityDeps) {
      * that the matter is open and money is still due, and that the client has a deliverable email; if not, the
      * delivery is held with an alert and a note, never skipped in silence.
      */
-    async deliverInvoice(input: {
-      firmId: string;
-      invoiceNumber: string;
-      purpose: EmailPurpose;
-      installment?: string;
-    }): Promise<DeliveryOutcome> {
+    async deliverInvoice(input: DeliveryRequest): Promise<DeliveryOutcome> {
       const firm = deps.firm(input.firmId);
+      // An outcome without a note still completes the moment: what it holds is written now.
+      const noNote = async (outcome: DeliveryOutcome) => {
+        if (input.moment?.closes) await closeNoteMoment(deps, input.firmId, input.moment.key);
+        return outcome;
+      };
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
-      if (invoice.amountDueCents === 0 || invoice.status === 'void') return 'nothing due';
-      const matter = await firm.practice.getMatter(invoice.matterId);
-      if (matter.status === 'closed') return 'matter closed';
+      if (invoice.amountDueCents === 0 || invoice.status === 'void') return noNote('nothing due');
+      // The invoice's first email: the evaluation that drafted it has just read the matter.
+      const matter =
+        (input.purpose === 'issued' ? knownMatter(input.known, invoice.matterId, Date.now()) : null) ??
+        (await firm.practice.getMatter(invoice.matterId));
+      if (matter.status === 'closed') return noNote('matter closed');
       const link = await links.outstanding(input.firmId, input.invoiceNumber);
       const today = localDate(Date.now(), firm.timeZone);
       if (input.purpose === 'issued') await referenceMatter(input.firmId, invoice, matter.clientReference);
@@ -161,7 +176,7 @@ export function invoiceActivities(deps: ActivityDeps) {
         // `--no-email`: the firm sends the pay link itself; matterpay sends neither the invoice nor reminders.
         if (invoice.delivery !== 'not_needed')
           await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'not_needed' });
-        return 'firm sends it';
+        return noNote('firm sends it');
       }
       const email = invoice.recipientEmail ?? matter.client.email;
       if (!email || !isDeliverableEmail(email)) {
@@ -183,6 +198,7 @@ export function invoiceActivities(deps: ActivityDeps) {
           subject: `Invoice ${input.invoiceNumber}: delivery held`,
           detail: `Invoice ${input.invoiceNumber} for ${formatCents(invoice.amountDueCents)} could not be emailed because the client has no valid email address. Add one in the practice system, or send the invoice by hand${link ? `; its pay link is ${firm.publicBaseUrl}/pay/${link.token}` : ''}.`,
           date: today,
+          moment: input.moment,
         });
         return 'held';
       }
@@ -228,7 +244,7 @@ export function invoiceActivities(deps: ActivityDeps) {
         });
         return { message, amountDueCents: current.amountDueCents };
       });
-      if (!sent) return 'nothing due';
+      if (!sent) return noNote('nothing due');
       const { message } = sent;
       if (invoice.delivery !== 'sent') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'sent' });
       await alerts.resolve(input.firmId, 'delivery-held', input.invoiceNumber);
@@ -239,6 +255,7 @@ export function invoiceActivities(deps: ActivityDeps) {
         subject: `Invoice ${input.invoiceNumber}: ${message.noteSubject}`,
         detail: `${message.noteSubject} to the client for ${formatCents(sent.amountDueCents)} due on invoice ${input.invoiceNumber}.`,
         date: today,
+        moment: input.moment,
       });
       return 'sent';
     },

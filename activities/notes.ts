@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Db } from '../store/db';
-import { WritebackRepository, type WritebackPayload } from '../store/writebacks';
+import { WritebackRepository, type WritebackMoment, type WritebackPayload } from '../store/writebacks';
 import type { ActivityDeps } from './deps';
 
 export interface MatterNoteRequest {
@@ -11,6 +11,21 @@ export interface MatterNoteRequest {
   subject: string;
   detail: string;
   date: string;
+  /**
+   * The moment this note belongs to (e.g. `invoice/00001-Smith-1/issue`: drafted, trust drawn, issued, emailed): its
+   * notes are written as one note once the note that `closes` it is queued.
+   */
+  moment?: { key: string; closes: boolean };
+}
+
+/**
+ * How long a moment's notes wait for it to close before they are written anyway. Long enough for a month-end run's
+ * invoices to be drafted and issued behind Clio's rate limit; a note is never urgent, and never lost.
+ */
+export const MOMENT_HOLD_MS = 30 * 60_000;
+
+export function noteMoment(moment: MatterNoteRequest['moment']): WritebackMoment | null {
+  return moment ? { ...moment, holdMs: MOMENT_HOLD_MS } : null;
 }
 
 export function noteActivities(deps: ActivityDeps) {
@@ -41,6 +56,7 @@ export async function writeNoteOnce(
     request.matterId,
     { kind: 'note', subject: request.subject, detail: request.detail, date: request.date },
     q,
+    noteMoment(request.moment),
   );
   return queued ? 'queued' : 'already queued';
 }
@@ -58,8 +74,15 @@ export async function queueWriteback(
   matterId: string,
   payload: WritebackPayload,
   q?: Db | pg.PoolClient,
+  moment: WritebackMoment | null = null,
 ): Promise<boolean> {
-  const queued = await new WritebackRepository(deps.db).enqueue(firmId, key, matterId, payload, q);
+  const queued = await new WritebackRepository(deps.db).enqueue(firmId, key, matterId, payload, q, moment);
   if (!q) await deps.wakeWritebacks?.(firmId);
   return queued;
+}
+
+/** A moment is complete even when its last step wrote no note (nothing due, say): what it holds is due now. */
+export async function closeNoteMoment(deps: ActivityDeps, firmId: string, momentKey: string): Promise<void> {
+  await new WritebackRepository(deps.db).releaseMoment(firmId, momentKey);
+  await deps.wakeWritebacks?.(firmId);
 }

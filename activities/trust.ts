@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { planTrustDraw } from '../domain/trust';
+import { knownMatter, type KnownMatter } from '../shared/knownMatter';
 import { inTransaction } from '../store/db';
 import { InvoiceRepository } from '../store/invoices';
 import { TrustDrawRepository } from '../store/trustDraws';
@@ -22,7 +23,7 @@ export function trustActivities(deps: ActivityDeps) {
      * draw still unconfirmed is subtracted from the ledger's balance, so no interleaving of invoices, postings and
      * other withdrawals draws more than is there. Only this matter's trust is read.
      */
-    async drawTrust(input: { firmId: string; invoiceNumber: string }): Promise<TrustDrawResult> {
+    async drawTrust(input: { firmId: string; invoiceNumber: string; known?: KnownMatter }): Promise<TrustDrawResult> {
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
       const existing = await draws.forInvoice(input.firmId, input.invoiceNumber);
       if (existing) {
@@ -43,6 +44,21 @@ export function trustActivities(deps: ActivityDeps) {
         );
       }
       const firm = deps.firm(input.firmId);
+      // A matter this cycle has just read with no trust money has nothing to draw: drawing nothing never overdraws,
+      // so its ledger is not read (issue 14). Any other matter's draw is decided on its ledger, read now.
+      const known = knownMatter(input.known, invoice.matterId, Date.now());
+      if (known && known.trustBalanceCents <= 0) {
+        deps.logger?.info(
+          {
+            firmId: input.firmId,
+            invoice: input.invoiceNumber,
+            trustBalanceCents: known.trustBalanceCents,
+            drawCents: 0,
+          },
+          'trust draw decided: the matter holds no trust money',
+        );
+        return { drawCents: 0, remainderCents: invoice.amountDueCents, practiceBalanceCents: known.trustBalanceCents };
+      }
       const ledger = await firm.practice.listTrustLedger({ matterId: invoice.matterId });
       const practiceBalanceCents = ledgerBalanceCents(ledger.filter((e) => e.matterId === invoice.matterId));
       return inTransaction(deps.db, async (client) => {

@@ -1,7 +1,8 @@
 import { VendorError } from '../connectors/errors';
 import { AlertRepository } from '../store/alerts';
 import { PracticeWriteRepository } from '../store/practiceWrites';
-import { WritebackRepository, type Writeback } from '../store/writebacks';
+import { WritebackRepository, type Writeback, type WritebackPayload } from '../store/writebacks';
+import { coalescedNote } from './coalescedNote';
 import type { ActivityDeps } from './deps';
 
 export interface DrainResult {
@@ -29,17 +30,27 @@ export function writebackActivities(deps: ActivityDeps) {
   const ledger = new PracticeWriteRepository(deps.db);
   const alerts = new AlertRepository(deps.db);
 
-  async function perform(row: Writeback): Promise<string | null> {
+  /** Writes one claimed write: a row of its own, or a moment's rows as one note. Returns the practice system's id. */
+  async function perform(rows: Writeback[]): Promise<string | null> {
+    const [row] = rows;
+    if (!row) return null;
     const { practice } = deps.firm(row.firmId);
     const payload = row.payload;
     switch (payload.kind) {
       case 'note': {
-        // A claim that lapsed (its worker died mid-call) may have written the note: look before writing again.
+        const note = coalescedNote(
+          rows.map((r) => {
+            const p = r.payload as Extract<WritebackPayload, { kind: 'note' }>;
+            return { key: r.idempotencyKey, subject: p.subject, detail: p.detail };
+          }),
+        );
+        // A claim that lapsed (its worker died mid-call) may have written the note: look before writing again. The
+        // rows of a batch were claimed together from their first attempt, so the note found is the note they make.
         const result = await practice.addMatterNote(
           row.matterId,
-          { subject: payload.subject, detail: payload.detail, date: payload.date },
-          row.idempotencyKey,
-          { checkFirst: row.attempts > 1 },
+          { subject: note.subject, detail: note.detail, date: payload.date },
+          note.key,
+          { checkFirst: rows.some((r) => r.attempts > 1), alsoKeys: note.alsoKeys },
         );
         return result.noteId;
       }
@@ -66,23 +77,28 @@ export function writebackActivities(deps: ActivityDeps) {
     }): Promise<DrainResult> {
       const { firmId } = input;
       const result: DrainResult = { written: 0, retrying: 0, deadLettered: 0, nextDueInMs: null };
-      // One row claimed at a time: a claim covers one vendor call, so it cannot lapse while a batch is still waiting.
+      // One write claimed at a time (a row, or a moment's rows as one note): a claim covers one vendor call, so it
+      // cannot lapse while a batch is still waiting.
       for (let n = 0; n < (input.limit ?? 25); n++) {
-        const [row] = await queue.claimDue(firmId, 1, CLAIM_MS);
+        const rows = await queue.claimNext(firmId, CLAIM_MS);
+        const [row] = rows;
         if (!row) break;
+        const ids = rows.map((r) => r.id);
         try {
-          const remoteId = await perform(row);
-          await queue.markDone(row.id);
-          await ledger.record(firmId, row.idempotencyKey, row.matterId, row.payload.kind, remoteId);
-          if (row.firstFailedAt) await alerts.resolve(firmId, 'writeback-stalled', row.idempotencyKey);
+          const remoteId = await perform(rows);
+          await queue.markDone(ids);
+          for (const r of rows) {
+            await ledger.record(firmId, r.idempotencyKey, r.matterId, r.payload.kind, remoteId);
+            if (r.firstFailedAt) await alerts.resolve(firmId, 'writeback-stalled', r.idempotencyKey);
+          }
           await alerts.resolve(firmId, 'writeback-connection', firmId);
           result.written++;
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           const refusedCredentials = err instanceof VendorError && (err.status === 401 || err.status === 403);
           if (err instanceof VendorError && (err.retryable || refusedCredentials)) {
-            const waitMs = writebackBackoffMs(row.attempts, err.retryAfterSeconds);
-            const firstFailedAt = await queue.markRetry(row.id, waitMs, message);
+            const waitMs = writebackBackoffMs(Math.max(...rows.map((r) => r.attempts)), err.retryAfterSeconds);
+            const firstFailedAt = await queue.markRetry(ids, waitMs, message);
             result.retrying++;
             if (refusedCredentials) {
               // The connection itself is refused: nothing this row did. Hold the whole queue, tell the admin once.
@@ -104,7 +120,7 @@ export function writebackActivities(deps: ActivityDeps) {
             await queue.holdFirm(firmId, waitMs);
             break;
           }
-          await queue.markDead(row.id, message);
+          await queue.markDead(ids, message);
           result.deadLettered++;
           await alerts.raise(
             firmId,

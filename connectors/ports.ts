@@ -126,6 +126,8 @@ export interface PracticeManagement {
     cursor: string | null,
     options?: { updatedSince?: string; pageSize?: number },
   ): Promise<Page<MatterSummary>>;
+  /** The same pages, each matter with every field `getMatter` returns: one call reads what 200 `getMatter` would. */
+  listMatterDetails(cursor: string | null, options?: { pageSize?: number }): Promise<Page<Matter>>;
   listApprovedEntries(matterId: string): Promise<ApprovedEntry[]>;
   getTrustBalance(matterId: string): Promise<number>;
   /**
@@ -144,6 +146,8 @@ export interface PracticeManagement {
     options?: {
       /** Look for the note first: set on a retry, when an earlier attempt may have written it. */
       checkFirst?: boolean;
+      /** Keys of the other facts this one note carries (a coalesced moment): marked too, so each stays findable. */
+      alsoKeys?: string[];
     },
   ): Promise<{ noteId: string; created: boolean }>;
   setMatterReference(matterId: string, reference: string): Promise<void>;

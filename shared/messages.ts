@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { KnownMatter } from './knownMatter';
 import type { ProcessorName } from './processors';
 
 /** Signal, update and query names are part of the contract (docs/architecture.md §3): clients, the CLI and the ingress use these. */
@@ -24,7 +25,8 @@ export const timeEntryApprovedSignal = defineSignal<[TimeEntryApproved]>('timeEn
 export const matterStatusChangedSignal = defineSignal<[MatterStatusChanged]>('matterStatusChanged');
 export const matterStatusQuery = defineQuery<MatterBillingStatus>('status');
 /** Bill now (`matterpay bill`, the billing run): approved time regardless of the threshold, or this period's flat fee. */
-export const billNowSignal = defineSignal<[{ reason: string }]>('billNow');
+/** `listed`: the matter as the billing run's page read it, so its evaluation does not read it again. */
+export const billNowSignal = defineSignal<[{ reason: string; listed?: KnownMatter }]>('billNow');
 
 // invoice
 export interface Approval {

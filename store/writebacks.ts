@@ -23,6 +23,21 @@ export interface Writeback {
   lastError: string | null;
   createdAt: Date;
   doneAt: Date | null;
+  /** The moment whose notes are written as one note (see `WritebackMoment`), or null for a write of its own. */
+  momentKey: string | null;
+  /** The rows written together in one note, fixed at their first claim: the id of the first of them. */
+  batchId: number | null;
+}
+
+/**
+ * Notes of one moment (an invoice drafted, its trust drawn, issued and emailed) share a key and are written as one
+ * note. A row waits up to `holdMs` for the moment to close; the row that closes it makes the whole moment due, so a
+ * moment that never closes (its workflow stuck) is written anyway, late, never lost.
+ */
+export interface WritebackMoment {
+  key: string;
+  closes: boolean;
+  holdMs: number;
 }
 
 function toWriteback(r: Record<string, unknown>): Writeback {
@@ -39,6 +54,8 @@ function toWriteback(r: Record<string, unknown>): Writeback {
     lastError: (r.last_error as string | null) ?? null,
     createdAt: r.created_at as Date,
     doneAt: (r.done_at as Date | null) ?? null,
+    momentKey: (r.moment_key as string | null) ?? null,
+    batchId: r.batch_id === null || r.batch_id === undefined ? null : Number(r.batch_id),
   };
 }
 
@@ -57,15 +74,61 @@ export class WritebackRepository {
     matterId: string,
     payload: WritebackPayload,
     q: Queryable = this.db,
+    moment: WritebackMoment | null = null,
   ): Promise<boolean> {
     // A write made before the queue existed (recorded in practice_writes by key) is not queued again.
     const result = await q.query(
-      `INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload)
-       SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM practice_writes WHERE firm_id = $1 AND idempotency_key = $2)
+      `INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload, moment_key, next_attempt_at)
+       SELECT $1, $2, $3, $4, $5, $6, now() + ($7 || ' milliseconds')::interval
+       WHERE NOT EXISTS (SELECT 1 FROM practice_writes WHERE firm_id = $1 AND idempotency_key = $2)
        ON CONFLICT (firm_id, idempotency_key) DO NOTHING`,
-      [firmId, key, matterId, payload.kind, JSON.stringify(payload)],
+      [
+        firmId,
+        key,
+        matterId,
+        payload.kind,
+        JSON.stringify(payload),
+        moment?.key ?? null,
+        String(moment && !moment.closes ? moment.holdMs : 0),
+      ],
     );
+    // On a retry too: the moment is closed whether or not this call queued its last row.
+    if (moment?.closes) await this.releaseMoment(firmId, moment.key, q);
     return result.rowCount === 1;
+  }
+
+  /** The moment is complete: its held rows are due now. */
+  async releaseMoment(firmId: string, momentKey: string, q: Queryable = this.db): Promise<void> {
+    await q.query(
+      `UPDATE practice_writebacks SET next_attempt_at = now()
+       WHERE firm_id = $1 AND moment_key = $2 AND state = 'pending' AND batch_id IS NULL AND attempts = 0 AND next_attempt_at > now()`,
+      [firmId, momentKey],
+    );
+  }
+
+  /**
+   * Claims the next due write for `claimMs`: one row, or every pending row of its moment, oldest first, which the
+   * caller writes as one note. The rows claimed together the first time stay together (`batch_id`) on every retry,
+   * so the note a lapsed attempt may have written is the one looked for. Each claim counts as an attempt.
+   */
+  async claimNext(firmId: string, claimMs: number): Promise<Writeback[]> {
+    const [first] = await this.claimDue(firmId, 1, claimMs);
+    if (!first || first.momentKey === null || first.payload.kind !== 'note') return first ? [first] : [];
+    const { rows } = await this.db.query(
+      `UPDATE practice_writebacks SET claimed_until = now() + ($4 || ' milliseconds')::interval, attempts = attempts + 1, batch_id = $2
+       WHERE id IN (
+         SELECT id FROM practice_writebacks
+         WHERE firm_id = $1 AND state = 'pending' AND id <> $2 AND kind = 'note'
+           AND (claimed_until IS NULL OR claimed_until < now())
+           AND (batch_id = $2 OR (batch_id IS NULL AND $5::bigint IS NULL AND moment_key = $3))
+         ORDER BY id FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [firmId, first.batchId ?? first.id, first.momentKey, String(claimMs), first.batchId],
+    );
+    if (first.batchId === null)
+      await this.db.query(`UPDATE practice_writebacks SET batch_id = $1 WHERE id = $1`, [first.id]);
+    const batch = [{ ...first, batchId: first.batchId ?? first.id }, ...rows.map(toWriteback)];
+    return batch.sort((a, b) => a.id - b.id);
   }
 
   /** Claims up to `limit` rows that are due, for `claimMs`; each claim counts as an attempt. */
@@ -82,37 +145,40 @@ export class WritebackRepository {
     return rows.map(toWriteback).sort((a, b) => a.id - b.id);
   }
 
-  async markDone(id: number): Promise<void> {
+  /** `ids`: one row, or the rows of one batch (written as one note). */
+  async markDone(ids: number | number[]): Promise<void> {
     await this.db.query(
-      `UPDATE practice_writebacks SET state = 'done', done_at = now(), claimed_until = NULL, last_error = NULL WHERE id = $1 AND state = 'pending'`,
-      [id],
+      `UPDATE practice_writebacks SET state = 'done', done_at = now(), claimed_until = NULL, last_error = NULL WHERE id = ANY($1::bigint[]) AND state = 'pending'`,
+      [[ids].flat()],
     );
   }
 
   /** A retryable failure: try again after `retryInMs`; returns when it first failed, to tell how long it has stalled. */
-  async markRetry(id: number, retryInMs: number, error: string): Promise<Date> {
+  async markRetry(ids: number | number[], retryInMs: number, error: string): Promise<Date> {
     const { rows } = await this.db.query(
       `UPDATE practice_writebacks SET next_attempt_at = now() + ($2 || ' milliseconds')::interval, claimed_until = NULL,
          first_failed_at = coalesce(first_failed_at, now()), last_error = $3
-       WHERE id = $1 AND state = 'pending' RETURNING first_failed_at`,
-      [id, String(retryInMs), error],
+       WHERE id = ANY($1::bigint[]) AND state = 'pending' RETURNING first_failed_at`,
+      [[ids].flat(), String(retryInMs), error],
     );
-    return (rows[0]?.first_failed_at as Date | undefined) ?? new Date();
+    const earliest = rows.map((r) => (r.first_failed_at as Date).getTime());
+    return earliest.length ? new Date(Math.min(...earliest)) : new Date();
   }
 
   /** A permanent rejection: kept aside for an admin (`matterpay writebacks retry`). */
-  async markDead(id: number, error: string): Promise<void> {
+  async markDead(ids: number | number[], error: string): Promise<void> {
     await this.db.query(
-      `UPDATE practice_writebacks SET state = 'dead', claimed_until = NULL, first_failed_at = coalesce(first_failed_at, now()), last_error = $2 WHERE id = $1 AND state = 'pending'`,
-      [id, error],
+      `UPDATE practice_writebacks SET state = 'dead', claimed_until = NULL, first_failed_at = coalesce(first_failed_at, now()), last_error = $2 WHERE id = ANY($1::bigint[]) AND state = 'pending'`,
+      [[ids].flat(), error],
     );
   }
 
-  /** Dead rows (one, or all of the firm's) go back in the queue; returns how many. */
+  /** Dead rows (one, with the rest of its note's batch, or all of the firm's) go back in the queue; returns how many. */
   async retryDead(firmId: string, id: number | null): Promise<number> {
     const result = await this.db.query(
       `UPDATE practice_writebacks SET state = 'pending', next_attempt_at = now(), first_failed_at = NULL, claimed_until = NULL
-       WHERE firm_id = $1 AND state = 'dead' AND ($2::bigint IS NULL OR id = $2)`,
+       WHERE firm_id = $1 AND state = 'dead'
+         AND ($2::bigint IS NULL OR id = $2 OR batch_id = (SELECT batch_id FROM practice_writebacks WHERE id = $2))`,
       [firmId, id],
     );
     return result.rowCount ?? 0;

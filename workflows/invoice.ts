@@ -10,6 +10,9 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
+import type { DeliveryRequest } from '../activities/invoices';
+import type { MatterNoteRequest } from '../activities/notes';
+import type { KnownMatter } from '../shared/knownMatter';
 import type { EmailPurpose } from '../shared/emailPurposes';
 import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 import { wholeDaysBetween } from '../domain/dates';
@@ -57,7 +60,12 @@ export interface InvoiceInput {
    * steps still ahead of it.
    */
   resume?: { seenPayments: string[]; escalated: boolean; payLinkUrl: string | null };
+  /** The matter as the evaluation that drafted this invoice read it: issuing and delivering need not read it again. */
+  known?: KnownMatter;
 }
+
+/** The invoice's first moment: drafted, trust drawn, issued and emailed (or settled from trust) is one note. */
+const issueMoment = (invoiceNumber: string) => `invoice/${invoiceNumber}/issue`;
 
 const DAY_MS = 86_400_000;
 /** Daily wake-ups keep DaysOverdue current; continue-as-new well before the history grows large. */
@@ -137,12 +145,18 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   adopt(await activities.loadInvoice({ firmId, invoiceNumber }));
 
   if (!input.resume) {
+    const moment = { key: issueMoment(invoiceNumber), closes: false };
+    let known = input.known;
+    // Awaiting approval, the firm reads the draft on the matter at once; approved, it joins the issue's note.
     await note(
       'drafted',
       `Invoice ${invoiceNumber} drafted`,
       `Invoice ${invoiceNumber} drafted for ${formatCents(state.totalCents)}.`,
+      policy.approval === 'invoice' ? undefined : moment,
     );
     if (policy.approval === 'invoice') {
+      // What the matter said before an approval wait of days is no longer known.
+      known = undefined;
       await activities.markAwaitingApproval({ firmId, invoiceNumber });
       state.status = 'awaiting_approval';
       publish();
@@ -159,18 +173,20 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
           'approved',
           `Invoice ${invoiceNumber} approved`,
           `Invoice ${invoiceNumber} approved by ${approved.approvedBy}.`,
+          moment,
         );
       }
     }
     if (cancelReason !== null) return finishVoid(cancelReason);
 
     if (patched(MATTER_CREDIT_FIRST)) await store.applyMatterCredit({ firmId, invoiceNumber });
-    const trust = await activities.drawTrust({ firmId, invoiceNumber });
+    const trust = await activities.drawTrust({ firmId, invoiceNumber, known });
     if (trust.drawCents > 0) {
       await note(
         'trust-draw',
         `Invoice ${invoiceNumber}: trust draw`,
         `${formatCents(trust.drawCents)} of trust funds applied to invoice ${invoiceNumber}. Please post this transfer from the matter's trust account in the practice system, with ${invoiceNumber} in its description so it is matched to this draw.`,
+        moment,
       );
     }
     const issued = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
@@ -182,10 +198,11 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
         'settled-from-trust',
         `Invoice ${invoiceNumber} paid from trust`,
         `Invoice ${invoiceNumber} (${formatCents(state.totalCents)}) was settled in full from trust. No payment was requested from the client.`,
+        { ...moment, closes: true },
       );
       return finish();
     }
-    await deliver('issued');
+    await deliver('issued', { known, moment: { ...moment, closes: true } });
   } else if (state.amountDueCents > 0 && state.status !== 'void') {
     // Reopened (a refund after payment) or continued: make sure the client still has a link to pay with.
     const reopened = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
@@ -285,14 +302,14 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     }
   }
 
-  async function deliver(purpose: EmailPurpose) {
-    const outcome = await activities.deliverInvoice({ firmId, invoiceNumber, purpose });
+  async function deliver(purpose: EmailPurpose, issue: Pick<DeliveryRequest, 'known' | 'moment'> = {}) {
+    const outcome = await activities.deliverInvoice({ firmId, invoiceNumber, purpose, ...issue });
     if (outcome === 'held') state.deliveryHeld = true;
     if (outcome === 'sent') state.deliveryHeld = false;
     return outcome;
   }
 
-  async function note(event: string, subject: string, detail: string): Promise<void> {
+  async function note(event: string, subject: string, detail: string, moment?: MatterNoteRequest['moment']) {
     await activities.writeMatterNote({
       firmId,
       matterId: matterIdOf(),
@@ -300,6 +317,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       subject,
       detail,
       date: localToday(),
+      moment,
     });
   }
 

@@ -13,6 +13,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { nextBillingDate } from '../domain/dates';
+import type { KnownMatter } from '../shared/knownMatter';
 import {
   billNowSignal,
   matterClosedSignal,
@@ -59,6 +60,8 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
   let pendingEvaluation = input.carried?.pendingEvaluation ?? true;
   let closeRequested = false;
   let billNowRequested = false;
+  /** The matter as the billing run's page read it: the next evaluation uses it instead of reading it again. */
+  let listed: KnownMatter | undefined;
 
   setHandler(timeEntryApprovedSignal, () => {
     signalsSeen++;
@@ -69,8 +72,9 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
     if (matterStatus === 'closed') closeRequested = true;
     else pendingEvaluation = true;
   });
-  setHandler(billNowSignal, () => {
+  setHandler(billNowSignal, (request) => {
     billNowRequested = true;
+    listed = request?.listed;
   });
   setHandler(matterStatusQuery, () => ({ ...status, pendingEvaluation }));
 
@@ -124,7 +128,9 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
       thresholdCents: policy.thresholdCents,
       billingDateReached,
       nowMs: Date.now(),
+      listed,
     });
+    listed = undefined;
     status.matterDisplayNumber = evaluation.matter.displayNumber;
     status.nextBillingDateMs =
       evaluation.matter.billingDay !== null && evaluation.matter.status === 'open'
@@ -156,7 +162,7 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
       // ABANDON: the invoice lives on its own; it must outlive this workflow's continue-as-new and the matter's close.
       await startChild(invoice, {
         workflowId: workflowIds.invoice(firmId, draft.invoiceNumber),
-        args: [{ firmId, invoiceNumber: draft.invoiceNumber, policy }],
+        args: [{ firmId, invoiceNumber: draft.invoiceNumber, policy, known: evaluation.known }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         memo: invoiceMemo(draft.invoiceNumber, evaluation.matter.displayNumber),
       });

@@ -107,6 +107,14 @@ export class ClioPracticeManagement implements PracticeManagement {
     };
   }
 
+  async listMatterDetails(cursor: string | null, options: { pageSize?: number } = {}): Promise<Page<Matter>> {
+    const page = await this.http.request('GET', cursor ?? '/matters.json', {
+      query: cursor ? undefined : { fields: matterFields, order: 'id(asc)', limit: options.pageSize ?? 200 },
+      schema: list(matterSchema),
+    });
+    return { items: page.data.map(toMatter), nextCursor: page.meta?.paging?.next ?? null };
+  }
+
   /**
    * Clio has no approval field on activities (docs/vendors.md §1.5). An entry counts as approved when Clio lists it as
    * `status=unbilled` (submitted, billable, not on any bill: Clio's `draft` entries are excluded by that filter)
@@ -215,11 +223,11 @@ export class ClioPracticeManagement implements PracticeManagement {
     matterId: string,
     note: MatterNote,
     idempotencyKey: string,
-    options: { checkFirst?: boolean } = {},
+    options: { checkFirst?: boolean; alsoKeys?: string[] } = {},
   ) {
-    const marker = noteMarker(idempotencyKey);
+    const markers = [...(options.alsoKeys ?? []), idempotencyKey].map(noteMarker).join('\n');
     if (options.checkFirst) {
-      const existing = await this.findNote(matterId, marker);
+      const existing = await this.findNote(matterId, noteMarker(idempotencyKey));
       if (existing) return { noteId: existing, created: false };
     }
     const { data } = await this.http.request('POST', '/notes.json', {
@@ -229,7 +237,7 @@ export class ClioPracticeManagement implements PracticeManagement {
           type: 'Matter',
           matter: { id: Number(matterId) },
           subject: note.subject,
-          detail: `${note.detail}\n\n${marker}`,
+          detail: `${note.detail}\n\n${markers}`,
           date: note.date,
         },
       },

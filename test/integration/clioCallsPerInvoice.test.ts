@@ -53,7 +53,10 @@ describe('Clio calls per invoice cycle', () => {
     // No approved-time webhooks: the run alone bills, as at month-end.
     await h.control('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
     const withTrust = await h.createMatter({ billing_day: billingDay, trust_balance_cents: 40_000 });
-    const plain = [await h.createMatter({ billing_day: billingDay }), await h.createMatter({ billing_day: billingDay })];
+    const plain = [
+      await h.createMatter({ billing_day: billingDay }),
+      await h.createMatter({ billing_day: billingDay }),
+    ];
     const matters = [withTrust, ...plain];
     for (const m of matters) await h.addEntry(m.id, 3, 25_000); // $750 each
 
