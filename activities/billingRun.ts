@@ -61,6 +61,8 @@ export function billingRunActivities(deps: ActivityDeps) {
       } while (cursor);
 
       for (const matterId of result.due) {
+        // Thousands of matters take minutes to start: a silent attempt would be retried beside itself.
+        heartbeat({ scanned: result.scanned, started: result.started.length });
         const workflowId = workflowIds.matterBilling(input.firmId, matterId);
         const running = await client.workflow
           .getHandle(workflowId)

@@ -16,6 +16,7 @@ import { checkoutActivities } from './checkouts';
 import { invoiceEmail, type EmailPurpose } from './emails';
 import { closeNoteMoment, queueWriteback, writeNoteOnce, type MatterNoteRequest } from './notes';
 import { knownMatter, type KnownMatter } from '../shared/knownMatter';
+import { issueMoment } from '../shared/noteMoments';
 import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 
 export type { InvoiceSnapshot };
@@ -349,6 +350,8 @@ export function invoiceActivities(deps: ActivityDeps) {
             subject: `Invoice ${input.invoiceNumber}: void`,
             detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.${kept > 0 ? ` ${formatCents(kept)} paid on it is held as a credit on the matter.` : ''}`,
             date: localDate(Date.now(), firm.timeZone),
+            // Voided before it was issued, the void completes the issue's moment: "drafted; void" is one note.
+            moment: { key: issueMoment(input.invoiceNumber), closes: true },
           },
           client,
         );

@@ -12,7 +12,7 @@
  */
 import { localDate } from '../domain/dates';
 import { billingPolicy } from '../worker/policy';
-import { clioCounters, control, countersSince } from './support/clioSandbox';
+import { clioCounters, control, countersSince, matterNotes } from './support/clioSandbox';
 import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
 import { numberOption } from './support/timing';
 
@@ -112,6 +112,11 @@ async function main(): Promise<void> {
       `  invoices issued          ${billed.invoices} for ${billed.matters} matters (${billed.invoices === matters && billed.matters === matters ? 'every matter billed once' : 'NOT one invoice per matter'})`,
     );
     console.log(`  Clio calls per invoice   ${(made / Math.max(1, billed.invoices)).toFixed(2)}`);
+    const notes = await matterNotes(clio);
+    const split = [...notes.values()].filter((subjects) => subjects.length > 1);
+    console.log(
+      `  notes on the matters     ${[...notes.values()].reduce((sum, s) => sum + s.length, 0)} (${split.length} matters with more than one${split[0] ? `, e.g. ${JSON.stringify(split[0])}` : ''})`,
+    );
     for (const [route, n] of Object.entries(calls.byRoute).sort(([, a], [, b]) => b - a)) {
       console.log(
         `    ${route.padEnd(44)} ${String(n).padStart(6)}  (${(n / Math.max(1, billed.invoices)).toFixed(2)} per invoice)`,

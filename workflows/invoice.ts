@@ -13,6 +13,7 @@ import type { Activities } from '../activities';
 import type { DeliveryRequest } from '../activities/invoices';
 import type { MatterNoteRequest } from '../activities/notes';
 import type { KnownMatter } from '../shared/knownMatter';
+import { issueMoment } from '../shared/noteMoments';
 import type { EmailPurpose } from '../shared/emailPurposes';
 import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 import { wholeDaysBetween } from '../domain/dates';
@@ -63,9 +64,6 @@ export interface InvoiceInput {
   /** The matter as the evaluation that drafted this invoice read it: issuing and delivering need not read it again. */
   known?: KnownMatter;
 }
-
-/** The invoice's first moment: drafted, trust drawn, issued and emailed (or settled from trust) is one note. */
-const issueMoment = (invoiceNumber: string) => `invoice/${invoiceNumber}/issue`;
 
 const DAY_MS = 86_400_000;
 /** Daily wake-ups keep DaysOverdue current; continue-as-new well before the history grows large. */

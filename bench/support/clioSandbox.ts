@@ -49,3 +49,16 @@ export function countersSince(before: ClioCounters, after: ClioCounters): ClioCo
   }
   return { byRoute, served: after.served - before.served, rejected: after.rejected - before.rejected };
 }
+
+/** The subjects of the notes on each matter, oldest first (what the firm reads on it). */
+export async function matterNotes(baseUrl: string): Promise<Map<number, string[]>> {
+  const state = (await (await fetch(`${baseUrl}/__sandbox/state`)).json()) as {
+    notes: Array<{ matter_id: number | null; subject: string }>;
+  };
+  const byMatter = new Map<number, string[]>();
+  for (const note of state.notes) {
+    if (note.matter_id === null) continue;
+    byMatter.set(note.matter_id, [...(byMatter.get(note.matter_id) ?? []), note.subject]);
+  }
+  return byMatter;
+}

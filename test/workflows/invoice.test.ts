@@ -94,9 +94,8 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect(await emailsTo('ann@client.test')).toEqual([]);
     const { rows: links } = await h.database.db.query('SELECT * FROM pay_links WHERE invoice_number = $1', [number]);
     expect(links).toEqual([]);
-    expect(await h.noteSubjects(matter.id)).toEqual(
-      expect.arrayContaining([`Invoice ${number}: trust draw`, `Invoice ${number} paid from trust`]),
-    );
+    // One note for the moment: drafted, trust drawn and settled.
+    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: drafted; trust draw; paid from trust`);
     const { rows: draws } = await h.database.db.query(
       'SELECT amount_cents, state FROM trust_draws WHERE invoice_number = $1',
       [number],
@@ -285,7 +284,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     const { handle, number } = await issue(matter, 3);
     const status = await settle(handle);
     expect(status).toMatchObject({ status: 'issued', deliveryHeld: true });
-    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: delivery held`);
+    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: drafted; delivery held`);
     const { rows } = await h.database.db.query(`SELECT kind FROM alerts WHERE subject = $1 AND resolved_at IS NULL`, [
       number,
     ]);
@@ -316,7 +315,10 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect(status).toMatchObject({ status: 'issued', approvedBy: 'Pat Partner', trustAppliedCents: 10_000 });
     const row = (await h.invoiceRows()).find((r) => r.invoice_number === number)!;
     expect(row.approved_by).toBe('Pat Partner');
-    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number} approved`);
+    // The draft was on the matter while it waited; the approval is in the issue's note.
+    expect(await h.noteSubjects(matter.id)).toEqual(
+      expect.arrayContaining([`Invoice ${number} drafted`, `Invoice ${number}: approved; trust draw; invoice emailed`]),
+    );
   });
 
   it('voids on cancel: entries released, link cancelled', async () => {

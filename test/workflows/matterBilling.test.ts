@@ -53,7 +53,7 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
       total_cents: 62_500,
       kind: 'hourly',
     });
-    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${matter.display_number}-1 drafted`);
+    expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${matter.display_number}-1: drafted; invoice emailed`);
   });
 
   it('debounces: entries arriving five minutes apart give one invoice with all of them', async () => {
