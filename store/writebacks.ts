@@ -114,6 +114,9 @@ export class WritebackRepository {
   async claimNext(firmId: string, claimMs: number): Promise<Writeback[]> {
     const [first] = await this.claimDue(firmId, 1, claimMs);
     if (!first || first.momentKey === null || first.payload.kind !== 'note') return first ? [first] : [];
+    // The batch is named on its first row before the rest join it: a retry after a crash finds the same batch.
+    if (first.batchId === null)
+      await this.db.query(`UPDATE practice_writebacks SET batch_id = $1 WHERE id = $1`, [first.id]);
     const { rows } = await this.db.query(
       `UPDATE practice_writebacks SET claimed_until = now() + ($4 || ' milliseconds')::interval, attempts = attempts + 1, batch_id = $2
        WHERE id IN (
@@ -125,8 +128,6 @@ export class WritebackRepository {
        RETURNING *`,
       [firmId, first.batchId ?? first.id, first.momentKey, String(claimMs), first.batchId],
     );
-    if (first.batchId === null)
-      await this.db.query(`UPDATE practice_writebacks SET batch_id = $1 WHERE id = $1`, [first.id]);
     const batch = [{ ...first, batchId: first.batchId ?? first.id }, ...rows.map(toWriteback)];
     return batch.sort((a, b) => a.id - b.id);
   }
