@@ -76,12 +76,22 @@ export class WritebackRepository {
     q: Queryable = this.db,
     moment: WritebackMoment | null = null,
   ): Promise<boolean> {
-    // A write made before the queue existed (recorded in practice_writes by key) is not queued again.
-    const result = await q.query(
-      `INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload, moment_key, next_attempt_at)
-       SELECT $1, $2, $3, $4, $5, $6, now() + ($7 || ' milliseconds')::interval
-       WHERE NOT EXISTS (SELECT 1 FROM practice_writes WHERE firm_id = $1 AND idempotency_key = $2)
-       ON CONFLICT (firm_id, idempotency_key) DO NOTHING`,
+    // A write made before the queue existed (recorded in practice_writes by key) is not queued again. The row that
+    // closes a moment releases the moment's held rows in the same statement: a drain that sees it sees them due and
+    // unlocked, and writes them with it (released one statement later, a drain took the last row alone).
+    const { rows } = await q.query(
+      `WITH queued AS (
+         INSERT INTO practice_writebacks (firm_id, idempotency_key, matter_id, kind, payload, moment_key, next_attempt_at)
+         SELECT $1, $2, $3, $4, $5, $6, now() + ($7 || ' milliseconds')::interval
+         WHERE NOT EXISTS (SELECT 1 FROM practice_writes WHERE firm_id = $1 AND idempotency_key = $2)
+         ON CONFLICT (firm_id, idempotency_key) DO NOTHING
+         RETURNING id),
+       released AS (
+         UPDATE practice_writebacks SET next_attempt_at = now()
+         WHERE $8::boolean AND firm_id = $1 AND moment_key = $6 AND state = 'pending' AND batch_id IS NULL AND attempts = 0
+           AND next_attempt_at > now()
+         RETURNING id)
+       SELECT (SELECT count(*) FROM queued)::int AS queued`,
       [
         firmId,
         key,
@@ -90,11 +100,10 @@ export class WritebackRepository {
         JSON.stringify(payload),
         moment?.key ?? null,
         String(moment && !moment.closes ? moment.holdMs : 0),
+        moment?.closes ?? false,
       ],
     );
-    // On a retry too: the moment is closed whether or not this call queued its last row.
-    if (moment?.closes) await this.releaseMoment(firmId, moment.key, q);
-    return result.rowCount === 1;
+    return rows[0]?.queued === 1;
   }
 
   /** The moment is complete: its held rows are due now. */
