@@ -12,7 +12,8 @@ import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import { ReconcileStateValues } from '../shared/reconcileState';
 import { workflowIds } from '../shared/workflowIds';
 import { paymentReconciliation } from './paymentReconciliation';
-import { vendorActivityOptions, type BillingPolicy } from './policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
+import { vendorActivityOptions } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
 const SIGNALS_RUNNING_RECONCILIATIONS = 'sweep-firm-ids-and-signals';
