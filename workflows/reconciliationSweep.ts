@@ -50,7 +50,7 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
       const current = patched(SIGNALS_RUNNING_RECONCILIATIONS);
       const workflowId = current
         ? workflowIds.paymentReconciliation(input.firmId, payment.processor, payment.transactionId)
-        : `payment/${payment.processor}/${payment.transactionId}`;
+        : workflowIds.legacyPaymentReconciliation(payment.processor, payment.transactionId);
       try {
         await startChild(paymentReconciliation, {
           workflowId,

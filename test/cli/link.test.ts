@@ -8,12 +8,12 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { FirmServices } from '../../activities/deps';
 import type { Mailer, PaymentProcessor } from '../../connectors/ports';
-import { FIRM_ID, RECONCILE_STATE } from '../../shared/searchAttributes';
 import { workflowIds } from '../../shared/workflowIds';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSandboxedClio, waitFor, type SandboxedClio } from '../support/sandboxes';
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
 import { TEST_SECRET_KEY, encryptingClient, testDataConverter } from '../support/codec';
+import { startParkedPayment } from '../support/workflowStarts';
 
 /**
  * The lookup-table commands as an admin runs them (`node bin/matterpay.js …` in its own process): `matterpay link`
@@ -88,15 +88,7 @@ async function canonical(displayNumber: string, matterId: string): Promise<void>
 
 /** A payment parked as unmatched for the firm, on a task queue no worker polls: it keeps every signal in its history. */
 async function parkedPayment() {
-  const handle = await encryptingClient(env).workflow.start('paymentReconciliation', {
-    taskQueue: uniqueTaskQueue('parked'),
-    workflowId: `payment/lawpay/parked-${randomBytes(6).toString('hex')}`,
-    args: [],
-    typedSearchAttributes: [
-      { key: FIRM_ID, value: FIRM },
-      { key: RECONCILE_STATE, value: 'unmatched' },
-    ],
-  });
+  const handle = await startParkedPayment(encryptingClient(env), FIRM);
   cleanups.push(() => handle.terminate('test over'));
   const query = `ReconcileState = 'unmatched' AND FirmId = '${FIRM}' AND ExecutionStatus = 'Running'`;
   await waitFor(async () => (await encryptingClient(env).workflow.count(query)).count >= 1, { timeoutMs: 10_000 });

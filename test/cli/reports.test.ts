@@ -6,6 +6,7 @@ import { localDate, startOfLocalDay } from '../../domain/dates';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { TEST_SECRET_KEY } from '../support/codec';
 import { freePort } from '../support/ports';
+import { workflowIds } from '../../shared/workflowIds';
 
 /**
  * The read-and-steer admin commands (docs/architecture.md §8) as an admin runs them: `node bin/matterpay.js …` in its own process,
@@ -370,7 +371,7 @@ describe('matterpay invoice <number>', () => {
     expect(out).toContain(`${BASE}/pay/tokA3outstanding000000000000000000000000000`);
     expect(out).toMatch(/lawpay\s+txn_abc\s+charge\s+completed\s+\$123\.45\s+\$123\.45\s+applied/);
     expect(out).toContain('delivery-held: Invoice A-3 could not be emailed.');
-    expect(out).toContain(`Workflow invoice/${FIRM}/A-3`);
+    expect(out).toContain(`Workflow ${workflowIds.invoice(FIRM, 'A-3')}`);
     expect(out).toContain(`could not be reached: cannot reach Temporal at ${deadTemporal}`);
   });
 
@@ -397,7 +398,11 @@ describe('matterpay invoice <number>', () => {
       expect.objectContaining({ transactionId: 'txn_abc', amountCents: 12_345, state: 'applied' }),
     ]);
     expect(view.alerts).toEqual([expect.objectContaining({ kind: 'delivery-held' })]);
-    expect(view.workflow).toMatchObject({ workflowId: `invoice/${FIRM}/A-3`, reachable: false, state: null });
+    expect(view.workflow).toMatchObject({
+      workflowId: workflowIds.invoice(FIRM, 'A-3'),
+      reachable: false,
+      state: null,
+    });
   });
 
   it('says when Temporal answers but the invoice has no workflow', async () => {
