@@ -169,13 +169,15 @@ describe('matterpay link', () => {
   it('maps by practice-system id for one processor, and a repeat changes nothing', async () => {
     const first = await matterpay(['link', 'LP-7', '102', '--processor', 'lawpay', '--json']);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({
+    expect(JSON.parse(first.stdout)).toEqual({
+      firmId: FIRM,
       reference: 'LP-7',
       processor: 'lawpay',
       practiceMatterId: '102',
       matterDisplayNumber: '00002-Jones',
       added: true,
       parkedPaymentsWoken: 0,
+      error: null,
     });
     const again = await matterpay(['link', 'LP-7', '00002-Jones', '--processor', 'lawpay']);
     expect(again.code).toBe(0);
@@ -193,6 +195,20 @@ describe('matterpay link', () => {
       /The mapping is saved, but parked payments were not woken: cannot reach Temporal at 127\.0\.0\.1:1:.*Run the same command again/,
     );
     expect(await links('LEG-2')).toHaveLength(1);
+    const offlineJson = await matterpay(['link', 'LEG-3', '00002-Jones', '--json'], {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(offlineJson.code).toBe(1);
+    expect(JSON.parse(offlineJson.stdout)).toEqual({
+      firmId: FIRM,
+      reference: 'LEG-3',
+      processor: 'any',
+      practiceMatterId: '102',
+      matterDisplayNumber: '00002-Jones',
+      added: true,
+      parkedPaymentsWoken: null,
+      error: expect.stringMatching(/^cannot reach Temporal at 127\.0\.0\.1:1: /),
+    });
     const again = await matterpay(['link', 'LEG-2', '00002-Jones']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Woke 0 parked payments to retry their match.');
