@@ -146,7 +146,6 @@ export function invoiceActivities(deps: ActivityDeps) {
       firmId: string;
       invoiceNumber: string;
       purpose: EmailPurpose;
-      installment?: string;
     }): Promise<DeliveryOutcome> {
       const firm = deps.firm(input.firmId);
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
@@ -213,7 +212,6 @@ export function invoiceActivities(deps: ActivityDeps) {
           totalCents: current.totalCents,
           trustAppliedCents: current.trustAppliedCents,
           payLinkUrl,
-          installment: input.installment ?? null,
           dueDate: current.dueAt ? localDate(current.dueAt.getTime(), firm.timeZone) : null,
           firmMessage: current.customMessage ?? clientFacingOf(firm).emailMessage,
         });
