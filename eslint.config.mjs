@@ -27,6 +27,21 @@ const nodeBuiltins = [
   'vm',
 ];
 
+const workerConnectorPattern = {
+  group: [
+    '**/connectors/*',
+    '**/connectors/*/**',
+    '!**/connectors/index',
+    '!**/connectors/ports',
+    '!**/connectors/errors',
+  ],
+  message:
+    "The worker and the ingress go through connectors/index (ports, errors, the registry), never one vendor's folder.",
+};
+
+const commandsMessage =
+  "Commands run no SQL and hold no transaction: use a store repository (store/*.ts) or an activity's function.";
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'coverage/**', 'bin/**', '**/*.js', '**/*.mjs'] },
   {
@@ -174,23 +189,30 @@ export default tseslint.config(
   {
     files: ['worker/**/*.ts'],
     rules: {
+      'no-restricted-imports': ['error', { patterns: [workerConnectorPattern] }],
+    },
+  },
+  // The command line is thin: it reads and writes through the store's repositories and the activities' functions.
+  {
+    files: ['worker/commands/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: [
-                '**/connectors/*',
-                '**/connectors/*/**',
-                '!**/connectors/index',
-                '!**/connectors/ports',
-                '!**/connectors/errors',
-              ],
-              message:
-                "The worker and the ingress go through connectors/index (ports, errors, the registry), never one vendor's folder.",
-            },
+          paths: [
+            { name: 'pg', message: commandsMessage },
+            { name: '../../store/db', importNames: ['inTransaction'], message: commandsMessage },
+            { name: '../../store/invoices', importNames: ['lockMatter'], message: commandsMessage },
           ],
+          patterns: [workerConnectorPattern],
         },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal', 'TemplateLiteral'].map((type) => ({
+          selector: `CallExpression[callee.property.name='query'][arguments.0.type='${type}']`,
+          message: commandsMessage,
+        })),
       ],
     },
   },

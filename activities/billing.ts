@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { decideBilling, type BillingDecision } from '../domain/billing';
 import { billingPeriod } from '../domain/dates';
-import { invoiceNumber } from '../domain/invoiceNumber';
 import type { Matter } from '../connectors/ports';
 import { knownMatter, type KnownMatter } from '../shared/knownMatter';
 import { inTransaction } from '../store/db';
 import { InvoiceRepository, lockMatter, type InvoiceKind, type InvoiceLine } from '../store/invoices';
 import type { ActivityDeps } from './deps';
+import { writeDraftInvoice } from './drafting';
 
 export interface MatterEvaluation {
   decision: BillingDecision;
@@ -118,22 +118,10 @@ export function billingActivities(deps: ActivityDeps) {
         const totalCents = fresh.reduce((sum, l) => sum + l.amountCents, 0);
         // $0 invoices are never created (docs/domain.md §4.1).
         if (totalCents <= 0) return { invoiceNumber: null, reason: 'every line is already on another invoice' };
-        const sequence = await invoices.nextSequence(client, request.firmId, request.matterId);
-        const number = invoiceNumber(request.matterDisplayNumber, sequence);
-        await invoices.insert(client, {
-          firmId: request.firmId,
-          invoiceNumber: number,
-          matterId: request.matterId,
-          matterDisplayNumber: request.matterDisplayNumber,
-          sequence,
-          kind: request.kind,
-          period: request.period,
-          totalCents,
-        });
-        const added = await invoices.addLines(client, request.firmId, number, fresh);
-        if (added.length !== fresh.length)
+        const drafted = await writeDraftInvoice(client, invoices, { ...request, lines: fresh });
+        if (drafted.linesAdded !== fresh.length)
           throw ApplicationFailure.retryable('a line was claimed concurrently; retrying the draft', 'DraftConflict');
-        return { invoiceNumber: number, totalCents, reused: false };
+        return { invoiceNumber: drafted.invoiceNumber, totalCents, reused: false };
       });
     },
   };

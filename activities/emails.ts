@@ -6,10 +6,7 @@ export type { EmailPurpose };
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
-/**
- * The words clients read. Factual, no pressure: what is owed, for what, and how to pay. A payment-plan
- * installment is named as such (docs/domain.md §4.5).
- */
+/** The words clients read. Factual, no pressure: what is owed, for what, and how to pay (docs/domain.md §4.5). */
 export function invoiceEmail(input: {
   purpose: EmailPurpose;
   invoiceNumber: string;
@@ -19,15 +16,12 @@ export function invoiceEmail(input: {
   totalCents: number;
   trustAppliedCents: number;
   payLinkUrl: string | null;
-  installment: string | null;
   /** YYYY-MM-DD on the firm's calendar. */
   dueDate?: string | null;
   /** The row's own message, or the firm's EMAIL_MESSAGE. */
   firmMessage?: string | null;
 }): { subject: string; text: string; noteSubject: string } {
-  const what = input.installment
-    ? `installment ${input.installment} of invoice ${input.invoiceNumber}`
-    : `invoice ${input.invoiceNumber}`;
+  const what = `invoice ${input.invoiceNumber}`;
   const amount = formatCents(input.amountDueCents);
   const lines = [`Dear ${input.clientName},`, ''];
   let subject: string;

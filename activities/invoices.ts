@@ -45,7 +45,6 @@ export interface DeliveryRequest {
   firmId: string;
   invoiceNumber: string;
   purpose: EmailPurpose;
-  installment?: string;
   /** The matter as this cycle already read it (issue only): used instead of reading it again while it is recent. */
   known?: KnownMatter;
   /** The note moment this delivery completes: its note joins it, and the moment is closed whatever the outcome. */
@@ -232,7 +231,6 @@ export function invoiceActivities(deps: ActivityDeps) {
           totalCents: current.totalCents,
           trustAppliedCents: current.trustAppliedCents,
           payLinkUrl,
-          installment: input.installment ?? null,
           dueDate: current.dueAt ? localDate(current.dueAt.getTime(), firm.timeZone) : null,
           firmMessage: current.customMessage ?? clientFacingOf(firm).emailMessage,
         });

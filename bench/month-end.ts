@@ -11,6 +11,8 @@
  * Done = every matter has its invoice issued and delivered, and the write-back queue is empty (every note posted).
  */
 import { localDate } from '../domain/dates';
+import { workflowIds } from '../shared/workflowIds';
+import { workflowRef } from '../shared/workflowTypes';
 import { billingPolicy } from '../worker/policy';
 import { clioCounters, control, countersSince, matterNotes } from './support/clioSandbox';
 import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
@@ -51,9 +53,9 @@ async function main(): Promise<void> {
 
     const before = await clioCounters(clio);
     const startedAt = Date.now();
-    const run = await client.workflow.start('billingRun', {
+    const run = await client.workflow.start(workflowRef('billingRun'), {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowId: `billing-run/${FIRM}/bench-${startedAt}`,
+      workflowId: workflowIds.manualBillingRun(FIRM, new Date(startedAt)),
       args: [{ firmId: FIRM, policy: billingPolicy(config) }],
     });
     let lastReport = 0;

@@ -21,6 +21,7 @@ import { temporal } from '@temporalio/proto';
 import { dunningSteps } from '../domain/reminders';
 import { FIRM_ID } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
+import { workflowRef } from '../shared/workflowTypes';
 import { billingPolicy } from '../worker/policy';
 import { sampleProcess } from './support/processStats';
 import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
     const startedAt = Date.now();
     const policy = billingPolicy(config);
     await inPool(invoices, concurrency, async (invoice) => {
-      await client.workflow.start('invoice', {
+      await client.workflow.start(workflowRef('invoice'), {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowId: workflowIds.invoice(FIRM, invoice.number),
         args: [

@@ -8,22 +8,12 @@ export type * from './ports';
 export { HeaderDrivenRateLimiter, RateLimiterQueueFullError } from './shared/rateLimiter';
 export {
   practiceConnectors,
+  practiceAuthorizations,
   processorConnectors,
   mailerConnectors,
   type PracticeConnectorOptions,
   type ProcessorConnectorOptions,
 } from './registry';
 export { createMailer, isDeliverableEmail, messageIdFor, type MailerConfig } from './mail';
-// The Clio OAuth connect flow (an admin approving matterpay at Clio) has no port yet: see connectors/README.md.
-export {
-  CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE,
-  CLIO_REGION_HOSTS,
-  ClioTokenManager,
-  clioAuthorizeUrl,
-  exchangeClioCode,
-  fetchClioIdentity,
-  type ClioOAuthClient,
-  type ClioTokenStore,
-  type ClioTokens,
-  type ClioIdentity,
-} from './clio';
+// Deployment facts about Clio the worker needs before any connection exists: its regions and its default budget.
+export { CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE, CLIO_REGION_HOSTS } from './clio';

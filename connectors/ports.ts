@@ -176,6 +176,47 @@ export interface PracticeManagement {
 
 export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
+/** A practice-system connection's OAuth tokens, as matterpay keeps them (sealed) between processes. */
+export interface OAuthTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+}
+
+/** Where a firm's tokens live between processes; the worker supplies it, the connector refreshes through it. */
+export interface OAuthTokenStore {
+  load(): Promise<OAuthTokens | null>;
+  save(tokens: OAuthTokens): Promise<void>;
+}
+
+/** The firm's developer app at its practice system, and where that system is (a token works in its region only). */
+export interface OAuthAppCredentials {
+  clientId: string;
+  clientSecret: string;
+  baseUrl: string;
+}
+
+/** Who approved a grant: the practice-system user its access token belongs to. */
+export interface ConnectedAccount {
+  userId: string;
+  name: string;
+}
+
+/**
+ * How an admin connects matterpay to the firm's practice system: the OAuth authorization-code grant
+ * (docs/vendors.md). The worker keeps the single-use links and the tokens; the connector speaks the vendor's flow.
+ */
+export interface PracticeAuthorization {
+  /** Where the practice system is: the connection is stored under it. */
+  readonly baseUrl: string;
+  /** Step 1: where to send the admin's browser, carrying `state` back to `redirectUri`. */
+  authorizeUrl(redirectUri: string, state: string): string;
+  /** Step 3: the callback's code traded for tokens (VendorRejectedError when the code is refused). */
+  exchangeCode(code: string, redirectUri: string): Promise<OAuthTokens>;
+  /** The user a token fresh from the exchange belongs to, before anything is stored. */
+  connectedAccount(accessToken: string): Promise<ConnectedAccount>;
+}
+
 import type { ProcessorName } from '../shared/processors';
 
 export type { ProcessorName };

@@ -1,13 +1,22 @@
 import type { HeaderDrivenRateLimiter } from './shared/rateLimiter';
-import type { Mailer, PaymentProcessor, PracticeManagement, WebhookSubscriptionStore } from './ports';
-import { createClioConnector, type ClioTokenManager } from './clio';
+import type {
+  Mailer,
+  OAuthAppCredentials,
+  OAuthTokenStore,
+  PaymentProcessor,
+  PracticeAuthorization,
+  PracticeManagement,
+  WebhookSubscriptionStore,
+} from './ports';
+import { ClioTokenManager, createClioAuthorization, createClioConnector } from './clio';
 import { createLawPayProcessor } from './lawpay';
 import { createOutboxMailer, createSmtpMailer } from './mail';
 import { createStripeProcessor, type StripeProcessorOptions } from './stripe';
 
 export interface PracticeConnectorOptions {
-  baseUrl: string;
-  tokens: ClioTokenManager;
+  /** The firm's app at the practice system; the connector refreshes the tokens in `tokenStore` with it. */
+  app: OAuthAppCredentials;
+  tokenStore: OAuthTokenStore;
   limiter?: HeaderDrivenRateLimiter;
   subscriptions?: WebhookSubscriptionStore;
   onRequest?: (method: string, path: string) => void;
@@ -26,8 +35,18 @@ export type ProcessorConnectorOptions =
 
 /** Practice-management connectors by name: one line each. */
 export const practiceConnectors = {
-  clio: (options: PracticeConnectorOptions): PracticeManagement => createClioConnector(options).practice,
+  clio: (options: PracticeConnectorOptions): PracticeManagement =>
+    createClioConnector({
+      ...options,
+      baseUrl: options.app.baseUrl,
+      tokens: new ClioTokenManager(options.app, options.tokenStore),
+    }).practice,
 } satisfies Record<string, (options: PracticeConnectorOptions) => PracticeManagement>;
+
+/** How an admin connects each practice system (its OAuth grant), by the same names: one line each. */
+export const practiceAuthorizations = {
+  clio: (app: OAuthAppCredentials): PracticeAuthorization => createClioAuthorization(app),
+} satisfies Record<keyof typeof practiceConnectors, (app: OAuthAppCredentials) => PracticeAuthorization>;
 
 /** Payment-processor connectors by name: one line each. */
 export const processorConnectors = {

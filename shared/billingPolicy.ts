@@ -1,5 +1,11 @@
 /**
- * The firm's billing policy, as workflows receive it in their input. Imported from here by every layer; the
- * declaration still sits in workflows/policy.ts (being reworked on another branch) and moves here after that merge.
+ * A firm's billing policy, read from configuration by whoever starts a workflow (worker/policy.ts) and carried in
+ * its input. A contract between the starters and the workflows, so it lives here rather than in either.
  */
-export type { BillingPolicy } from '../workflows/policy';
+export interface BillingPolicy {
+  debounceMs: number;
+  thresholdCents: number;
+  approval: 'none' | 'invoice';
+  reminderScheduleMs: number[];
+  timeZone: string;
+}

@@ -10,6 +10,9 @@ export const workflowIds = {
   /** Before 2026-12 it was `payment/<processor>/<transaction>`; workflows under that ID finish on their own (README). */
   paymentReconciliation: (firmId: string, processor: ProcessorName, transactionId: string) =>
     `payment/${firmId}/${processor}/${transactionId}`,
+  /** The ID before it named the firm: sweeps started then replay with it (workflows/reconciliationSweep.ts). */
+  legacyPaymentReconciliation: (processor: ProcessorName, transactionId: string) =>
+    `payment/${processor}/${transactionId}`,
   backfillMatterLinks: (firmId: string, runId: string) => `backfill/${firmId}/${runId}`,
   /** A sweep asked for by hand (`matterpay sweep`), apart from the scheduled ones. */
   manualSweep: (firmId: string, at: Date) => `sweep/${firmId}/manual-${compactUtc(at)}`,

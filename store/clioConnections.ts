@@ -16,6 +16,22 @@ export interface ClioConnectionIdentity {
   userName: string;
 }
 
+export interface ConnectedClio {
+  /** Null for a connection made before identities were recorded. */
+  userId: string | null;
+  userName: string | null;
+  baseUrl: string;
+}
+
+/** Who is connected, and where; null for no connection. Needs no key: nothing sealed is read. */
+export async function connectedClio(db: Db, firmId: string): Promise<ConnectedClio | null> {
+  const { rows } = await db.query(
+    'SELECT clio_user_id, clio_user_name, base_url FROM clio_connections WHERE firm_id = $1',
+    [firmId],
+  );
+  return rows[0] ? { userId: rows[0].clio_user_id, userName: rows[0].clio_user_name, baseUrl: rows[0].base_url } : null;
+}
+
 /** Clio OAuth tokens per firm, sealed at rest. */
 export class ClioConnectionRepository {
   constructor(
@@ -39,13 +55,8 @@ export class ClioConnectionRepository {
     };
   }
 
-  /** Null for no connection; `userId` null for a connection made before identities were recorded. */
-  async identity(firmId: string): Promise<{ userId: string | null; userName: string | null } | null> {
-    const { rows } = await this.db.query(
-      'SELECT clio_user_id, clio_user_name FROM clio_connections WHERE firm_id = $1',
-      [firmId],
-    );
-    return rows[0] ? { userId: rows[0].clio_user_id, userName: rows[0].clio_user_name } : null;
+  async identity(firmId: string): Promise<ConnectedClio | null> {
+    return connectedClio(this.db, firmId);
   }
 
   /** A new connection (or a replacement): tokens and the identity that approved them, in one write. */

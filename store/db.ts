@@ -8,13 +8,23 @@ export type Db = pg.Pool;
 
 export function createPool(
   databaseUrl: string,
-  options: { max?: number; onIdleError?: (err: Error) => void } = {},
+  options: { max?: number; connectionTimeoutMs?: number; onIdleError?: (err: Error) => void } = {},
 ): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs,
+  });
   // An idle connection dropped by the server (restart, failover, shutdown) must not crash the process:
   // the pool replaces it on the next query.
   pool.on('error', (err) => options.onIdleError?.(err));
   return pool;
+}
+
+/** Whether matterpay's migrations have run on this database (its tables exist); connection errors propagate. */
+export async function hasMatterpaySchema(db: Db): Promise<boolean> {
+  const { rows } = await db.query(`SELECT to_regclass('invoices')::text AS invoices`);
+  return Boolean(rows[0]?.invoices);
 }
 
 /** Runs `work` in one transaction; rolls back on any error. */

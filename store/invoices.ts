@@ -162,6 +162,15 @@ export class InvoiceRepository {
     }));
   }
 
+  /** The invoices holding lines whose keys start with `lineKeyPrefix` (one upload's rows: `csv:<file key>:`). */
+  async numbersWithLinesUnder(firmId: string, lineKeyPrefix: string, q: Queryable = this.db): Promise<string[]> {
+    const { rows } = await q.query(
+      'SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND starts_with(line_key, $2) ORDER BY 1',
+      [firmId, lineKeyPrefix],
+    );
+    return rows.map((r) => r.invoice_number as string);
+  }
+
   /** Line keys (entry ids, flat periods) of this matter already on a live invoice. */
   async billedLineKeys(firmId: string, lineKeys: string[], q: Queryable = this.db): Promise<Set<string>> {
     if (lineKeys.length === 0) return new Set();

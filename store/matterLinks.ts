@@ -9,6 +9,16 @@ export interface MatterLink {
   source: 'canonical' | 'backfill' | 'webhook' | 'admin';
 }
 
+function toLink(r: Record<string, string>): MatterLink {
+  return {
+    processor: r.processor as MatterLink['processor'],
+    externalReference: r.external_reference!,
+    practiceMatterId: r.practice_matter_id!,
+    matterDisplayNumber: r.matter_display_number!,
+    source: r.source as MatterLink['source'],
+  };
+}
+
 /** The matter-ID lookup table (docs/domain.md §4.6). */
 export class MatterLinkRepository {
   constructor(private readonly db: Db) {}
@@ -20,16 +30,7 @@ export class MatterLinkRepository {
        WHERE firm_id = $1 AND processor IN ($2, 'any') AND external_reference = $3 ORDER BY processor = 'any' LIMIT 1`,
       [firmId, processor, reference],
     );
-    const r = rows[0];
-    return r
-      ? {
-          processor: r.processor,
-          externalReference: r.external_reference,
-          practiceMatterId: r.practice_matter_id,
-          matterDisplayNumber: r.matter_display_number,
-          source: r.source,
-        }
-      : null;
+    return rows[0] ? toLink(rows[0]) : null;
   }
 
   /** Adds a mapping; an existing one for the same reference is left as it is. Returns whether it was added. */
@@ -57,6 +58,36 @@ export class MatterLinkRepository {
       ],
     );
     return result.rowCount ?? 0;
+  }
+
+  /**
+   * The matter a canonical row names (processor `any`, the display number as its reference), found by display
+   * number or by practice-system id: the rows `matterpay backfill` writes for every matter.
+   */
+  async canonical(
+    firmId: string,
+    by: { displayNumber: string } | { matterId: string },
+  ): Promise<Pick<MatterLink, 'practiceMatterId' | 'matterDisplayNumber'> | null> {
+    const [column, value] =
+      'displayNumber' in by ? ['external_reference', by.displayNumber] : ['practice_matter_id', by.matterId];
+    const { rows } = await this.db.query(
+      `SELECT practice_matter_id, matter_display_number FROM matter_links
+       WHERE firm_id = $1 AND processor = 'any' AND external_reference = matter_display_number AND ${column} = $2
+       ORDER BY created_at LIMIT 1`,
+      [firmId, value],
+    );
+    const row = rows[0] as { practice_matter_id: string; matter_display_number: string } | undefined;
+    return row ? { practiceMatterId: row.practice_matter_id, matterDisplayNumber: row.matter_display_number } : null;
+  }
+
+  /** Every row for this reference, whatever the processor. */
+  async forReference(firmId: string, reference: string): Promise<MatterLink[]> {
+    const { rows } = await this.db.query(
+      `SELECT processor, external_reference, practice_matter_id, matter_display_number, source FROM matter_links
+       WHERE firm_id = $1 AND external_reference = $2 ORDER BY processor`,
+      [firmId, reference],
+    );
+    return rows.map(toLink);
   }
 
   async count(firmId: string): Promise<number> {

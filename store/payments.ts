@@ -130,7 +130,7 @@ export class PaymentRepository {
   async list(firmId: string, filter: { state?: PaymentState; invoiceNumber?: string } = {}): Promise<LedgerRow[]> {
     const { rows } = await this.db.query(
       `SELECT * FROM processed_payments WHERE firm_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR invoice_number = $3)
-       ORDER BY occurred_at`,
+       ORDER BY occurred_at, transaction_id`,
       [firmId, filter.state ?? null, filter.invoiceNumber ?? null],
     );
     return rows.map(toRow);

@@ -2,14 +2,15 @@ import path from 'node:path';
 import { UnknownFirmError, type FirmServices } from '../activities/deps';
 import {
   CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE,
-  ClioTokenManager,
   HeaderDrivenRateLimiter,
   createMailer,
+  practiceAuthorizations,
   practiceConnectors,
   processorConnectors,
-  type ClioOAuthClient,
-  type ClioTokenStore,
+  type OAuthAppCredentials,
+  type OAuthTokenStore,
   type PaymentProcessor,
+  type PracticeAuthorization,
   type PracticeManagement,
 } from '../connectors';
 import { ClioConnectionRepository } from '../store/clioConnections';
@@ -21,7 +22,7 @@ import type { Logger } from './logger';
 
 /** Where each vendor is for this process: the real services, or the sandboxes the stack started. */
 export interface VendorEndpoints {
-  clio: ClioOAuthClient;
+  clio: OAuthAppCredentials;
   lawpay: { apiUrl: string; secretKey: string; paymentPageUrl: string } | null;
   stripe: {
     secretKey: string;
@@ -33,8 +34,8 @@ export interface VendorEndpoints {
 
 export interface FirmConnection {
   services: FirmServices;
-  /** How the firm's practice-system connection was authorised (OAuth): the connect flow and token upkeep use it. */
-  practiceAuth: { tokens: ClioTokenManager; oauth: ClioOAuthClient };
+  /** How an admin connects the firm's practice system (its OAuth grant): the connect flow uses it. */
+  practiceAuth: PracticeAuthorization;
   /** This process's vendor limiters, by vendor: their queue figures are exported as metrics. */
   limiters?: Partial<Record<'clio' | 'lawpay', HeaderDrivenRateLimiter>>;
 }
@@ -100,7 +101,7 @@ export class FirmRegistry {
   }
 }
 
-export function clioTokenStore(db: Db, box: SecretBox, firmId: string, baseUrl: string): ClioTokenStore {
+export function clioTokenStore(db: Db, box: SecretBox, firmId: string, baseUrl: string): OAuthTokenStore {
   const repository = new ClioConnectionRepository(db, box);
   return {
     load: () => repository.get(firmId),
@@ -121,11 +122,10 @@ export function buildFirmRegistry(options: {
   const { config, db, box, endpoints } = options;
   const role = options.role ?? 'worker';
   const firmId = config.FIRM_ID;
-  const tokens = new ClioTokenManager(endpoints.clio, clioTokenStore(db, box, firmId, endpoints.clio.baseUrl));
   const limiters = { clio: vendorLimiter(config, role, 'clio'), lawpay: vendorLimiter(config, role, 'lawpay') };
   const practice = practiceConnectors.clio({
-    baseUrl: endpoints.clio.baseUrl,
-    tokens,
+    app: endpoints.clio,
+    tokenStore: clioTokenStore(db, box, firmId, endpoints.clio.baseUrl),
     limiter: limiters.clio,
     subscriptions: new PracticeSubscriptionRepository(db, box).forFirm(firmId),
     onRequest: (method, p) => options.onVendorRequest?.('clio', method, p),
@@ -157,7 +157,9 @@ export function buildFirmRegistry(options: {
       return upkeep;
     },
   };
-  return new FirmRegistry(new Map([[firmId, { services, practiceAuth: { tokens, oauth: endpoints.clio }, limiters }]]));
+  return new FirmRegistry(
+    new Map([[firmId, { services, practiceAuth: practiceAuthorizations.clio(endpoints.clio), limiters }]]),
+  );
 }
 
 function buildProcessor(

@@ -165,10 +165,10 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
     if (parts.ingress) {
       for (const firmId of firms.ids()) {
         const connection = firms.connection(firmId);
-        const tokens = clioTokenStore(db, box, firmId, connection.practiceAuth.oauth.baseUrl);
+        const tokens = clioTokenStore(db, box, firmId, connection.practiceAuth.baseUrl);
         if (sandboxes.clioSandboxUrl)
           await connectToSandbox({
-            oauth: connection.practiceAuth.oauth,
+            authorization: connection.practiceAuth,
             db,
             box,
             firmId,

@@ -1,7 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BillingRunResult } from '../activities/billingRun';
-import { vendorActivityOptions, type BillingPolicy } from './policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
+import { vendorActivityOptions } from './policy';
 
 const { billDueMatters } = proxyActivities<Activities>({
   ...vendorActivityOptions,

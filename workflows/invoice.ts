@@ -38,7 +38,8 @@ import {
   type ApprovalResult,
   type InvoiceWorkflowStatus,
 } from '../shared/messages';
-import { storeActivityOptions, vendorActivityOptions, type BillingPolicy } from './policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
+import { storeActivityOptions, vendorActivityOptions } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
 const store = proxyActivities<Activities>(storeActivityOptions);

@@ -24,7 +24,8 @@ import {
 } from '../shared/messages';
 import { invoiceMemo, workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
-import { vendorActivityOptions, type BillingPolicy } from './policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
+import { vendorActivityOptions } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
 

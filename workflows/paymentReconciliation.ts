@@ -23,7 +23,8 @@ import { ReconcileStateValues } from '../shared/reconcileState';
 import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
-import { storeActivityOptions, vendorActivityOptions, type BillingPolicy } from './policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
+import { storeActivityOptions, vendorActivityOptions } from './policy';
 
 const vendor = proxyActivities<Activities>(vendorActivityOptions);
 const store = proxyActivities<Activities>(storeActivityOptions);

@@ -1,14 +1,5 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 
-/** A firm's billing policy, read from configuration by whoever starts a workflow and carried in its input. */
-export interface BillingPolicy {
-  debounceMs: number;
-  thresholdCents: number;
-  approval: 'none' | 'invoice';
-  reminderScheduleMs: number[];
-  timeZone: string;
-}
-
 /**
  * Retries for activities that call vendors: patient with outages (429/5xx are retried for hours, since the work
  * must happen eventually), immediate failure for what a retry cannot fix. A call may wait out a rate limit, so it

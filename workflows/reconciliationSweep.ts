@@ -12,7 +12,8 @@ import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import { ReconcileStateValues } from '../shared/reconcileState';
 import { workflowIds } from '../shared/workflowIds';
 import { paymentReconciliation } from './paymentReconciliation';
-import { vendorActivityOptions, type BillingPolicy } from './policy';
+import type { BillingPolicy } from '../shared/billingPolicy';
+import { vendorActivityOptions } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
 const SIGNALS_RUNNING_RECONCILIATIONS = 'sweep-firm-ids-and-signals';
@@ -49,7 +50,7 @@ export async function reconciliationSweep(input: SweepInput): Promise<SweepResul
       const current = patched(SIGNALS_RUNNING_RECONCILIATIONS);
       const workflowId = current
         ? workflowIds.paymentReconciliation(input.firmId, payment.processor, payment.transactionId)
-        : `payment/${payment.processor}/${payment.transactionId}`;
+        : workflowIds.legacyPaymentReconciliation(payment.processor, payment.transactionId);
       try {
         await startChild(paymentReconciliation, {
           workflowId,

@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { VendorRejectedError } from '../errors';
+import type { ConnectedAccount } from '../ports';
 import { HeaderDrivenRateLimiter } from '../shared/rateLimiter';
 import { CLIO_DEFAULT_RATE_LIMIT_PER_MINUTE } from './constants';
 import { ClioHttp } from './http';
 
 /** Who approved a grant: the Clio user `who_am_i` names for its access token. */
-export interface ClioIdentity {
-  userId: string;
-  name: string;
-}
+export type ClioIdentity = ConnectedAccount;
 
 const whoAmISchema = z.object({ data: z.object({ id: z.number().int(), name: z.string() }) });
 

@@ -19,6 +19,7 @@ export {
 export * from './webhooks';
 export { CLIO_WEBHOOK_PATH, clioWebhookSpecs } from './subscriptions';
 export { fetchClioIdentity, type ClioIdentity } from './identity';
+export { createClioAuthorization } from './authorization';
 export { CLIO_API_VERSION, CLIO_REGION_HOSTS, type ClioRegion } from './constants';
 
 /** One Clio connection: its HTTP client (and with it the shared rate limiter) and the PracticeManagement port. */

@@ -1,25 +1,13 @@
 import { AuthorizationCode } from 'simple-oauth2';
 import { VendorRejectedError, VendorUnavailableError } from '../errors';
+import type { OAuthAppCredentials, OAuthTokens, OAuthTokenStore } from '../ports';
 import type { TokenSource } from './http';
 import { tokenResponseSchema } from './schemas';
 
-export interface ClioOAuthClient {
-  clientId: string;
-  clientSecret: string;
-  baseUrl: string;
-}
-
-export interface ClioTokens {
-  accessToken: string;
-  refreshToken: string;
-  expiresAt: Date;
-}
-
-/** Where a firm's tokens live between processes (PostgreSQL, sealed) — an interface so tests can watch refreshes. */
-export interface ClioTokenStore {
-  load(): Promise<ClioTokens | null>;
-  save(tokens: ClioTokens): Promise<void>;
-}
+/** Clio's names for the port's OAuth shapes: the firm's Clio app, its tokens, and where they are kept. */
+export type ClioOAuthClient = OAuthAppCredentials;
+export type ClioTokens = OAuthTokens;
+export type ClioTokenStore = OAuthTokenStore;
 
 /** Refresh this long before `expires_in` runs out, so no call goes out with a token about to die. */
 const REFRESH_MARGIN_MS = 5 * 60_000;

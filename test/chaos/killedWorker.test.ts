@@ -6,6 +6,9 @@ import { temporal } from '@temporalio/proto';
 import { livenessHeartbeats } from '../../worker/liveness';
 import { waitFor } from '../support/sandboxes';
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
+import { workflowRefsOf } from '../support/workflowStarts';
+
+const slowVendor = workflowRefsOf<typeof import('./slowVendorWorkflow')>();
 
 /**
  * Found by the chaos harness (seed 1, `npm run chaos -- --payments 30 --seed 1 --kills 3`): a worker SIGKILLed in the
@@ -46,7 +49,7 @@ afterAll(async () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
       await waitFor(() => output.includes('ready'), { timeoutMs: 60_000, what: 'the doomed worker' });
-      const handle = await env.client.workflow.start('oneVendorCall', {
+      const handle = await env.client.workflow.start(slowVendor('oneVendorCall'), {
         taskQueue,
         workflowId: `killed-worker-${Date.now()}`,
       });

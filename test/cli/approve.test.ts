@@ -11,6 +11,9 @@ import { freePort } from '../support/ports';
 import { devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
 import { TEST_SECRET_KEY, encryptingClient, testDataConverter } from '../support/codec';
 import type { StubInvoiceInput } from '../fixtures/cli-invoice-workflows';
+import { workflowRefsOf } from '../support/workflowStarts';
+
+const stubWorkflows = workflowRefsOf<typeof import('../fixtures/cli-invoice-workflows')>();
 
 /**
  * `matterpay approve` against a stand-in `invoice` workflow (test/fixtures/cli-invoice-workflows.ts) with the real
@@ -69,7 +72,7 @@ function matterpay(args: string[], extraEnv: Record<string, string> = {}): Promi
 async function startInvoice(invoiceNumber: string, status: StubInvoiceInput['status'] = 'awaiting_approval') {
   const input: StubInvoiceInput = { invoiceNumber, matterDisplayNumber: '00042-Smith', totalCents: 120_000, status };
   started.push(workflowIds.invoice(firmId, invoiceNumber));
-  return encryptingClient(env).workflow.start('invoice', {
+  return encryptingClient(env).workflow.start(stubWorkflows('invoice'), {
     taskQueue,
     workflowId: workflowIds.invoice(firmId, invoiceNumber),
     args: [input],

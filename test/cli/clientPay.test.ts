@@ -215,4 +215,53 @@ describe('ClientPay parity: quick-link, send-csv columns and --no-email, links -
       due_date: '2026-12-15',
     });
   });
+
+  it('send-csv --no-email keeps its whole --json shape (a contract for scripts): each link and the file', async () => {
+    const file = write('links-json.csv', `matter,description,amount\n${smith.display_number},Courier,18.25\n`);
+    const result = await matterpay(['send-csv', file, '--no-email', '--json']);
+    expect(result.stderr).toBe('');
+    const [number] = JSON.parse(result.stdout).invoices as [string];
+    expect(JSON.parse(result.stdout)).toEqual({
+      imported: 1,
+      alreadyImported: false,
+      invoices: [number],
+      totalCents: 1_825,
+      emailed: false,
+      links: [
+        {
+          invoiceNumber: number,
+          url: expect.stringMatching(/^http:\/\/pay\.firm\.test\/pay\/[A-Za-z0-9_-]{43}$/),
+          amountDueCents: 1_825,
+          dueDate: daysFromToday(30),
+        },
+      ],
+      linksFile: path.join(dir, 'links-json.links.csv'),
+    });
+  });
+
+  it('quick-link keeps its whole --json shape (a contract for scripts)', async () => {
+    const result = await matterpay([
+      'quick-link',
+      '--matter',
+      jones.display_number,
+      '--amount',
+      '80.00',
+      '--invoice-number',
+      'QL-JSON',
+      '--due',
+      daysFromToday(10),
+      '--no-email',
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      invoiceNumber: 'QL-JSON',
+      matter: jones.display_number,
+      amountCents: 8_000,
+      amountDueCents: 8_000, // Tess's trust went to her earlier invoices
+      dueDate: daysFromToday(10),
+      url: expect.stringMatching(/^http:\/\/pay\.firm\.test\/pay\/[A-Za-z0-9_-]{43}$/),
+      emailed: false,
+    });
+  });
 });

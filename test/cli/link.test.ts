@@ -8,12 +8,12 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { FirmServices } from '../../activities/deps';
 import type { Mailer, PaymentProcessor } from '../../connectors/ports';
-import { FIRM_ID, RECONCILE_STATE } from '../../shared/searchAttributes';
 import { workflowIds } from '../../shared/workflowIds';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSandboxedClio, waitFor, type SandboxedClio } from '../support/sandboxes';
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
 import { TEST_SECRET_KEY, encryptingClient, testDataConverter } from '../support/codec';
+import { startParkedPayment } from '../support/workflowStarts';
 
 /**
  * The lookup-table commands as an admin runs them (`node bin/matterpay.js …` in its own process): `matterpay link`
@@ -88,15 +88,7 @@ async function canonical(displayNumber: string, matterId: string): Promise<void>
 
 /** A payment parked as unmatched for the firm, on a task queue no worker polls: it keeps every signal in its history. */
 async function parkedPayment() {
-  const handle = await encryptingClient(env).workflow.start('paymentReconciliation', {
-    taskQueue: uniqueTaskQueue('parked'),
-    workflowId: `payment/lawpay/parked-${randomBytes(6).toString('hex')}`,
-    args: [],
-    typedSearchAttributes: [
-      { key: FIRM_ID, value: FIRM },
-      { key: RECONCILE_STATE, value: 'unmatched' },
-    ],
-  });
+  const handle = await startParkedPayment(encryptingClient(env), FIRM);
   cleanups.push(() => handle.terminate('test over'));
   const query = `ReconcileState = 'unmatched' AND FirmId = '${FIRM}' AND ExecutionStatus = 'Running'`;
   await waitFor(async () => (await encryptingClient(env).workflow.count(query)).count >= 1, { timeoutMs: 10_000 });
@@ -177,13 +169,15 @@ describe('matterpay link', () => {
   it('maps by practice-system id for one processor, and a repeat changes nothing', async () => {
     const first = await matterpay(['link', 'LP-7', '102', '--processor', 'lawpay', '--json']);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({
+    expect(JSON.parse(first.stdout)).toEqual({
+      firmId: FIRM,
       reference: 'LP-7',
       processor: 'lawpay',
       practiceMatterId: '102',
       matterDisplayNumber: '00002-Jones',
       added: true,
       parkedPaymentsWoken: 0,
+      error: null,
     });
     const again = await matterpay(['link', 'LP-7', '00002-Jones', '--processor', 'lawpay']);
     expect(again.code).toBe(0);
@@ -201,6 +195,20 @@ describe('matterpay link', () => {
       /The mapping is saved, but parked payments were not woken: cannot reach Temporal at 127\.0\.0\.1:1:.*Run the same command again/,
     );
     expect(await links('LEG-2')).toHaveLength(1);
+    const offlineJson = await matterpay(['link', 'LEG-3', '00002-Jones', '--json'], {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(offlineJson.code).toBe(1);
+    expect(JSON.parse(offlineJson.stdout)).toEqual({
+      firmId: FIRM,
+      reference: 'LEG-3',
+      processor: 'any',
+      practiceMatterId: '102',
+      matterDisplayNumber: '00002-Jones',
+      added: true,
+      parkedPaymentsWoken: null,
+      error: expect.stringMatching(/^cannot reach Temporal at 127\.0\.0\.1:1: /),
+    });
     const again = await matterpay(['link', 'LEG-2', '00002-Jones']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Woke 0 parked payments to retry their match.');

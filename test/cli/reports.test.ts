@@ -6,6 +6,7 @@ import { localDate, startOfLocalDay } from '../../domain/dates';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { TEST_SECRET_KEY } from '../support/codec';
 import { freePort } from '../support/ports';
+import { workflowIds } from '../../shared/workflowIds';
 
 /**
  * The read-and-steer admin commands (docs/architecture.md §8) as an admin runs them: `node bin/matterpay.js …` in its own process,
@@ -130,6 +131,38 @@ async function seedDraw(
 }
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+
+const ISO_UTC = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+/** Invoice A-3 as every --json output shows an invoice: each field, cents as integers, times in UTC. */
+const a3Json = {
+  invoiceNumber: 'A-3',
+  matterId: 'id-A',
+  matterDisplayNumber: 'A',
+  sequence: 3,
+  kind: 'hourly',
+  period: '2026-01',
+  status: 'partially_paid',
+  totalCents: 50_000,
+  trustAppliedCents: 0,
+  creditAppliedCents: 0,
+  paidCents: 12_345,
+  amountDueCents: 37_655,
+  overpaymentCents: 0,
+  delivery: 'sent',
+  dueAt: null,
+  overdue: false,
+  daysPastDue: 0,
+  issuedAt: issuedDaysAgo(8).toISOString(),
+  daysSinceIssue: 8,
+  escalated: false,
+  escalatedAt: null,
+  approvedBy: null,
+  approvedAt: null,
+  settledAt: null,
+  voidedAt: null,
+  createdAt: ISO_UTC,
+};
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -320,6 +353,17 @@ describe('matterpay invoices', () => {
     });
   });
 
+  it('keeps the whole --json shape of `invoices` (a contract for scripts, docs/architecture.md §8)', async () => {
+    const result = await matterpay(['invoices', '--matter', 'A', '--status', 'partially_paid', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      firmId: FIRM,
+      generatedAt: ISO_UTC,
+      filter: { status: 'partially_paid', matter: 'A', overdue: false },
+      invoices: [a3Json],
+    });
+  });
+
   it('filters by status and by matter', async () => {
     const byStatus = JSON.parse((await matterpay(['invoices', '--status', 'partially_paid', '--json'])).stdout);
     expect(byStatus.invoices.map((i: { invoiceNumber: string }) => i.invoiceNumber)).toEqual(['A-3', 'C-2']);
@@ -370,7 +414,7 @@ describe('matterpay invoice <number>', () => {
     expect(out).toContain(`${BASE}/pay/tokA3outstanding000000000000000000000000000`);
     expect(out).toMatch(/lawpay\s+txn_abc\s+charge\s+completed\s+\$123\.45\s+\$123\.45\s+applied/);
     expect(out).toContain('delivery-held: Invoice A-3 could not be emailed.');
-    expect(out).toContain(`Workflow invoice/${FIRM}/A-3`);
+    expect(out).toContain(`Workflow ${workflowIds.invoice(FIRM, 'A-3')}`);
     expect(out).toContain(`could not be reached: cannot reach Temporal at ${deadTemporal}`);
   });
 
@@ -397,7 +441,86 @@ describe('matterpay invoice <number>', () => {
       expect.objectContaining({ transactionId: 'txn_abc', amountCents: 12_345, state: 'applied' }),
     ]);
     expect(view.alerts).toEqual([expect.objectContaining({ kind: 'delivery-held' })]);
-    expect(view.workflow).toMatchObject({ workflowId: `invoice/${FIRM}/A-3`, reachable: false, state: null });
+    expect(view.workflow).toMatchObject({
+      workflowId: workflowIds.invoice(FIRM, 'A-3'),
+      reachable: false,
+      state: null,
+    });
+  });
+
+  it('keeps the whole --json shape of `invoice <number>` (a contract for scripts, docs/architecture.md §8)', async () => {
+    const deadTemporal = `127.0.0.1:${await freePort()}`;
+    const result = await matterpay(['invoice', 'A-3', '--json'], { TEMPORAL_ADDRESS: deadTemporal });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      firmId: FIRM,
+      generatedAt: ISO_UTC,
+      invoice: a3Json,
+      lines: [
+        {
+          lineKey: 'entry:101',
+          description: 'Drafting the motion to compel (2.5 h)',
+          amountCents: 30_000,
+          date: null,
+          seconds: null,
+          rateCents: null,
+        },
+        {
+          lineKey: 'entry:102',
+          description: 'Hearing preparation (1.6 h)',
+          amountCents: 20_000,
+          date: null,
+          seconds: null,
+          rateCents: null,
+        },
+      ],
+      trustDraw: {
+        id: expect.any(Number),
+        matterId: 'id-A',
+        amountCents: 4_000,
+        state: 'recorded',
+        practiceBalanceSeenCents: 500_000,
+        expectedBalanceAfterCents: 496_000,
+        recordedAt: ISO_UTC,
+        confirmedAt: null,
+      },
+      payLinks: [
+        {
+          token: 'tokA3outstanding000000000000000000000000000',
+          url: `${BASE}/pay/tokA3outstanding000000000000000000000000000`,
+          invoiceNumber: 'A-3',
+          status: 'outstanding',
+          createdAt: ISO_UTC,
+          expiresAt: ISO_UTC,
+          openedCount: 3,
+          lastOpenedAt: null,
+        },
+      ],
+      payments: [
+        {
+          processor: 'lawpay',
+          transactionId: 'txn_abc',
+          kind: 'charge',
+          status: 'completed',
+          amountCents: 12_345,
+          effectCents: 12_345,
+          reference: 'A-3',
+          state: 'applied',
+          detail: null,
+          occurredAt: ISO_UTC,
+          recordedAt: ISO_UTC,
+        },
+      ],
+      alerts: [{ kind: 'delivery-held', message: 'Invoice A-3 could not be emailed.', createdAt: ISO_UTC }],
+      workflow: {
+        workflowId: workflowIds.invoice(FIRM, 'A-3'),
+        reachable: false,
+        found: false,
+        execution: null,
+        problem: expect.stringContaining(`cannot reach Temporal at ${deadTemporal}`),
+        state: null,
+      },
+    });
   });
 
   it('says when Temporal answers but the invoice has no workflow', async () => {

@@ -29,13 +29,13 @@ describe('matterpay send-csv', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const sendCsv = (content: string) => {
+  const sendCsv = (content: string, options: string[] = []) => {
     const file = path.join(dir, `upload-${Math.random().toString(36).slice(2)}.csv`);
     fs.writeFileSync(file, content);
-    return { file, ...run(file) };
+    return { file, ...run(file, options) };
   };
-  const run = (file: string) =>
-    spawnSync(process.execPath, [path.resolve('bin/matterpay.js'), 'send-csv', file], {
+  const run = (file: string, options: string[] = []) =>
+    spawnSync(process.execPath, [path.resolve('bin/matterpay.js'), 'send-csv', file, ...options], {
       encoding: 'utf8',
       cwd: dir,
       env: {
@@ -95,5 +95,32 @@ describe('matterpay send-csv', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/imported before/);
     expect(await manualInvoices()).toHaveLength(3);
+  });
+
+  it('keeps the whole --json shape (a contract for scripts): the problems, or what was imported, and a repeat', async () => {
+    const refused = sendCsv('matter,description,amount\n00099-Nobody,Consultation,300.00\n', ['--json']);
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout)).toEqual({
+      imported: 0,
+      errors: [expect.stringMatching(/^line 2, matter: matter "00099-Nobody" is not in the lookup table for firm /)],
+    });
+
+    const emailed = sendCsv(`matter,description,amount\n${jones.display_number},Witness fee,42.00\n`, ['--json']);
+    expect(emailed.stderr).toBe('');
+    const imported = JSON.parse(emailed.stdout);
+    expect(imported).toEqual({
+      imported: 1,
+      alreadyImported: false,
+      invoices: [expect.stringMatching(new RegExp(`^${jones.display_number}-\\d+$`))],
+      totalCents: 4_200,
+      emailed: true,
+      links: null,
+      linksFile: null,
+    });
+    expect(JSON.parse(run(emailed.file, ['--json']).stdout)).toEqual({
+      ...imported,
+      imported: 0,
+      alreadyImported: true,
+    });
   });
 });

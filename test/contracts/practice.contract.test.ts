@@ -1,9 +1,10 @@
 /**
  * The practice-management contract, written against the port alone and run against every implementation with its
  * peer (registry.ts): paging to the end, Retry-After, typed errors, webhook subscriptions kept and deliveries
- * verified (forgeries refused) and translated into business events, and notes written once per key.
+ * verified (forgeries refused) and translated into business events, notes written once per key, and (for a system
+ * an admin connects with OAuth) the sign-in flow of its PracticeAuthorization port.
  */
-import { WebhookVerificationError } from '../../connectors/errors';
+import { VendorRejectedError, WebhookVerificationError } from '../../connectors/errors';
 import type { PracticeEvent } from '../../connectors/ports';
 import { practiceImplementations } from './registry';
 import type { PracticeRig } from './rigs';
@@ -23,6 +24,30 @@ describe.each(practiceImplementations)('practice-management contract: $name', (p
     rig.proxy.clear();
     rig.proxy.requests.length = 0;
   });
+
+  const withOAuth = peer.connectsWithOAuth ? it : it.skip;
+
+  withOAuth(
+    'connects through its authorization port: the approved code becomes tokens for the account that approved, once',
+    async () => {
+      const { port, approve } = rig.authorization!;
+      const redirectUri = 'http://127.0.0.1:8787/oauth/clio/callback';
+      const { code, state } = await approve(port.authorizeUrl(redirectUri, 'contract-state'));
+      expect(state).toBe('contract-state');
+      const tokens = await port.exchangeCode(code, redirectUri);
+      expect(tokens).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresAt: expect.any(Date),
+      });
+      expect(tokens.expiresAt.getTime()).toBeGreaterThan(Date.now());
+      expect(await port.connectedAccount(tokens.accessToken)).toEqual({
+        userId: expect.stringMatching(/\S/),
+        name: expect.stringMatching(/\S/),
+      });
+      await expect(port.exchangeCode(code, redirectUri)).rejects.toBeInstanceOf(VendorRejectedError);
+    },
+  );
 
   it('pages matters to the end: every matter exactly once, over more than one page', async () => {
     const created = await rig.createMatters(7);

@@ -2,7 +2,13 @@
  * What a contract suite needs from an implementation and its peer. A suite talks to the connector only through
  * its port; the rig is how it arranges the world around it (records at the peer, faults at the proxy).
  */
-import type { Mailer, PaymentProcessor, PracticeManagement, WebhookHeaders } from '../../connectors/ports';
+import type {
+  Mailer,
+  PaymentProcessor,
+  PracticeAuthorization,
+  PracticeManagement,
+  WebhookHeaders,
+} from '../../connectors/ports';
 import type { FaultProxy, ProxiedRequest } from './faultProxy';
 
 export interface Delivery {
@@ -31,6 +37,12 @@ export interface PracticeRig extends VendorFaults {
   deliveries(): Delivery[];
   /** The same delivery with its body changed by someone without the secret. */
   forge(delivery: Delivery): Delivery;
+  /** Where the practice system connects with OAuth: its sign-in flow, and an admin approving it at the peer. */
+  authorization?: {
+    port: PracticeAuthorization;
+    /** Opens the authorize address as the admin's browser would, approves, and returns what the callback gets. */
+    approve(authorizeUrl: string): Promise<{ code: string; state: string | null }>;
+  };
   stop(): Promise<void>;
 }
 
@@ -66,5 +78,7 @@ export interface Peer<Rig> {
   name: string;
   /** A mailer with a server on the other end (which can refuse, or be gone); an outbox has none. */
   remote?: boolean;
+  /** A practice system an admin connects with OAuth (its rig has `authorization`). */
+  connectsWithOAuth?: boolean;
   start(): Promise<Rig>;
 }

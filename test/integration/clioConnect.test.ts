@@ -172,6 +172,17 @@ describe('connecting Clio: only an admin starts it, a link works once, and anoth
     const again = await followInBrowser(link);
     expect(again.status).toBe(403);
     expect(again.page).toContain('already been used');
+
+    // The admin who runs it again is told who is connected, and what signing in again would do.
+    const connected = new RegExp(`^Clio is connected for ${FIRM} as \\S.* \\(http://127\\.0\\.0\\.1:\\d+\\); `, 'm');
+    const renew = await matterpay(['connect', 'clio', '--no-wait']);
+    expect(renew.stdout).toMatch(connected);
+    expect(renew.stdout).toContain(
+      'signing in again with the same account renews the tokens (another account needs --replace).',
+    );
+    const replace = await matterpay(['connect', 'clio', '--no-wait', '--replace']);
+    expect(replace.stdout).toMatch(connected);
+    expect(replace.stdout).toContain('with --replace, any Clio account you sign in with replaces it.');
   });
 
   it('keeps the connection when a different Clio account signs in, unless the admin asked for --replace', async () => {

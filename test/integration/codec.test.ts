@@ -11,8 +11,10 @@ import type { IngressDeps } from '../../worker/ingress/server';
 import { echo } from '../fixtures/foundation-workflows';
 import { encryptingClient, testDataConverter, TEST_SECRET_KEY } from '../support/codec';
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
+import { workflowRefsOf } from '../support/workflowStarts';
 import { ensureTool } from '../../worker/engine/tools';
 
+const codecWorkflows = workflowRefsOf<typeof import('../fixtures/codec-workflows')>();
 const secret = Buffer.from(TEST_SECRET_KEY, 'base64');
 const codec = new AesGcmPayloadCodec(payloadKeys([secret]));
 const text = (value: string) => ({
@@ -174,7 +176,7 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
         workflowBundle: await bundle(require.resolve('../fixtures/codec-workflows')),
       });
       running = worker.run();
-      await encryptingClient(env).workflow.start('holdNote', {
+      await encryptingClient(env).workflow.start(codecWorkflows('holdNote'), {
         taskQueue,
         workflowId,
         args: ['Jane Smith owes $650.00'],

@@ -434,7 +434,9 @@ describe('payment safety: every processor event applied exactly once, to the rig
     const matter = await h.createMatter({ client: { name: 'Mo Ident', email: 'mo@client.test' } });
     const { number } = await issuedInvoice(matter, 10_000);
     const paid = await pay({ amount_cents: 10_000, reference: number });
-    const handle = env.client.workflow.getHandle(`payment/${FIRM}/lawpay/${String(paid.transaction_id)}`);
+    const handle = env.client.workflow.getHandle(
+      workflowIds.paymentReconciliation(FIRM, 'lawpay', String(paid.transaction_id)),
+    );
     await waitFor(async () => (await handle.describe().catch(() => null)) !== null, {
       what: 'the payment workflow under its firm ID',
       ...patiently,

@@ -7,7 +7,13 @@ import { Worker } from '@temporalio/worker';
 import { livenessHeartbeats } from '../../worker/liveness';
 import { createActivities, withWritebackDrainer, type Activities, type WritebackDrainer } from '../../activities';
 import type { FirmServices } from '../../activities/deps';
-import { ClioTokenManager, createClioConnector, type ClioHttp, type ClioTokens } from '../../connectors/clio';
+import {
+  ClioTokenManager,
+  createClioAuthorization,
+  createClioConnector,
+  type ClioHttp,
+  type ClioTokens,
+} from '../../connectors/clio';
 import { PracticeSubscriptionRepository } from '../../store/practiceSubscriptions';
 import { createLawPayProcessor } from '../../connectors/lawpay';
 import { createOutboxMailer } from '../../connectors/mail';
@@ -91,14 +97,11 @@ export class BillingHarness {
         tokens = next;
       },
     });
-    const clio = {
-      ...createClioConnector({
-        baseUrl: this.clio.url,
-        tokens: clioTokens,
-        subscriptions: new PracticeSubscriptionRepository(this.database.db, this.box).forFirm(FIRM),
-      }),
+    const clio = createClioConnector({
+      baseUrl: this.clio.url,
       tokens: clioTokens,
-    };
+      subscriptions: new PracticeSubscriptionRepository(this.database.db, this.box).forFirm(FIRM),
+    });
     this.clioHttp = clio.http;
     this.services = {
       firmId: FIRM,
@@ -115,7 +118,7 @@ export class BillingHarness {
       payLinkTtlMs: 90 * DAY,
     };
     this.firms = new FirmRegistry(
-      new Map([[FIRM, { services: this.services, practiceAuth: { tokens: clio.tokens, oauth } }]]),
+      new Map([[FIRM, { services: this.services, practiceAuth: createClioAuthorization(oauth) }]]),
     );
     const wired = withWritebackDrainer(
       {

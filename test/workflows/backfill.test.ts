@@ -5,12 +5,13 @@ import { createActivities } from '../../activities';
 import type { FirmServices } from '../../activities/deps';
 import type { Mailer, PaymentProcessor, PracticeManagement } from '../../connectors/ports';
 import { backfillProgressQuery, type BackfillProgress } from '../../shared/messages';
-import { FIRM_ID, RECONCILE_STATE } from '../../shared/searchAttributes';
+import { FIRM_ID } from '../../shared/searchAttributes';
 import { workflowIds } from '../../shared/workflowIds';
 import { backfillMatterLinks, type BackfillResult } from '../../workflows/backfillMatterLinks';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
 import { createClioMatter, startSandboxedClio, waitFor, type SandboxedClio } from '../support/sandboxes';
+import { startParkedPayment } from '../support/workflowStarts';
 
 /**
  * The lookup-table backfill (docs/domain.md §4.6) on the shared dev server, with the real activities over HTTP to the
@@ -103,15 +104,7 @@ async function sandboxWithMatters(count: number, ratePerWindow?: number): Promis
  * sets, on a task queue no worker polls (so it stays parked and keeps every signal it is sent in its history).
  */
 async function parkedPayment(firmId: string) {
-  const handle = await env.client.workflow.start('paymentReconciliation', {
-    taskQueue: uniqueTaskQueue('parked'),
-    workflowId: `payment/lawpay/parked-${randomBytes(6).toString('hex')}`,
-    args: [],
-    typedSearchAttributes: [
-      { key: FIRM_ID, value: firmId },
-      { key: RECONCILE_STATE, value: 'unmatched' },
-    ],
-  });
+  const handle = await startParkedPayment(env.client, firmId);
   cleanups.push(() => handle.terminate('test over'));
   const query = `ReconcileState = 'unmatched' AND FirmId = '${firmId}' AND ExecutionStatus = 'Running'`;
   await waitFor(async () => (await env.client.workflow.count(query)).count >= 1, { timeoutMs: 10_000 });

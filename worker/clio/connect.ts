@@ -1,12 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  clioAuthorizeUrl,
-  exchangeClioCode,
-  fetchClioIdentity,
-  type ClioIdentity,
-  type ClioOAuthClient,
-  type ClioTokens,
-} from '../../connectors';
+import type { ConnectedAccount, OAuthTokens, PracticeAuthorization } from '../../connectors';
 import { ClioConnectRequestRepository } from '../../store/clioConnectRequests';
 import { ClioConnectionRepository } from '../../store/clioConnections';
 import type { Db } from '../../store/db';
@@ -59,8 +52,8 @@ export async function startConnection(
 }
 
 export type ConnectResult =
-  | { kind: 'connected'; identity: ClioIdentity; replaced: boolean }
-  | { kind: 'refused-other-account'; signedInAs: ClioIdentity; connectedAs: string };
+  | { kind: 'connected'; identity: ConnectedAccount; replaced: boolean }
+  | { kind: 'refused-other-account'; signedInAs: ConnectedAccount; connectedAs: string };
 
 /**
  * Stores a new grant unless it would silently move the firm to another Clio account: the user `who_am_i` names
@@ -71,12 +64,12 @@ export async function completeConnection(options: {
   db: Db;
   box: SecretBox;
   firmId: string;
-  baseUrl: string;
-  tokens: ClioTokens;
+  authorization: PracticeAuthorization;
+  tokens: OAuthTokens;
   replaceAllowed: boolean;
 }): Promise<ConnectResult> {
   const connections = new ClioConnectionRepository(options.db, options.box);
-  const signedInAs = await fetchClioIdentity(options.baseUrl, options.tokens.accessToken);
+  const signedInAs = await options.authorization.connectedAccount(options.tokens.accessToken);
   const existing = await connections.identity(options.firmId);
   const sameAccount = existing?.userId === signedInAs.userId;
   if (existing && !sameAccount && !options.replaceAllowed) {
@@ -87,7 +80,7 @@ export async function completeConnection(options: {
     };
   }
   await connections.connect(
-    { firmId: options.firmId, baseUrl: options.baseUrl, ...options.tokens },
+    { firmId: options.firmId, baseUrl: options.authorization.baseUrl, ...options.tokens },
     { userId: signedInAs.userId, userName: signedInAs.name },
   );
   return { kind: 'connected', identity: signedInAs, replaced: Boolean(existing) && !sameAccount };
@@ -98,25 +91,25 @@ export async function completeConnection(options: {
  * at once and redirects to our callback with a code, which we exchange and store as the callback route would.
  */
 export async function connectToSandbox(options: {
-  oauth: ClioOAuthClient;
+  authorization: PracticeAuthorization;
   db: Db;
   box: SecretBox;
   firmId: string;
   redirectUri: string;
 }): Promise<'connected' | 'already connected'> {
   if (await new ClioConnectionRepository(options.db, options.box).identity(options.firmId)) return 'already connected';
-  const authorize = await fetch(clioAuthorizeUrl(options.oauth, options.redirectUri, newSecret()), {
+  const authorize = await fetch(options.authorization.authorizeUrl(options.redirectUri, newSecret()), {
     redirect: 'manual',
   });
   const location = authorize.headers.get('location');
   const code = location ? new URL(location).searchParams.get('code') : null;
   if (!code) throw new Error(`the Clio sandbox did not redirect with a code (HTTP ${authorize.status})`);
-  const tokens = await exchangeClioCode(options.oauth, code, options.redirectUri);
+  const tokens = await options.authorization.exchangeCode(code, options.redirectUri);
   await completeConnection({
     db: options.db,
     box: options.box,
     firmId: options.firmId,
-    baseUrl: options.oauth.baseUrl,
+    authorization: options.authorization,
     tokens,
     replaceAllowed: false,
   });

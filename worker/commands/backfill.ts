@@ -8,7 +8,7 @@ import { workflowIds } from '../../shared/workflowIds';
 import type { backfillMatterLinks, BackfillResult } from '../../workflows/backfillMatterLinks';
 import { commandAction, CommandError, firstLine, type CommandContext } from './context';
 import { fields } from './format';
-import { registerLinkCommand } from './link';
+import { registerLinkCommand } from './matterLink';
 import { jsonOption, parseWith } from './shared';
 import { workflowRef } from '../../shared/workflowTypes';
 

@@ -5,7 +5,7 @@ import { FIRM_ID } from '../../shared/searchAttributes';
 import { workflowIds } from '../../shared/workflowIds';
 import { billingPolicy } from '../policy';
 import { CommandError, commandAction, type CommandContext } from './context';
-import { resolveMatter } from './link';
+import { resolveMatter } from './matterArg';
 import { jsonOption } from './shared';
 import { workflowRef } from '../../shared/workflowTypes';
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ClioConnectRequestRepository } from '../../store/clioConnectRequests';
+import { connectedClio } from '../../store/clioConnections';
 import { CONNECT_LINK_LIFETIME_MS, mintConnectLink } from '../clio/connect';
 import { CommandError, commandAction, type CommandContext } from './context';
 
@@ -28,17 +29,13 @@ async function connect(
       `cannot connect "${vendor}": only clio uses a sign-in (LawPay and Stripe take keys in the configuration)`,
     );
   const db = await ctx.db();
-  // Reading the row needs no key: only whether it exists and as whom.
-  const existing = await db.query('SELECT base_url, clio_user_name FROM clio_connections WHERE firm_id = $1', [
-    ctx.firmId,
-  ]);
-  const connected = existing.rows[0] as { base_url: string; clio_user_name: string | null } | undefined;
+  const connected = await connectedClio(db, ctx.firmId);
   if (connected) {
-    const who = connected.clio_user_name ? ` as ${connected.clio_user_name}` : '';
+    const who = connected.userName ? ` as ${connected.userName}` : '';
     ctx.print(
       options.replace
-        ? `Clio is connected for ${ctx.firmId}${who} (${connected.base_url}); with --replace, any Clio account you sign in with replaces it.`
-        : `Clio is connected for ${ctx.firmId}${who} (${connected.base_url}); signing in again with the same account renews the tokens (another account needs --replace).`,
+        ? `Clio is connected for ${ctx.firmId}${who} (${connected.baseUrl}); with --replace, any Clio account you sign in with replaces it.`
+        : `Clio is connected for ${ctx.firmId}${who} (${connected.baseUrl}); signing in again with the same account renews the tokens (another account needs --replace).`,
     );
   }
   const link = await mintConnectLink(db, ctx.config.publicBaseUrl, ctx.firmId, { replace: Boolean(options.replace) });

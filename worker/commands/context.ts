@@ -1,10 +1,6 @@
 import type { Client } from '@temporalio/client';
-import pg from 'pg';
-import type { Db } from '../../store/db';
+import { createPool, hasMatterpaySchema, type Db } from '../../store/db';
 import { ConfigError, loadConfig, type Config } from '../config';
-
-// Imported for its side effect: BIGINT (cents) columns arrive as numbers, as everywhere else in matterpay.
-import '../../store/db';
 
 /**
  * What every admin command (docs/architecture.md §8) shares: the validated configuration, where the store and Temporal are, and
@@ -75,7 +71,7 @@ export function createCommandContext(config: Config): CommandContext {
   const databaseUrl = resolveDatabaseUrl(config);
   const databaseLabel = redactPassword(databaseUrl);
   const temporalAddress = resolveTemporalAddress(config);
-  let pool: pg.Pool | null = null;
+  let pool: Db | null = null;
   let dbReady: Promise<Db> | null = null;
   let client: Client | null = null;
   let clientReady: Promise<Client> | null = null;
@@ -86,16 +82,15 @@ export function createCommandContext(config: Config): CommandContext {
     );
 
   async function openDb(): Promise<Db> {
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
     // An idle connection dropped by the server must not crash the command; the next query reports the problem.
-    pool.on('error', () => {});
-    let tables: { rows: Array<{ invoices: string | null }> };
+    pool = createPool(databaseUrl, { max: 2, connectionTimeoutMs: DB_CONNECT_TIMEOUT_MS });
+    let migrated: boolean;
     try {
-      tables = await pool.query(`SELECT to_regclass('invoices')::text AS invoices`);
+      migrated = await hasMatterpaySchema(pool);
     } catch (err) {
       throw unreachableDb(describeDbError(err));
     }
-    if (!tables.rows[0]?.invoices) {
+    if (!migrated) {
       throw new CommandError(
         `the database at ${databaseLabel} has no matterpay tables yet: start matterpay once (\`npm start\` or \`matterpay worker\`) so it applies its migrations`,
       );

@@ -17,7 +17,7 @@ const modules: ReadonlyArray<{ names: readonly string[]; load: () => Register }>
   { names: ['approve'], load: () => (require('./approve') as typeof import('./approve')).registerApproveCommand },
   { names: ['aging'], load: () => (require('./aging') as typeof import('./aging')).registerAgingCommand },
   { names: ['alerts'], load: () => (require('./alerts') as typeof import('./alerts')).registerAlertsCommand },
-  { names: ['links'], load: () => (require('./links') as typeof import('./links')).registerLinkCommands },
+  { names: ['links'], load: () => (require('./payLinks') as typeof import('./payLinks')).registerPayLinkCommands },
   {
     names: ['backfill', 'link'],
     load: () => (require('./backfill') as typeof import('./backfill')).registerLookupTableCommands,

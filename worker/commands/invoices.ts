@@ -5,6 +5,7 @@ import { workflowIds } from '../../shared/workflowIds';
 import { AlertRepository } from '../../store/alerts';
 import { InvoiceRepository, type InvoiceStatus } from '../../store/invoices';
 import { PayLinkRepository } from '../../store/payLinks';
+import { PaymentRepository, type LedgerRow } from '../../store/payments';
 import { TrustDrawRepository } from '../../store/trustDraws';
 import { commandAction, CommandError, firstLine, type CommandContext } from './context';
 import { dateTime, day, fields, iso, money, plural, table } from './format';
@@ -138,20 +139,6 @@ async function listInvoices(
   );
 }
 
-interface ProcessedPayment {
-  processor: string;
-  transactionId: string;
-  kind: 'charge' | 'refund' | 'payout' | 'dispute';
-  status: string;
-  amountCents: number;
-  effectCents: number;
-  reference: string | null;
-  state: 'applied' | 'unmatched' | 'ignored' | 'parked' | 'rejected';
-  detail: string | null;
-  occurredAt: Date;
-  recordedAt: Date;
-}
-
 /** The live side of an invoice: its workflow's execution state and its `status` query, when Temporal answers. */
 export interface WorkflowView {
   workflowId: string;
@@ -174,27 +161,7 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
     new InvoiceRepository(db).lines(ctx.firmId, invoiceNumber),
     new TrustDrawRepository(db).forInvoice(ctx.firmId, invoiceNumber),
     new PayLinkRepository(db).list(ctx.firmId).then((all) => all.filter((l) => l.invoiceNumber === invoiceNumber)),
-    db
-      .query(
-        `SELECT processor, transaction_id, kind, status, amount_cents, effect_cents, reference, state, detail, occurred_at, recorded_at
-       FROM processed_payments WHERE firm_id = $1 AND invoice_number = $2 ORDER BY occurred_at, transaction_id`,
-        [ctx.firmId, invoiceNumber],
-      )
-      .then(({ rows }) =>
-        rows.map((r): ProcessedPayment => ({
-          processor: r.processor,
-          transactionId: r.transaction_id,
-          kind: r.kind,
-          status: r.status,
-          amountCents: Number(r.amount_cents),
-          effectCents: Number(r.effect_cents),
-          reference: r.reference,
-          state: r.state,
-          detail: r.detail,
-          occurredAt: r.occurred_at,
-          recordedAt: r.recorded_at,
-        })),
-      ),
+    new PaymentRepository(db).list(ctx.firmId, { invoiceNumber }),
     new AlertRepository(db).open(ctx.firmId).then((all) => all.filter((a) => a.subject === invoiceNumber)),
   ]);
   const workflow = await readWorkflow(ctx, invoiceNumber);
@@ -216,7 +183,7 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
         confirmedAt: iso(draw.confirmedAt),
       },
       payLinks: links.map((l) => payLinkJson(ctx, l)),
-      payments: payments.map((p) => ({ ...p, occurredAt: iso(p.occurredAt), recordedAt: iso(p.recordedAt) })),
+      payments: payments.map(paymentJson),
       alerts: alerts.map((a) => ({ kind: a.kind, message: a.message, createdAt: iso(a.createdAt) })),
       workflow: {
         workflowId: workflow.workflowId,
@@ -361,6 +328,23 @@ async function showInvoice(ctx: CommandContext, invoiceNumber: string, options: 
     workflowText(workflow, tz),
   ];
   ctx.print(out.join('\n'));
+}
+
+/** A ledger row as `invoice --json` has always shown it: what it is and what it counts, not the firm or matter. */
+function paymentJson(p: LedgerRow) {
+  return {
+    processor: p.processor,
+    transactionId: p.transactionId,
+    kind: p.kind,
+    status: p.status,
+    amountCents: p.amountCents,
+    effectCents: p.effectCents,
+    reference: p.reference,
+    state: p.state,
+    detail: p.detail,
+    occurredAt: iso(p.occurredAt),
+    recordedAt: iso(p.recordedAt),
+  };
 }
 
 /** The `status` query's answer with ISO UTC timestamps in place of epoch milliseconds. */

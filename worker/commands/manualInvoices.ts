@@ -1,70 +1,32 @@
 /**
- * What `send-csv` and `quick-link` share: an invoice of record made by an admin (one line, kind `manual`), then its
- * invoice workflow (trust first, pay link, email, reminders) like any other; and, for `--no-email`, waiting until
+ * What `send-csv` and `quick-link` share once their invoices are drafted (activities/manualInvoices.ts): each
+ * invoice's workflow (trust first, pay link, email, reminders) like any other; and, for `--no-email`, waiting until
  * the workflow has made each pay link so the links can be handed to the firm.
  */
-import type pg from 'pg';
 import { SingleBar } from 'cli-progress';
-import { dueAtForDate } from '../../domain/dueDates';
-import { invoiceNumber as canonicalInvoiceNumber } from '../../domain/invoiceNumber';
+import { InvoiceNumberTakenError } from '../../activities/drafting';
+import { draftManualInvoices } from '../../activities/manualInvoices';
 import { FIRM_ID } from '../../shared/searchAttributes';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
+import { workflowRef } from '../../shared/workflowTypes';
 import type { Db } from '../../store/db';
-import { InvoiceRepository, lockMatter } from '../../store/invoices';
+import { InvoiceRepository } from '../../store/invoices';
 import { PayLinkRepository } from '../../store/payLinks';
 import { billingPolicy } from '../policy';
 import { CommandError, type CommandContext } from './context';
-import type { ResolvedMatter } from './link';
-import { workflowRef } from '../../shared/workflowTypes';
 
-export interface ManualInvoiceRequest {
-  matter: ResolvedMatter;
-  lineKey: string;
-  description: string;
-  amountCents: number;
-  period: string;
-  invoiceNumber: string | null;
-  invoiceDate: string | null;
-  dueDate: string | null;
-  recipientName: string | null;
-  recipientEmail: string | null;
-  customMessage: string | null;
-  sendEmail: boolean;
-}
-
-/** Inserts one manual invoice and its line inside the caller's transaction; returns its number. */
-export async function insertManualInvoice(
-  client: pg.PoolClient,
-  db: Db,
+/** Drafts the admin's invoices (all or none); a number already taken is the admin's to change. */
+export async function draftInvoicesOfRecord(
   ctx: CommandContext,
-  request: ManualInvoiceRequest,
-): Promise<string> {
-  const invoices = new InvoiceRepository(db);
-  await lockMatter(client, ctx.firmId, request.matter.practiceMatterId);
-  const sequence = await invoices.nextSequence(client, ctx.firmId, request.matter.practiceMatterId);
-  const number = request.invoiceNumber ?? canonicalInvoiceNumber(request.matter.matterDisplayNumber, sequence);
-  if (await invoices.get(ctx.firmId, number, client))
-    throw new CommandError(`invoice number ${number} is already taken: choose another`);
-  await invoices.insert(client, {
-    firmId: ctx.firmId,
-    invoiceNumber: number,
-    matterId: request.matter.practiceMatterId,
-    matterDisplayNumber: request.matter.matterDisplayNumber,
-    sequence,
-    kind: 'manual',
-    period: request.period,
-    totalCents: request.amountCents,
-    dueAt: request.dueDate ? new Date(dueAtForDate(request.dueDate, ctx.timeZone)) : null,
-    invoiceDate: request.invoiceDate,
-    recipientName: request.recipientName,
-    recipientEmail: request.recipientEmail,
-    customMessage: request.customMessage,
-    sendEmail: request.sendEmail,
-  });
-  await invoices.addLines(client, ctx.firmId, number, [
-    { lineKey: request.lineKey, description: request.description, amountCents: request.amountCents },
-  ]);
-  return number;
+  db: Db,
+  batch: Omit<Parameters<typeof draftManualInvoices>[1], 'firmId' | 'timeZone'>,
+): Promise<{ fresh: boolean; numbers: string[] }> {
+  try {
+    return await draftManualInvoices(db, { firmId: ctx.firmId, timeZone: ctx.timeZone, ...batch });
+  } catch (err) {
+    if (err instanceof InvoiceNumberTakenError) throw new CommandError(err.message);
+    throw err;
+  }
 }
 
 /** Starts each invoice's workflow; starting is idempotent, so a re-run after an interruption starts only what is missing. */

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { billingPeriod } from '../../domain/dates';
 import { formatCents } from '../../domain/money';
-import { inTransaction } from '../../store/db';
 import {
   amountValue,
   calendarDate,
@@ -13,8 +12,8 @@ import {
   recipientNameValue,
 } from '../csv/invoiceCsv';
 import { commandAction, type CommandContext } from './context';
-import { resolveMatter } from './link';
-import { insertManualInvoice, startInvoiceWorkflows, waitForIssuedLinks } from './manualInvoices';
+import { resolveMatter } from './matterArg';
+import { draftInvoicesOfRecord, startInvoiceWorkflows, waitForIssuedLinks } from './manualInvoices';
 import { jsonOption, parseWith } from './shared';
 
 /**
@@ -77,22 +76,26 @@ async function quickLink(ctx: CommandContext, options: QuickLinkOptions): Promis
   const db = await ctx.db();
   const matter = await resolveMatter(db, ctx.firmId, options.matter.trim());
   const sendEmail = options.email !== false;
-  const number = await inTransaction(db, (client) =>
-    insertManualInvoice(client, db, ctx, {
-      matter,
-      lineKey: `quick:${options.invoiceNumber ?? randomUUID()}`,
-      description: options.description ?? 'Payment request',
-      amountCents: options.amount,
-      period: billingPeriod(Date.now(), ctx.timeZone),
-      invoiceNumber: options.invoiceNumber ?? null,
-      invoiceDate: null,
-      dueDate: options.due ?? null,
-      recipientName: options.name ?? null,
-      recipientEmail: typeof options.email === 'string' ? options.email : null,
-      customMessage: options.message ?? null,
-      sendEmail,
-    }),
-  );
+  const drafted = await draftInvoicesOfRecord(ctx, db, {
+    linePrefix: null,
+    requests: [
+      {
+        matter,
+        lineKey: `quick:${options.invoiceNumber ?? randomUUID()}`,
+        description: options.description ?? 'Payment request',
+        amountCents: options.amount,
+        period: billingPeriod(Date.now(), ctx.timeZone),
+        invoiceNumber: options.invoiceNumber ?? null,
+        invoiceDate: null,
+        dueDate: options.due ?? null,
+        recipientName: options.name ?? null,
+        recipientEmail: typeof options.email === 'string' ? options.email : null,
+        customMessage: options.message ?? null,
+        sendEmail,
+      },
+    ],
+  });
+  const number = drafted.numbers[0]!;
   await startInvoiceWorkflows(ctx, db, [number], { progress: false });
   const [link] = await waitForIssuedLinks(ctx, db, [number]);
   if (options.json) {

@@ -5,11 +5,11 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { billingPeriod } from '../../domain/dates';
 import { formatCents } from '../../domain/money';
-import { inTransaction } from '../../store/db';
+import { InvoiceRepository } from '../../store/invoices';
 import { parseInvoiceCsv } from '../csv/invoiceCsv';
 import { CommandError, commandAction, type CommandContext } from './context';
-import { resolveMatter, type ResolvedMatter } from './link';
-import { insertManualInvoice, startInvoiceWorkflows, waitForIssuedLinks, type IssuedLink } from './manualInvoices';
+import { resolveMatter, type ResolvedMatter } from './matterArg';
+import { draftInvoicesOfRecord, startInvoiceWorkflows, waitForIssuedLinks, type IssuedLink } from './manualInvoices';
 import { jsonOption } from './shared';
 
 /**
@@ -52,10 +52,9 @@ async function sendCsv(
     .update(`${options.email ? '' : 'links-only:'}${text}`)
     .digest('hex')
     .slice(0, 16);
-  const importedBefore = await db.query(
-    'SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY 1',
-    [ctx.firmId, `csv:${fileKey}:%`],
-  );
+  const linePrefix = `csv:${fileKey}:`;
+  const invoices = new InvoiceRepository(db);
+  const importedBefore = await invoices.numbersWithLinesUnder(ctx.firmId, linePrefix);
   const matters = new Map<number, ResolvedMatter>();
   for (const row of rows) {
     try {
@@ -63,12 +62,8 @@ async function sendCsv(
     } catch (err) {
       errors.push(`line ${row.line}, matter: ${(err as Error).message}`);
     }
-    if (row.invoiceNumber && (importedBefore.rowCount ?? 0) === 0) {
-      const taken = await db.query('SELECT 1 FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [
-        ctx.firmId,
-        row.invoiceNumber,
-      ]);
-      if ((taken.rowCount ?? 0) > 0)
+    if (row.invoiceNumber && importedBefore.length === 0) {
+      if (await invoices.get(ctx.firmId, row.invoiceNumber))
         errors.push(
           `line ${row.line}, invoice number: "${row.invoiceNumber}" is already an invoice of ${ctx.firmId}: each invoice needs its own number`,
         );
@@ -86,33 +81,22 @@ async function sendCsv(
   }
 
   const period = billingPeriod(Date.now(), ctx.timeZone);
-  const imported = await inTransaction(db, async (client) => {
-    const existing = await client.query(
-      'SELECT DISTINCT invoice_number FROM invoice_lines WHERE firm_id = $1 AND line_key LIKE $2 ORDER BY 1',
-      [ctx.firmId, `csv:${fileKey}:%`],
-    );
-    if ((existing.rowCount ?? 0) > 0)
-      return { fresh: false, numbers: existing.rows.map((r) => r.invoice_number as string) };
-    const numbers: string[] = [];
-    for (const row of rows) {
-      numbers.push(
-        await insertManualInvoice(client, db, ctx, {
-          matter: matters.get(row.line)!,
-          lineKey: `csv:${fileKey}:${String(row.line).padStart(6, '0')}`,
-          description: row.description ?? (row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Payment request'),
-          amountCents: row.amountCents,
-          period: row.period ?? period,
-          invoiceNumber: row.invoiceNumber,
-          invoiceDate: row.invoiceDate,
-          dueDate: row.dueDate,
-          recipientName: row.recipientName,
-          recipientEmail: row.recipientEmail,
-          customMessage: row.customMessage,
-          sendEmail: options.email,
-        }),
-      );
-    }
-    return { fresh: true, numbers };
+  const imported = await draftInvoicesOfRecord(ctx, db, {
+    linePrefix,
+    requests: rows.map((row) => ({
+      matter: matters.get(row.line)!,
+      lineKey: `${linePrefix}${String(row.line).padStart(6, '0')}`,
+      description: row.description ?? (row.invoiceNumber ? `Invoice ${row.invoiceNumber}` : 'Payment request'),
+      amountCents: row.amountCents,
+      period: row.period ?? period,
+      invoiceNumber: row.invoiceNumber,
+      invoiceDate: row.invoiceDate,
+      dueDate: row.dueDate,
+      recipientName: row.recipientName,
+      recipientEmail: row.recipientEmail,
+      customMessage: row.customMessage,
+      sendEmail: options.email,
+    })),
   });
 
   await startInvoiceWorkflows(ctx, db, imported.numbers, { progress: !options.json });

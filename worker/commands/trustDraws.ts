@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { inTransaction } from '../../store/db';
-import { lockMatter } from '../../store/invoices';
+import { decideTrustDrawByAdmin } from '../../activities/trustAdmin';
 import { TrustDrawRepository, type TrustDraw } from '../../store/trustDraws';
 import { CommandError, commandAction, type CommandContext } from './context';
 import { dateTime, iso, money } from './format';
@@ -46,12 +45,7 @@ async function changeDraw(
   const found = await draws.get(ctx.firmId, drawId);
   if (!found)
     throw new CommandError(`no trust draw ${drawId} for ${ctx.firmId}: see \`matterpay trust-report --json\``);
-  const changed = await inTransaction(db, async (client) => {
-    await lockMatter(client, ctx.firmId, found.matterId);
-    return action === 'confirm'
-      ? draws.confirmByAdmin(client, ctx.firmId, drawId, options.by)
-      : draws.reverse(client, ctx.firmId, drawId, options.by);
-  });
+  const changed = await decideTrustDrawByAdmin(db, { firmId: ctx.firmId, draw: found, action, by: options.by });
   const after = (await draws.get(ctx.firmId, drawId))!;
   if (!changed) throw new CommandError(`draw ${drawId} is ${describe(after, ctx.timeZone)}: nothing to ${action}`);
   if (options.json) return ctx.printJson(drawJson(after));

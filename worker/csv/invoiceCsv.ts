@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import type { ManualInvoiceRequest } from '../../activities/manualInvoices';
 import { isDeliverableEmail } from '../../domain/deliverableEmail';
 
 /**
@@ -17,19 +18,16 @@ import { isDeliverableEmail } from '../../domain/deliverableEmail';
  *   email address    optional: where it is emailed (default: the client's email in the practice system)
  *   custom message   optional: a message in the email and on the page (default: EMAIL_MESSAGE)
  */
-export interface InvoiceCsvRow {
+/** A row as the file has it; the invoice it becomes fills in what the row leaves out (commands/sendCsv.ts). */
+export interface InvoiceCsvRow extends Pick<
+  ManualInvoiceRequest,
+  'amountCents' | 'invoiceNumber' | 'invoiceDate' | 'dueDate' | 'recipientName' | 'recipientEmail' | 'customMessage'
+> {
   /** 1-based line number in the file (the header is line 1), for messages people can find. */
   line: number;
   matter: string;
   description: string | null;
-  amountCents: number;
   period: string | null;
-  invoiceNumber: string | null;
-  invoiceDate: string | null;
-  dueDate: string | null;
-  recipientName: string | null;
-  recipientEmail: string | null;
-  customMessage: string | null;
 }
 
 /** An optional column: an empty cell is the same as no column. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { VendorError, clioAuthorizeUrl, exchangeClioCode } from '../../connectors';
+import { VendorError } from '../../connectors';
 import { ClioConnectRequestRepository } from '../../store/clioConnectRequests';
 import { completeConnection, connectSecretPattern, hashConnectSecret, startConnection } from '../clio/connect';
 import { page } from './pages';
@@ -34,7 +34,7 @@ export function registerClioOAuth(app: FastifyInstance, deps: IngressDeps): void
     const connection = deps.firms.connection(started.firmId);
     return reply
       .header('Cache-Control', 'no-store')
-      .redirect(clioAuthorizeUrl(connection.practiceAuth.oauth, redirectUri, started.state), 302);
+      .redirect(connection.practiceAuth.authorizeUrl(redirectUri, started.state), 302);
   });
 
   app.get('/oauth/clio/callback', async (req, reply) => {
@@ -64,12 +64,12 @@ export function registerClioOAuth(app: FastifyInstance, deps: IngressDeps): void
     const connection = deps.firms.connection(request.firmId);
     let result;
     try {
-      const tokens = await exchangeClioCode(connection.practiceAuth.oauth, query.data.code, redirectUri);
+      const tokens = await connection.practiceAuth.exchangeCode(query.data.code, redirectUri);
       result = await completeConnection({
         db: deps.db,
         box: deps.box,
         firmId: request.firmId,
-        baseUrl: connection.practiceAuth.oauth.baseUrl,
+        authorization: connection.practiceAuth,
         tokens,
         replaceAllowed: request.replaceAllowed,
       });

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createClioConnector } from '../../../connectors/clio';
+import { createClioAuthorization, createClioConnector } from '../../../connectors/clio';
 import { PracticeSubscriptionRepository } from '../../../store/practiceSubscriptions';
 import { createSecretBox } from '../../../store/encryption';
 import { createTestDatabase } from '../../support/db';
@@ -12,6 +12,7 @@ import type { Delivery, Peer, PracticeRig } from '../rigs';
 /** The Clio connector against the Clio-style sandbox, through the fault proxy, with a real subscription store. */
 export const clioPeer: Peer<PracticeRig> = {
   name: 'Clio connector + Clio-style sandbox',
+  connectsWithOAuth: true,
   async start() {
     const clio = await startSandboxedClio();
     const proxy = await startFaultProxy(clio.sandbox.url);
@@ -70,6 +71,15 @@ export const clioPeer: Peer<PracticeRig> = {
             'x-hook-signature': createHmac('sha256', 'not-the-secret').update(rawBody).digest('hex'),
           },
         };
+      },
+      authorization: {
+        port: createClioAuthorization(clio.oauth),
+        // The sandbox approves at once, as a signed-in admin pressing Allow, and redirects to the callback.
+        approve: async (authorizeUrl) => {
+          const approved = await fetch(authorizeUrl, { redirect: 'manual' });
+          const callback = new URL(approved.headers.get('location') ?? 'about:blank');
+          return { code: callback.searchParams.get('code') ?? '', state: callback.searchParams.get('state') };
+        },
       },
       stop: async () => {
         await limiter.stop().catch(() => undefined);

@@ -4,14 +4,14 @@ import { InvoiceRepository } from '../../store/invoices';
 import { PayLinkRepository, type PayLinkStatus } from '../../store/payLinks';
 import { commandAction, CommandError, type CommandContext } from './context';
 import { day, iso, money, plural, table } from './format';
-import { sentLinksCsv } from './linksCsv';
+import { sentLinksCsv } from './payLinksCsv';
 import { jsonOption, PAY_LINK_STATUSES, parseWith, payLinkJson, payLinkUrl } from './shared';
 
 /**
  * `matterpay links [--status]` and `matterpay links cancel <token>` (docs/domain.md §4.4, §8). A cancelled link shows the
  * client a plain "no longer payable" page; the invoice itself stays open.
  */
-export function registerLinkCommands(program: Command): void {
+export function registerPayLinkCommands(program: Command): void {
   const links = program
     .command('links')
     .description(

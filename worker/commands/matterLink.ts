@@ -6,6 +6,7 @@ import { InvoiceRepository } from '../../store/invoices';
 import { MatterLinkRepository, type MatterLink } from '../../store/matterLinks';
 import { commandAction, CommandError, firstLine, type CommandContext } from './context';
 import { plural } from './format';
+import { resolveMatter, type ResolvedMatter } from './matterArg';
 import { jsonOption, parseWith } from './shared';
 
 /**
@@ -49,11 +50,6 @@ const referenceArg = z
 
 type Processor = MatterLink['processor'];
 
-export interface ResolvedMatter {
-  practiceMatterId: string;
-  matterDisplayNumber: string;
-}
-
 async function link(
   ctx: CommandContext,
   reference: string,
@@ -73,13 +69,15 @@ async function link(
     );
   }
 
-  const conflicts = (await mappingsOf(db, ctx.firmId, reference)).filter(
-    (row) => row.practiceMatterId !== matter.practiceMatterId,
-  );
+  const lookupTable = new MatterLinkRepository(db);
+  const mappedElsewhere = async () =>
+    (await lookupTable.forReference(ctx.firmId, reference)).filter(
+      (row) => row.practiceMatterId !== matter.practiceMatterId,
+    );
+  const conflicts = await mappedElsewhere();
   if (conflicts.length > 0) throw refusal(reference, conflicts, matter);
 
-  const repository = new MatterLinkRepository(db);
-  const added = await repository.add(ctx.firmId, {
+  const added = await lookupTable.add(ctx.firmId, {
     processor,
     externalReference: reference,
     practiceMatterId: matter.practiceMatterId,
@@ -88,9 +86,7 @@ async function link(
   });
   if (!added) {
     // Someone else mapped it between our check and our insert: report what is there now.
-    const now = (await mappingsOf(db, ctx.firmId, reference)).filter(
-      (row) => row.practiceMatterId !== matter.practiceMatterId,
-    );
+    const now = await mappedElsewhere();
     if (now.length > 0) throw refusal(reference, now, matter);
   }
 
@@ -130,61 +126,6 @@ async function link(
     return 1;
   }
   return 0;
-}
-
-/**
- * The matter named on the command line, through the canonical rows of the lookup table (processor `any`, the
- * display number as reference), which `matterpay backfill` fills for every matter.
- */
-export async function resolveMatter(db: Db, firmId: string, arg: string): Promise<ResolvedMatter> {
-  const forced = /^(id|number):(.+)$/.exec(arg);
-  const value = forced ? forced[2]!.trim() : arg;
-  const byNumber = forced?.[1] === 'id' ? null : await canonical(db, firmId, 'external_reference', value);
-  const byId = forced?.[1] === 'number' ? null : await canonical(db, firmId, 'practice_matter_id', value);
-  if (byNumber && byId && byNumber.practiceMatterId !== byId.practiceMatterId) {
-    throw new CommandError(
-      `"${value}" is both the display number of matter ${byNumber.matterDisplayNumber} (id ${byNumber.practiceMatterId}) and the id of matter ${byId.matterDisplayNumber}: say which with number:${value} or id:${value}`,
-    );
-  }
-  const found = byNumber ?? byId;
-  if (!found) {
-    throw new CommandError(
-      `matter "${value}" is not in the lookup table for firm ${firmId} (no display number or practice-system id matches): run \`matterpay backfill\` to load every matter from the practice system, then try again`,
-    );
-  }
-  return found;
-}
-
-async function canonical(
-  db: Db,
-  firmId: string,
-  column: 'external_reference' | 'practice_matter_id',
-  value: string,
-): Promise<ResolvedMatter | null> {
-  const { rows } = await db.query(
-    `SELECT practice_matter_id, matter_display_number FROM matter_links
-     WHERE firm_id = $1 AND processor = 'any' AND external_reference = matter_display_number AND ${column} = $2
-     ORDER BY created_at LIMIT 1`,
-    [firmId, value],
-  );
-  const row = rows[0] as { practice_matter_id: string; matter_display_number: string } | undefined;
-  return row ? { practiceMatterId: row.practice_matter_id, matterDisplayNumber: row.matter_display_number } : null;
-}
-
-/** Every row of the lookup table for this reference, whatever the processor. */
-async function mappingsOf(db: Db, firmId: string, reference: string): Promise<MatterLink[]> {
-  const { rows } = await db.query(
-    `SELECT processor, external_reference, practice_matter_id, matter_display_number, source FROM matter_links
-     WHERE firm_id = $1 AND external_reference = $2 ORDER BY processor`,
-    [firmId, reference],
-  );
-  return (rows as Array<Record<string, string>>).map((r) => ({
-    processor: r.processor as Processor,
-    externalReference: r.external_reference!,
-    practiceMatterId: r.practice_matter_id!,
-    matterDisplayNumber: r.matter_display_number!,
-    source: r.source as MatterLink['source'],
-  }));
 }
 
 function refusal(reference: string, existing: MatterLink[], wanted: ResolvedMatter): CommandError {
