@@ -22,3 +22,50 @@ export function sampleProcess(pid: number): ProcessSample {
     cpuMs: Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND),
   };
 }
+
+/** The process and every process under it (PostgreSQL's backends under its postmaster), summed: RSS, CPU so far. */
+export function sampleProcessTree(rootPid: number): ProcessSample {
+  const pids = [rootPid, ...descendantsOf(rootPid)];
+  const samples = pids.flatMap((pid) => {
+    try {
+      return [sampleProcess(pid)];
+    } catch {
+      return []; // exited between the listing and the read
+    }
+  });
+  return samples.reduce(
+    (sum, s) => ({ rssMiB: sum.rssMiB + s.rssMiB, peakRssMiB: sum.peakRssMiB + s.peakRssMiB, cpuMs: sum.cpuMs + s.cpuMs }),
+    { rssMiB: 0, peakRssMiB: 0, cpuMs: 0 },
+  );
+}
+
+/** Child processes of `pid` whose command line contains `text` (e.g. the Temporal CLI or the postmaster). */
+export function childProcessesMatching(pid: number, text: string): number[] {
+  return childrenOf(pid).filter((child) => {
+    try {
+      return fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((candidate) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${candidate}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    });
+}
+
+function descendantsOf(pid: number): number[] {
+  const children = childrenOf(pid);
+  return [...children, ...children.flatMap(descendantsOf)];
+}
