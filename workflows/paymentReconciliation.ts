@@ -6,6 +6,7 @@ import {
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -23,10 +24,22 @@ import { ReconcileStateValues } from '../shared/reconcileState';
 import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
-import { storeActivityOptions, vendorActivityOptions, type BillingPolicy } from './policy';
+import {
+  storeActivityOptions,
+  storeLocalActivityOptions,
+  vendorActivityOptions,
+  vendorLocalActivityOptions,
+  type BillingPolicy,
+} from './policy';
 
-const vendor = proxyActivities<Activities>(vendorActivityOptions);
-const store = proxyActivities<Activities>(storeActivityOptions);
+const remoteSteps = {
+  vendor: proxyActivities<Activities>(vendorActivityOptions),
+  store: proxyActivities<Activities>(storeActivityOptions),
+};
+const localSteps = {
+  vendor: proxyLocalActivities<Activities>(vendorLocalActivityOptions),
+  store: proxyLocalActivities<Activities>(storeLocalActivityOptions),
+};
 
 export interface PaymentReconciliationInput {
   firmId: string;
@@ -42,6 +55,8 @@ const LONGEST_RETRY_MS = 6 * 3_600_000;
 const ATTEMPTS_BEFORE_CONTINUE_AS_NEW = 100;
 /** Workflows started before the workflow read the processor's current state replay without that read. */
 const READS_CURRENT_STATE = 'reconciliation-reads-current-state';
+/** From this rule on, every step of a payment runs as a local activity (workflows/policy.ts says why). */
+const LOCAL_STEPS = 'reconciliation-local-steps';
 
 /**
  * One per processor transaction (`payment/<firm>/<processor>/<transactionId>`): applies the transaction's current
@@ -81,6 +96,8 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     ]);
   publish();
 
+  // Histories from before the rule replay with the activities they scheduled.
+  const { vendor, store } = patched(LOCAL_STEPS) ? localSteps : remoteSteps;
   let waitMs = FIRST_RETRY_MS;
   for (let round = 0; round < ATTEMPTS_BEFORE_CONTINUE_AS_NEW; round++) {
     status.attempts++;
