@@ -10,7 +10,9 @@
  *   - CPU (share of one core) and RSS of the worker, the ingress, Temporal and PostgreSQL;
  * and the highest rate whose applied p99 ≤ 1 s as a ratio of the ceiling, with both absolute rates.
  *
- *   npm run bench -- --seconds 60 [--rates 2,4,6,8,12,16] [--ceiling-seconds 20] [--worker-env NAME=value]
+ *   npm run bench -- --seconds 60 [--rates 2,4,8] [--ceiling-seconds 20] [--worker-env NAME=value]
+ *
+ * Without --rates, the rates are 10%, 20% … 85% of the ceiling just measured, rising until applied p99 passes 15 s.
  *
  * The ingress's webhook and page limits and matterpay's own LawPay budget (LawPay publishes none; the default 150 a
  * minute for the ingress's re-fetches would cap payments at 2.5 a second) are lifted for this loopback traffic, so
@@ -38,6 +40,8 @@ const PAYMENT_CENTS = 1_000;
 const INVOICE_TOTAL_CENTS = 10_000_000;
 /** Invoices per payment a second: an invoice gets a payment every ~20 s, as a firm's busiest matter might. */
 const INVOICES_PER_RATE = 20;
+/** The rates tried, as shares of the ceiling measured in the same run (unless --rates names them). */
+const CEILING_SHARES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.85];
 /** Past this the rate is far beyond the knee: stop rising. */
 const GIVE_UP_P99_MS = 15_000;
 
@@ -57,6 +61,7 @@ interface RateFigures {
   payLinksChecked: number;
   payLinksWrong: number;
   cpu: Record<string, number>;
+  cpuMs: Record<string, number>;
   rss: Record<string, number>;
 }
 
@@ -145,18 +150,20 @@ class Processes {
   }
 
   /** Since the previous call: each process's CPU as a share of one core, and its RSS now. */
-  take(): { cpu: Record<string, number>; rss: Record<string, number> } {
+  take(): { cpu: Record<string, number>; cpuMs: Record<string, number>; rss: Record<string, number> } {
     const now = Date.now();
     const cpu: Record<string, number> = {};
+    const cpuMs: Record<string, number> = {};
     const rss: Record<string, number> = {};
     for (const name of Object.keys(this.pids)) {
       const sample = this.sample(name);
-      cpu[name] = this.last[name] ? (sample.cpuMs - this.last[name].cpuMs) / (now - this.lastAt) : 0;
+      cpuMs[name] = this.last[name] ? sample.cpuMs - this.last[name].cpuMs : 0;
+      cpu[name] = cpuMs[name] / (now - this.lastAt);
       rss[name] = sample.rssMiB;
       this.last[name] = sample;
     }
     this.lastAt = now;
-    return { cpu, rss };
+    return { cpu, cpuMs, rss };
   }
 }
 
@@ -164,8 +171,8 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const seconds = numberOption(argv, 'seconds', 60);
   const ceilingSeconds = numberOption(argv, 'ceiling-seconds', Math.min(20, seconds));
-  const rates = (stringOption(argv, 'rates') ?? '2,4,6,8,12,16').split(',').map(Number);
-  if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers: 2,4,8');
+  const givenRates = stringOption(argv, 'rates')?.split(',').map(Number);
+  if (givenRates?.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers: 2,4,8');
   const workerEnv = Object.fromEntries(
     argv.flatMap((arg, i) =>
       arg === '--worker-env' && argv[i + 1]?.includes('=') ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [],
@@ -201,6 +208,8 @@ async function main(): Promise<void> {
     );
 
     // 1. The engine's ceiling on this server.
+    const temporalCpuBefore = sampleProcess(temporalPid!).cpuMs;
+    const benchCpuBefore = process.cpuUsage();
     const ceiling = await measureCeiling({
       client,
       address: stack.temporalAddress,
@@ -213,6 +222,13 @@ async function main(): Promise<void> {
         `ceiling: ${figure.inFlight} in flight: ${figure.perSecond.toFixed(1)} one-activity workflows/s (p50 ${figure.p50Ms} ms, p99 ${figure.p99Ms} ms, n=${figure.completed})`,
       );
     const ceilingPerSecond = Math.max(...ceiling.map((f) => f.perSecond));
+    const rates =
+      givenRates ?? CEILING_SHARES.map((share) => Math.max(1, Math.round(share * ceilingPerSecond)));
+    const ceilingWorkflows = ceiling.reduce((sum, f) => sum + f.completed, 0);
+    console.log(
+      `ceiling: CPU per one-activity workflow: Temporal ${((sampleProcess(temporalPid!).cpuMs - temporalCpuBefore) / ceilingWorkflows).toFixed(1)} ms,` +
+        ` trivial worker and client ${(cpuMsSince(benchCpuBefore) / ceilingWorkflows).toFixed(1)} ms`,
+    );
 
     // 2. matterpay's roles as processes of their own, configured as an operator's deployment is.
     await post(`${lawpay}/__sandbox/faults`, { webhook_drop_rate: 1, rate_limit_per_minute: 1_000_000 });
@@ -315,7 +331,7 @@ async function main(): Promise<void> {
         ...usage,
       };
       results.push(figures);
-      console.log(describe(figures));
+      console.log(describe(figures, ceilingPerSecond));
       if (applied.length < count || percentile(applied, 99) > GIVE_UP_P99_MS) break;
       await waitForNotes(db, acceptedAt, 120_000);
     }
@@ -341,22 +357,36 @@ async function main(): Promise<void> {
       `payments applied: ${ledger.n} of ${sent}, ${formatCents(Number(ledger.cents))} (expected ${formatCents(sent * PAYMENT_CENTS)})`,
     );
   } finally {
+    if (workerEnv.CPU_PROFILE_FILE && roles[1]) {
+      roles[1].child.kill('SIGUSR2'); // bench/support/cpuProfile.js writes the worker's profile
+      await sleep(3_000);
+      console.log(`worker CPU profile: ${workerEnv.CPU_PROFILE_FILE}`);
+    }
     for (const role of roles) await role.stop();
     await bench.stop();
   }
 }
 
-function describe(r: RateFigures): string {
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+function describe(r: RateFigures, ceilingPerSecond: number): string {
   const p = (values: number[], q: number) => (values.length ? `${percentile(values, q)}` : '–');
   const usage = Object.keys(r.cpu)
     .map((name) => `${name} ${Math.round(r.cpu[name]! * 100)}% ${r.rss[name]} MiB`)
     .join(', ');
+  const perPayment = Object.keys(r.cpuMs)
+    .map((name) => `${name} ${(r.cpuMs[name]! / r.sent).toFixed(1)}`)
+    .join(', ');
   return [
-    `rate ${r.rate}/s (${r.sent} payments): accepted ${r.acceptedPerSecond.toFixed(1)}/s, response p99 ${r.responseP99Ms} ms`,
+    `rate ${r.rate}/s = ${(r.rate / ceilingPerSecond).toFixed(2)} × ceiling (${r.sent} payments): accepted ${r.acceptedPerSecond.toFixed(1)}/s, response p99 ${r.responseP99Ms} ms`,
     `  applied (accepted → ledger row and balance), n=${r.applied.length}: p50 ${p(r.applied, 50)} ms  p95 ${p(r.applied, 95)} ms  p99 ${p(r.applied, 99)} ms;` +
       ` pay link asks the new balance: ${r.payLinksChecked - r.payLinksWrong} of ${r.payLinksChecked}`,
     `  noted (accepted → note on the matter), ${r.noted.length} of ${r.notedOf} within 30 s of the last applied: p50 ${p(r.noted, 50)} ms  p95 ${p(r.noted, 95)} ms  p99 ${p(r.noted, 99)} ms`,
     `  CPU (of one core) and RSS: ${usage}; load average ${os.loadavg()[0]!.toFixed(1)}`,
+    `  CPU ms per payment: ${perPayment}`,
   ].join('\n');
 }
 

@@ -10,6 +10,7 @@ import {
   setHandler,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Payment } from '../connectors/ports';
@@ -55,6 +56,8 @@ const LONGEST_RETRY_MS = 6 * 3_600_000;
 const ATTEMPTS_BEFORE_CONTINUE_AS_NEW = 100;
 /** Workflows started before the workflow read the processor's current state replay without that read. */
 const READS_CURRENT_STATE = 'reconciliation-reads-current-state';
+/** From this rule on, search attributes are written only when they change (each write is an event and an index update). */
+const SKIP_UNCHANGED_ATTRIBUTES = 'reconciliation-skip-unchanged-attributes';
 /** From this rule on, every step of a payment runs as a local activity (workflows/policy.ts says why). */
 const LOCAL_STEPS = 'reconciliation-local-steps';
 
@@ -89,11 +92,21 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     changed = true;
   });
   setHandler(reconciliationStatusQuery, () => status);
-  const publish = () =>
+  // What the Web UI's filters already show: the ingress and the sweep start a payment with both attributes set.
+  const shown = workflowInfo().typedSearchAttributes;
+  let shownFirm = shown.get(FIRM_ID);
+  let shownState = shown.get(RECONCILE_STATE);
+  const skipUnchanged = patched(SKIP_UNCHANGED_ATTRIBUTES);
+  const publish = () => {
+    const state = ReconcileStateValues[status.state];
+    if (skipUnchanged && shownFirm === firmId && shownState === state) return;
     upsertSearchAttributes([
       { key: FIRM_ID, value: firmId },
-      { key: RECONCILE_STATE, value: ReconcileStateValues[status.state] },
+      { key: RECONCILE_STATE, value: state },
     ]);
+    shownFirm = firmId;
+    shownState = state;
+  };
   publish();
 
   // Histories from before the rule replay with the activities they scheduled.

@@ -23,9 +23,15 @@ export function sampleProcess(pid: number): ProcessSample {
   };
 }
 
-/** The process and every process under it (PostgreSQL's backends under its postmaster), summed: RSS, CPU so far. */
+/**
+ * The process and every process under it (PostgreSQL's backends under its postmaster), summed: RSS, and CPU so far
+ * including that of children already exited and reaped (a closed connection's backend), so the CPU only grows.
+ */
 export function sampleProcessTree(rootPid: number): ProcessSample {
   const pids = [rootPid, ...descendantsOf(rootPid)];
+  const stat = fs.readFileSync(`/proc/${rootPid}/stat`, 'utf8');
+  const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const reapedMs = Math.round(((Number(afterName[13]) + Number(afterName[14])) * 1000) / CLOCK_TICKS_PER_SECOND);
   const samples = pids.flatMap((pid) => {
     try {
       return [sampleProcess(pid)];
@@ -35,7 +41,7 @@ export function sampleProcessTree(rootPid: number): ProcessSample {
   });
   return samples.reduce(
     (sum, s) => ({ rssMiB: sum.rssMiB + s.rssMiB, peakRssMiB: sum.peakRssMiB + s.peakRssMiB, cpuMs: sum.cpuMs + s.cpuMs }),
-    { rssMiB: 0, peakRssMiB: 0, cpuMs: 0 },
+    { rssMiB: 0, peakRssMiB: 0, cpuMs: reapedMs },
   );
 }
 
