@@ -16,8 +16,8 @@
  *
  * The ingress's webhook and page limits and matterpay's own LawPay budget (LawPay publishes none; the default 150 a
  * minute for the ingress's re-fetches would cap payments at 2.5 a second) are lifted for this loopback traffic, so
- * the figures are the engine's and matterpay's, not a limit we chose. TEMPORAL_SQLITE_PRAGMAS= (empty) measures
- * SQLite's own defaults.
+ * the figures are the engine's and matterpay's, not a limit we chose. TEMPORAL_SQLITE_PRAGMAS=none measures SQLite's
+ * own defaults (what `npm start` ran before).
  */
 import os from 'node:os';
 import type pg from 'pg';

@@ -144,13 +144,14 @@ export const envSchema = z
     /**
      * SQLite pragmas of the embedded dev server's file (`npm start` only; a firm's server runs Temporal on
      * PostgreSQL). WAL with synchronous=normal doubles the engine's throughput here; the README's *Embedded Temporal's
-     * SQLite settings* says what a power cut can lose with it. Empty = SQLite's own defaults (rollback journal, full).
+     * SQLite settings* says what a power cut can lose with it. `none` = SQLite's own (rollback journal, full sync).
      */
     TEMPORAL_SQLITE_PRAGMAS: z
       .string()
       .trim()
       .default('journal_mode=wal,synchronous=normal')
       .transform((value, ctx) => {
+        if (value.toLowerCase() === 'none') return [];
         const pragmas = value
           .split(',')
           .map((part) => part.trim())
