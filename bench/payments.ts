@@ -10,7 +10,7 @@
  *   - CPU (share of one core) and RSS of the worker, the ingress, Temporal and PostgreSQL;
  * and the highest rate whose applied p99 ≤ 1 s as a ratio of the ceiling, with both absolute rates.
  *
- *   npm run bench -- --seconds 60 [--rates 2,4,8] [--ceiling-seconds 20] [--worker-env NAME=value]
+ *   npm run bench -- --seconds 60 [--rates 2,4,8] [--ceiling-seconds 20] [--ceiling-only] [--worker-env NAME=value]
  *
  * Without --rates, the rates are 10%, 20% … 85% of the ceiling just measured, rising until applied p99 passes 15 s.
  *
@@ -222,8 +222,8 @@ async function main(): Promise<void> {
         `ceiling: ${figure.inFlight} in flight: ${figure.perSecond.toFixed(1)} one-activity workflows/s (p50 ${figure.p50Ms} ms, p99 ${figure.p99Ms} ms, n=${figure.completed})`,
       );
     const ceilingPerSecond = Math.max(...ceiling.map((f) => f.perSecond));
-    const rates =
-      givenRates ?? CEILING_SHARES.map((share) => Math.max(1, Math.round(share * ceilingPerSecond)));
+    if (argv.includes('--ceiling-only')) return;
+    const rates = givenRates ?? CEILING_SHARES.map((share) => Math.max(1, Math.round(share * ceilingPerSecond)));
     const ceilingWorkflows = ceiling.reduce((sum, f) => sum + f.completed, 0);
     console.log(
       `ceiling: CPU per one-activity workflow: Temporal ${((sampleProcess(temporalPid!).cpuMs - temporalCpuBefore) / ceilingWorkflows).toFixed(1)} ms,` +

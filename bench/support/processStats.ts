@@ -40,7 +40,11 @@ export function sampleProcessTree(rootPid: number): ProcessSample {
     }
   });
   return samples.reduce(
-    (sum, s) => ({ rssMiB: sum.rssMiB + s.rssMiB, peakRssMiB: sum.peakRssMiB + s.peakRssMiB, cpuMs: sum.cpuMs + s.cpuMs }),
+    (sum, s) => ({
+      rssMiB: sum.rssMiB + s.rssMiB,
+      peakRssMiB: sum.peakRssMiB + s.peakRssMiB,
+      cpuMs: sum.cpuMs + s.cpuMs,
+    }),
     { rssMiB: 0, peakRssMiB: 0, cpuMs: reapedMs },
   );
 }
