@@ -138,7 +138,8 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     },
   );
 
-  adopt(await activities.loadInvoice({ firmId, invoiceNumber }));
+  // Database-only steps take the store's 30 s: an answer lost under load is retried then, not after 2 minutes.
+  adopt(await store.loadInvoice({ firmId, invoiceNumber }));
 
   if (!input.resume) {
     await note(
@@ -177,7 +178,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
         `${formatCents(trust.drawCents)} of trust funds applied to invoice ${invoiceNumber}. Please post this transfer from the matter's trust account in the practice system, with ${invoiceNumber} in its description so it is matched to this draw.`,
       );
     }
-    const issued = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
+    const issued = await store.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
     adopt(issued.snapshot);
     state.payLinkUrl = issued.payLinkUrl;
     publish();
@@ -192,7 +193,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     await deliver('issued');
   } else if (state.amountDueCents > 0 && state.status !== 'void') {
     // Reopened (a refund after payment) or continued: make sure the client still has a link to pay with.
-    const reopened = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
+    const reopened = await store.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
     adopt(reopened.snapshot);
     state.payLinkUrl = reopened.payLinkUrl;
     publish();

@@ -137,6 +137,16 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
   });
 
+  it("bounds an invoice's database-only steps by the store's 30 s, so an answer lost under load costs 30 s, not 2 minutes", async () => {
+    const matter = await h.createMatter({ client: { name: 'Uma Bound', email: 'uma@client.test' } });
+    const { handle } = await issuedInvoice(matter, 20_000);
+    const timeouts = ((await handle.fetchHistory()).events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'loadInvoice' || a?.activityType?.name === 'issueInvoice')
+      .map((a) => `${a!.activityType!.name} ${Number(a!.startToCloseTimeout!.seconds)} s`);
+    expect(timeouts).toEqual(['loadInvoice 30 s', 'issueInvoice 30 s']);
+  });
+
   it('finds a dropped webhook with the next sweep', async () => {
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
     const matter = await h.createMatter({ client: { name: 'Lee Dropped', email: 'lee@client.test' } });
