@@ -14,10 +14,11 @@
  *
  * Without --rates, the rates are 10%, 20% … 85% of the ceiling just measured, rising until applied p99 passes 15 s.
  *
- * The ingress's webhook and page limits and matterpay's own LawPay budget (LawPay publishes none; the default 150 a
- * minute for the ingress's re-fetches would cap payments at 2.5 a second) are lifted for this loopback traffic, so
- * the figures are the engine's and matterpay's, not a limit we chose. TEMPORAL_SQLITE_PRAGMAS=none measures SQLite's
- * own defaults (what `npm start` ran before).
+ * The ingress's webhook and page limits, its LawPay queue and matterpay's own LawPay budget (LawPay publishes none;
+ * the default 150 a minute for the ingress's re-fetches would cap payments at 2.5 a second) are lifted for this
+ * loopback traffic, so the figures are the engine's and matterpay's, not a limit we chose; a 503 is sent again after
+ * its Retry-After, as LawPay would. TEMPORAL_SQLITE_PRAGMAS=none measures SQLite's own defaults (what `npm start` ran
+ * before).
  */
 import os from 'node:os';
 import type pg from 'pg';
@@ -55,6 +56,8 @@ interface RateFigures {
   sent: number;
   acceptedPerSecond: number;
   responseP99Ms: number;
+  /** Deliveries answered 503 (sent again after Retry-After). */
+  refused: number;
   applied: number[];
   noted: number[];
   notedOf: number;
@@ -253,6 +256,7 @@ async function main(): Promise<void> {
         LAWPAY_REQUESTS_PER_MINUTE: '1000000',
         LAWPAY_INGRESS_REQUESTS_PER_MINUTE: '250000',
         LAWPAY_WORKER_REQUESTS_PER_MINUTE: '750000',
+        INGRESS_VENDOR_QUEUE_LIMIT: '10000',
       },
     );
     const ingress = spawnRole('ingress', ['ingress'], { ...env, INGRESS_PORT: String(ingressPort) });
@@ -303,14 +307,26 @@ async function main(): Promise<void> {
       processes.take();
       const acceptedAt = new Map<string, number>();
       const responseMs: number[] = [];
+      let refused = 0;
       const start = Date.now();
       await Promise.all(
         batch.map(async (payment, i) => {
           await sleep(start + (i * 1000) / rate - Date.now());
-          const sentAt = Date.now();
-          await post(`${ingressUrl}/webhooks/lawpay`, payment.event);
+          // As LawPay does, a 503 is sent again after its Retry-After; the lag counts from the final acceptance.
+          for (;;) {
+            const sentAt = Date.now();
+            const response = await fetch(`${ingressUrl}/webhooks/lawpay`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(payment.event),
+            });
+            responseMs.push(Date.now() - sentAt);
+            if (response.ok) break;
+            if (response.status !== 503) throw new Error(`webhook: HTTP ${response.status} ${await response.text()}`);
+            refused++;
+            await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
+          }
           acceptedAt.set(payment.transactionId, Date.now());
-          responseMs.push(Date.now() - sentAt);
         }),
       );
       const sendWallMs = Date.now() - start;
@@ -323,6 +339,7 @@ async function main(): Promise<void> {
         sent: count,
         acceptedPerSecond: count / (sendWallMs / 1000),
         responseP99Ms: percentile(responseMs, 99),
+        refused,
         applied,
         noted,
         notedOf: count,
@@ -381,7 +398,7 @@ function describe(r: RateFigures, ceilingPerSecond: number): string {
     .map((name) => `${name} ${(r.cpuMs[name]! / r.sent).toFixed(1)}`)
     .join(', ');
   return [
-    `rate ${r.rate}/s = ${(r.rate / ceilingPerSecond).toFixed(2)} × ceiling (${r.sent} payments): accepted ${r.acceptedPerSecond.toFixed(1)}/s, response p99 ${r.responseP99Ms} ms`,
+    `rate ${r.rate}/s = ${(r.rate / ceilingPerSecond).toFixed(2)} × ceiling (${r.sent} payments): accepted ${r.acceptedPerSecond.toFixed(1)}/s, response p99 ${r.responseP99Ms} ms, ${r.refused} answered 503 and sent again`,
     `  applied (accepted → ledger row and balance), n=${r.applied.length}: p50 ${p(r.applied, 50)} ms  p95 ${p(r.applied, 95)} ms  p99 ${p(r.applied, 99)} ms;` +
       ` pay link asks the new balance: ${r.payLinksChecked - r.payLinksWrong} of ${r.payLinksChecked}`,
     `  noted (accepted → note on the matter), ${r.noted.length} of ${r.notedOf} within 30 s of the last applied: p50 ${p(r.noted, 50)} ms  p95 ${p(r.noted, 95)} ms  p99 ${p(r.noted, 99)} ms`,
