@@ -4,6 +4,7 @@
  * calls the practice system and shows nothing of any other invoice.
  */
 import { clientStatus, type ClientStatus } from '../domain/clientStatus';
+import { dateTimeFormat } from '../domain/intlFormats';
 import { daysPastDue } from '../domain/dueDates';
 import type { InvoiceLine, InvoiceRecord } from '../store/invoices';
 import type { LedgerRow } from '../store/payments';
@@ -49,7 +50,7 @@ export interface InvoiceView {
 
 /** `Dec 1, 2026`: the firm-local calendar date of an instant, as a client reads it. */
 export function clientDate(at: Date | number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric' }).format(at);
+  return dateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'short', day: 'numeric' }).format(at);
 }
 
 /** A calendar date (YYYY-MM-DD) as a client reads it; it names a day, so no zone moves it. */

@@ -1,9 +1,11 @@
+import { dateTimeFormat } from './intlFormats';
+
 /**
  * Calendar arithmetic in the firm's time zone. Storage is UTC; people read dates in their own zone, and a
  * billing day is a day on the firm's calendar, not UTC's.
  */
 export function localDate(epochMs: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  const parts = dateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -20,7 +22,7 @@ export function billingPeriod(epochMs: number, timeZone: string): string {
 
 /** Milliseconds offset of `timeZone` from UTC at `epochMs` (positive east of Greenwich). */
 function zoneOffsetMs(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',

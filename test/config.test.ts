@@ -70,6 +70,15 @@ describe('configuration', () => {
     );
   });
 
+  it('runs the embedded Temporal in WAL mode unless told otherwise, and names a pragma it cannot pass on', () => {
+    expect(load({}).TEMPORAL_SQLITE_PRAGMAS).toEqual(['journal_mode=wal', 'synchronous=normal']);
+    expect(load({ TEMPORAL_SQLITE_PRAGMAS: 'none' }).TEMPORAL_SQLITE_PRAGMAS).toEqual([]);
+    expect(load({ TEMPORAL_SQLITE_PRAGMAS: 'synchronous=full' }).TEMPORAL_SQLITE_PRAGMAS).toEqual(['synchronous=full']);
+    expect(() => load({ TEMPORAL_SQLITE_PRAGMAS: 'journal_mode=wal; DROP TABLE x' })).toThrow(
+      /TEMPORAL_SQLITE_PRAGMAS="journal_mode=wal; DROP TABLE x": "journal_mode=wal; DROP TABLE x" is not a pragma: use comma-separated name=value pairs/,
+    );
+  });
+
   it('reports every bad variable at once', () => {
     try {
       load({ INGRESS_PORT: '99999', TEMPORAL_ADDRESS: 'nohost' });

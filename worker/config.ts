@@ -141,6 +141,32 @@ export const envSchema = z
       .min(0, 'must be 0 (no cache) or more')
       .optional(),
 
+    /**
+     * SQLite pragmas of the embedded dev server's file (`npm start` only; a firm's server runs Temporal on
+     * PostgreSQL). WAL with synchronous=normal doubles the engine's throughput here; the README's *Embedded Temporal's
+     * SQLite settings* says what a power cut can lose with it. `none` = SQLite's own (rollback journal, full sync).
+     */
+    TEMPORAL_SQLITE_PRAGMAS: z
+      .string()
+      .trim()
+      .default('journal_mode=wal,synchronous=normal')
+      .transform((value, ctx) => {
+        if (value.toLowerCase() === 'none') return [];
+        const pragmas = value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean);
+        const wrong = pragmas.find((pragma) => !/^[a-z_]+=[a-z0-9_]+$/i.test(pragma));
+        if (wrong !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${wrong}" is not a pragma: use comma-separated name=value pairs such as "journal_mode=wal,synchronous=normal"`,
+          });
+          return z.NEVER;
+        }
+        return pragmas;
+      }),
+
     // PostgreSQL. Unset DATABASE_URL = the embedded PostgreSQL under the data dir.
     DATABASE_URL: z
       .string()

@@ -106,6 +106,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       logger.info('starting the Temporal dev server');
       const server = await startTemporalDevServer({
         dbFile: path.join(config.dataDir, 'temporal.db'),
+        sqlitePragmas: config.TEMPORAL_SQLITE_PRAGMAS,
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -39,10 +40,11 @@ import {
   type InvoiceWorkflowStatus,
 } from '../shared/messages';
 import type { BillingPolicy } from '../shared/billingPolicy';
-import { storeActivityOptions, vendorActivityOptions } from './policy';
+import { storeActivityOptions, storeLocalActivityOptions, vendorActivityOptions } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
 const store = proxyActivities<Activities>(storeActivityOptions);
+const storeLocal = proxyLocalActivities<Activities>(storeLocalActivityOptions);
 
 /**
  * Workflows started before this rule took their money from the `paymentReceived` signal; from it on, a signal only
@@ -51,6 +53,8 @@ const store = proxyActivities<Activities>(storeActivityOptions);
 const MONEY_FROM_STORE = 'invoice-money-from-store';
 /** From this rule on, a matter's credit is applied to a new invoice before trust. */
 const MATTER_CREDIT_FIRST = 'invoice-matter-credit-first';
+/** From this rule on, the invoice reloads its money from the store with a local activity. */
+const LOCAL_RELOAD = 'invoice-local-reload';
 
 export interface InvoiceInput {
   firmId: string;
@@ -141,7 +145,8 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     },
   );
 
-  adopt(await activities.loadInvoice({ firmId, invoiceNumber }));
+  // Database-only steps take the store's 30 s: an answer lost under load is retried then, not after 2 minutes.
+  adopt(await store.loadInvoice({ firmId, invoiceNumber }));
 
   if (!input.resume) {
     const moment = { key: issueMoment(invoiceNumber), closes: false };
@@ -188,7 +193,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
         moment,
       );
     }
-    const issued = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
+    const issued = await store.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
     adopt(issued.snapshot);
     state.payLinkUrl = issued.payLinkUrl;
     publish();
@@ -204,7 +209,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     await deliver('issued', { known, moment: { ...moment, closes: true } });
   } else if (state.amountDueCents > 0 && state.status !== 'void') {
     // Reopened (a refund after payment) or continued: make sure the client still has a link to pay with.
-    const reopened = await activities.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
+    const reopened = await store.issueInvoice({ firmId, invoiceNumber, nowMs: Date.now() });
     adopt(reopened.snapshot);
     state.payLinkUrl = reopened.payLinkUrl;
     publish();
@@ -283,7 +288,8 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
 
   async function reload(): Promise<void> {
     moneyChanged = false;
-    adopt(await store.loadInvoice({ firmId, invoiceNumber }));
+    // Every payment wakes its invoice for this read: as a local activity it costs no server round trip.
+    adopt(await (patched(LOCAL_RELOAD) ? storeLocal : store).loadInvoice({ firmId, invoiceNumber }));
   }
 
   /**

@@ -6,9 +6,11 @@ import {
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Payment } from '../connectors/ports';
@@ -24,10 +26,21 @@ import { FIRM_ID, RECONCILE_STATE } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
 import type { BillingPolicy } from '../shared/billingPolicy';
-import { storeActivityOptions, vendorActivityOptions } from './policy';
+import {
+  storeActivityOptions,
+  storeLocalActivityOptions,
+  vendorActivityOptions,
+  vendorLocalActivityOptions,
+} from './policy';
 
-const vendor = proxyActivities<Activities>(vendorActivityOptions);
-const store = proxyActivities<Activities>(storeActivityOptions);
+const remoteSteps = {
+  vendor: proxyActivities<Activities>(vendorActivityOptions),
+  store: proxyActivities<Activities>(storeActivityOptions),
+};
+const localSteps = {
+  vendor: proxyLocalActivities<Activities>(vendorLocalActivityOptions),
+  store: proxyLocalActivities<Activities>(storeLocalActivityOptions),
+};
 
 export interface PaymentReconciliationInput {
   firmId: string;
@@ -43,6 +56,10 @@ const LONGEST_RETRY_MS = 6 * 3_600_000;
 const ATTEMPTS_BEFORE_CONTINUE_AS_NEW = 100;
 /** Workflows started before the workflow read the processor's current state replay without that read. */
 const READS_CURRENT_STATE = 'reconciliation-reads-current-state';
+/** From this rule on, search attributes are written only when they change (each write is an event and an index update). */
+const SKIP_UNCHANGED_ATTRIBUTES = 'reconciliation-skip-unchanged-attributes';
+/** From this rule on, every step of a payment runs as a local activity (workflows/policy.ts says why). */
+const LOCAL_STEPS = 'reconciliation-local-steps';
 
 /**
  * One per processor transaction (`payment/<firm>/<processor>/<transactionId>`): applies the transaction's current
@@ -75,13 +92,25 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     changed = true;
   });
   setHandler(reconciliationStatusQuery, () => status);
-  const publish = () =>
+  // What the Web UI's filters already show: the ingress and the sweep start a payment with both attributes set.
+  const shown = workflowInfo().typedSearchAttributes;
+  let shownFirm = shown.get(FIRM_ID);
+  let shownState = shown.get(RECONCILE_STATE);
+  const skipUnchanged = patched(SKIP_UNCHANGED_ATTRIBUTES);
+  const publish = () => {
+    const state = ReconcileStateValues[status.state];
+    if (skipUnchanged && shownFirm === firmId && shownState === state) return;
     upsertSearchAttributes([
       { key: FIRM_ID, value: firmId },
-      { key: RECONCILE_STATE, value: ReconcileStateValues[status.state] },
+      { key: RECONCILE_STATE, value: state },
     ]);
+    shownFirm = firmId;
+    shownState = state;
+  };
   publish();
 
+  // Histories from before the rule replay with the activities they scheduled.
+  const { vendor, store } = patched(LOCAL_STEPS) ? localSteps : remoteSteps;
   let waitMs = FIRST_RETRY_MS;
   for (let round = 0; round < ATTEMPTS_BEFORE_CONTINUE_AS_NEW; round++) {
     status.attempts++;

@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * Retries for activities that call vendors: patient with outages (429/5xx are retried for hours, since the work
@@ -30,4 +30,22 @@ export const storeActivityOptions: ActivityOptions = {
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: ['InvoiceRuleError', 'UnknownFirmError'],
   },
+};
+
+/**
+ * The same steps run as local activities: in the worker, inside the workflow task that asked for them, their results
+ * recorded with that task's completion. A payment's read, its ledger write and its receipt cost no server round trip
+ * (schedule, start, complete and a new workflow task each), which on the embedded server was most of a payment's
+ * cost (README, *Payments against the engine's ceiling*). Only for steps that are idempotent by key, because a
+ * workflow task that fails runs its local activities again; retries past a minute wait on a durable timer.
+ */
+export const vendorLocalActivityOptions: LocalActivityOptions = {
+  startToCloseTimeout: vendorActivityOptions.startToCloseTimeout,
+  scheduleToCloseTimeout: vendorActivityOptions.scheduleToCloseTimeout,
+  retry: vendorActivityOptions.retry,
+};
+
+export const storeLocalActivityOptions: LocalActivityOptions = {
+  startToCloseTimeout: storeActivityOptions.startToCloseTimeout,
+  retry: storeActivityOptions.retry,
 };

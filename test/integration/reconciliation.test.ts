@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { invoiceStatusQuery, reconciliationStatusQuery } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice, reconciliationSweep } from '../../workflows';
@@ -97,6 +98,53 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     ]);
     expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+
+  it('applies a payment without a server round trip per step: its read, ledger write and receipt run as local activities', async () => {
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const matter = await h.createMatter({ client: { name: 'Ida Quick', email: 'ida@client.test' } });
+    const { number, handle } = await issuedInvoice(matter, 90_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 30_000, reference: number });
+    const txn = String(paid.transaction_id);
+    expect((await postWebhook(await eventBody(txn))).status).toBe(200);
+    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
+    expect(await payment.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
+    await waitFor(async () => (await handle.query(invoiceStatusQuery)).amountDueCents === 60_000, {
+      what: 'the invoice to show the new balance',
+      ...patiently,
+    });
+
+    expect(await paymentRows(txn)).toEqual([
+      { kind: 'charge', state: 'applied', amount_cents: 30_000, invoice_number: number },
+    ]);
+    expect(await paidCents(number)).toBe(30_000);
+    // Each activity the server schedules costs it a schedule, a start, a completion and a new workflow task: on the
+    // embedded engine that was most of what a payment cost (README, *Payments against the engine's ceiling*).
+    const scheduled = async (h: { fetchHistory(): Promise<{ events?: Array<{ eventType?: unknown }> | null }> }) =>
+      ((await h.fetchHistory()).events ?? []).filter(
+        (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+      ).length;
+    expect(await scheduled(payment)).toBe(0);
+    const invoiceActivitiesBefore = await scheduled(handle);
+    await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: number }).then(async (second) =>
+      expect((await postWebhook(await eventBody(String(second.transaction_id)))).status).toBe(200),
+    );
+    await waitFor(async () => (await handle.query(invoiceStatusQuery)).amountDueCents === 50_000, {
+      what: 'the invoice to show the second payment',
+      ...patiently,
+    });
+    expect(await scheduled(handle)).toBe(invoiceActivitiesBefore);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+
+  it("bounds an invoice's database-only steps by the store's 30 s, so an answer lost under load costs 30 s, not 2 minutes", async () => {
+    const matter = await h.createMatter({ client: { name: 'Uma Bound', email: 'uma@client.test' } });
+    const { handle } = await issuedInvoice(matter, 20_000);
+    const timeouts = ((await handle.fetchHistory()).events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'loadInvoice' || a?.activityType?.name === 'issueInvoice')
+      .map((a) => `${a!.activityType!.name} ${Number(a!.startToCloseTimeout!.seconds)} s`);
+    expect(timeouts).toEqual(['loadInvoice 30 s', 'issueInvoice 30 s']);
   });
 
   it('finds a dropped webhook with the next sweep', async () => {

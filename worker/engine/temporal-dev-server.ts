@@ -19,6 +19,8 @@ export interface DevServerHandle {
 export async function startTemporalDevServer(options: {
   /** SQLite file to persist to; omitted = in memory (tests). */
   dbFile?: string;
+  /** `name=value` SQLite pragmas for that file (TEMPORAL_SQLITE_PRAGMAS); ignored in memory. */
+  sqlitePragmas?: readonly string[];
   port: number;
   uiPort: number;
   namespace: string;
@@ -37,6 +39,7 @@ export async function startTemporalDevServer(options: {
     '--ui-port',
     String(options.uiPort),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.dbFile ? (options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]) : []),
     '--namespace',
     options.namespace,
     '--log-level',

@@ -1,0 +1,3 @@
+export async function echo(value: string): Promise<string> {
+  return value;
+}
