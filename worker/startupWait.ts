@@ -19,7 +19,7 @@ export async function whenReachable<T>(
   what: string,
   address: string,
   attempt: () => Promise<T>,
-  logger: Logger,
+  logger: Pick<Logger, 'warn'> | { warn(meta: object, message: string): void },
   waitMs = 2 * 60_000,
 ): Promise<T> {
   const deadline = Date.now() + waitMs;

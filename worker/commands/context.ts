@@ -107,14 +107,30 @@ export function createCommandContext(config: Config): CommandContext {
     // Loaded on first use: the Temporal client, gRPC and protobuf cost ~0.4 s, and most commands read only the store.
     const { Client: TemporalClient, Connection } = await import('@temporalio/client');
     const { temporalDataConverter } = require('../codec') as typeof import('../codec');
+    const { waitForTemporalInterceptor } = require('./temporalWait') as typeof import('./temporalWait');
+    const { whenReachable } = require('../startupWait') as typeof import('../startupWait');
+    const tell = (line: string) => process.stderr.write(`${line}\n`);
     let connection;
     try {
-      connection = await Connection.connect({
-        address: temporalAddress,
-        tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY) ? {} : undefined,
-        apiKey: config.TEMPORAL_API_KEY,
-        connectTimeout: TEMPORAL_CONNECT_TIMEOUT_MS,
-      });
+      // Temporal restarting or cut off is waited for, bounded and saying so, as a starting role does: on connecting,
+      // and (through the retry interceptor) on every call the command makes afterwards.
+      connection = await whenReachable(
+        'Temporal',
+        'the command waits for it',
+        temporalAddress,
+        () =>
+          Connection.connect({
+            address: temporalAddress,
+            tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY) ? {} : undefined,
+            apiKey: config.TEMPORAL_API_KEY,
+            connectTimeout: TEMPORAL_CONNECT_TIMEOUT_MS,
+            interceptors: [waitForTemporalInterceptor(temporalAddress, tell, config.TEMPORAL_WAIT)],
+            // gRPC's reconnect backoff grows to 2 minutes by default: reconnect soon after an outage ends.
+            channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000 },
+          }),
+        { warn: (_meta, message) => tell(message) },
+        config.TEMPORAL_WAIT,
+      );
     } catch (err) {
       throw new CommandError(
         `cannot reach Temporal at ${temporalAddress}: ${config.TEMPORAL_ADDRESS ? 'check TEMPORAL_ADDRESS and that the server is up' : 'is `npm start` running?'} (${firstLine(err)})`,

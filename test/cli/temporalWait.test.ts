@@ -1,0 +1,26 @@
+import type { StatusObject } from '@grpc/grpc-js';
+import { waitForTemporalRetries } from '../../worker/commands/temporalWait';
+
+/** The admin commands' wait for an unreachable Temporal: bounded, said once, and only for "unreachable". */
+const status = (code: number): StatusObject => ({ code, details: 'test', metadata: undefined as never });
+const UNAVAILABLE = 14;
+const INVALID_ARGUMENT = 3;
+
+it('waits for an unreachable Temporal up to the bound, saying once what it waits for, then gives up saying so', () => {
+  const told: string[] = [];
+  const retries = waitForTemporalRetries('temporal.firm.test:7233', (line) => told.push(line), 5_000);
+  const decisions = [1, 2, 3, 4, 5].map((attempt) => retries.retryableDecider(attempt, status(UNAVAILABLE)));
+  expect(decisions).toEqual([true, true, true, true, false]);
+  expect(retries.delayFunction(1, status(UNAVAILABLE))).toBe(1_000);
+  expect(told).toEqual([
+    'Temporal at temporal.firm.test:7233 is unreachable; waiting for it, up to 5 s (Ctrl-C stops)',
+    'gave up waiting for Temporal at temporal.firm.test:7233 after 5 s',
+  ]);
+});
+
+it('does not wait on a refusal: a bad request fails at once', () => {
+  const told: string[] = [];
+  const retries = waitForTemporalRetries('temporal.firm.test:7233', (line) => told.push(line), 60_000);
+  expect(retries.retryableDecider(1, status(INVALID_ARGUMENT))).toBe(false);
+  expect(told).toEqual([]);
+});
