@@ -358,10 +358,11 @@ describe('matterpay backfill', () => {
     await proxy.restore();
     await startWorker(taskQueue);
     const finished = await watching.done;
-    expect({ code: finished.code, stderr: finished.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    expect(finished.stdout).toMatch(/Backfill outage of .* finished in/);
-    expect(finished.stdout).toMatch(/Matters scanned\s+450/);
-    expect(finished.stderr).not.toMatch(/\n\s+at /);
+    expect(finished).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/Backfill outage of .* finished in[^]*Matters scanned\s+450/),
+      stderr: expect.not.stringMatching(/\n\s+at /),
+    });
   }, 90_000);
 
   it('started while Temporal is unreachable, waits for it and then runs', async () => {

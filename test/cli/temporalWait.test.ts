@@ -1,5 +1,5 @@
 import type { StatusObject } from '@grpc/grpc-js';
-import { waitForTemporalRetries } from '../../worker/commands/temporalWait';
+import { waitForTemporal } from '../../worker/commands/temporalWait';
 
 /** The admin commands' wait for an unreachable Temporal: bounded, said once, and only for "unreachable". */
 const status = (code: number): StatusObject => ({ code, details: 'test', metadata: undefined as never });
@@ -8,7 +8,7 @@ const INVALID_ARGUMENT = 3;
 
 it('waits for an unreachable Temporal up to the bound, saying once what it waits for, then gives up saying so', () => {
   const told: string[] = [];
-  const retries = waitForTemporalRetries('temporal.firm.test:7233', (line) => told.push(line), 5_000);
+  const { retries } = waitForTemporal('temporal.firm.test:7233', (line) => told.push(line), 5_000);
   const decisions = [1, 2, 3, 4, 5].map((attempt) => retries.retryableDecider(attempt, status(UNAVAILABLE)));
   expect(decisions).toEqual([true, true, true, true, false]);
   expect(retries.delayFunction(1, status(UNAVAILABLE))).toBe(1_000);
@@ -20,7 +20,19 @@ it('waits for an unreachable Temporal up to the bound, saying once what it waits
 
 it('does not wait on a refusal: a bad request fails at once', () => {
   const told: string[] = [];
-  const retries = waitForTemporalRetries('temporal.firm.test:7233', (line) => told.push(line), 60_000);
+  const { retries } = waitForTemporal('temporal.firm.test:7233', (line) => told.push(line), 60_000);
   expect(retries.retryableDecider(1, status(INVALID_ARGUMENT))).toBe(false);
   expect(told).toEqual([]);
+});
+
+it('stops retrying once the command closes, and lets the retry that is due run before the channel closes', async () => {
+  const wait = waitForTemporal('temporal.firm.test:7233', () => undefined, 60_000);
+  const due = wait.retries.delayFunction(1, status(UNAVAILABLE));
+  const closing = wait.quiesce();
+  expect(wait.retries.retryableDecider(2, status(UNAVAILABLE))).toBe(false);
+  let settled = false;
+  void closing.then(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, due / 2));
+  expect(settled).toBe(false);
+  await closing;
 });

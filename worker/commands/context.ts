@@ -79,6 +79,7 @@ export function createCommandContext(config: Config): CommandContext {
   let dbReady: Promise<Db> | null = null;
   let client: Client | null = null;
   let clientReady: Promise<Client> | null = null;
+  let temporalWait: import('./temporalWait').TemporalWait | null = null;
 
   const unreachableDb = (reason: string) =>
     new CommandError(
@@ -107,9 +108,11 @@ export function createCommandContext(config: Config): CommandContext {
     // Loaded on first use: the Temporal client, gRPC and protobuf cost ~0.4 s, and most commands read only the store.
     const { Client: TemporalClient, Connection } = await import('@temporalio/client');
     const { temporalDataConverter } = require('../codec') as typeof import('../codec');
-    const { waitForTemporalInterceptor } = require('./temporalWait') as typeof import('./temporalWait');
+    const { waitForTemporal } = require('./temporalWait') as typeof import('./temporalWait');
     const { whenReachable } = require('../startupWait') as typeof import('../startupWait');
     const tell = (line: string) => process.stderr.write(`${line}\n`);
+    temporalWait = waitForTemporal(temporalAddress, tell, config.TEMPORAL_WAIT);
+    const interceptor = temporalWait.interceptor;
     let connection;
     try {
       // Temporal restarting or cut off is waited for, bounded and saying so, as a starting role does: on connecting,
@@ -124,7 +127,7 @@ export function createCommandContext(config: Config): CommandContext {
             tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY) ? {} : undefined,
             apiKey: config.TEMPORAL_API_KEY,
             connectTimeout: TEMPORAL_CONNECT_TIMEOUT_MS,
-            interceptors: [waitForTemporalInterceptor(temporalAddress, tell, config.TEMPORAL_WAIT)],
+            interceptors: [interceptor],
             // gRPC's reconnect backoff grows to 2 minutes by default: reconnect soon after an outage ends.
             channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000 },
           }),
@@ -158,7 +161,9 @@ export function createCommandContext(config: Config): CommandContext {
     async close() {
       const closing: Array<Promise<unknown>> = [];
       if (pool) closing.push(pool.end().catch(() => {}));
-      if (client) closing.push(client.connection.close().catch(() => {}));
+      const connection = client?.connection;
+      if (connection)
+        closing.push((temporalWait?.quiesce() ?? Promise.resolve()).then(() => connection.close()).catch(() => {}));
       pool = null;
       client = null;
       await Promise.all(closing);
