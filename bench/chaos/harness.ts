@@ -190,12 +190,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const backfill = roles.admin(['backfill', '--run-id', `chaos-${options.seed}`]);
     const ctx: LaterContext = {
       clio: vendors.clio,
-      admin: (args) => roles.admin(args),
+      admin: (args) => adminAsAnOperator(roles, args),
       whenReminded: (invoice) => whenReminded(db, invoice),
     };
     // Each invoice meets its scenario as soon as it is issued (no waiting for the slowest invoice of the run),
     // with randomness of its own, so a seed replays the same amounts whatever order the invoices come in.
     const scenariosPlayed: Array<Promise<void>> = [];
+    const scenarioFailures: Error[] = [];
     await awaitInvoices(db, FIRM_ID, matters, options.settleTimeoutMs, log, (matter) => {
       const own = seededRandom(options.seed ^ Math.imul(matter.index + 1, 0x9e3779b1));
       scenariosPlayed.push(
@@ -204,11 +205,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           if (!next) return;
           await sleep(own.int(500, 6_000));
           await next(ctx);
-        })(),
+        })().catch((err: Error) => {
+          scenarioFailures.push(err);
+        }),
       );
     });
     log(`${matters.length} invoices issued; their scenarios play out`);
     await Promise.all(scenariosPlayed);
+    if (scenarioFailures.length > 0) throw scenarioFailures[0]!;
     const payments = matters.reduce((sum, m) => sum + m.transactions.length, 0);
     log(`${payments} payments made at the processor; waiting for the fault schedule to finish`);
     await faultsDone;
@@ -302,6 +306,19 @@ async function whenReminded(db: pg.Pool, invoiceNumber: string): Promise<void> {
       );
     if (found) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/**
+ * An admin command as an operator runs it: one that could not reach the database (PostgreSQL restarting) says so
+ * and exits 1, and the operator runs it again a little later. Up to two minutes, like a role's wait.
+ */
+async function adminAsAnOperator(roles: Roles, args: string[]): Promise<{ code: number | null; output: string }> {
+  const deadline = Date.now() + 2 * 60_000;
+  for (;;) {
+    const result = await roles.admin(args);
+    if (result.code === 0 || !/cannot reach the database/.test(result.output) || Date.now() > deadline) return result;
+    await sleep(2_000);
   }
 }
 
