@@ -2,7 +2,14 @@ import type { StatusObject } from '@grpc/grpc-js';
 import { waitForTemporal } from '../../worker/commands/temporalWait';
 
 /** The admin commands' wait for an unreachable Temporal: bounded, said once, and only for "unreachable". */
-const status = (code: number): StatusObject => ({ code, details: 'test', metadata: undefined as never });
+const status = (
+  code: number,
+  details = 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7233',
+): StatusObject => ({
+  code,
+  details,
+  metadata: undefined as never,
+});
 const UNAVAILABLE = 14;
 const INVALID_ARGUMENT = 3;
 
@@ -35,4 +42,11 @@ it('stops retrying once the command closes, and lets the retry that is due run b
   await new Promise((resolve) => setTimeout(resolve, due / 2));
   expect(settled).toBe(false);
   await closing;
+});
+
+it('keeps the client\'s own short retries for a server that answers "unavailable" (reachable, but sick)', () => {
+  const told: string[] = [];
+  const { retries } = waitForTemporal('temporal.firm.test:7233', (line) => told.push(line), 60_000);
+  expect(retries.retryableDecider(10, status(UNAVAILABLE, 'shard status unknown'))).toBe(false);
+  expect(told).toEqual([]);
 });

@@ -2,6 +2,14 @@ import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type GrpcRetryOption
 
 /** gRPC's UNAVAILABLE: the server cannot be reached (restarting, a network cut), not a refusal. */
 const GRPC_UNAVAILABLE = 14;
+/**
+ * What UNAVAILABLE says when the connection itself is down. A server that answers UNAVAILABLE ("shard status
+ * unknown") is reachable: that keeps the SDK's own, shorter retries, so no call hangs on a sick server for minutes.
+ */
+const CONNECTION_DOWN =
+  /No connection established|Connection dropped|Failed to connect|connect|ECONNREFUSED|ECONNRESET|socket|transport/i;
+const unreachable = (status: { code: number; details: string }) =>
+  status.code === GRPC_UNAVAILABLE && CONNECTION_DOWN.test(status.details ?? '');
 const RETRY_EVERY_MS = 1_000;
 
 export interface TemporalWait {
@@ -32,7 +40,7 @@ export function waitForTemporal(address: string, tell: (line: string) => void, w
   const retries: GrpcRetryOptions = {
     retryableDecider(attempt, status) {
       if (closing) return false;
-      if (status.code !== GRPC_UNAVAILABLE) return defaults.retryableDecider(attempt, status);
+      if (!unreachable(status)) return defaults.retryableDecider(attempt, status);
       if (attempt >= attempts) {
         tell(`gave up waiting for Temporal at ${address} after ${Math.round(waitMs / 1000)} s`);
         return false;
@@ -46,7 +54,7 @@ export function waitForTemporal(address: string, tell: (line: string) => void, w
       return true;
     },
     delayFunction(attempt, status) {
-      const delay = status.code === GRPC_UNAVAILABLE ? RETRY_EVERY_MS : defaults.delayFunction(attempt, status);
+      const delay = unreachable(status) ? RETRY_EVERY_MS : defaults.delayFunction(attempt, status);
       lastRetryDueAt = Math.max(lastRetryDueAt, Date.now() + delay);
       return delay;
     },
