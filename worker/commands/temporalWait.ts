@@ -42,7 +42,7 @@ export function waitForTemporal(address: string, tell: (line: string) => void, w
       if (closing) return false;
       if (!unreachable(status)) return defaults.retryableDecider(attempt, status);
       if (attempt >= attempts) {
-        tell(`gave up waiting for Temporal at ${address} after ${Math.round(waitMs / 1000)} s`);
+        if (told) tell(`gave up waiting for Temporal at ${address} after ${Math.round(waitMs / 1000)} s`);
         return false;
       }
       if (!told) {
