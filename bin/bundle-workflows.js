@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Bundles workflows/ for the Temporal worker (webpack, through the SDK's bundleWorkflowCode) into one file:
-// `node bin/bundle-workflows.js <workflows/index.ts> <out.js>`. A process of its own, so the worker never loads
+// `node bin/bundle-workflows.js <workflows/index.ts> <out.js> [<interceptor module>…]`. A process of its own, so the worker never loads
 // webpack: the bundler's ~100 MiB would otherwise stay in the worker's resident memory for its whole life.
 const fs = require('node:fs');
 const path = require('node:path');
 const { bundleWorkflowCode } = require('@temporalio/worker');
 
-const [workflowsPath, outFile] = process.argv.slice(2);
+const [workflowsPath, outFile, ...workflowInterceptorModules] = process.argv.slice(2);
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-bundleWorkflowCode({ workflowsPath, logger: quiet }).then(
+bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quiet }).then(
   ({ code }) => {
     fs.mkdirSync(path.dirname(outFile), { recursive: true });
     const temporary = `${outFile}.${process.pid}.tmp`;

@@ -132,6 +132,8 @@ export const envSchema = z
     TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('matterpay'),
     TEMPORAL_API_KEY: z.string().trim().min(1).optional(),
     TEMPORAL_TLS: flag.default(false),
+    /** How long an admin command waits for an unreachable Temporal (restarting, cut off) before it gives up. */
+    TEMPORAL_WAIT: duration('2m').default(ms('2m')),
     TEMPORAL_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
     /** Workflows a worker keeps in memory between their tasks (the sticky cache); unset = worker/worker.ts's default. */

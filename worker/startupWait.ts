@@ -19,7 +19,7 @@ export async function whenReachable<T>(
   what: string,
   address: string,
   attempt: () => Promise<T>,
-  logger: Logger,
+  logger: Pick<Logger, 'warn'> | { warn(meta: object, message: string): void },
   waitMs = 2 * 60_000,
 ): Promise<T> {
   const deadline = Date.now() + waitMs;
@@ -28,7 +28,7 @@ export async function whenReachable<T>(
     try {
       return await attempt();
     } catch (err) {
-      const message = `${(err as Error).message ?? String(err)} ${(err as { code?: string }).code ?? ''}`;
+      const message = describeWithCauses(err);
       if (!UNREACHABLE[peer].test(message)) throw err;
       if (Date.now() >= deadline) {
         throw new Error(
@@ -47,5 +47,26 @@ export async function whenReachable<T>(
   }
 }
 
-export const whenTemporalAnswers = <T>(what: string, address: string, attempt: () => Promise<T>, logger: Logger) =>
-  whenReachable('Temporal', what, address, attempt, logger);
+export const whenTemporalAnswers = <T>(
+  what: string,
+  address: string,
+  attempt: () => Promise<T>,
+  logger: Parameters<typeof whenReachable>[4],
+) => whenReachable('Temporal', what, address, attempt, logger);
+
+/**
+ * An error's message and code with those of its causes: the Temporal client wraps the gRPC error that says the
+ * server is unreachable ("14 UNAVAILABLE: …") in a ServiceError of its own ("Failed to update schedule").
+ */
+function describeWithCauses(err: unknown): string {
+  const parts: string[] = [];
+  for (
+    let e = err as { message?: string; code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
+    parts.push(`${e.message ?? String(e)} ${typeof e.code === 'string' ? e.code : ''}`.trim());
+    e = e.cause as typeof e;
+  }
+  return parts.join(': ');
+}

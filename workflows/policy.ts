@@ -1,11 +1,10 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 
 /**
  * Retries for activities that call vendors: patient with outages (429/5xx are retried for hours, since the work
  * must happen eventually), immediate failure for what a retry cannot fix. A call may wait out a rate limit, so it
- * has minutes to finish. No heartbeat timeout yet: the worker beats for every running activity (worker/liveness.ts),
- * but the Java time-skipping test server skips days while an activity runs and fires a seconds-long heartbeat timeout
- * at once, so an activity on a worker that died is retried after its start-to-close timeout (README, chaos harness).
+ * has minutes to finish; its heartbeat timeout (below) says much sooner that its worker died.
  */
 export const vendorActivityOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
@@ -49,3 +48,21 @@ export const storeLocalActivityOptions: LocalActivityOptions = {
   startToCloseTimeout: storeActivityOptions.startToCloseTimeout,
   retry: storeActivityOptions.retry,
 };
+
+/**
+ * How long an activity's worker may stay silent before Temporal gives the activity to another worker. The worker
+ * beats for every running activity (worker/liveness.ts), so only a dead worker goes silent. A vendor call gets more
+ * slack (its process may be busy with many calls waiting out a rate limit) than a database write. Set by the
+ * workflows/heartbeatTimeouts.ts interceptor, which the time-skipping test workers leave out.
+ */
+export const HEARTBEAT_TIMEOUTS = { vendor: '15 seconds', store: '10 seconds' } as const satisfies Record<
+  string,
+  Duration
+>;
+
+/** A store activity is one given the store's start-to-close timeout; every other activity calls a vendor. */
+export function heartbeatTimeoutFor(options: ActivityOptions): Duration {
+  return options.startToCloseTimeout === storeActivityOptions.startToCloseTimeout
+    ? HEARTBEAT_TIMEOUTS.store
+    : HEARTBEAT_TIMEOUTS.vendor;
+}

@@ -13,7 +13,9 @@ import {
   type PlannedMatter,
 } from './business';
 import { FaultCounts } from './faultCounts';
-import { activitiesInFlightOn, MONEY_ACTIVITY, recoveryLag, type InFlightActivity } from './inFlight';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { HEARTBEAT_TIMEOUTS } from '../../workflows/policy';
+import { activitiesInFlightByWorker, MONEY_ACTIVITY, recoveryLag, type InFlightActivity } from './inFlight';
 import { checkInvariants, type InvariantResult } from './invariants';
 import { Roles, startRestartablePostgres, startRestartableTemporal, startVendorsProcess } from './processes';
 import { seededRandom, type Random } from './random';
@@ -45,7 +47,10 @@ export interface KillRecord {
   atMs: number;
   inFlight: InFlightActivity[];
   duringMoneyActivity: boolean;
+  /** Until Temporal took every activity the dead worker held away from it (the lag a heartbeat timeout bounds). */
   recoveryLagMs: number | null;
+  /** Until those activities finished elsewhere, with their retries' backoff and the faults they met meanwhile. */
+  finishedMs: number | null;
 }
 
 export interface ChaosReport {
@@ -54,6 +59,8 @@ export interface ChaosReport {
   invoices: number;
   faults: Array<[string, number]>;
   kills: KillRecord[];
+  /** A kill's recovery lag must stay within this. */
+  recoveryBoundMs: number;
   restarts: string[];
   unplannedExits: string[];
   invariants: InvariantResult[];
@@ -62,6 +69,14 @@ export interface ChaosReport {
 }
 
 const FIRM_ID = 'chaos-firm';
+
+/**
+ * A killed worker's activities are handed on once their heartbeat timeout passes without a beat (15 s for a vendor
+ * call, 10 s for a store write; workflows/policy.ts). The bound allows that twice over plus 15 s: the next fault
+ * (a Temporal restart, the network cut) may land on top of a kill's recovery.
+ */
+export const RECOVERY_BOUND_MS =
+  2 * Math.max(...Object.values(HEARTBEAT_TIMEOUTS).map((timeout) => msToNumber(timeout))) + 15_000;
 const SECRET_KEY = Buffer.alloc(32, 11).toString('base64');
 
 /**
@@ -82,6 +97,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const restarts: string[] = [];
   const unplannedExits: string[] = [];
   const lagWatches: Array<Promise<void>> = [];
+  const stopLagWatches = new AbortController();
 
   const aborted = new Promise<never>((_, reject) => {
     options.signal?.addEventListener('abort', () => reject(options.signal!.reason as Error), { once: true });
@@ -139,7 +155,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const supervisor = superviseRoles(roles, unplannedExits, log);
     cleanups.push(async () => supervisor.stop());
 
-    await connectClio(publicAddress.url);
+    await connectClio(roles);
     await controlCall(vendors.lawpay, '/__sandbox/webhooks', { url: `${publicAddress.url}/webhooks/lawpay` });
     const db = new pg.Pool({ connectionString: postgres.url, max: 4 });
     db.on('error', () => undefined);
@@ -166,29 +182,37 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           kills,
           restarts,
           lagWatches,
+          stopLagWatches: stopLagWatches.signal,
           supervisor,
           log,
         });
     await recordApprovedTime(vendors.clio, matters);
     const backfill = roles.admin(['backfill', '--run-id', `chaos-${options.seed}`]);
-    await awaitInvoices(db, FIRM_ID, matters, options.settleTimeoutMs);
-    log(`${matters.length} invoices issued; paying`);
     const ctx: LaterContext = {
       clio: vendors.clio,
-      admin: (args) => roles.admin(args),
+      admin: (args) => adminAsAnOperator(roles, args),
       whenReminded: (invoice) => whenReminded(db, invoice),
     };
-    const later: Array<() => Promise<void>> = [];
-    for (const matter of matters) {
-      const next = await firstMove(vendors.lawpay, matter, random);
-      if (next) later.push(() => next(ctx));
-    }
-    await Promise.all(
-      later.map(async (step) => {
-        await new Promise((resolve) => setTimeout(resolve, random.int(500, 6_000)));
-        await step();
-      }),
-    );
+    // Each invoice meets its scenario as soon as it is issued (no waiting for the slowest invoice of the run),
+    // with randomness of its own, so a seed replays the same amounts whatever order the invoices come in.
+    const scenariosPlayed: Array<Promise<void>> = [];
+    const scenarioFailures: Error[] = [];
+    await awaitInvoices(db, FIRM_ID, matters, options.settleTimeoutMs, log, (matter) => {
+      const own = seededRandom(options.seed ^ Math.imul(matter.index + 1, 0x9e3779b1));
+      scenariosPlayed.push(
+        (async () => {
+          const next = await firstMove(vendors.lawpay, matter, own);
+          if (!next) return;
+          await sleep(own.int(500, 6_000));
+          await next(ctx);
+        })().catch((err: Error) => {
+          scenarioFailures.push(err);
+        }),
+      );
+    });
+    log(`${matters.length} invoices issued; their scenarios play out`);
+    await Promise.all(scenariosPlayed);
+    if (scenarioFailures.length > 0) throw scenarioFailures[0]!;
     const payments = matters.reduce((sum, m) => sum + m.transactions.length, 0);
     log(`${payments} payments made at the processor; waiting for the fault schedule to finish`);
     await faultsDone;
@@ -201,6 +225,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     publicAddress.calm();
     log('faults over; waiting for matterpay to settle');
     await settle(db, vendors.lawpay, publicAddress, options.settleTimeoutMs);
+    stopLagWatches.abort();
     await Promise.all(lagWatches);
     supervisor.stop();
 
@@ -220,9 +245,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       invoices: matters.length,
       faults: counts.entries(),
       kills,
+      recoveryBoundMs: RECOVERY_BOUND_MS,
       restarts,
       unplannedExits,
-      invariants,
+      invariants: [...invariants, recoveryInvariant(kills)],
       lagMs: await reconciliationLag(db, vendors.lawpay),
       wallMs: Date.now() - startedAt,
     };
@@ -238,12 +264,22 @@ function chaosRoleSettings(options: ChaosOptions): Record<string, string> {
     REMINDER_SCHEDULE: options.reminderSchedule,
     STAFF_EMAIL: 'staff@chaos.test',
     MIGRATION_LOCK_WAIT: '2m',
+    // Every workflow of the run stays cached between its tasks: with the default 100 per worker, a few hundred open
+    // invoices and matters were replayed from their first event at almost every task, and on a loaded machine
+    // workflow tasks then outlived their 10 s timeout.
+    TEMPORAL_MAX_CACHED_WORKFLOWS: String(Math.max(1_000, options.payments * 2)),
   };
 }
 
-/** The firm connects Clio as a person would: open /oauth/clio/start and follow the redirects (no browser). */
-async function connectClio(publicUrl: string): Promise<void> {
-  let url = `${publicUrl}/oauth/clio/start?firm=${FIRM_ID}`;
+/**
+ * The firm connects Clio as an admin would: `matterpay connect clio --no-wait` mints a single-use sign-in link, and
+ * the harness follows it and the OAuth redirects (no browser).
+ */
+async function connectClio(roles: Roles): Promise<void> {
+  const minted = await roles.admin(['connect', 'clio', '--no-wait']);
+  const link = /https?:\/\/\S+/.exec(minted.output)?.[0];
+  if (minted.code !== 0 || !link) throw new Error(`matterpay connect clio printed no sign-in link: ${minted.output}`);
+  let url = link;
   for (let hop = 0; hop < 5; hop++) {
     const response = await fetch(url, { redirect: 'manual' });
     const location = response.headers.get('location');
@@ -270,6 +306,19 @@ async function whenReminded(db: pg.Pool, invoiceNumber: string): Promise<void> {
       );
     if (found) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/**
+ * An admin command as an operator runs it: one that could not reach the database (PostgreSQL restarting) says so
+ * and exits 1, and the operator runs it again a little later. Up to two minutes, like a role's wait.
+ */
+async function adminAsAnOperator(roles: Roles, args: string[]): Promise<{ code: number | null; output: string }> {
+  const deadline = Date.now() + 2 * 60_000;
+  for (;;) {
+    const result = await roles.admin(args);
+    if (result.code === 0 || !/cannot reach the database/.test(result.output) || Date.now() > deadline) return result;
+    await sleep(2_000);
   }
 }
 
@@ -311,6 +360,7 @@ interface FaultContext {
   kills: KillRecord[];
   restarts: string[];
   lagWatches: Array<Promise<void>>;
+  stopLagWatches: AbortSignal;
   supervisor: ReturnType<typeof superviseRoles>;
   log: (line: string) => void;
 }
@@ -380,10 +430,14 @@ async function killWorker(ctx: FaultContext): Promise<void> {
   const { roles, temporal, random } = ctx;
   let victim = random.int(0, roles.workers.length - 1);
   let inFlight: InFlightActivity[] = [];
+  // One scan of Temporal per look serves every worker (a scan describes every running workflow).
   for (let look = 0; look < 6; look++) {
+    const byWorker = await activitiesInFlightByWorker(temporal.client).catch(
+      () => new Map<number, InFlightActivity[]>(),
+    );
     for (let offset = 0; offset < roles.workers.length; offset++) {
       const slot = (victim + offset) % roles.workers.length;
-      const activities = await activitiesInFlightOn(temporal.client, roles.workers[slot]!.child.pid!).catch(() => []);
+      const activities = byWorker.get(roles.workers[slot]!.child.pid!) ?? [];
       if (activities.some((a) => MONEY_ACTIVITY.test(a.activityType)) || (look === 5 && activities.length > 0)) {
         victim = slot;
         inFlight = activities;
@@ -404,6 +458,7 @@ async function killWorker(ctx: FaultContext): Promise<void> {
     inFlight,
     duringMoneyActivity: inFlight.some((a) => MONEY_ACTIVITY.test(a.activityType)),
     recoveryLagMs: null,
+    finishedMs: null,
   };
   ctx.kills.push(record);
   ctx.log(`killed ${worker.name} during ${describeInFlight(inFlight)}`);
@@ -411,15 +466,20 @@ async function killWorker(ctx: FaultContext): Promise<void> {
   ctx.supervisor.watch(victim);
   if (inFlight.length > 0) {
     ctx.lagWatches.push(
-      recoveryLag(temporal.client, inFlight, killedAt, 10 * 60_000).then(
-        (lag) => {
-          record.recoveryLagMs = lag;
+      recoveryLag(temporal.client, inFlight, killedAt, worker.child.pid!, ctx.stopLagWatches).then(
+        (recovery) => {
+          record.recoveryLagMs = recovery.releasedMs;
+          record.finishedMs = recovery.finishedMs;
+          ctx.log(
+            `${worker.name}'s ${inFlight.length} activities handed on in ${seconds(recovery.releasedMs)}, finished in ${seconds(recovery.finishedMs)}`,
+          );
         },
         () => undefined,
       ),
     );
   } else {
     record.recoveryLagMs = 0;
+    record.finishedMs = 0;
   }
 }
 
@@ -513,6 +573,19 @@ function describeInFlight(activities: InFlightActivity[]): string {
   return entries.map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(', ') || '(no activity)';
 }
 
+/** Every kill's recovery lag within the bound, as an invariant: its count is the kills that took longer. */
+function recoveryInvariant(kills: KillRecord[]): InvariantResult {
+  const late = kills.filter((k) => k.recoveryLagMs === null || k.recoveryLagMs > RECOVERY_BOUND_MS);
+  return {
+    name: `kills recovered later than ${RECOVERY_BOUND_MS / 1000} s (worst ${seconds(Math.max(0, ...kills.map((k) => k.recoveryLagMs ?? Infinity)))})`,
+    violations: late.length,
+    examples: late.map((k) => `${k.role}: ${seconds(k.recoveryLagMs)} (${describeInFlight(k.inFlight)})`),
+  };
+}
+
+const seconds = (ms: number | null) =>
+  ms === null || !Number.isFinite(ms) ? 'NOT RECOVERED' : `${(ms / 1000).toFixed(1)} s`;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
@@ -523,10 +596,10 @@ export function formatReport(report: ChaosReport): string {
     `seed ${report.seed}   payments ${report.payments}   invoices ${report.invoices}   wall time ${(report.wallMs / 1000).toFixed(1)} s`,
     'faults injected:',
     ...report.faults.map(([kind, n]) => `  ${kind.padEnd(34)} ${n}`),
-    `kills (${report.kills.length}, ${report.kills.filter((k) => k.duringMoneyActivity).length} during a money activity):`,
+    `kills (${report.kills.length}, ${report.kills.filter((k) => k.duringMoneyActivity).length} during a money activity; recovery lag bound ${report.recoveryBoundMs / 1000} s):`,
     ...report.kills.map(
       (k) =>
-        `  ${k.role.padEnd(14)} in flight: ${describeInFlight(k.inFlight)}   recovered in ${k.recoveryLagMs === null ? 'NOT RECOVERED' : `${(k.recoveryLagMs / 1000).toFixed(1)} s`}`,
+        `  ${k.role.padEnd(14)} in flight: ${describeInFlight(k.inFlight)}   recovery lag ${seconds(k.recoveryLagMs)} (all finished in ${seconds(k.finishedMs)})`,
     ),
     'restarts:',
     ...report.restarts.map((r) => `  ${r}`),

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,55 +6,54 @@ import type { ChaosReport } from '../../bench/chaos/harness';
 
 /**
  * The chaos harness, CI size (about 300 payments, fixed seed): every fault at once against production-shaped
- * processes, then every invariant against the vendors' own state. Gated behind MATTERPAY_CHAOS=1 (see the README's
- * chaos section): on a shared 2-core machine it does not reliably finish within the 4 minutes a CI test may take.
- * The run is `npm run chaos` in a process of its own (as an operator runs it), which writes its report as JSON.
+ * processes, then every invariant against the vendors' own state. The run is `npm run chaos` in a process of its own
+ * (as an operator runs it, on free ports beside other test runs), which writes its report as JSON; its printout goes
+ * to the test's output. What is waited for is short (reminders 20/40/60 s, replays 10–30 s later, heartbeat timeouts
+ * of seconds), never what is injected: each fault kind at least once, five SIGKILLs, a 30 s network cut.
  */
-const enabled = process.env.MATTERPAY_CHAOS === '1';
 const SEED = Number(process.env.MATTERPAY_CHAOS_SEED ?? 20261201);
+const RUN_LIMIT_MS = 9 * 60_000;
+
+// Still behind MATTERPAY_CHAOS=1: on the shared 2-core machine (load 12–19 from other engineers' benchmarks) no
+// CI-size run finished its invoices within 7 minutes, and a chaos test that cannot pass reliably would fail every
+// `npm test` (README, "Running the CI size").
+const enabled = process.env.MATTERPAY_CHAOS === '1';
 
 (enabled ? describe : describe.skip)('chaos: kill, restart and starve matterpay while vendors misbehave', () => {
   let report: ChaosReport;
+  let child: ChildProcess | null = null;
 
   beforeAll(async () => {
     const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-report-')), 'report.json');
     const args = [
-      '--payments',
-      process.env.MATTERPAY_CHAOS_PAYMENTS ?? '300',
-      '--seed',
-      String(SEED),
-      '--workers',
-      '2',
-      '--kills',
-      '5',
-      '--cut-seconds',
-      '30',
-      '--reminders',
-      '45s,90s,120s',
-      '--replay-seconds',
-      '20,60',
-      '--settle-seconds',
-      '300',
-      '--report',
-      reportFile,
+      ...['--payments', process.env.MATTERPAY_CHAOS_PAYMENTS ?? '300', '--seed', String(SEED)],
+      ...['--workers', '2', '--kills', '5', '--cut-seconds', '30'],
+      ...['--reminders', '20s,40s,60s', '--replay-seconds', '10,30', '--settle-seconds', '420'],
+      ...['--report', reportFile],
     ];
-    const child = spawn(
+    child = spawn(
       process.execPath,
       [path.resolve(__dirname, '../../bin/run-ts.js'), path.resolve(__dirname, '../../bench/chaos/run.ts'), ...args],
-      {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
+      { stdio: ['ignore', 'inherit', 'inherit'] },
     );
-    await new Promise((resolve) => child.on('exit', resolve));
+    const code = await new Promise<number | null>((resolve) => child!.on('exit', resolve));
+    if (!fs.existsSync(reportFile)) throw new Error(`the chaos run (seed ${SEED}) exited ${code} without a report`);
     report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ChaosReport;
-  }, 15 * 60_000);
+  }, RUN_LIMIT_MS);
+
+  // A run that outlived its limit is stopped, so its processes and ports do not outlive the test (SIGTERM: the
+  // harness's cleanups stop every process it started).
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGTERM');
+  });
 
   it('injected every fault kind, and killed workers in the middle of money activities', () => {
-    const kinds = new Map(report.faults);
-    for (const kind of [
+    const injected = new Map(report.faults);
+    const never = [
       'webhook duplicated',
       'webhook dropped',
       'webhook delayed',
+      'webhook reordered',
       'webhook replayed later',
       'Clio API 5xx',
       'Clio API 429',
@@ -65,15 +64,18 @@ const SEED = Number(process.env.MATTERPAY_CHAOS_SEED ?? 20261201);
       'Temporal dev server restarted',
       'PostgreSQL restarted',
       'network to Temporal cut',
-    ]) {
-      expect(kinds.get(kind) ?? 0).toBeGreaterThan(0);
-    }
+    ].filter((kind) => !(injected.get(kind)! > 0));
+    expect(never).toEqual([]);
     expect(report.kills.length).toBeGreaterThanOrEqual(5);
     expect(report.kills.filter((k) => k.duringMoneyActivity).length * 2).toBeGreaterThanOrEqual(report.kills.length);
   });
 
-  it('recovered from every kill', () => {
-    expect(report.kills.filter((k) => k.recoveryLagMs === null).map((k) => k.role)).toEqual([]);
+  it("handed every killed worker's activities on within the recovery bound", () => {
+    expect(
+      report.kills
+        .filter((k) => k.recoveryLagMs === null || k.recoveryLagMs > report.recoveryBoundMs)
+        .map((k) => `${k.role}: ${k.recoveryLagMs}`),
+    ).toEqual([]);
   });
 
   it('kept every invariant: nothing lost, nothing doubled, nobody reminded after paying or closing', () => {

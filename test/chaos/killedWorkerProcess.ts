@@ -1,6 +1,6 @@
 /**
  * A worker process whose vendor call never returns (a slow vendor), with the production liveness heartbeats: the
- * killed-worker test SIGKILLs it in the middle of that call. Prints `calling` once the call is under way.
+ * killed-worker test SIGKILLs it in the middle of that call. Its activities get production's heartbeat timeouts. Prints `calling` once the call is under way.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { livenessHeartbeats } from '../../worker/liveness';
@@ -11,7 +11,10 @@ async function main(): Promise<void> {
     connection,
     taskQueue: process.env.TASK_QUEUE!,
     workflowsPath: require.resolve('./slowVendorWorkflow'),
-    interceptors: { activity: [livenessHeartbeats] },
+    interceptors: {
+      activity: [livenessHeartbeats],
+      workflowModules: [require.resolve('../../workflows/heartbeatTimeouts')],
+    },
     activities: {
       async callVendor() {
         process.stdout.write('calling\n');

@@ -168,7 +168,11 @@ describe('matterpay approve', () => {
 
   it('says in one line when Temporal cannot be reached', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    const result = await matterpay(['approve', '00042-Smith-1', '--by', 'Ann Attorney'], { TEMPORAL_ADDRESS: address });
+    // TEMPORAL_WAIT: no waiting for it (by default a command waits up to 2 minutes, saying so).
+    const result = await matterpay(['approve', '00042-Smith-1', '--by', 'Ann Attorney'], {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_WAIT: '1ms',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(
       new RegExp(`^cannot reach Temporal at ${address}: check TEMPORAL_ADDRESS and that the server is up \\(.+\\)$`),

@@ -14,6 +14,7 @@ import { startSandboxedClio, waitFor, type SandboxedClio } from '../support/sand
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
 import { TEST_SECRET_KEY, encryptingClient, testDataConverter } from '../support/codec';
 import { startParkedPayment } from '../support/workflowStarts';
+import { startTcpProxy } from '../support/tcpProxy';
 
 /**
  * The lookup-table commands as an admin runs them (`node bin/matterpay.js …` in its own process): `matterpay link`
@@ -188,7 +189,10 @@ describe('matterpay link', () => {
   });
 
   it('keeps the mapping and says so when Temporal cannot be reached to wake parked payments; running it again wakes them', async () => {
-    const offline = await matterpay(['link', 'LEG-2', '00002-Jones'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const offline = await matterpay(['link', 'LEG-2', '00002-Jones'], {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      TEMPORAL_WAIT: '2s',
+    });
     expect(offline.code).toBe(1);
     expect(offline.stdout).toContain('Mapped "LEG-2" to matter 00002-Jones (id 102)');
     expect(offline.stderr).toMatch(
@@ -323,4 +327,68 @@ describe('matterpay backfill', () => {
       runs.push(execution.runId);
     expect(runs).toHaveLength(1);
   });
+
+  /** Temporal reached through a TCP proxy the test can cut, as the chaos harness cuts the network to Temporal. */
+  async function cuttableTemporal() {
+    const [host, port] = process.env.TEST_TEMPORAL_ADDRESS!.split(':') as [string, string];
+    const proxy = await startTcpProxy({ host, port: Number(port) });
+    cleanups.push(() => proxy.stop());
+    return proxy;
+  }
+
+  /** The command's output so far, failing at once (with what it printed) if it exited. */
+  const stillRunning = (command: ReturnType<typeof spawnMatterpay>) => {
+    const output = command.output();
+    if (command.exitCode !== null) throw new Error(`matterpay exited (${command.exitCode}): ${output.stderr}`);
+    return output;
+  };
+
+  // Found by the chaos harness (seed 20261201, CI size): the backfill it runs exited during the 30 s network cut.
+  it('waits out a Temporal outage while it watches, saying so, and reports the finished backfill', async () => {
+    const proxy = await cuttableTemporal();
+    const taskQueue = uniqueTaskQueue('cli-backfill');
+    const watching = spawnMatterpay(['backfill', '--run-id', 'outage'], {
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_ADDRESS: `127.0.0.1:${proxy.port}`,
+    });
+    await waitFor(() => stillRunning(watching).stdout.includes('Started backfill outage'), { timeoutMs: 20_000 });
+    await proxy.cut();
+    await waitFor(
+      () => /Temporal at 127\.0\.0\.1:\d+ is unreachable; waiting for it/.test(stillRunning(watching).stderr),
+      {
+        timeoutMs: 20_000,
+        what: 'the command to say it waits for Temporal',
+      },
+    );
+    // Longer than the Temporal client's own retries last (about 20 s), like the harness's 30 s cut.
+    await new Promise((resolve) => setTimeout(resolve, 25_000));
+    stillRunning(watching);
+    await proxy.restore();
+    await startWorker(taskQueue);
+    const finished = await watching.done;
+    expect(finished).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/Backfill outage of .* finished in[^]*Matters scanned\s+450/),
+      stderr: expect.not.stringMatching(/\n\s+at /),
+    });
+  }, 90_000);
+
+  it('started while Temporal is unreachable, waits for it and then runs', async () => {
+    const proxy = await cuttableTemporal();
+    await proxy.cut();
+    const taskQueue = uniqueTaskQueue('cli-backfill');
+    await startWorker(taskQueue);
+    const waiting = spawnMatterpay(['backfill', '--run-id', 'started-in-outage', '--json'], {
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_ADDRESS: `127.0.0.1:${proxy.port}`,
+    });
+    await waitFor(() => /Temporal at 127\.0\.0\.1:\d+ is unreachable/.test(stillRunning(waiting).stderr), {
+      timeoutMs: 30_000,
+      what: 'the command to say it waits for Temporal',
+    });
+    await proxy.restore();
+    const finished = await waiting.done;
+    expect(finished.code).toBe(0);
+    expect(JSON.parse(finished.stdout)).toMatchObject({ runId: 'started-in-outage', matters: 450, done: true });
+  }, 90_000);
 });

@@ -402,7 +402,7 @@ describe('matterpay invoices', () => {
 describe('matterpay invoice <number>', () => {
   it('shows the store record, lines, trust draw, pay links, payments and alerts, and says when the workflow cannot be reached', async () => {
     const deadTemporal = `127.0.0.1:${await freePort()}`;
-    const result = await matterpay(['invoice', 'A-3'], { TEMPORAL_ADDRESS: deadTemporal });
+    const result = await matterpay(['invoice', 'A-3'], { TEMPORAL_ADDRESS: deadTemporal, TEMPORAL_WAIT: '1ms' });
     expect(result.code).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/^Invoice A-3$/m);
@@ -420,7 +420,10 @@ describe('matterpay invoice <number>', () => {
 
   it('gives the same in --json, cents as integers and UTC timestamps', async () => {
     const deadTemporal = `127.0.0.1:${await freePort()}`;
-    const result = await matterpay(['invoice', 'A-3', '--json'], { TEMPORAL_ADDRESS: deadTemporal });
+    const result = await matterpay(['invoice', 'A-3', '--json'], {
+      TEMPORAL_ADDRESS: deadTemporal,
+      TEMPORAL_WAIT: '1ms',
+    });
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout);
     expect(view.invoice).toMatchObject({

@@ -28,7 +28,7 @@ import { buildIngress } from '../../worker/ingress/server';
 import { createLogger } from '../../worker/logger';
 import { createMetrics } from '../../worker/metrics';
 import { createTestDatabase, type TestDatabase } from './db';
-import { uniqueTaskQueue } from './temporal';
+import { HEARTBEAT_TIMEOUTS_MODULE, uniqueTaskQueue } from './temporal';
 import { waitFor } from './wait';
 import { invoiceStatusQuery } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
@@ -138,7 +138,11 @@ export class BillingHarness {
       workflowsPath,
       activities: this.activities,
       // As in production (worker/worker.ts): a running activity beats, so its heartbeat timeout only fires if it died.
-      interceptors: { activity: [livenessHeartbeats] },
+      // The Java time-skipping server would fire a seconds-long heartbeat timeout at once: there, none is set.
+      interceptors: {
+        activity: [livenessHeartbeats],
+        workflowModules: this.env.supportsTimeSkipping ? [] : [HEARTBEAT_TIMEOUTS_MODULE],
+      },
     });
     this.running = this.worker.run();
   }

@@ -29,9 +29,20 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   return env;
 }
 
-export async function bundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+/**
+ * The production worker's workflow interceptor module that gives activities their heartbeat timeouts. Dev-server
+ * workers register it, as production does; time-skipping workers must not (the Java server would fire the timeouts
+ * at once while it skips days).
+ */
+export const HEARTBEAT_TIMEOUTS_MODULE = require.resolve('../../workflows/heartbeatTimeouts');
+
+export async function bundle(
+  workflowsPath: string,
+  workflowInterceptorModules: string[] = [],
+): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath,
+    workflowInterceptorModules,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
 }

@@ -62,7 +62,8 @@ export function defaultRunId(now: Date = new Date()): string {
 
 const POLL_MS = 500;
 const QUERY_TIMEOUT_MS = 3_000;
-const START_TIMEOUT_MS = 10_000;
+/** Starting may wait out a Temporal outage (TEMPORAL_WAIT, worker/commands/temporalWait.ts), then gets ten seconds. */
+const START_AFTER_WAIT_MS = 10_000;
 
 async function backfill(ctx: CommandContext, options: { runId?: string; json?: boolean }): Promise<number> {
   const runId = options.runId ?? defaultRunId();
@@ -143,7 +144,9 @@ async function startOrAttach(
   let status: string | null = null;
   try {
     status = (
-      await client.withDeadline(Date.now() + START_TIMEOUT_MS, () => client.workflow.getHandle(workflowId).describe())
+      await client.withDeadline(Date.now() + ctx.config.TEMPORAL_WAIT + START_AFTER_WAIT_MS, () =>
+        client.workflow.getHandle(workflowId).describe(),
+      )
     ).status.name;
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw unreachable(err);
@@ -156,7 +159,7 @@ async function startOrAttach(
     };
   }
   try {
-    const handle = await client.withDeadline(Date.now() + START_TIMEOUT_MS, () =>
+    const handle = await client.withDeadline(Date.now() + ctx.config.TEMPORAL_WAIT + START_AFTER_WAIT_MS, () =>
       client.workflow.start(workflowRef('backfillMatterLinks'), {
         workflowId,
         taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,

@@ -75,6 +75,7 @@ export function createCommandContext(config: Config): CommandContext {
   let dbReady: Promise<Db> | null = null;
   let client: Client | null = null;
   let clientReady: Promise<Client> | null = null;
+  let temporalWait: import('./temporalWait').TemporalWait | null = null;
 
   const unreachableDb = (reason: string) =>
     new CommandError(
@@ -102,14 +103,32 @@ export function createCommandContext(config: Config): CommandContext {
     // Loaded on first use: the Temporal client, gRPC and protobuf cost ~0.4 s, and most commands read only the store.
     const { Client: TemporalClient, Connection } = await import('@temporalio/client');
     const { temporalDataConverter } = require('../codec') as typeof import('../codec');
+    const { waitForTemporal } = require('./temporalWait') as typeof import('./temporalWait');
+    const { whenReachable } = require('../startupWait') as typeof import('../startupWait');
+    const tell = (line: string) => process.stderr.write(`${line}\n`);
+    temporalWait = waitForTemporal(temporalAddress, tell, config.TEMPORAL_WAIT);
+    const interceptor = temporalWait.interceptor;
     let connection;
     try {
-      connection = await Connection.connect({
-        address: temporalAddress,
-        tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY) ? {} : undefined,
-        apiKey: config.TEMPORAL_API_KEY,
-        connectTimeout: TEMPORAL_CONNECT_TIMEOUT_MS,
-      });
+      // Temporal restarting or cut off is waited for, bounded and saying so, as a starting role does: on connecting,
+      // and (through the retry interceptor) on every call the command makes afterwards.
+      connection = await whenReachable(
+        'Temporal',
+        'the command waits for it',
+        temporalAddress,
+        () =>
+          Connection.connect({
+            address: temporalAddress,
+            tls: config.TEMPORAL_TLS || Boolean(config.TEMPORAL_API_KEY) ? {} : undefined,
+            apiKey: config.TEMPORAL_API_KEY,
+            connectTimeout: TEMPORAL_CONNECT_TIMEOUT_MS,
+            interceptors: [interceptor],
+            // gRPC's reconnect backoff grows to 2 minutes by default: reconnect soon after an outage ends.
+            channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000 },
+          }),
+        { warn: (_meta, message) => tell(message) },
+        config.TEMPORAL_WAIT,
+      );
     } catch (err) {
       throw new CommandError(
         `cannot reach Temporal at ${temporalAddress}: ${config.TEMPORAL_ADDRESS ? 'check TEMPORAL_ADDRESS and that the server is up' : 'is `npm start` running?'} (${firstLine(err)})`,
@@ -137,7 +156,9 @@ export function createCommandContext(config: Config): CommandContext {
     async close() {
       const closing: Array<Promise<unknown>> = [];
       if (pool) closing.push(pool.end().catch(() => {}));
-      if (client) closing.push(client.connection.close().catch(() => {}));
+      const connection = client?.connection;
+      if (connection)
+        closing.push((temporalWait?.quiesce() ?? Promise.resolve()).then(() => connection.close()).catch(() => {}));
       pool = null;
       client = null;
       await Promise.all(closing);

@@ -36,7 +36,13 @@ export async function ensureWorkflowBundle(cacheDir: string): Promise<string> {
   if (!fs.existsSync(bundle)) {
     await promisify(execFile)(
       process.execPath,
-      [path.join(root, 'bin', 'bundle-workflows.js'), path.join(root, 'workflows', 'index.ts'), bundle],
+      [
+        path.join(root, 'bin', 'bundle-workflows.js'),
+        path.join(root, 'workflows', 'index.ts'),
+        bundle,
+        // Production activities get heartbeat timeouts: a killed worker's activity moves on in seconds.
+        path.join(root, 'workflows', 'heartbeatTimeouts.ts'),
+      ],
       { maxBuffer: 16 * 1024 * 1024 },
     );
     removeOldBundles(cacheDir, bundle);
