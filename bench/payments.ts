@@ -25,6 +25,7 @@ import type pg from 'pg';
 import { formatCents } from '../domain/money';
 import { FIRM_ID } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
+import { workflowRef } from '../shared/workflowTypes';
 import { billingPolicy } from '../worker/policy';
 import { freePort } from '../test/support/ports';
 import { roleEnvironment, spawnRole, type RoleProcess } from './chaos/roles';
@@ -275,7 +276,7 @@ async function main(): Promise<void> {
     process.stdout.write(`opening ${invoiceCount} invoices (issued, pay link made, waiting in dunning)… `);
     const policy = billingPolicy(config);
     const invoices = await openInvoices(invoiceCount, clio, db, async (invoice) => {
-      await client.workflow.start('invoice', {
+      await client.workflow.start(workflowRef('invoice'), {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowId: workflowIds.invoice(FIRM, invoice.number),
         args: [

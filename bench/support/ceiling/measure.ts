@@ -4,6 +4,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { percentile } from '../timing';
 import * as activities from './activities';
+import { oneActivity } from './workflows';
 
 export interface CeilingFigure {
   inFlight: number;
@@ -47,7 +48,7 @@ export async function measureCeiling(options: {
           Array.from({ length: inFlight }, async () => {
             while (Date.now() < endAt) {
               const t = Date.now();
-              await client.workflow.execute('oneActivity', {
+              await client.workflow.execute(oneActivity, {
                 taskQueue,
                 workflowId: `ceiling-${randomUUID()}`,
                 args: ['ok'],
