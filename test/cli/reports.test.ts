@@ -453,7 +453,10 @@ describe('matterpay invoice <number>', () => {
 
   it('keeps the whole --json shape of `invoice <number>` (a contract for scripts, docs/architecture.md §8)', async () => {
     const deadTemporal = `127.0.0.1:${await freePort()}`;
-    const result = await matterpay(['invoice', 'A-3', '--json'], { TEMPORAL_ADDRESS: deadTemporal });
+    const result = await matterpay(['invoice', 'A-3', '--json'], {
+      TEMPORAL_ADDRESS: deadTemporal,
+      TEMPORAL_WAIT: '1ms',
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       firmId: FIRM,
