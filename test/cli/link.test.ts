@@ -201,6 +201,7 @@ describe('matterpay link', () => {
     expect(await links('LEG-2')).toHaveLength(1);
     const offlineJson = await matterpay(['link', 'LEG-3', '00002-Jones', '--json'], {
       TEMPORAL_ADDRESS: '127.0.0.1:1',
+      TEMPORAL_WAIT: '2s',
     });
     expect(offlineJson.code).toBe(1);
     expect(JSON.parse(offlineJson.stdout)).toEqual({
