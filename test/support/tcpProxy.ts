@@ -14,9 +14,15 @@ export async function startTcpProxy(target: {
     new Promise<void>((resolve) => {
       server = net.createServer((client) => {
         const upstream = net.connect(target.port, target.host);
-        for (const s of [client, upstream]) {
+        // The two sides close together: a client whose upstream is gone (the server restarted) must see its
+        // connection drop, as it would without the proxy, instead of holding a socket nothing answers.
+        const pair = [client, upstream];
+        for (const s of pair) {
           sockets.add(s);
-          s.on('close', () => sockets.delete(s));
+          s.on('close', () => {
+            sockets.delete(s);
+            for (const other of pair) other.destroy();
+          });
           s.on('error', () => s.destroy());
         }
         client.pipe(upstream).pipe(client);

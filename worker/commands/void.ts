@@ -30,6 +30,7 @@ const reasonArg = z
   .min(1, 'the reason must not be empty')
   .max(500, 'the reason is at most 500 characters');
 const WAIT_MS = 30_000;
+const QUERY_DEADLINE_MS = 5_000;
 
 async function voidInvoice(
   ctx: CommandContext,
@@ -53,7 +54,10 @@ async function voidInvoice(
   const deadline = Date.now() + WAIT_MS;
   let status: InvoiceWorkflowStatus | null = null;
   while (Date.now() < deadline) {
-    status = await handle.query(invoiceStatusQuery).catch(() => null);
+    // Each question has its own deadline: a connection that stopped answering must not hold the command past its wait.
+    status = await client
+      .withDeadline(Math.min(deadline, Date.now() + QUERY_DEADLINE_MS), () => handle.query(invoiceStatusQuery))
+      .catch(() => null);
     if (status?.status === 'void') break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
