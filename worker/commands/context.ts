@@ -34,6 +34,8 @@ export interface CommandContext {
   print(text: string): void;
   /** Writes a value as indented JSON to stdout. */
   printJson(value: unknown): void;
+  /** The error a failed command reports: the store dropping away mid-command says so, as failing to connect does. */
+  explainFailure(err: unknown): unknown;
   close(): Promise<void>;
 }
 
@@ -153,6 +155,7 @@ export function createCommandContext(config: Config): CommandContext {
     temporal: () => (clientReady ??= openTemporal()),
     print: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    explainFailure: (err) => (pool && isStoreOutage(err, databaseUrl) ? unreachableDb(describeDbError(err)) : err),
     async close() {
       const closing: Array<Promise<unknown>> = [];
       if (pool) closing.push(pool.end().catch(() => {}));
@@ -181,7 +184,7 @@ export function commandAction<A extends unknown[]>(
       const returned = await work(ctx, ...args);
       exitCode = typeof returned === 'number' ? returned : 0;
     } catch (err) {
-      exitCode = reportFailure(err);
+      exitCode = reportFailure(ctx.explainFailure(err));
     } finally {
       await ctx.close();
     }
@@ -200,6 +203,23 @@ function reportFailure(err: unknown): number {
   process.stderr.write(`matterpay: ${message}\n`);
   if (process.env.MATTERPAY_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return 1;
+}
+
+/**
+ * The store went away under a command that had already connected (PostgreSQL restarting, its connection cut): the
+ * admin is told the database could not be reached, the message they would act on, not the driver's bare
+ * "connect ECONNREFUSED".
+ */
+export function isStoreOutage(err: unknown, databaseUrl: string): boolean {
+  if (err instanceof CommandError) return false;
+  const e = err as { code?: unknown; message?: unknown; port?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  // 57P01-57P03: the server is shutting down or starting up (PostgreSQL's class 57, operator intervention).
+  if (['57P01', '57P02', '57P03'].includes(code)) return true;
+  if (typeof e?.message === 'string' && /^Connection terminated/.test(e.message)) return true;
+  // A socket error is the store's only if it names the store's port (a vendor call fails the same way).
+  const storePort = Number(new URL(databaseUrl).port || 5432);
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code) && e?.port === storePort;
 }
 
 function describeDbError(err: unknown): string {
