@@ -14,9 +14,10 @@ import type { ChaosReport } from '../../bench/chaos/harness';
 const SEED = Number(process.env.MATTERPAY_CHAOS_SEED ?? 20261201);
 const RUN_LIMIT_MS = 9 * 60_000;
 
-// Part of every `npm test`: green three times in a row on a quiet machine (195, 271 and 229 s of harness time).
-// MATTERPAY_CHAOS=0 skips it, for a loaded machine where it cannot finish in time (README, "Running the CI size").
-const enabled = process.env.MATTERPAY_CHAOS !== '0';
+// Still behind MATTERPAY_CHAOS=1: green twice in a row on a quiet machine (195 s and 271 s), not yet the three runs
+// that show it reliable, and slower than that beside the rest of `npm test` on 2 cores; a chaos test that cannot
+// pass reliably would fail every `npm test` (README, "Running the CI size").
+const enabled = process.env.MATTERPAY_CHAOS === '1';
 
 (enabled ? describe : describe.skip)('chaos: kill, restart and starve matterpay while vendors misbehave', () => {
   let report: ChaosReport;
