@@ -31,6 +31,15 @@ export async function hasMatterpaySchema(db: Db): Promise<boolean> {
 export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
   try {
+    return await transactionOn(client, work);
+  } finally {
+    client.release();
+  }
+}
+
+/** BEGIN, `work`, COMMIT on a connection already taken; ROLLBACK on any error. */
+async function transactionOn<T>(client: pg.PoolClient, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
@@ -38,8 +47,6 @@ export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => 
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
-  } finally {
-    client.release();
   }
 }
 
@@ -70,13 +77,7 @@ export async function inTransactionWithSpare<T>(
   );
   const [client, spare] = await turn;
   try {
-    await client.query('BEGIN');
-    const result = await work(client, spare);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
+    return await transactionOn(client, (tx) => work(tx, spare));
   } finally {
     client.release();
     spare.release();

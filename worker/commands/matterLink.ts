@@ -95,7 +95,8 @@ async function link(
   try {
     woken = await wakeParkedPayments(ctx, db);
   } catch (err) {
-    wakeError = err instanceof CommandError ? err.message : firstLine(err);
+    const explained = ctx.explainFailure(err);
+    wakeError = explained instanceof CommandError ? explained.message : firstLine(explained);
   }
 
   if (options.json) {
@@ -158,6 +159,8 @@ async function wakeParkedPayments(ctx: CommandContext, db: Db): Promise<number> 
   try {
     return await client.withDeadline(Date.now() + 30_000, () => wake({ firmId: ctx.firmId }));
   } catch (err) {
+    // The wake-up reads the store too: a store that went away is named as such (explainFailure), not as Temporal.
+    if (ctx.explainFailure(err) !== err) throw err;
     throw new CommandError(`cannot reach Temporal at ${ctx.temporalAddress} (${firstLine(err)})`);
   }
 }
