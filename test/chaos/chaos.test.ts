@@ -14,10 +14,9 @@ import type { ChaosReport } from '../../bench/chaos/harness';
 const SEED = Number(process.env.MATTERPAY_CHAOS_SEED ?? 20261201);
 const RUN_LIMIT_MS = 9 * 60_000;
 
-// Still behind MATTERPAY_CHAOS=1: green twice in a row on a quiet machine (195 s and 271 s), not yet the three runs
-// that show it reliable, and slower than that beside the rest of `npm test` on 2 cores; a chaos test that cannot
-// pass reliably would fail every `npm test` (README, "Running the CI size").
-const enabled = process.env.MATTERPAY_CHAOS === '1';
+// Part of every `npm test`: a flaky chaos test is a failed CI, so it runs on the same fixed seed each time.
+// MATTERPAY_CHAOS=0 skips it (a contributor's quick loop on a loaded machine; README, "Running the CI size").
+const enabled = process.env.MATTERPAY_CHAOS !== '0';
 
 (enabled ? describe : describe.skip)('chaos: kill, restart and starve matterpay while vendors misbehave', () => {
   let report: ChaosReport;
