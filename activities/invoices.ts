@@ -245,7 +245,12 @@ export function invoiceActivities(deps: ActivityDeps) {
       });
       if (!sent) return noNote('nothing due');
       const { message } = sent;
-      if (invoice.delivery !== 'sent') await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'sent' });
+      if (invoice.delivery !== 'sent' || invoice.emailedToEmail !== email || invoice.emailedToName !== clientName)
+        await invoices.update(input.firmId, input.invoiceNumber, {
+          delivery: 'sent',
+          emailedToEmail: email,
+          emailedToName: clientName,
+        });
       await alerts.resolve(input.firmId, 'delivery-held', input.invoiceNumber);
       await writeNoteOnce(deps, {
         firmId: input.firmId,

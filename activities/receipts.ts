@@ -34,9 +34,11 @@ export function receiptActivities(deps: ActivityDeps) {
       const invoice = await invoices.get(firmId, input.invoiceNumber);
       if (!invoice || payment.kind !== 'charge') return 'no invoice';
       if (!invoice.sendEmail) return 'firm sends it';
-      const matter = await firm.practice.getMatter(invoice.matterId);
-      const to = invoice.recipientEmail ?? matter.client.email;
-      const receivedFrom = invoice.recipientName ?? matter.client.name;
+      // To whoever received the invoice's email; the practice system is read only for an invoice never emailed.
+      const emailed = invoice.emailedToEmail ? { email: invoice.emailedToEmail, name: invoice.emailedToName } : null;
+      const client = emailed ?? (await firm.practice.getMatter(invoice.matterId)).client;
+      const to = invoice.recipientEmail ?? client.email;
+      const receivedFrom = invoice.recipientName ?? client.name;
       if (!to || !isDeliverableEmail(to)) {
         await alerts.raise(
           firmId,

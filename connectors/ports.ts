@@ -269,7 +269,18 @@ export interface Payment {
 }
 
 export type WebhookOutcome =
-  { kind: 'payment'; eventId: string; payment: Payment } | { kind: 'ignored'; eventId: string; reason: string };
+  | {
+      kind: 'payment';
+      eventId: string;
+      payment: Payment;
+      /**
+       * True when `payment` is the processor's current state, read from its API while this delivery was verified (an
+       * unsigned hint that was re-fetched), not a copy the event carried: the reconciliation need not read it again
+       * before its first decision.
+       */
+      readJustNow?: boolean;
+    }
+  | { kind: 'ignored'; eventId: string; reason: string };
 
 export interface PaymentProcessor {
   readonly name: ProcessorName;

@@ -27,13 +27,40 @@ export async function hasMatterpaySchema(db: Db): Promise<boolean> {
   return Boolean(rows[0]?.invoices);
 }
 
+/**
+ * A connection taken from the pool, listened to while it is out. The pool listens for errors only on its idle
+ * connections: one the server drops while it is out but between queries (a restart while the transaction waits on an
+ * email) would otherwise emit an unhandled 'error' and end the process. The error is kept instead: the connection's
+ * next query fails, and `release` hands it back broken, so the pool discards it.
+ */
+interface TakenConnection {
+  client: pg.PoolClient;
+  release(): void;
+}
+
+async function take(db: Db): Promise<TakenConnection> {
+  const client = await db.connect();
+  let dropped: Error | undefined;
+  const keep = (err: Error) => {
+    dropped ??= err;
+  };
+  client.on('error', keep);
+  return {
+    client,
+    release() {
+      client.removeListener('error', keep);
+      client.release(dropped);
+    },
+  };
+}
+
 /** Runs `work` in one transaction; rolls back on any error. */
 export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
+  const taken = await take(db);
   try {
-    return await transactionOn(client, work);
+    return await transactionOn(taken.client, work);
   } finally {
-    client.release();
+    taken.release();
   }
 }
 
@@ -63,9 +90,9 @@ export async function inTransactionWithSpare<T>(
   work: (client: pg.PoolClient, spare: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const turn = (pairTurns.get(db) ?? Promise.resolve()).then(async () => {
-    const first = await db.connect();
+    const first = await take(db);
     try {
-      return [first, await db.connect()] as const;
+      return [first, await take(db)] as const;
     } catch (err) {
       first.release();
       throw err;
@@ -77,7 +104,7 @@ export async function inTransactionWithSpare<T>(
   );
   const [client, spare] = await turn;
   try {
-    return await transactionOn(client, (tx) => work(tx, spare));
+    return await transactionOn(client.client, (tx) => work(tx, spare.client));
   } finally {
     client.release();
     spare.release();

@@ -45,6 +45,9 @@ export interface InvoiceRecord {
   customMessage: string | null;
   /** False for `--no-email` uploads: the firm sends the pay link itself. */
   sendEmail: boolean;
+  /** The name and address the invoice's latest email went to (null until one is sent). */
+  emailedToName: string | null;
+  emailedToEmail: string | null;
 }
 
 export interface InvoiceLine {
@@ -61,7 +64,8 @@ type Queryable = Db | pg.PoolClient;
 
 const columns = `firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents,
   trust_applied_cents, credit_applied_cents, paid_cents, delivery, approved_by, approved_at, issued_at, settled_at, voided_at, escalated_at, created_at,
-  due_at, to_char(invoice_date, 'YYYY-MM-DD') AS invoice_date, recipient_name, recipient_email, custom_message, send_email`;
+  due_at, to_char(invoice_date, 'YYYY-MM-DD') AS invoice_date, recipient_name, recipient_email, custom_message, send_email,
+  emailed_to_name, emailed_to_email`;
 
 export function moneyOf(
   invoice: Pick<InvoiceRecord, 'status' | 'totalCents' | 'trustAppliedCents' | 'creditAppliedCents' | 'paidCents'>,
@@ -108,6 +112,8 @@ function toRecord(row: Record<string, unknown>): InvoiceRecord {
     recipientEmail: (row.recipient_email as string | null) ?? null,
     customMessage: (row.custom_message as string | null) ?? null,
     sendEmail: row.send_email !== false,
+    emailedToName: (row.emailed_to_name as string | null) ?? null,
+    emailedToEmail: (row.emailed_to_email as string | null) ?? null,
   };
 }
 
@@ -296,6 +302,8 @@ export class InvoiceRepository {
       trustAppliedCents: number;
       creditAppliedCents: number;
       dueAt: Date;
+      emailedToName: string | null;
+      emailedToEmail: string;
     }>,
     q: Queryable = this.db,
   ): Promise<void> {
@@ -311,6 +319,8 @@ export class InvoiceRepository {
       trustAppliedCents: 'trust_applied_cents',
       creditAppliedCents: 'credit_applied_cents',
       dueAt: 'due_at',
+      emailedToName: 'emailed_to_name',
+      emailedToEmail: 'emailed_to_email',
     };
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return;

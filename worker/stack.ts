@@ -18,6 +18,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { ensureBillingRunSchedule, ensureSweepSchedule, ensureWebhookMaintenanceSchedule } from './schedules';
 import { connectClient, connectWorkerConnection, temporalDataConverter } from './temporal';
+import { registerWorkerWhenReachable } from './registerWorker';
 import { whenReachable, whenTemporalAnswers } from './startupWait';
 import { createWorker, installTemporalRuntime } from './worker';
 import { withWritebackDrainer } from '../activities';
@@ -196,12 +197,6 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       await sandboxes.registerLawPayWebhook(`${config.publicBaseUrl}/webhooks/lawpay`);
 
     if (parts.worker) {
-      const connection: NativeConnection = await whenTemporalAnswers(
-        'connecting the worker',
-        address,
-        () => connectWorkerConnection(config, address),
-        logger,
-      );
       const billingLog = logger.child({ component: 'billing' });
       const { deps, drainer } = withWritebackDrainer(
         {
@@ -216,12 +211,13 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
             billingLog.warn({ firmId, err: (err as Error).message }, 'write-back drain failed; trying again shortly'),
         },
       );
-      const worker: Worker = await whenTemporalAnswers(
-        'registering the worker',
-        address,
-        () => createWorker({ config, connection, dataConverter, deps }),
-        logger,
-      );
+      const { connection, worker }: { connection: NativeConnection; worker: Worker } =
+        await registerWorkerWhenReachable({
+          address,
+          connect: () => connectWorkerConnection(config, address),
+          create: (connection) => createWorker({ config, connection, dataConverter, deps }),
+          logger,
+        });
       drainer.start();
       for (const firmId of firms.ids()) {
         await whenTemporalAnswers(

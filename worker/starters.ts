@@ -61,13 +61,14 @@ export async function startOrSignalReconciliation(
   config: Config,
   firmId: string,
   payment: Payment,
+  options: { readJustNow?: boolean } = {},
 ): Promise<void> {
   await client.workflow.signalWithStart<typeof paymentReconciliation, [{ status: string }]>(
     workflowRef('paymentReconciliation'),
     {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: workflowIds.paymentReconciliation(firmId, payment.processor, payment.transactionId),
-      args: [{ firmId, payment, policy: billingPolicy(config) }],
+      args: [{ firmId, payment, policy: billingPolicy(config), ...(options.readJustNow ? { readJustNow: true } : {}) }],
       signal: transactionChangedSignal,
       signalArgs: [{ status: payment.status }],
       typedSearchAttributes: [

@@ -34,10 +34,26 @@ export function installTemporalRuntime(logger: Logger): void {
       const level = entry.level.toLowerCase() as Lowercase<LogLevel>;
       const log =
         level === 'trace' ? temporalLogger.trace.bind(temporalLogger) : temporalLogger[level].bind(temporalLogger);
-      log({ ...entry.meta }, entry.message);
+      log(readableMeta(entry.meta), entry.message);
     }),
     telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) } },
   });
+}
+
+/**
+ * The SDK hands errors in its log metadata (`{ error }` with "Workflow failed"), which JSON shows as `{}`: each is
+ * written as its name and message with those of its causes, so the log says why a workflow failed.
+ */
+function readableMeta(meta: Record<string, unknown> | undefined): Record<string, unknown> {
+  const readable: Record<string, unknown> = { ...meta };
+  for (const [key, value] of Object.entries(readable)) {
+    if (!(value instanceof Error)) continue;
+    const chain: string[] = [];
+    for (let e: unknown = value; e instanceof Error && chain.length < 5; e = e.cause)
+      chain.push(`${e.name}: ${e.message}`);
+    readable[key] = chain.join(' ← caused by ');
+  }
+  return readable;
 }
 
 export async function createWorker(options: {

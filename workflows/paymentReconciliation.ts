@@ -12,6 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Payment } from '../connectors/ports';
 import {
@@ -49,6 +50,11 @@ export interface PaymentReconciliationInput {
   /** Needed only to reopen an invoice whose workflow had finished (a refund after it was paid). */
   policy: BillingPolicy;
   attempts?: number;
+  /**
+   * The ingress read `payment` from the processor's API moments before this start (a LawPay hint it re-fetched): the
+   * first decision uses it as it is. Every later change arrives as `transactionChanged`, and is read again.
+   */
+  readJustNow?: boolean;
 }
 
 const FIRST_RETRY_MS = 60_000;
@@ -60,6 +66,10 @@ const READS_CURRENT_STATE = 'reconciliation-reads-current-state';
 const SKIP_UNCHANGED_ATTRIBUTES = 'reconciliation-skip-unchanged-attributes';
 /** From this rule on, every step of a payment runs as a local activity (workflows/policy.ts says why). */
 const LOCAL_STEPS = 'reconciliation-local-steps';
+/** From this rule on, an invoice another payment reopened first is woken instead of failing this workflow. */
+const REOPEN_RACE = 'reconciliation-reopen-race';
+/** From this rule on, a start whose payment the ingress has just read from the processor does not read it again. */
+const TRUSTS_INGRESS_READ = 'reconciliation-trusts-ingress-read';
 
 /**
  * One per processor transaction (`payment/<firm>/<processor>/<transactionId>`): applies the transaction's current
@@ -116,7 +126,8 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     status.attempts++;
     changed = false;
     const readsCurrentState = patched(READS_CURRENT_STATE);
-    if (readsCurrentState) {
+    const readJustNow = round === 0 && input.readJustNow === true && !input.attempts && patched(TRUSTS_INGRESS_READ);
+    if (readsCurrentState && !readJustNow) {
       const current = await currentState();
       if (!current) {
         Object.assign(status, {
@@ -229,15 +240,23 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
       amountDueCentsAfter,
     };
     const workflowId = workflowIds.invoice(firmId, invoiceNumber);
+    const wake = () => getExternalWorkflowHandle(workflowId).signal(paymentReceivedSignal, signal);
     try {
-      await getExternalWorkflowHandle(workflowId).signal(paymentReceivedSignal, signal);
+      await wake();
     } catch {
       if (amountDueCentsAfter === 0) return; // nothing to reopen for: the store already shows it settled
-      await startChild(invoice, {
-        workflowId,
-        args: [{ firmId, invoiceNumber, policy, resume: { seenPayments: [], escalated: false, payLinkUrl: null } }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
+      try {
+        await startChild(invoice, {
+          workflowId,
+          args: [{ firmId, invoiceNumber, policy, resume: { seenPayments: [], escalated: false, payLinkUrl: null } }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      } catch (err) {
+        // Another payment's workflow reopened it a moment ago: it runs again, so it is woken like any open invoice
+        // (it reloads its money from the store). Histories from before this rule failed here, and replay so.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !patched(REOPEN_RACE)) throw err;
+        await wake().catch(() => undefined);
+      }
     }
   }
 }

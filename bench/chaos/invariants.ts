@@ -240,7 +240,9 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
   for await (const execution of input.temporal.list({
     query: 'ExecutionStatus = "Failed" OR ExecutionStatus = "TimedOut" OR ExecutionStatus = "Terminated"',
   })) {
-    stuck.fail(`${execution.workflowId}: ${execution.status.name}`);
+    stuck.fail(
+      `${execution.workflowId}: ${execution.status.name}${await closingFailure(input.temporal, execution.workflowId, execution.runId)}`,
+    );
   }
   const running: string[] = [];
   for await (const execution of input.temporal.list({ query: 'ExecutionStatus = "Running"' }))
@@ -263,4 +265,25 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
   );
 
   return [lost, twice, net, duplicates, trust, late, emails, notes, stuck].map((c) => c.result());
+}
+
+/** Why a run failed, from its closing event: what a failed run's seed needs to be replayed into a fix. */
+async function closingFailure(
+  temporal: {
+    getHandle(workflowId: string, runId?: string): { fetchHistory(): Promise<{ events?: unknown[] | null }> };
+  },
+  workflowId: string,
+  runId: string,
+): Promise<string> {
+  const history = await temporal
+    .getHandle(workflowId, runId)
+    .fetchHistory()
+    .catch(() => null);
+  type Failure = { message?: string | null; cause?: Failure | null } | null | undefined;
+  const last = history?.events?.at(-1) as
+    { workflowExecutionFailedEventAttributes?: { failure?: Failure } } | undefined;
+  const messages: string[] = [];
+  for (let f = last?.workflowExecutionFailedEventAttributes?.failure; f && messages.length < 4; f = f.cause)
+    if (f.message) messages.push(f.message);
+  return messages.length > 0 ? ` (${messages.join(': ').slice(0, 400)})` : '';
 }

@@ -76,7 +76,12 @@ export class LawPayProcessor implements PaymentProcessor {
     }
     const payment = await this.getTransaction(event.data.id);
     if (!payment) throw new WebhookVerificationError(`transaction ${event.data.id} does not exist at LawPay`);
-    return { kind: 'payment', eventId: transactionEventId(payment.transactionId, payment.status), payment };
+    return {
+      kind: 'payment',
+      eventId: transactionEventId(payment.transactionId, payment.status),
+      payment,
+      readJustNow: true,
+    };
   }
 
   claimedEventId(rawBody: Buffer): string | null {

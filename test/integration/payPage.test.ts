@@ -186,6 +186,11 @@ describe('the pay page, due dates and receipts', () => {
     });
     const { results } = (await events.json()) as { results: Array<{ data: { id: string } }> };
     const body = JSON.stringify(results.find((e) => e.data.id === txn));
+    const matterReads = async () =>
+      Object.entries((await h.clioState()).request_counts)
+        .filter(([route]) => route.startsWith('GET ') && route.includes('/matters'))
+        .reduce((sum, [, count]) => sum + count, 0);
+    const matterReadsBefore = await matterReads();
     const deliveries = await Promise.all(
       [1, 2, 3].map(() =>
         fetch(`${ingressUrl}/webhooks/lawpay`, {
@@ -214,5 +219,7 @@ describe('the pay page, due dates and receipts', () => {
     const receipt = mails.find((m) => m.to === 'ro@client.test')!;
     expect(receipt.text).toContain('Balance after this payment: $500.00');
     expect(receipt.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
+    // The receipt goes where the invoice's email went: no practice-system read per payment.
+    expect((await matterReads()) - matterReadsBefore).toBe(0);
   });
 });

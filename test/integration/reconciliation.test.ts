@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { invoiceStatusQuery, reconciliationStatusQuery } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
-import { invoice, reconciliationSweep } from '../../workflows';
+import { invoice, paymentReconciliation, reconciliationSweep } from '../../workflows';
 import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 import { startTcpProxy } from '../support/tcpProxy';
@@ -48,10 +48,19 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     return Number((await h.invoiceRows()).find((r) => r.invoice_number === number)!.paid_cents);
   }
 
-  async function eventBody(transactionId: string): Promise<string> {
-    const response = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, {
-      headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` },
+  const lawpayApi = (method: string, pathname: string, body?: unknown) =>
+    fetch(`${h.lawpay.url}${pathname}`, {
+      method,
+      headers: {
+        authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
+
+  /** The sandbox's latest event for a transaction (it lists newest first), as its webhook carries it. */
+  async function eventBody(transactionId: string): Promise<string> {
+    const response = await lawpayApi('GET', '/v1/events?page_size=200');
     const { results } = (await response.json()) as { results: Array<{ data: { id: string } }> };
     return JSON.stringify(results.find((e) => e.data.id === transactionId));
   }
@@ -134,6 +143,73 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       ...patiently,
     });
     expect(await scheduled(handle)).toBe(invoiceActivitiesBefore);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+
+  it('reads a paid LawPay transaction once: the ingress re-fetches the hint, and the reconciliation decides on that read', async () => {
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const matter = await h.createMatter({ client: { name: 'Una Once', email: 'una@client.test' } });
+    const { number } = await issuedInvoice(matter, 70_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 20_000, reference: number });
+    const txn = String(paid.transaction_id);
+    const reads = async () =>
+      (await lawpay('GET', '/__sandbox/state')).request_counts as Record<string, number | undefined>;
+    const before = (await reads())['GET /v1/transactions/:id'] ?? 0;
+    expect((await postWebhook(await eventBody(txn))).status).toBe(200);
+    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
+    expect(await payment.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
+    expect(await paidCents(number)).toBe(20_000);
+    expect(((await reads())['GET /v1/transactions/:id'] ?? 0) - before).toBe(1);
+
+    // A later change (the charge voided) is a new event: read again, and the void takes the money back off.
+    expect((await lawpayApi('POST', `/v1/transactions/${txn}/void`, {})).status).toBe(200);
+    expect((await postWebhook(await eventBody(txn))).status).toBe(200);
+    await waitFor(async () => (await paidCents(number)) === 0, {
+      what: 'the void to take the payment off',
+      ...patiently,
+    });
+    expect(await paymentRows(txn)).toEqual([
+      { kind: 'charge', state: 'applied', amount_cents: 20_000, invoice_number: number },
+    ]);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+
+  it('reopens a paid invoice once when several reconciliations of its refund ask at the same moment', async () => {
+    // Found by the chaos harness (seed 20261201, inside `npm test`): a payment workflow FAILED. Two of them found the
+    // paid invoice's workflow finished, both started it again, and the second start was refused as already started.
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const matter = await h.createMatter({ client: { name: 'Reo Race', email: 'reo@client.test' } });
+    const { number, handle } = await issuedInvoice(matter, 50_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 50_000, reference: number });
+    expect((await postWebhook(await eventBody(String(paid.transaction_id)))).status).toBe(200);
+    expect(await handle.result()).toMatchObject({ status: 'paid' });
+    const refund = await lawpay('POST', `/__sandbox/transactions/${String(paid.transaction_id)}/refund`, {
+      amount_cents: 10_000,
+    });
+    const refundTxn = String(refund.transaction_id);
+    const refundPayment = (await h.services.processor.getTransaction(refundTxn))!;
+    // A duplicate delivery, a replay and the sweep reconciling the refund at once: each finds the invoice closed.
+    const runs = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        env.client.workflow.start(paymentReconciliation, {
+          taskQueue: h.taskQueue,
+          workflowId: `reopen-race-${refundTxn}-${i}`,
+          args: [{ firmId: FIRM, payment: refundPayment, policy: h.policy() }],
+        }),
+      ),
+    );
+    const outcomes = await Promise.allSettled(runs.map((run) => run.result()));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.state : String(o.reason)))).toEqual(
+      Array(5).fill('applied'),
+    );
+    const reopened = env.client.workflow.getHandle(workflowIds.invoice(FIRM, number));
+    await waitFor(async () => (await reopened.query(invoiceStatusQuery)).amountDueCents === 10_000, {
+      what: 'the invoice to be open again for the refunded amount',
+      ...patiently,
+    });
+    expect(await paymentRows(refundTxn)).toEqual([
+      { kind: 'refund', state: 'applied', amount_cents: 10_000, invoice_number: number },
+    ]);
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
   });
 

@@ -47,7 +47,9 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
         if (await events.seen(firmId, processorName, outcome.eventId)) return duplicate();
         const { payment } = outcome;
         await withTemporalDeadline(deps.temporal, () =>
-          startOrSignalReconciliation(deps.temporal, deps.config, firmId, payment),
+          startOrSignalReconciliation(deps.temporal, deps.config, firmId, payment, {
+            readJustNow: outcome.readJustNow,
+          }),
         );
         await events.record(firmId, processorName, outcome.eventId, `${payment.kind}.${payment.status}`);
         deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'accepted' });
