@@ -9,6 +9,7 @@ import { reconciliationActivities } from './reconciliation';
 import { trustActivities } from './trust';
 import { trustReportActivities } from './trustReport';
 import { trustStatementActivities } from './trustStatements';
+import { invoiceWakeupActivities } from './invoiceWakeups';
 import { wakeParkedActivities } from './wakeParked';
 import { webhookActivities } from './webhooks';
 import { creditActivities } from './credits';
@@ -50,6 +51,7 @@ export function createActivities(given: ActivityDeps) {
     ...reconciliationActivities(deps),
     ...receiptActivities(deps),
     ...wakeParkedActivities(deps),
+    ...invoiceWakeupActivities(deps),
     ...webhookActivities(deps),
     ...backfillActivities(deps),
   };

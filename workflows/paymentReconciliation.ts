@@ -66,6 +66,8 @@ const READS_CURRENT_STATE = 'reconciliation-reads-current-state';
 const SKIP_UNCHANGED_ATTRIBUTES = 'reconciliation-skip-unchanged-attributes';
 /** From this rule on, every step of a payment runs as a local activity (workflows/policy.ts says why). */
 const LOCAL_STEPS = 'reconciliation-local-steps';
+/** From this rule on, the invoice is woken (or reopened) by an activity, not by this workflow's signal command. */
+const WAKE_BY_ACTIVITY = 'reconciliation-wakes-invoice-by-activity';
 /** From this rule on, an invoice another payment reopened first is woken instead of failing this workflow. */
 const REOPEN_RACE = 'reconciliation-reopen-race';
 /** From this rule on, a start whose payment the ingress has just read from the processor does not read it again. */
@@ -239,6 +241,10 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
       paidCentsAfter,
       amountDueCentsAfter,
     };
+    if (patched(WAKE_BY_ACTIVITY)) {
+      await store.wakeInvoice({ firmId, invoiceNumber, payment: signal, policy });
+      return;
+    }
     const workflowId = workflowIds.invoice(firmId, invoiceNumber);
     const wake = () => getExternalWorkflowHandle(workflowId).signal(paymentReceivedSignal, signal);
     try {

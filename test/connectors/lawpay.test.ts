@@ -239,6 +239,8 @@ describe('parseWebhook', () => {
         reference: 'SL-0042-0007',
         accountKind: 'trust',
       }),
+      // Read from LawPay's API just now: the reconciliation decides on it without reading it again.
+      readJustNow: true,
     });
     // It asked the gateway rather than trusting the body.
     expect(lawpay.serverLog.some((request) => request.path === `/v1/transactions/${paid.transaction_id}`)).toBe(true);

@@ -179,6 +179,16 @@ describe('the pay page, due dates and receipts', () => {
   it('emails one receipt (with its PDF) and one staff notice per payment, however often the payment arrives', async () => {
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 }); // delivered by hand below, three times
     const inv = await issued(await h.createMatter({ client: { name: 'Ro Receipt', email: 'ro@client.test' } }), 80_000);
+    // The client has the invoice's email (the delivery reads the matter once, for it) before paying.
+    await waitFor(
+      async () =>
+        (
+          await h.database.db.query("SELECT 1 FROM invoices WHERE invoice_number = $1 AND delivery = 'sent'", [
+            inv.number,
+          ])
+        ).rowCount === 1,
+      { what: 'the invoice to be emailed', ...patiently },
+    );
     const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 30_000, reference: inv.number });
     const txn = String(paid.transaction_id);
     const events = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, {

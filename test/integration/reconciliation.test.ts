@@ -134,6 +134,12 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
         (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
       ).length;
     expect(await scheduled(payment)).toBe(0);
+    // And the whole payment is one workflow task: the invoice is woken by a step of it, not by a signal command whose
+    // completion would need a second task.
+    const workflowTasks = ((await payment.fetchHistory()).events ?? []).filter(
+      (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    ).length;
+    expect(workflowTasks).toBe(1);
     const invoiceActivitiesBefore = await scheduled(handle);
     await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: number }).then(async (second) =>
       expect((await postWebhook(await eventBody(String(second.transaction_id)))).status).toBe(200),
