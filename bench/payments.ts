@@ -50,6 +50,8 @@ const GIVE_UP_P99_MS = 15_000;
 interface BenchInvoice {
   number: string;
   matterId: string;
+  clientName: string;
+  clientEmail: string;
 }
 
 interface RateFigures {
@@ -107,15 +109,29 @@ async function openInvoices(
         client: { name: `Client ${i}`, email: `client${i}@bench.test` },
         billing_method: 'hourly',
       });
-      invoices.push({ number: `${String(matter.display_number)}-1`, matterId: String(matter.id) });
+      invoices.push({
+        number: `${String(matter.display_number)}-1`,
+        matterId: String(matter.id),
+        clientName: `Client ${i}`,
+        clientEmail: `client${i}@bench.test`,
+      });
     },
   );
   const nowMs = Date.now();
   await db.query(
-    `INSERT INTO invoices (firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents, delivery, issued_at, due_at)
-     SELECT $1, n, m, left(n, length(n) - 2), 1, 'hourly', '2026-11', 'issued', $4, 'sent', to_timestamp($5 / 1000.0), to_timestamp($5 / 1000.0) + interval '30 days'
-     FROM unnest($2::text[], $3::text[]) AS s(n, m)`,
-    [FIRM, invoices.map((i) => i.number), invoices.map((i) => i.matterId), INVOICE_TOTAL_CENTS, nowMs - 3_600_000],
+    // Issued and emailed (to the matter's client), as the invoice workflow leaves an invoice it delivered.
+    `INSERT INTO invoices (firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents, delivery, issued_at, due_at, emailed_to_name, emailed_to_email)
+     SELECT $1, n, m, left(n, length(n) - 2), 1, 'hourly', '2026-11', 'issued', $4, 'sent', to_timestamp($5 / 1000.0), to_timestamp($5 / 1000.0) + interval '30 days', c, e
+     FROM unnest($2::text[], $3::text[], $6::text[], $7::text[]) AS s(n, m, c, e)`,
+    [
+      FIRM,
+      invoices.map((i) => i.number),
+      invoices.map((i) => i.matterId),
+      INVOICE_TOTAL_CENTS,
+      nowMs - 3_600_000,
+      invoices.map((i) => i.clientName),
+      invoices.map((i) => i.clientEmail),
+    ],
   );
   await inPool(invoices, 16, startInvoice);
   for (;;) {
@@ -261,7 +277,13 @@ async function main(): Promise<void> {
       },
     );
     const ingress = spawnRole('ingress', ['ingress'], { ...env, INGRESS_PORT: String(ingressPort) });
-    const worker = spawnRole('worker', ['worker'], { ...env, ...workerEnv });
+    // BENCH_WORKER_LOG=file keeps the worker's log (its warnings say what a slow rate waited on).
+    const worker = spawnRole(
+      'worker',
+      ['worker'],
+      { ...env, ...workerEnv },
+      { logFile: process.env.BENCH_WORKER_LOG || undefined },
+    );
     roles.push(ingress, worker);
     await Promise.all(roles.map((role) => role.waitForOutput('matterpay is running', 180_000)));
     await connectClioAsAdmin(db, ingressUrl, FIRM);

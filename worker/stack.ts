@@ -215,7 +215,8 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
         await registerWorkerWhenReachable({
           address,
           connect: () => connectWorkerConnection(config, address),
-          create: (connection) => createWorker({ config, connection, dataConverter, deps }),
+          create: (connection) =>
+            createWorker({ config, connection, dataConverter, deps, logger: logger.child({ component: 'steps' }) }),
           logger,
         });
       drainer.start();

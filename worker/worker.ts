@@ -12,6 +12,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from './config';
 import { ensureWorkflowBundle } from './engine/workflowBundle';
 import { livenessHeartbeats } from './liveness';
+import { slowStepLog } from './slowSteps';
 import type { Logger } from './logger';
 
 let runtimeInstalled = false;
@@ -61,6 +62,8 @@ export async function createWorker(options: {
   connection: NativeConnection;
   deps: ActivityDeps;
   dataConverter?: DataConverter;
+  /** Where slow steps are logged (worker/slowSteps.ts). */
+  logger?: Logger;
 }): Promise<Worker> {
   const workflowBundlePath = await ensureWorkflowBundle(path.join(options.config.dataDir, 'workflow-bundles'));
   return Worker.create({
@@ -71,7 +74,9 @@ export async function createWorker(options: {
     workflowBundle: { codePath: workflowBundlePath },
     activities: createActivities(options.deps),
     dataConverter: options.dataConverter,
-    interceptors: { activity: [livenessHeartbeats] },
+    interceptors: {
+      activity: options.logger ? [livenessHeartbeats, slowStepLog(options.logger)] : [livenessHeartbeats],
+    },
     // Let an in-flight vendor call finish (and record its result) instead of abandoning it on Ctrl-C.
     shutdownGraceTime: '10s',
     maxCachedWorkflows: options.config.TEMPORAL_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
