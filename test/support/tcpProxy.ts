@@ -3,11 +3,23 @@ import net from 'node:net';
 /**
  * A TCP proxy we can cut and restore: "Temporal is down" for the ingress, without stopping the shared dev server.
  */
-export async function startTcpProxy(target: {
-  host: string;
+export async function startTcpProxy(target: { host: string; port: number }): Promise<{
   port: number;
-}): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void>; stop(): Promise<void> }> {
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  /** Connections stay open but nothing passes either way: a network path that stopped answering, not a refusal. */
+  freeze(): void;
+  stop(): Promise<void>;
+}> {
   const sockets = new Set<net.Socket>();
+  const pairs = new Set<[net.Socket, net.Socket]>();
+  let frozen = false;
+  const halt = ([client, upstream]: [net.Socket, net.Socket]) => {
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  };
   let server: net.Server | null = null;
   let port = 0;
   const listen = () =>
@@ -25,7 +37,11 @@ export async function startTcpProxy(target: {
           });
           s.on('error', () => s.destroy());
         }
-        client.pipe(upstream).pipe(client);
+        const both: [net.Socket, net.Socket] = [client, upstream];
+        pairs.add(both);
+        client.on('close', () => pairs.delete(both));
+        if (frozen) halt(both);
+        else client.pipe(upstream).pipe(client);
       });
       server.listen(port, '127.0.0.1', () => {
         const address = server!.address();
@@ -47,6 +63,10 @@ export async function startTcpProxy(target: {
     },
     cut,
     restore: listen,
+    freeze() {
+      frozen = true;
+      for (const pair of pairs) halt(pair);
+    },
     stop: cut,
   };
 }
