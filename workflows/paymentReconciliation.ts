@@ -66,6 +66,8 @@ const READS_CURRENT_STATE = 'reconciliation-reads-current-state';
 const SKIP_UNCHANGED_ATTRIBUTES = 'reconciliation-skip-unchanged-attributes';
 /** From this rule on, every step of a payment runs as a local activity (workflows/policy.ts says why). */
 const LOCAL_STEPS = 'reconciliation-local-steps';
+/** From this rule on, a receipt that must read the practice system is sent by an activity of its own. */
+const RECEIPT_READS_OFF_THE_TASK = 'reconciliation-receipt-reads-off-the-task';
 /** From this rule on, the invoice is woken (or reopened) by an activity, not by this workflow's signal command. */
 const WAKE_BY_ACTIVITY = 'reconciliation-wakes-invoice-by-activity';
 /** From this rule on, an invoice another payment reopened first is woken instead of failing this workflow. */
@@ -180,7 +182,16 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
         patched('receipts-and-staff-notice')
       ) {
         if (outcome.invoiceNumber && payment.kind === 'charge') {
-          await store.sendPaymentReceipt({ firmId, payment, invoiceNumber: outcome.invoiceNumber });
+          const receipt = { firmId, payment, invoiceNumber: outcome.invoiceNumber };
+          if (patched(RECEIPT_READS_OFF_THE_TASK)) {
+            // The client's address is not on the invoice (it was never emailed): the practice-system read waits on its
+            // rate limit, so it runs as an activity of its own, not inside this workflow task.
+            if (
+              (await store.sendPaymentReceipt({ ...receipt, mayReadPracticeSystem: false })) ===
+              'needs the practice system'
+            )
+              await remoteSteps.vendor.sendPaymentReceipt(receipt);
+          } else await store.sendPaymentReceipt(receipt);
         }
         await store.notifyStaffOfPayment({
           firmId,

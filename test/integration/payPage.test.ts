@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { localDate } from '../../domain/dates';
 import { DUE_AT } from '../../shared/searchAttributes';
 import { invoiceStatusQuery } from '../../shared/messages';
@@ -231,5 +232,49 @@ describe('the pay page, due dates and receipts', () => {
     expect(receipt.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
     // The receipt goes where the invoice's email went: no practice-system read per payment.
     expect((await matterReads()) - matterReadsBefore).toBe(0);
+  });
+
+  it("sends the receipt of an invoice never emailed through an activity of its own, to the practice system's client", async () => {
+    const inv = await issued(await h.createMatter({ client: { name: 'Nel Never', email: 'nel@client.test' } }), 60_000);
+    await waitFor(
+      async () =>
+        (
+          await h.database.db.query("SELECT 1 FROM invoices WHERE invoice_number = $1 AND delivery = 'sent'", [
+            inv.number,
+          ])
+        ).rowCount === 1,
+      { what: 'the invoice to be emailed', ...patiently },
+    );
+    // As if it had never been emailed (the firm sent the link by hand): no recipient on record.
+    await h.database.db.query(
+      'UPDATE invoices SET emailed_to_email = NULL, emailed_to_name = NULL WHERE invoice_number = $1',
+      [inv.number],
+    );
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: inv.number });
+    const txn = String(paid.transaction_id);
+    const events = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, {
+      headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` },
+    });
+    const { results } = (await events.json()) as { results: Array<{ data: { id: string } }> };
+    const delivered = await fetch(`${ingressUrl}/webhooks/lawpay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(results.find((e) => e.data.id === txn)),
+    });
+    expect(delivered.status).toBe(200);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
+    await payment.result();
+    const receipts = (await h.emailsWithAttachments()).filter(
+      (m) => m.subject.startsWith('Receipt:') && m.subject.includes(inv.number),
+    );
+    expect(receipts.map((m) => [m.to, m.subject])).toEqual([
+      ['nel@client.test', `Receipt: $100.00 received on invoice ${inv.number}`],
+    ]);
+    const scheduled = ((await payment.fetchHistory()).events ?? [])
+      .filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    expect(scheduled).toEqual(['sendPaymentReceipt']);
   });
 });
