@@ -264,6 +264,11 @@ function chaosRoleSettings(options: ChaosOptions): Record<string, string> {
     REMINDER_SCHEDULE: options.reminderSchedule,
     STAFF_EMAIL: 'staff@chaos.test',
     MIGRATION_LOCK_WAIT: '2m',
+    // The harness seeds hundreds of matters in seconds, and the sandbox's Clio delivers two webhooks per matter at
+    // once: the ingress's default of 600 a minute per firm answered 429 to most of a 627-matter seed (seed 7, 1,000
+    // payments), the sandbox gave up on them after five tries, and those matters waited for their billing date. The
+    // limit is for forged floods from outside (README, *Security*), not for this loopback traffic.
+    WEBHOOK_RATE_LIMIT: '1000000/1m',
     // Every workflow of the run stays cached between its tasks: with the default 100 per worker, a few hundred open
     // invoices and matters were replayed from their first event at almost every task, and on a loaded machine
     // workflow tasks then outlived their 10 s timeout.
