@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { invoiceNumber } from '../domain/invoiceNumber';
 import type { InvoiceRecord, InvoiceRepository } from '../store/invoices';
+import { MatterLinkRepository } from '../store/matterLinks';
 import type { DraftRequest } from './billing';
 
 /** A new invoice of record. One an admin makes (an upload row, a quick link) may bring its own number and terms. */
@@ -48,5 +49,15 @@ export async function writeDraftInvoice(
     ...draft.terms,
   });
   const added = await invoices.addLines(client, draft.firmId, number, draft.lines);
+  // A matter matterpay bills is in its lookup table, whether or not the practice system's webhook announcing it
+  // arrived: payments naming its number, and `matterpay link`, find it (docs/domain.md §4.6). An existing mapping
+  // of that number is left as it is.
+  await new MatterLinkRepository(client).add(draft.firmId, {
+    processor: 'any',
+    externalReference: draft.matterDisplayNumber,
+    practiceMatterId: draft.matterId,
+    matterDisplayNumber: draft.matterDisplayNumber,
+    source: 'canonical',
+  });
   return { invoiceNumber: number, totalCents, linesAdded: added.length };
 }

@@ -1,4 +1,5 @@
 import type { ProcessorName } from '../shared/processors';
+import type pg from 'pg';
 import type { Db } from './db';
 
 export interface MatterLink {
@@ -21,7 +22,7 @@ function toLink(r: Record<string, string>): MatterLink {
 
 /** The matter-ID lookup table (docs/domain.md §4.6). */
 export class MatterLinkRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db | pg.PoolClient) {}
 
   /** A processor-specific mapping wins over the canonical one for the same reference. */
   async resolve(firmId: string, processor: ProcessorName, reference: string): Promise<MatterLink | null> {

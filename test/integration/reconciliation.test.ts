@@ -363,6 +363,27 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     }
   });
 
+  it("maps every matter it bills, so a payment naming the matter's number finds it without the practice system's webhook", async () => {
+    // Found by the chaos harness (seed 7, 1,000 payments): a matter whose `matter.created` webhook never arrived was
+    // billed, but `matterpay link <reference> <its number>` then said it was not in the lookup table.
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const matter = await h.createMatter({ client: { name: 'Ned Number', email: 'ned@client.test' } });
+    const { number } = await issuedInvoice(matter, 40_000);
+    const { rows } = await h.database.db.query(
+      'SELECT external_reference, practice_matter_id, source FROM matter_links WHERE firm_id = $1 AND practice_matter_id = $2',
+      [FIRM, String(matter.id)],
+    );
+    expect(rows).toEqual([
+      { external_reference: matter.display_number, practice_matter_id: String(matter.id), source: 'canonical' },
+    ]);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 15_000, reference: matter.display_number });
+    const txn = String(paid.transaction_id);
+    expect((await postWebhook(await eventBody(txn))).status).toBe(200);
+    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
+    expect(await payment.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+
   it('parks a payment whose reference matches nothing, and applies it once the reference is linked', async () => {
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
     const matter = await h.createMatter({ client: { name: 'Oz Legacy', email: 'oz@client.test' } });
@@ -384,9 +405,9 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     );
     expect(alerts).toEqual([{ kind: 'unmatched-payment' }]);
 
-    // The matter is known to the lookup table (as a matter webhook or a backfill would have recorded it) …
+    // The matter is known to the lookup table (billing it recorded it; so would a matter webhook or a backfill) …
     await h.database.db.query(
-      `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'any', $2, $3, $2, 'webhook')`,
+      `INSERT INTO matter_links (firm_id, processor, external_reference, practice_matter_id, matter_display_number, source) VALUES ($1, 'any', $2, $3, $2, 'webhook') ON CONFLICT DO NOTHING`,
       [FIRM, matter.display_number, String(matter.id)],
     );
     // … and an admin maps the legacy reference with the command line, which wakes the parked payment.
