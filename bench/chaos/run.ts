@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     temporalCutMs: num('cut-seconds', 30) * 1000,
     reminderSchedule: arg('reminders', '60s,120s,180s'),
     replayAfterMs: [replayFrom * 1000, replayTo * 1000],
-    settleTimeoutMs: num('settle-seconds', Math.max(600, payments / 5)) * 1000,
+    settleTimeoutMs: num('settle-seconds', Math.max(1_200, payments / 5)) * 1000,
     calm: process.argv.includes('--calm'),
     signal: abort.signal,
     log: (line) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
