@@ -40,10 +40,15 @@ export function receiptActivities(deps: ActivityDeps) {
       const invoice = await invoices.get(firmId, input.invoiceNumber);
       if (!invoice || payment.kind !== 'charge') return 'no invoice';
       if (!invoice.sendEmail) return 'firm sends it';
-      // To whoever received the invoice's email; the practice system is read only for an invoice never emailed.
-      const emailed = invoice.emailedToEmail ? { email: invoice.emailedToEmail, name: invoice.emailedToName } : null;
-      if (!emailed && input.mayReadPracticeSystem === false) return 'needs the practice system';
-      const client = emailed ?? (await firm.practice.getMatter(invoice.matterId)).client;
+      // To whoever received the invoice's email, or the address the firm gave for it; the practice system is read
+      // only for an invoice with neither.
+      const known = invoice.emailedToEmail
+        ? { email: invoice.emailedToEmail, name: invoice.emailedToName }
+        : invoice.recipientEmail
+          ? { email: invoice.recipientEmail, name: invoice.recipientName }
+          : null;
+      if (!known && input.mayReadPracticeSystem === false) return 'needs the practice system';
+      const client = known ?? (await firm.practice.getMatter(invoice.matterId)).client;
       const to = invoice.recipientEmail ?? client.email;
       const receivedFrom = invoice.recipientName ?? client.name;
       if (!to || !isDeliverableEmail(to)) {

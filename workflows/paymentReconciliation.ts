@@ -12,7 +12,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Payment } from '../connectors/ports';
 import {
@@ -70,8 +69,6 @@ const LOCAL_STEPS = 'reconciliation-local-steps';
 const RECEIPT_READS_OFF_THE_TASK = 'reconciliation-receipt-reads-off-the-task';
 /** From this rule on, the invoice is woken (or reopened) by an activity, not by this workflow's signal command. */
 const WAKE_BY_ACTIVITY = 'reconciliation-wakes-invoice-by-activity';
-/** From this rule on, an invoice another payment reopened first is woken instead of failing this workflow. */
-const REOPEN_RACE = 'reconciliation-reopen-race';
 /** From this rule on, a start whose payment the ingress has just read from the processor does not read it again. */
 const TRUSTS_INGRESS_READ = 'reconciliation-trusts-ingress-read';
 
@@ -256,24 +253,17 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
       await store.wakeInvoice({ firmId, invoiceNumber, payment: signal, policy });
       return;
     }
+    // Histories from before the rule signal, and reopen with a child start (two reopeners at once could fail here).
     const workflowId = workflowIds.invoice(firmId, invoiceNumber);
-    const wake = () => getExternalWorkflowHandle(workflowId).signal(paymentReceivedSignal, signal);
     try {
-      await wake();
+      await getExternalWorkflowHandle(workflowId).signal(paymentReceivedSignal, signal);
     } catch {
       if (amountDueCentsAfter === 0) return; // nothing to reopen for: the store already shows it settled
-      try {
-        await startChild(invoice, {
-          workflowId,
-          args: [{ firmId, invoiceNumber, policy, resume: { seenPayments: [], escalated: false, payLinkUrl: null } }],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-        });
-      } catch (err) {
-        // Another payment's workflow reopened it a moment ago: it runs again, so it is woken like any open invoice
-        // (it reloads its money from the store). Histories from before this rule failed here, and replay so.
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !patched(REOPEN_RACE)) throw err;
-        await wake().catch(() => undefined);
-      }
+      await startChild(invoice, {
+        workflowId,
+        args: [{ firmId, invoiceNumber, policy, resume: { seenPayments: [], escalated: false, payLinkUrl: null } }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
     }
   }
 }

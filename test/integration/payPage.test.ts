@@ -30,6 +30,30 @@ describe('the pay page, due dates and receipts', () => {
   const lawpay = (method: string, pathname: string, body?: unknown) =>
     h.control<Record<string, unknown>>(method, pathname, body, h.lawpay.url);
 
+  /** Until the invoice's email has gone out (the delivery reads the matter once, for it, and records the recipient). */
+  const emailed = (invoiceNumber: string) =>
+    waitFor(
+      async () =>
+        (
+          await h.database.db.query("SELECT 1 FROM invoices WHERE invoice_number = $1 AND delivery = 'sent'", [
+            invoiceNumber,
+          ])
+        ).rowCount === 1,
+      { what: 'the invoice to be emailed', ...patiently },
+    );
+
+  /** The sandbox's webhook body for a transaction, as LawPay would post it. */
+  async function paymentEvent(transactionId: string): Promise<string> {
+    const events = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, {
+      headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` },
+    });
+    const { results } = (await events.json()) as { results: Array<{ data: { id: string } }> };
+    return JSON.stringify(results.find((e) => e.data.id === transactionId));
+  }
+
+  const deliver = (body: string) =>
+    fetch(`${ingressUrl}/webhooks/lawpay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
   async function issued(matter: SandboxMatter, amountCents: number) {
     const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
     const draft = await h.activities.draftInvoice({
@@ -180,37 +204,16 @@ describe('the pay page, due dates and receipts', () => {
   it('emails one receipt (with its PDF) and one staff notice per payment, however often the payment arrives', async () => {
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 }); // delivered by hand below, three times
     const inv = await issued(await h.createMatter({ client: { name: 'Ro Receipt', email: 'ro@client.test' } }), 80_000);
-    // The client has the invoice's email (the delivery reads the matter once, for it) before paying.
-    await waitFor(
-      async () =>
-        (
-          await h.database.db.query("SELECT 1 FROM invoices WHERE invoice_number = $1 AND delivery = 'sent'", [
-            inv.number,
-          ])
-        ).rowCount === 1,
-      { what: 'the invoice to be emailed', ...patiently },
-    );
+    await emailed(inv.number); // the client has the invoice's email before paying
     const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 30_000, reference: inv.number });
     const txn = String(paid.transaction_id);
-    const events = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, {
-      headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` },
-    });
-    const { results } = (await events.json()) as { results: Array<{ data: { id: string } }> };
-    const body = JSON.stringify(results.find((e) => e.data.id === txn));
+    const body = await paymentEvent(txn);
     const matterReads = async () =>
       Object.entries((await h.clioState()).request_counts)
         .filter(([route]) => route.startsWith('GET ') && route.includes('/matters'))
         .reduce((sum, [, count]) => sum + count, 0);
     const matterReadsBefore = await matterReads();
-    const deliveries = await Promise.all(
-      [1, 2, 3].map(() =>
-        fetch(`${ingressUrl}/webhooks/lawpay`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        }),
-      ),
-    );
+    const deliveries = await Promise.all([1, 2, 3].map(() => deliver(body)));
     expect(deliveries.map((r) => r.status)).toEqual([200, 200, 200]);
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
 
@@ -236,15 +239,7 @@ describe('the pay page, due dates and receipts', () => {
 
   it("sends the receipt of an invoice never emailed through an activity of its own, to the practice system's client", async () => {
     const inv = await issued(await h.createMatter({ client: { name: 'Nel Never', email: 'nel@client.test' } }), 60_000);
-    await waitFor(
-      async () =>
-        (
-          await h.database.db.query("SELECT 1 FROM invoices WHERE invoice_number = $1 AND delivery = 'sent'", [
-            inv.number,
-          ])
-        ).rowCount === 1,
-      { what: 'the invoice to be emailed', ...patiently },
-    );
+    await emailed(inv.number);
     // As if it had never been emailed (the firm sent the link by hand): no recipient on record.
     await h.database.db.query(
       'UPDATE invoices SET emailed_to_email = NULL, emailed_to_name = NULL WHERE invoice_number = $1',
@@ -253,16 +248,7 @@ describe('the pay page, due dates and receipts', () => {
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
     const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: inv.number });
     const txn = String(paid.transaction_id);
-    const events = await fetch(`${h.lawpay.url}/v1/events?page_size=200`, {
-      headers: { authorization: `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}` },
-    });
-    const { results } = (await events.json()) as { results: Array<{ data: { id: string } }> };
-    const delivered = await fetch(`${ingressUrl}/webhooks/lawpay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(results.find((e) => e.data.id === txn)),
-    });
-    expect(delivered.status).toBe(200);
+    expect((await deliver(await paymentEvent(txn))).status).toBe(200);
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
     const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
     await payment.result();
@@ -276,5 +262,32 @@ describe('the pay page, due dates and receipts', () => {
       .filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
     expect(scheduled).toEqual(['sendPaymentReceipt']);
+  });
+
+  it('sends the receipt of an invoice never emailed to the address the firm gave for it, inside the payment', async () => {
+    const inv = await issued(
+      await h.createMatter({ client: { name: 'Ora Override', email: 'ora@client.test' } }),
+      60_000,
+    );
+    await emailed(inv.number);
+    await h.database.db.query(
+      `UPDATE invoices SET emailed_to_email = NULL, emailed_to_name = NULL, recipient_email = 'billing@ora.test' WHERE invoice_number = $1`,
+      [inv.number],
+    );
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: inv.number });
+    const txn = String(paid.transaction_id);
+    expect((await deliver(await paymentEvent(txn))).status).toBe(200);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
+    await payment.result();
+    const receipts = (await h.emailsWithAttachments()).filter(
+      (m) => m.subject.startsWith('Receipt:') && m.subject.includes(inv.number),
+    );
+    expect(receipts.map((m) => m.to)).toEqual(['billing@ora.test']);
+    const scheduled = ((await payment.fetchHistory()).events ?? []).filter(
+      (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+    );
+    expect(scheduled).toEqual([]);
   });
 });
