@@ -51,6 +51,21 @@ describe('the pay page, due dates and receipts', () => {
     return JSON.stringify(results.find((e) => e.data.id === transactionId));
   }
 
+  /** Pays the invoice at the sandbox and delivers its webhook by hand; resolves once its reconciliation is done. */
+  async function paidByHand(invoiceNumber: string, amountCents: number) {
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: amountCents, reference: invoiceNumber });
+    const txn = String(paid.transaction_id);
+    expect((await deliver(await paymentEvent(txn))).status).toBe(200);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
+    await payment.result();
+    const receipts = (await h.emailsWithAttachments()).filter(
+      (m) => m.subject.startsWith('Receipt:') && m.subject.includes(invoiceNumber),
+    );
+    return { payment, receipts };
+  }
+
   const deliver = (body: string) =>
     fetch(`${ingressUrl}/webhooks/lawpay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
@@ -245,16 +260,7 @@ describe('the pay page, due dates and receipts', () => {
       'UPDATE invoices SET emailed_to_email = NULL, emailed_to_name = NULL WHERE invoice_number = $1',
       [inv.number],
     );
-    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
-    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: inv.number });
-    const txn = String(paid.transaction_id);
-    expect((await deliver(await paymentEvent(txn))).status).toBe(200);
-    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
-    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
-    await payment.result();
-    const receipts = (await h.emailsWithAttachments()).filter(
-      (m) => m.subject.startsWith('Receipt:') && m.subject.includes(inv.number),
-    );
+    const { payment, receipts } = await paidByHand(inv.number, 10_000);
     expect(receipts.map((m) => [m.to, m.subject])).toEqual([
       ['nel@client.test', `Receipt: $100.00 received on invoice ${inv.number}`],
     ]);
@@ -274,16 +280,7 @@ describe('the pay page, due dates and receipts', () => {
       `UPDATE invoices SET emailed_to_email = NULL, emailed_to_name = NULL, recipient_email = 'billing@ora.test' WHERE invoice_number = $1`,
       [inv.number],
     );
-    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
-    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: inv.number });
-    const txn = String(paid.transaction_id);
-    expect((await deliver(await paymentEvent(txn))).status).toBe(200);
-    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
-    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
-    await payment.result();
-    const receipts = (await h.emailsWithAttachments()).filter(
-      (m) => m.subject.startsWith('Receipt:') && m.subject.includes(inv.number),
-    );
+    const { payment, receipts } = await paidByHand(inv.number, 10_000);
     expect(receipts.map((m) => m.to)).toEqual(['billing@ora.test']);
     const scheduled = ((await payment.fetchHistory()).events ?? []).filter(
       (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
