@@ -5,6 +5,7 @@
  * nothing twice.
  */
 import { isDeliverableEmail } from '../domain/deliverableEmail';
+import { VendorError } from '../connectors/errors';
 import type { Payment } from '../connectors/ports';
 import { formatCents } from '../domain/money';
 import { loadInvoiceView } from '../documents/loadInvoiceView';
@@ -48,7 +49,23 @@ export function receiptActivities(deps: ActivityDeps) {
           ? { email: invoice.recipientEmail, name: invoice.recipientName }
           : null;
       if (!known && input.mayReadPracticeSystem === false) return 'needs the practice system';
-      const client = known ?? (await firm.practice.getMatter(invoice.matterId)).client;
+      let client: { email: string | null; name: string | null } | null = known;
+      if (!client) {
+        try {
+          client = (await firm.practice.getMatter(invoice.matterId)).client;
+        } catch (err) {
+          // A refusal (the matter gone, access revoked) cannot be fixed by a retry, and the money is already applied:
+          // the receipt is held and the firm told, rather than the payment's workflow failing on a message.
+          if (!(err instanceof VendorError) || err.retryable) throw err;
+          await alerts.raise(
+            firmId,
+            'receipt-held',
+            `${payment.processor}/${payment.transactionId}`,
+            `The receipt for ${formatCents(payment.amountCents)} on invoice ${invoice.invoiceNumber} was not emailed: the practice system refused the client's record (${err.message}).`,
+          );
+          return 'no email';
+        }
+      }
       const to = invoice.recipientEmail ?? client.email;
       const receivedFrom = invoice.recipientName ?? client.name;
       if (!to || !isDeliverableEmail(to)) {
