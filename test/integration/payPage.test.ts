@@ -306,7 +306,7 @@ describe('the pay page, due dates and receipts', () => {
     expect(rows).toEqual([
       expect.objectContaining({
         kind: 'receipt-held',
-        message: expect.stringContaining("refused the client's record"),
+        message: expect.stringContaining('was not emailed: Clio refused it'),
       }),
     ]);
   });
