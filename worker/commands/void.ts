@@ -47,9 +47,15 @@ async function voidInvoice(
   const client = await ctx.temporal();
   const handle = client.workflow.getHandle(workflowIds.invoice(ctx.firmId, invoiceNumber));
   try {
-    await handle.signal(cancelSignal, { reason: options.reason });
+    // It may wait out a Temporal outage (TEMPORAL_WAIT), then gets ten seconds: a connection that stops answering
+    // must not hold the command (test/cli/voidDeadline.test.ts).
+    await client.withDeadline(Date.now() + ctx.config.TEMPORAL_WAIT + 10_000, () =>
+      handle.signal(cancelSignal, { reason: options.reason }),
+    );
   } catch (err) {
-    throw new CommandError(`cannot reach the workflow of invoice ${invoiceNumber} (${firstLine(err)})`);
+    throw new CommandError(
+      `cannot reach the workflow of invoice ${invoiceNumber} (${firstLine(err)}); the void may not have been asked: check it with: matterpay invoice ${invoiceNumber}`,
+    );
   }
   const deadline = Date.now() + WAIT_MS;
   let status: InvoiceWorkflowStatus | null = null;
