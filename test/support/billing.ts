@@ -76,7 +76,9 @@ export class BillingHarness {
   static async start(env: TestWorkflowEnvironment, options: { workflowsPath?: string } = {}): Promise<BillingHarness> {
     const database = await createTestDatabase();
     const clio = await startClioSandbox({ port: 0, webhookRetryBaseMs: 50 });
-    const lawpay = await startLawPaySandbox({ port: 0, webhookRetryBaseMs: 50 });
+    // LawPay retries a delivery for hours; five tries 50 ms apart gave up within a second when the ingress answered 503
+    // under a loaded npm test (paymentSafety's voided refund, CI run 6). Twelve tries span about three minutes.
+    const lawpay = await startLawPaySandbox({ port: 0, webhookRetryBaseMs: 50, webhookMaxAttempts: 12 });
     const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-outbox-'));
     const harness = new BillingHarness(env, database, clio, lawpay, outboxDir);
     await harness.startWorker(options.workflowsPath ?? require.resolve('../../workflows'));
