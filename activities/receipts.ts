@@ -5,7 +5,6 @@
  * nothing twice.
  */
 import { isDeliverableEmail } from '../domain/deliverableEmail';
-import { VendorError } from '../connectors/errors';
 import type { Payment } from '../connectors/ports';
 import { formatCents } from '../domain/money';
 import { loadInvoiceView } from '../documents/loadInvoiceView';
@@ -19,103 +18,82 @@ export type ReceiptOutcome = 'sent' | 'no invoice' | 'no email' | 'firm sends it
 
 const paymentKey = (firmId: string, p: Payment) => `${firmId}/payment/${p.processor}/${p.transactionId}/${p.kind}`;
 
-interface ReceiptRequest {
-  firmId: string;
-  payment: Payment;
-  invoiceNumber: string;
-  /**
-   * False inside the payment's workflow task (a local activity): a receipt that must read the practice system for
-   * the client's address answers 'needs the practice system' at once instead of waiting on its rate limit there,
-   * and the workflow sends it as an activity of its own (README, *What is not done yet*).
-   */
-  mayReadPracticeSystem?: boolean;
-}
-
 export function receiptActivities(deps: ActivityDeps) {
   const invoices = new InvoiceRepository(deps.db);
   const alerts = new AlertRepository(deps.db);
 
-  async function sendReceipt(input: ReceiptRequest): Promise<ReceiptOutcome> {
-    const { firmId, payment } = input;
-    const firm = deps.firm(firmId);
-    const invoice = await invoices.get(firmId, input.invoiceNumber);
-    if (!invoice || payment.kind !== 'charge') return 'no invoice';
-    if (!invoice.sendEmail) return 'firm sends it';
-    // To whoever received the invoice's email, or the address the firm gave for it; the practice system is read
-    // only for an invoice with neither.
-    const known = invoice.emailedToEmail
-      ? { email: invoice.emailedToEmail, name: invoice.emailedToName }
-      : invoice.recipientEmail
-        ? { email: invoice.recipientEmail, name: invoice.recipientName }
-        : null;
-    if (!known && input.mayReadPracticeSystem === false) return 'needs the practice system';
-    const client = known ?? (await firm.practice.getMatter(invoice.matterId)).client;
-    const to = invoice.recipientEmail ?? client.email;
-    const receivedFrom = invoice.recipientName ?? client.name;
-    if (!to || !isDeliverableEmail(to)) {
-      await alerts.raise(
-        firmId,
-        'receipt-held',
-        `${payment.processor}/${payment.transactionId}`,
-        `The receipt for ${formatCents(payment.amountCents)} on invoice ${invoice.invoiceNumber} was not emailed: the client has no valid email address.`,
-      );
-      return 'no email';
-    }
-    const view = await loadInvoiceView(deps.db, {
-      firmId,
-      invoiceNumber: invoice.invoiceNumber,
-      clientFacing: clientFacingOf(firm),
-      timeZone: firm.timeZone,
-    });
-    const receipt = view && receiptFromInvoiceView(view, payment.transactionId, receivedFrom);
-    if (!receipt) return 'no invoice';
-    const firmName = receipt.firmName;
-    const text = [
-      `Dear ${receivedFrom},`,
-      '',
-      `Thank you: ${firmName} received your payment of ${formatCents(receipt.amountCents)} on ${receipt.date} for invoice ${receipt.invoiceNumber}.`,
-      '',
-      `Method: ${receipt.method}`,
-      `Transaction: ${receipt.transactionId}`,
-      `Balance after this payment: ${formatCents(receipt.balanceAfterCents)}`,
-      '',
-      'Your receipt is attached as a PDF. Keep it for your records.',
-    ].join('\n');
-    await firm.mailer.send({
-      to,
-      subject: `Receipt: ${formatCents(receipt.amountCents)} received on invoice ${receipt.invoiceNumber}`,
-      text,
-      attachments: [
-        {
-          filename: receiptPdfName(receipt.invoiceNumber, receipt.transactionId),
-          contentType: 'application/pdf',
-          content: await renderReceiptPdf(receipt),
-        },
-      ],
-      idempotencyKey: `${paymentKey(firmId, payment)}/receipt`,
-    });
-    return 'sent';
-  }
-
   return {
-    /**
-     * The receipt email to the client, with the receipt PDF (amount, date, method, invoice, balance after). A refusal
-     * a retry cannot fix (the practice system refusing the client's record, the mail server refusing the address) is
-     * held with an alert: the money is already applied, and a message must never fail the payment's workflow.
-     */
-    async sendPaymentReceipt(input: ReceiptRequest): Promise<ReceiptOutcome> {
-      try {
-        return await sendReceipt(input);
-      } catch (err) {
-        if (!(err instanceof VendorError) || err.retryable) throw err;
+    /** The receipt email to the client, with the receipt PDF (amount, date, method, invoice, balance after). */
+    async sendPaymentReceipt(input: {
+      firmId: string;
+      payment: Payment;
+      invoiceNumber: string;
+      /**
+       * False inside the payment's workflow task (a local activity): a receipt that must read the practice system for
+       * the client's address answers 'needs the practice system' at once instead of waiting on its rate limit there,
+       * and the workflow sends it as an activity of its own (README, *What is not done yet*).
+       */
+      mayReadPracticeSystem?: boolean;
+    }): Promise<ReceiptOutcome> {
+      const { firmId, payment } = input;
+      const firm = deps.firm(firmId);
+      const invoice = await invoices.get(firmId, input.invoiceNumber);
+      if (!invoice || payment.kind !== 'charge') return 'no invoice';
+      if (!invoice.sendEmail) return 'firm sends it';
+      // To whoever received the invoice's email, or the address the firm gave for it; the practice system is read
+      // only for an invoice with neither.
+      const known = invoice.emailedToEmail
+        ? { email: invoice.emailedToEmail, name: invoice.emailedToName }
+        : invoice.recipientEmail
+          ? { email: invoice.recipientEmail, name: invoice.recipientName }
+          : null;
+      if (!known && input.mayReadPracticeSystem === false) return 'needs the practice system';
+      const client = known ?? (await firm.practice.getMatter(invoice.matterId)).client;
+      const to = invoice.recipientEmail ?? client.email;
+      const receivedFrom = invoice.recipientName ?? client.name;
+      if (!to || !isDeliverableEmail(to)) {
         await alerts.raise(
-          input.firmId,
+          firmId,
           'receipt-held',
-          `${input.payment.processor}/${input.payment.transactionId}`,
-          `The receipt for ${formatCents(input.payment.amountCents)} on invoice ${input.invoiceNumber} was not emailed: ${err.vendor} refused it (${err.message}).`,
+          `${payment.processor}/${payment.transactionId}`,
+          `The receipt for ${formatCents(payment.amountCents)} on invoice ${invoice.invoiceNumber} was not emailed: the client has no valid email address.`,
         );
         return 'no email';
       }
+      const view = await loadInvoiceView(deps.db, {
+        firmId,
+        invoiceNumber: invoice.invoiceNumber,
+        clientFacing: clientFacingOf(firm),
+        timeZone: firm.timeZone,
+      });
+      const receipt = view && receiptFromInvoiceView(view, payment.transactionId, receivedFrom);
+      if (!receipt) return 'no invoice';
+      const firmName = receipt.firmName;
+      const text = [
+        `Dear ${receivedFrom},`,
+        '',
+        `Thank you: ${firmName} received your payment of ${formatCents(receipt.amountCents)} on ${receipt.date} for invoice ${receipt.invoiceNumber}.`,
+        '',
+        `Method: ${receipt.method}`,
+        `Transaction: ${receipt.transactionId}`,
+        `Balance after this payment: ${formatCents(receipt.balanceAfterCents)}`,
+        '',
+        'Your receipt is attached as a PDF. Keep it for your records.',
+      ].join('\n');
+      await firm.mailer.send({
+        to,
+        subject: `Receipt: ${formatCents(receipt.amountCents)} received on invoice ${receipt.invoiceNumber}`,
+        text,
+        attachments: [
+          {
+            filename: receiptPdfName(receipt.invoiceNumber, receipt.transactionId),
+            contentType: 'application/pdf',
+            content: await renderReceiptPdf(receipt),
+          },
+        ],
+        idempotencyKey: `${paymentKey(firmId, payment)}/receipt`,
+      });
+      return 'sent';
     },
 
     /** "$450.00 received on invoice 00001-Smith-1, balance $200.00", to STAFF_EMAIL. */

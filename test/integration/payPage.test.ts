@@ -287,27 +287,4 @@ describe('the pay page, due dates and receipts', () => {
     );
     expect(scheduled).toEqual([]);
   });
-
-  it("holds the receipt with an alert, and still applies the payment, when the practice system refuses the client's record", async () => {
-    const inv = await issued(await h.createMatter({ client: { name: 'Gus Gone', email: 'gus@client.test' } }), 60_000);
-    await emailed(inv.number);
-    // Never emailed, and its matter is one the practice system no longer serves (a 404 for the client's record).
-    await h.database.db.query(
-      `UPDATE invoices SET emailed_to_email = NULL, emailed_to_name = NULL, matter_id = '999999' WHERE invoice_number = $1`,
-      [inv.number],
-    );
-    const { payment, receipts } = await paidByHand(inv.number, 10_000);
-    expect(await payment.result()).toMatchObject({ state: 'applied', invoiceNumber: inv.number });
-    expect(receipts).toEqual([]);
-    const { rows } = await h.database.db.query(
-      `SELECT kind, message FROM alerts WHERE kind = 'receipt-held' AND message LIKE $1`,
-      [`%${inv.number}%`],
-    );
-    expect(rows).toEqual([
-      expect.objectContaining({
-        kind: 'receipt-held',
-        message: expect.stringContaining('was not emailed: Clio refused it'),
-      }),
-    ]);
-  });
 });
