@@ -129,7 +129,7 @@ export function writebackActivities(deps: ActivityDeps) {
             `The practice system refused the ${row.payload.kind.replace('_', ' ')} write-back ${row.idempotencyKey} on matter ${row.matterId}: ${message}. Fix the cause, then run: matterpay writebacks retry ${row.id}`,
           );
           deps.logger?.warn(
-            { firmId, writeback: row.id, key: row.idempotencyKey },
+            { firmId, writeback: row.id, key: row.idempotencyKey, kind: row.payload.kind, error: message },
             'write-back dead-lettered (see `matterpay writebacks`)',
           );
         }

@@ -141,13 +141,21 @@ export class WritebackRepository {
     return batch.sort((a, b) => a.id - b.id);
   }
 
-  /** Claims up to `limit` rows that are due, for `claimMs`; each claim counts as an attempt. */
+  /**
+   * Claims up to `limit` rows that are due, for `claimMs`; each claim counts as an attempt. A field write (reference,
+   * review flag) reads the matter and writes it back, so it waits while an earlier one of its matter and kind is
+   * pending: two workers never interleave them (Clio refuses the second), and the last one queued is the last written.
+   */
   async claimDue(firmId: string, limit: number, claimMs: number): Promise<Writeback[]> {
     const { rows } = await this.db.query(
       `UPDATE practice_writebacks SET claimed_until = now() + ($3 || ' milliseconds')::interval, attempts = attempts + 1
        WHERE id IN (
-         SELECT id FROM practice_writebacks
+         SELECT id FROM practice_writebacks w
          WHERE firm_id = $1 AND state = 'pending' AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
+           AND (kind = 'note' OR NOT EXISTS (
+             SELECT 1 FROM practice_writebacks earlier
+             WHERE earlier.firm_id = w.firm_id AND earlier.matter_id = w.matter_id AND earlier.kind = w.kind
+               AND earlier.state = 'pending' AND earlier.id < w.id))
          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
       [firmId, limit, String(claimMs)],

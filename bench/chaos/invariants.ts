@@ -231,12 +231,15 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
     if (!present) notes.fail(`${row.transaction_id} (${row.kind}, ${row.effect_cents}c) has no note`);
   }
   const writebacks = (
-    await db.query<{ state: string; n: number }>(
-      `SELECT state, count(*)::int AS n FROM practice_writebacks WHERE firm_id = $1 AND state <> 'done' GROUP BY state`,
+    await db.query<{ state: string; kind: string; last_error: string | null; n: number }>(
+      `SELECT state, kind, last_error, count(*)::int AS n FROM practice_writebacks
+        WHERE firm_id = $1 AND state <> 'done' GROUP BY state, kind, last_error`,
       [firmId],
     )
   ).rows;
-  for (const w of writebacks) notes.fail(`${w.n} write-backs still ${w.state}`);
+  // The last error says why a write-back died: the faults injected are all retryable, so a dead one is a bug.
+  for (const w of writebacks)
+    notes.fail(`${w.n} ${w.kind} write-backs still ${w.state}${w.last_error ? ` (${w.last_error})` : ''}`);
 
   // 8. No failed workflow, no stuck one.
   const stuck = new Check('workflows failed, or stuck (an activity retried over and over, a workflow task failing)');

@@ -12,6 +12,7 @@ import type {
   WebhookHeaders,
   WebhookSubscriptionStore,
 } from '../ports';
+import { VendorRejectedError } from '../errors';
 import { answerClioHandshake, claimedClioWebhookId, translateClioDelivery } from './deliveries';
 import { maintainClioWebhooks } from './subscriptions';
 import { BILLING_DAY_FIELD_NAME, FLAT_FEE_FIELD_NAME, REVIEW_FLAG_FIELD_NAME } from './constants';
@@ -44,7 +45,7 @@ export const noteMarker = (idempotencyKey: string) => `[matterpay ${idempotencyK
  * billing terms is one call; its approved time is one more (per 200 entries).
  */
 export class ClioPracticeManagement implements PracticeManagement {
-  private reviewFieldId: string | null = null;
+  private reviewFieldId: Promise<string> | null = null;
   private trustAccountIds: Promise<string[]> | null = null;
 
   readonly name = 'clio';
@@ -297,20 +298,38 @@ export class ClioPracticeManagement implements PracticeManagement {
     });
   }
 
-  private async reviewField(): Promise<string> {
-    if (this.reviewFieldId) return this.reviewFieldId;
-    const fields = await this.http.request('GET', '/custom_fields.json', {
-      query: { fields: 'id,name,parent_type,field_type', parent_type: 'Matter', limit: 200 },
-      schema: list(customFieldSchema),
+  /** The review field's id: looked up (or made) once per process, however many flags ask for it at once. */
+  private reviewField(): Promise<string> {
+    this.reviewFieldId ??= this.findOrMakeReviewField().catch((err: unknown) => {
+      this.reviewFieldId = null;
+      throw err;
     });
-    const found = fields.data.find((f) => f.name === REVIEW_FLAG_FIELD_NAME && f.parent_type === 'Matter');
-    if (found) return (this.reviewFieldId = found.id);
-    const created = await this.http.request('POST', '/custom_fields.json', {
-      query: { fields: 'id,name,parent_type,field_type' },
-      body: { data: { name: REVIEW_FLAG_FIELD_NAME, parent_type: 'Matter', field_type: 'checkbox' } },
-      schema: single(customFieldSchema),
-    });
-    return (this.reviewFieldId = created.data.id);
+    return this.reviewFieldId;
+  }
+
+  private async findOrMakeReviewField(): Promise<string> {
+    const find = async () => {
+      const fields = await this.http.request('GET', '/custom_fields.json', {
+        query: { fields: 'id,name,parent_type,field_type', parent_type: 'Matter', limit: 200 },
+        schema: list(customFieldSchema),
+      });
+      return fields.data.find((f) => f.name === REVIEW_FLAG_FIELD_NAME && f.parent_type === 'Matter')?.id ?? null;
+    };
+    const found = await find();
+    if (found) return found;
+    try {
+      const created = await this.http.request('POST', '/custom_fields.json', {
+        query: { fields: 'id,name,parent_type,field_type' },
+        body: { data: { name: REVIEW_FLAG_FIELD_NAME, parent_type: 'Matter', field_type: 'checkbox' } },
+        schema: single(customFieldSchema),
+      });
+      return created.data.id;
+    } catch (err) {
+      // Another worker made it between our look and our write: Clio refuses a second field of that name (422).
+      const madeMeanwhile = err instanceof VendorRejectedError && err.status === 422 ? await find() : null;
+      if (madeMeanwhile) return madeMeanwhile;
+      throw err;
+    }
   }
 }
 

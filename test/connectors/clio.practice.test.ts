@@ -256,6 +256,32 @@ describe('writes', () => {
     ]);
   });
 
+  it('flagForReview uses the review field another worker made between its look and its write (Clio refuses a second)', async () => {
+    const matter = await createClioMatter(clio);
+    const otherWorker = new ClioPracticeManagement(clio.newConnector().http);
+    const http = clio.newConnector().http;
+    const request = http.request.bind(http);
+    // Right after this worker finds no review field, the other worker makes it.
+    let raced = false;
+    http.request = (async (...args: Parameters<typeof request>) => {
+      const answer = await request(...args);
+      if (!raced && args[0] === 'GET' && args[1] === '/custom_fields.json') {
+        raced = true;
+        await otherWorker.flagForReview(String(matter.id), false);
+      }
+      return answer;
+    }) as typeof http.request;
+
+    await new ClioPracticeManagement(http).flagForReview(String(matter.id), true);
+
+    const state = await clio.state();
+    const fields = state.custom_fields.filter((field) => field.name === REVIEW_FLAG_FIELD_NAME);
+    expect(fields).toHaveLength(1);
+    expect(
+      state.custom_field_values.filter((v) => v.custom_field_id === fields[0]!.id).map((v) => [v.matter_id, v.value]),
+    ).toEqual([[matter.id, true]]);
+  });
+
   it('setMatterReference sets client_reference, and getMatter reads it back', async () => {
     const matter = await createClioMatter(clio);
     await practice.setMatterReference(String(matter.id), 'MP-demo-firm-0042');
