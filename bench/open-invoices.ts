@@ -23,7 +23,7 @@ import { FIRM_ID } from '../shared/searchAttributes';
 import { workflowIds } from '../shared/workflowIds';
 import { workflowRef } from '../shared/workflowTypes';
 import { billingPolicy } from '../worker/policy';
-import { sampleProcess } from './support/processStats';
+import { sampleProcess, rssBreakdown } from './support/processStats';
 import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
 import { median, numberOption, stringOption } from './support/timing';
 
@@ -193,6 +193,12 @@ async function main(): Promise<void> {
     console.log(
       `worker RSS at rest: ${rest.rssMiB} MiB (peak ${rest.peakRssMiB} MiB); CPU while they started ${((atRest.cpuMs - idle.cpuMs) / 1000).toFixed(1)} s` +
         ` = ${cpuPerTaskMs.toFixed(2)} ms per workflow task (${tasksPerInvoice.toFixed(1)} tasks per invoice, activities included)`,
+    );
+    const parts = rssBreakdown(worker.pid!);
+    console.log(
+      `  made of: ${Object.entries(parts)
+        .map(([kind, mib]) => `${kind} ${mib} MiB`)
+        .join(', ')}`,
     );
 
     const wakeUps = wakeUpsPerDay(invoices, policy.reminderScheduleMs, nowMs);

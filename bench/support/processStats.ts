@@ -79,3 +79,38 @@ function descendantsOf(pid: number): number[] {
   const children = childrenOf(pid);
   return [...children, ...children.flatMap(descendantsOf)];
 }
+
+/**
+ * What a process's RSS is made of, from /proc/<pid>/smaps, in MiB by kind of mapping: code and data of files (the
+ * node binary, the Temporal core's .so), the glibc heap (`[heap]` and the arenas at 64 MiB boundaries other threads' malloc uses:
+ * the Temporal core's Rust side), thread stacks, and the rest of the anonymous memory (V8's heaps, of the main
+ * thread and the workflow thread, in pages under 64 MiB).
+ */
+export function rssBreakdown(pid: number): Record<string, number> {
+  const kib: Record<string, number> = {
+    files: 0,
+    'malloc heap': 0,
+    'malloc arenas': 0,
+    stacks: 0,
+    'other anonymous': 0,
+  };
+  let kind = 'other anonymous';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const [, from, to, name = ''] = mapping;
+      const sizeMiB = (parseInt(to!, 16) - parseInt(from!, 16)) / 2 ** 20;
+      if (name.startsWith('/')) kind = 'files';
+      else if (name === '[heap]') kind = 'malloc heap';
+      else if (name.startsWith('[stack')) kind = 'stacks';
+      // glibc maps each thread arena's heap at a 64 MiB boundary, read-write up to its top and reserved past it.
+      else if (name === '')
+        kind = parseInt(from!, 16) % 2 ** 26 === 0 && sizeMiB <= 64 ? 'malloc arenas' : 'other anonymous';
+      else kind = 'other anonymous';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kib[kind] = (kib[kind] ?? 0) + Number(rss[1]);
+  }
+  return Object.fromEntries(Object.entries(kib).map(([k, v]) => [k, Math.round(v / 1024)]));
+}
