@@ -7,7 +7,7 @@
  *   - the daily wake-ups: workflow tasks per day for this book of invoices;
  *   - the latency of the Web UI's filters (`Escalated = true`, `AmountDueCents > 40000`) through the visibility API.
  *
- *   npm run bench:open-invoices -- --invoices 10000 [--concurrency 32] [--cache 250] [--worker-env MALLOC_ARENA_MAX=2]
+ *   npm run bench:open-invoices -- --invoices 10000 [--concurrency 32] [--cache 250] [--worker-env NAME=value] [--bare]
  *
  * The invoices are seeded as issued in the store and their workflows started as a continued run is (`resume`), so
  * the bench measures open workflows rather than the month-end run (bench:month-end) that issues them. --cache sets
@@ -26,6 +26,7 @@ import { billingPolicy } from '../worker/policy';
 import { sampleProcess, rssBreakdown } from './support/processStats';
 import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
 import { median, numberOption, stringOption } from './support/timing';
+import { benchWorkerEnv } from './support/deployedEnv';
 
 const DAY_MS = 86_400_000;
 const SECRET_KEY = Buffer.alloc(32, 11).toString('base64');
@@ -103,11 +104,9 @@ async function main(): Promise<void> {
   const concurrency = numberOption(argv, 'concurrency', 32);
   const cache = stringOption(argv, 'cache');
   // `--worker-env NAME=value` (repeatable): an extra variable for the worker process only, such as MALLOC_ARENA_MAX=2.
-  const workerEnv = Object.fromEntries(
-    argv.flatMap((arg, i) =>
-      arg === '--worker-env' && argv[i + 1]?.includes('=') ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [],
-    ),
-  );
+  // The worker runs with the image's process settings (Dockerfile) unless `--bare`; `--worker-env` adds to them.
+  const workerEnv = benchWorkerEnv(argv);
+
   // The worker is a process of its own (its RSS is the figure); it shares the stack's secret key and data dir.
   const bench = await startBenchStack({ worker: false, ingress: false }, { MATTERPAY_SECRET_KEYS: SECRET_KEY });
   const { config, db, client, env, stack } = bench;

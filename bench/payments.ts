@@ -10,7 +10,7 @@
  *   - CPU (share of one core) and RSS of the worker, the ingress, Temporal and PostgreSQL;
  * and the highest rate whose applied p99 ≤ 1 s as a ratio of the ceiling, with both absolute rates.
  *
- *   npm run bench -- --seconds 60 [--rates 2,4,8] [--ceiling-seconds 20] [--ceiling-only] [--worker-env NAME=value]
+ *   npm run bench -- --seconds 60 [--rates 2,4,8] [--ceiling-seconds 20] [--ceiling-only] [--worker-env NAME=value] [--bare]
  *
  * Without --rates, the rates are 10%, 20% … 85% of the ceiling just measured, rising until applied p99 passes 15 s.
  *
@@ -34,6 +34,7 @@ import { connectClioAsAdmin } from './support/connectClio';
 import { childProcessesMatching, sampleProcess, sampleProcessTree, type ProcessSample } from './support/processStats';
 import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
 import { numberOption, percentile, stringOption } from './support/timing';
+import { benchWorkerEnv } from './support/deployedEnv';
 
 const SECRET_KEY = Buffer.alloc(32, 14).toString('base64');
 const LAWPAY_AUTH = `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}`;
@@ -193,11 +194,8 @@ async function main(): Promise<void> {
   const ceilingSeconds = numberOption(argv, 'ceiling-seconds', Math.min(20, seconds));
   const givenRates = stringOption(argv, 'rates')?.split(',').map(Number);
   if (givenRates?.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rates takes positive numbers: 2,4,8');
-  const workerEnv = Object.fromEntries(
-    argv.flatMap((arg, i) =>
-      arg === '--worker-env' && argv[i + 1]?.includes('=') ? [argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [],
-    ),
-  );
+  // The worker runs with the image's process settings (Dockerfile) unless `--bare`; `--worker-env` adds to them.
+  const workerEnv = benchWorkerEnv(argv);
 
   const bench = await startBenchStack(
     { worker: false, ingress: false },
