@@ -1,5 +1,4 @@
 import path from 'node:path';
-import v8 from 'node:v8';
 import {
   DefaultLogger,
   NativeConnection,
@@ -25,21 +24,6 @@ let runtimeInstalled = false;
  * milliseconds, so a small cache costs little CPU and bounds the worker near 300 MiB however many invoices are open.
  */
 const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
-
-/**
- * The young generation of the workflow thread's V8 heap, in MiB per semi-space (V8's default is 16). Workflow
- * activations are short-lived garbage; a burst of them (2,000 invoices starting) grew the thread's new space to its
- * 32 MiB maximum, which V8 keeps for the life of the process (bench:open-invoices). 4 MiB holds a workflow task's
- * garbage with room to spare. An operator's own `--max-semi-space-size` (NODE_OPTIONS) wins.
- */
-const WORKFLOW_THREAD_SEMI_SPACE_MB = 4;
-
-function boundWorkflowThreadYoungGeneration(): void {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (given.some((flag) => flag.startsWith('--max-semi-space-size'))) return;
-  // V8 reads the flag when an isolate is made: this bounds the workflow thread the SDK starts next, not this one.
-  v8.setFlagsFromString(`--max-semi-space-size=${WORKFLOW_THREAD_SEMI_SPACE_MB}`);
-}
 
 /** Routes the SDK's and core's logs into our pino logger. Once per process, before any Worker exists. */
 export function installTemporalRuntime(logger: Logger): void {
@@ -82,7 +66,6 @@ export async function createWorker(options: {
   logger?: Logger;
 }): Promise<Worker> {
   const workflowBundlePath = await ensureWorkflowBundle(path.join(options.config.dataDir, 'workflow-bundles'));
-  boundWorkflowThreadYoungGeneration();
   return Worker.create({
     connection: options.connection,
     namespace: options.config.TEMPORAL_NAMESPACE,
