@@ -14,7 +14,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../store/embedded';
 import { migrate } from '../store/migrate';
-import { startTemporalDevServer } from '../worker/engine/temporal-dev-server';
+import { startTemporalDevServerOnFreePorts } from '../worker/engine/temporal-dev-server';
 import { freePort } from '../test/support/ports';
 import { runBench } from './support/stack';
 import { median, numberOption, stringOption, timeProcess, type ProcessCost } from './support/timing';
@@ -52,11 +52,7 @@ async function main(): Promise<void> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-cli-bench-'));
   fs.chmodSync(workDir, 0o755); // PostgreSQL runs as its own user when we are root
   const postgres = await startEmbeddedPostgres({ dir: path.join(workDir, 'pg'), port: await freePort() });
-  const temporal = await startTemporalDevServer({
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace: 'default',
-  });
+  const temporal = await startTemporalDevServerOnFreePorts({ namespace: 'default' }, freePort);
   try {
     await migrate(postgres.url);
     await seed(postgres.url, invoices);

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { Connection, WorkflowClient } from '@temporalio/client';
 import { dataConverterFor } from '../../worker/codec';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../store/embedded';
-import { startTemporalDevServer, type DevServerHandle } from '../../worker/engine/temporal-dev-server';
+import {
+  startTemporalDevServer,
+  startTemporalDevServerOnFreePorts,
+  type DevServerHandle,
+} from '../../worker/engine/temporal-dev-server';
 import { startTcpProxy } from '../../test/support/tcpProxy';
 import { freePort } from '../../test/support/ports';
 import { roleEnvironment, spawnRole, type RoleEndpoints, type RoleProcess } from './roles';
@@ -61,10 +65,11 @@ export async function startRestartablePostgres(dataDir: string) {
  * network to Temporal down) without stopping the server.
  */
 export async function startRestartableTemporal(dataDir: string, secretKey: string) {
-  const ports = { frontend: await freePort(), ui: await freePort() };
   const dbFile = path.join(dataDir, 'temporal.db');
+  let server: DevServerHandle = await startTemporalDevServerOnFreePorts({ dbFile, namespace: 'default' }, freePort);
+  // A restart comes back on the same ports: the roles' proxy and the Web UI address stay as they were.
+  const ports = { frontend: Number(server.address.split(':').pop()), ui: Number(new URL(server.uiUrl).port) };
   const start = () => startTemporalDevServer({ dbFile, port: ports.frontend, uiPort: ports.ui, namespace: 'default' });
-  let server: DevServerHandle = await start();
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: ports.frontend });
   const connection = await Connection.connect({ address: server.address });
   return {

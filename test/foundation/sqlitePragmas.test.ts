@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTemporalDevServer } from '../../worker/engine/temporal-dev-server';
+import { startTemporalDevServerOnFreePorts } from '../../worker/engine/temporal-dev-server';
 import { freePort } from '../support/ports';
 
 /**
@@ -15,13 +15,10 @@ describe("the embedded Temporal's SQLite settings", () => {
   async function runOnce(sqlitePragmas: string[]): Promise<string[]> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'matterpay-sqlite-'));
     dirs.push(dir);
-    const server = await startTemporalDevServer({
-      dbFile: path.join(dir, 'temporal.db'),
-      sqlitePragmas,
-      port: await freePort(),
-      uiPort: await freePort(),
-      namespace: 'default',
-    });
+    const server = await startTemporalDevServerOnFreePorts(
+      { dbFile: path.join(dir, 'temporal.db'), sqlitePragmas, namespace: 'default' },
+      freePort,
+    );
     try {
       return fs.readdirSync(dir).sort();
     } finally {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../store/embedded';
-import { startTemporalDevServer } from '../../worker/engine/temporal-dev-server';
+import { startTemporalDevServerOnFreePorts } from '../../worker/engine/temporal-dev-server';
 import { ensureTool } from '../../worker/engine/tools';
 import { freePort } from './ports';
 
@@ -24,11 +24,7 @@ export default async function globalSetup(): Promise<void> {
     port: await freePort(),
     database: 'postgres',
   });
-  const temporal = await startTemporalDevServer({
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace: 'default',
-  });
+  const temporal = await startTemporalDevServerOnFreePorts({ namespace: 'default' }, freePort);
 
   process.env.TEST_DATABASE_ADMIN_URL = pg.url;
   process.env.TEST_TEMPORAL_ADDRESS = temporal.address;

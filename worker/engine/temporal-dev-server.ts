@@ -102,3 +102,25 @@ export async function startTemporalDevServer(options: {
     },
   };
 }
+
+/**
+ * Starts the dev server on ports picked a moment before, and picks again when one was taken in between: the
+ * server's own services bind free ports as it starts, and one of them can take the port picked for its UI (CI saw
+ * `listen tcp 127.0.0.1:38051: bind: address already in use` from the UI server). For tests and benchmarks.
+ */
+export async function startTemporalDevServerOnFreePorts(
+  options: Omit<Parameters<typeof startTemporalDevServer>[0], 'port' | 'uiPort'>,
+  pickPort: () => Promise<number>,
+  attempts = 3,
+): Promise<DevServerHandle> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await pickPort();
+    let uiPort = await pickPort();
+    while (uiPort === port) uiPort = await pickPort();
+    try {
+      return await startTemporalDevServer({ ...options, port, uiPort });
+    } catch (err) {
+      if (attempt >= attempts || !/address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
