@@ -71,6 +71,12 @@ const RECEIPT_READS_OFF_THE_TASK = 'reconciliation-receipt-reads-off-the-task';
 const WAKE_BY_ACTIVITY = 'reconciliation-wakes-invoice-by-activity';
 /** From this rule on, a start whose payment the ingress has just read from the processor does not read it again. */
 const TRUSTS_INGRESS_READ = 'reconciliation-trusts-ingress-read';
+/**
+ * From this rule on, a change signalled before a round decided is never forgotten: the round remembers how many
+ * signals its state covers instead of clearing a flag when it begins. A transaction voided while its first workflow
+ * task was still running (a loaded worker) came in the same activation as the start, and the cleared flag lost it.
+ */
+const COUNTS_CHANGES = 'reconciliation-counts-changes';
 
 /**
  * One per processor transaction (`payment/<firm>/<processor>/<transactionId>`): applies the transaction's current
@@ -96,11 +102,14 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
   };
   let retryRequested = false;
   let changed = false;
+  /** The transaction's status as each `transactionChanged` signal saw it, in the order they came. */
+  const signalled: string[] = [];
   setHandler(retryMatchSignal, () => {
     retryRequested = true;
   });
-  setHandler(transactionChangedSignal, () => {
+  setHandler(transactionChangedSignal, (change) => {
     changed = true;
+    signalled.push(change?.status ?? '');
   });
   setHandler(reconciliationStatusQuery, () => status);
   // What the Web UI's filters already show: the ingress and the sweep start a payment with both attributes set.
@@ -128,6 +137,12 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     changed = false;
     const readsCurrentState = patched(READS_CURRENT_STATE);
     const readJustNow = round === 0 && input.readJustNow === true && !input.attempts && patched(TRUSTS_INGRESS_READ);
+    // The signals this round's state accounts for: all so far when it reads the processor now; when it trusts the
+    // ingress's read, those that saw the status that read saw (the start's own signal), up to the first that did not.
+    const firstNewer = readJustNow ? signalled.findIndex((seen) => seen !== payment.status) : -1;
+    const covered = firstNewer === -1 ? signalled.length : firstNewer;
+    const countsChanges = patched(COUNTS_CHANGES);
+    const changedSince = () => (countsChanges ? signalled.length > covered : changed);
     if (readsCurrentState && !readJustNow) {
       const current = await currentState();
       if (!current) {
@@ -136,7 +151,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
           detail: `${payment.processor} has no transaction ${payment.transactionId}`,
         });
         publish();
-        if (changed) continue;
+        if (changedSince()) continue;
         return status;
       }
       payment = current;
@@ -198,7 +213,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
           amountDueCentsAfter: outcome.amountDueCentsAfter,
         });
       }
-      if (changed) continue;
+      if (changedSince()) continue;
       return status;
     }
     if (outcome.state === 'ignored' || outcome.state === 'rejected') {
@@ -208,7 +223,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
         if (payment.status === 'failed') await vendor.noteUnappliedPayment({ firmId, payment, reason: outcome.reason });
         return status;
       }
-      if (changed) continue;
+      if (changedSince()) continue;
       return status;
     }
     Object.assign(status, { state: outcome.state, detail: outcome.reason });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { VendorRejectedError, VendorSchemaError, VendorUnavailableError } from '../errors';
@@ -22,6 +23,11 @@ export interface ClioHttpOptions {
   timeoutMs?: number;
   /** How many 429s one call may wait out before it gives up (and lets Temporal retry it later). */
   maxRateLimitWaits?: number;
+  /**
+   * Pauses before a read answered 5xx is sent again within the call, one entry a retry; default 250 ms, then 1 s.
+   * Only reads (a write that reached Clio may have been applied), and not a timeout (Clio is slow, not flaky).
+   */
+  readRetryDelaysMs?: readonly number[];
   /** Counts every HTTP request sent, for benchmarks of API calls per invoice. */
   onRequest?: (method: string, path: string) => void;
 }
@@ -55,6 +61,9 @@ export class ClioHttp {
     const endpoint = `${method} ${new URL(url).pathname.replace(/\/\d+(?=\/|\.json|$)/g, '/{id}')}`;
     let refreshed = false;
     let rateLimitWaits = 0;
+    // A flaky moment at Clio should not fail a whole activity attempt (an evaluation makes several reads, and
+    // Temporal's backoff between attempts reaches minutes): a read answered 5xx is sent again within the call.
+    const readRetries = [...(method === 'GET' ? (this.options.readRetryDelaysMs ?? [250, 1_000]) : [])];
     for (;;) {
       const token = await this.options.tokens.accessToken();
       // The limiter reads this answer's X-RateLimit-* headers before it lets the next request go.
@@ -62,6 +71,10 @@ export class ClioHttp {
         () => this.send(method, url, token, options),
         rateLimitHeaders,
       );
+      if (response.status >= 500 && readRetries.length > 0) {
+        await sleep(readRetries.shift()!);
+        continue;
+      }
 
       if (response.status === 429) {
         const retryAfter = Number(response.headers['retry-after']) || 60;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { invoiceStatusQuery, reconciliationStatusQuery } from '../../shared/messages';
+import { invoiceStatusQuery, reconciliationStatusQuery, transactionChangedSignal } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice, paymentReconciliation, reconciliationSweep } from '../../workflows';
 import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
@@ -12,6 +12,7 @@ import { devServerEnvironment } from '../support/temporal';
 import { startTcpProxy } from '../support/tcpProxy';
 import { waitFor } from '../support/wait';
 import { TEST_SECRET_KEY } from '../support/codec';
+import { Worker } from '@temporalio/worker';
 
 /**
  * Payment reconciliation end to end (docs/domain.md §4.6, §7): the LawPay-style sandbox pays and delivers webhooks to the
@@ -216,6 +217,50 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     expect(await paymentRows(refundTxn)).toEqual([
       { kind: 'refund', state: 'applied', amount_cents: 10_000, invoice_number: number },
     ]);
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
+
+  it('applies a void that came while the refund’s first workflow task was still running, in one activation with its start', async () => {
+    // A loaded worker (CI): the refund's workflow had not finished its first task when the refund was voided, so the
+    // start and the void's signal came in one activation, and the round cleared the void's flag as it began.
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const matter = await h.createMatter({ client: { name: 'Ada Late', email: 'ada.late@client.test' } });
+    const { number } = await issuedInvoice(matter, 50_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 20_000, reference: number });
+    expect((await postWebhook(await eventBody(String(paid.transaction_id)))).status).toBe(200);
+    await waitFor(async () => (await paidCents(number)) === 20_000, { what: 'the payment', ...patiently });
+    const refund = await lawpay('POST', `/__sandbox/transactions/${String(paid.transaction_id)}/refund`, {
+      amount_cents: 5_000,
+    });
+    const refundTxn = String(refund.transaction_id);
+    const asTheIngressReadIt = (await h.services.processor.getTransaction(refundTxn))!;
+    expect((await lawpayApi('POST', `/v1/transactions/${refundTxn}/void`, {})).ok).toBe(true);
+
+    // The refund's event, then its void, as the ingress delivers them, before a worker has taken the first task.
+    const lateQueue = `${h.taskQueue}-late`;
+    const handle = await env.client.workflow.signalWithStart(paymentReconciliation, {
+      taskQueue: lateQueue,
+      workflowId: workflowIds.paymentReconciliation(FIRM, 'lawpay', refundTxn),
+      args: [{ firmId: FIRM, payment: asTheIngressReadIt, policy: h.policy(), readJustNow: true }],
+      signal: transactionChangedSignal,
+      signalArgs: [{ status: asTheIngressReadIt.status }],
+    });
+    await handle.signal(transactionChangedSignal, { status: 'voided' });
+    const late = await Worker.create({
+      connection: h.env.nativeConnection,
+      taskQueue: lateQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: h.activities,
+    });
+    await late.runUntil(handle.result());
+
+    expect(await paymentRows(refundTxn)).toEqual([
+      expect.objectContaining({ kind: 'refund', amount_cents: 5_000, invoice_number: number }),
+    ]);
+    await waitFor(async () => (await paidCents(number)) === 20_000, {
+      what: 'the voided refund to leave the payment whole',
+      ...patiently,
+    });
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
   });
 
