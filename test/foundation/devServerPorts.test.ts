@@ -24,7 +24,8 @@ describe('the embedded Temporal dev server on picked ports', () => {
       try {
         expect(picked.slice(0, 2)).toEqual([expect.any(Number), taken]);
         expect(server.uiUrl).not.toContain(`:${taken}`);
-        expect(picked).toHaveLength(4);
+        // At least one more pair was picked: under load one of those can be taken too, and is picked again.
+        expect(picked.length).toBeGreaterThanOrEqual(4);
       } finally {
         await server.stop();
       }

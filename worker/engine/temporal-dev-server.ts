@@ -111,7 +111,7 @@ export async function startTemporalDevServer(options: {
 export async function startTemporalDevServerOnFreePorts(
   options: Omit<Parameters<typeof startTemporalDevServer>[0], 'port' | 'uiPort'>,
   pickPort: () => Promise<number>,
-  attempts = 3,
+  attempts = 5,
 ): Promise<DevServerHandle> {
   for (let attempt = 1; ; attempt++) {
     const port = await pickPort();
