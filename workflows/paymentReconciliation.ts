@@ -228,7 +228,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     }
     Object.assign(status, { state: outcome.state, detail: outcome.reason });
     publish();
-    await condition(() => retryRequested || changedSince(), waitMs);
+    await condition(() => retryRequested || changed, waitMs);
     retryRequested = false;
     waitMs = Math.min(waitMs * 2, LONGEST_RETRY_MS);
   }

@@ -23,6 +23,11 @@ export interface ClioHttpOptions {
   timeoutMs?: number;
   /** How many 429s one call may wait out before it gives up (and lets Temporal retry it later). */
   maxRateLimitWaits?: number;
+  /**
+   * Pauses before a read answered 5xx is sent again within the call, one entry a retry; default 250 ms, then 1 s.
+   * Only reads (a write that reached Clio may have been applied), and not a timeout (Clio is slow, not flaky).
+   */
+  readRetryDelaysMs?: readonly number[];
   /** Counts every HTTP request sent, for benchmarks of API calls per invoice. */
   onRequest?: (method: string, path: string) => void;
 }
@@ -35,11 +40,6 @@ interface RequestOptions<T extends z.ZodTypeAny> {
 }
 
 const VENDOR = 'Clio';
-/**
- * Pauses before a read answered 5xx is sent again within the call. Only reads (a write that reached Clio may have
- * been applied), and not a timeout (Clio is slow then, not flaky).
- */
-const READ_RETRY_DELAYS_MS = [250, 1_000] as const;
 
 /**
  * Every Clio call goes through here: pinned API version, bearer token (refreshed once on 401 invalid_token), the
@@ -63,7 +63,7 @@ export class ClioHttp {
     let rateLimitWaits = 0;
     // A flaky moment at Clio should not fail a whole activity attempt (an evaluation makes several reads, and
     // Temporal's backoff between attempts reaches minutes): a read answered 5xx is sent again within the call.
-    const readRetries = method === 'GET' ? [...READ_RETRY_DELAYS_MS] : [];
+    const readRetries = [...(method === 'GET' ? (this.options.readRetryDelaysMs ?? [250, 1_000]) : [])];
     for (;;) {
       const token = await this.options.tokens.accessToken();
       // The limiter reads this answer's X-RateLimit-* headers before it lets the next request go.
