@@ -213,12 +213,15 @@ export class WritebackRepository {
 
   /** Milliseconds until the next pending row is due (0 = now), or null when nothing is pending. */
   async nextDueInMs(firmId: string): Promise<number | null> {
+    // Clamped here, not with SQL's greatest(), which skips a NULL: an empty queue would read as due now, and the
+    // drainer would look again at once, in a loop.
     const { rows } = await this.db.query(
-      `SELECT greatest(0, extract(epoch FROM (min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) - now())) * 1000)::bigint AS ms
+      `SELECT (extract(epoch FROM (min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) - now())) * 1000)::bigint AS ms
        FROM practice_writebacks WHERE firm_id = $1 AND state = 'pending'`,
       [firmId],
     );
-    return rows[0]?.ms === null || rows[0]?.ms === undefined ? null : Number(rows[0].ms);
+    const ms = rows[0]?.ms;
+    return ms === null || ms === undefined ? null : Math.max(0, Number(ms));
   }
 
   async list(firmId: string, filter: { state?: Writeback['state']; matterId?: string } = {}): Promise<Writeback[]> {

@@ -1,5 +1,6 @@
 import { coalescedNote } from '../../activities/coalescedNote';
 import { writebackActivities } from '../../activities/writebacks';
+import { WritebackDrainer } from '../../activities/writebackDrainer';
 import { WritebackRepository, type WritebackPayload } from '../../store/writebacks';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
@@ -114,5 +115,30 @@ describe('coalesced write-backs', () => {
     await drain(); // attempt 2, on another worker
     expect(await notesOn(matter.id)).toHaveLength(1);
     expect((await queue().list(FIRM, { matterId: String(matter.id) })).every((r) => r.state === 'done')).toBe(true);
+  });
+
+  it('says an empty queue has nothing due, and its drainer looks once per idle period rather than in a loop', async () => {
+    const quietFirm = 'firm-with-nothing-queued';
+    expect(await queue().nextDueInMs(quietFirm)).toBeNull();
+
+    const drainQuiet = writebackActivities({ db: h.database.db, firm: (id) => h.firms.get(id) }).drainWritebacks;
+    let passes = 0;
+    const drainer = new WritebackDrainer(
+      async (input) => {
+        passes++;
+        return drainQuiet(input);
+      },
+      () => [quietFirm],
+      { idleLookMs: 60_000 },
+    );
+    drainer.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      await drainer.stop();
+    }
+    // The first look at start-up, and none after it until the idle period is up (a worker must not poll its
+    // database in a loop while nothing is queued).
+    expect(passes).toBe(1);
   });
 });
