@@ -340,7 +340,11 @@ export function reconciliationActivities(deps: ActivityDeps) {
         return {
           changed: true,
           invoiceNumber,
-          current: current ? await invoices.require(firmId, current.invoiceNumber, client) : null,
+          // Read again only if the matter's credit just moved it too; otherwise the recompute's row is current.
+          current:
+            current && credited.includes(current.invoiceNumber)
+              ? await invoices.require(firmId, current.invoiceNumber, client)
+              : current,
           credited,
         } as const;
       });
@@ -366,8 +370,11 @@ export function reconciliationActivities(deps: ActivityDeps) {
       }
       await deps.wakeWritebacks?.(firmId);
       if (outcome.changed) {
-        await alerts.resolve(firmId, 'unmatched-payment', `${payment.processor}/${payment.transactionId}`);
-        await alerts.resolve(firmId, 'payment-parked', `${payment.processor}/${payment.transactionId}`);
+        await alerts.resolve(
+          firmId,
+          ['unmatched-payment', 'payment-parked'],
+          `${payment.processor}/${payment.transactionId}`,
+        );
         deps.logger?.info(
           {
             firmId,

@@ -91,7 +91,8 @@ export function writebackActivities(deps: ActivityDeps) {
             await ledger.record(firmId, r.idempotencyKey, r.matterId, r.payload.kind, remoteId);
             if (r.firstFailedAt) await alerts.resolve(firmId, 'writeback-stalled', r.idempotencyKey);
           }
-          await alerts.resolve(firmId, 'writeback-connection', firmId);
+          // The connection alert is raised with a failed attempt (first_failed_at), so only a write after one can clear it.
+          if (rows.some((r) => r.firstFailedAt !== null)) await alerts.resolve(firmId, 'writeback-connection', firmId);
           result.written++;
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);

@@ -27,10 +27,16 @@ export class AlertRepository {
     );
   }
 
-  async resolve(firmId: string, kind: string, subject: string, q: Db | pg.PoolClient = this.db): Promise<void> {
+  /** `kind`: one kind, or several resolved in the one statement (a payment's round trips are its cost; issue 14). */
+  async resolve(
+    firmId: string,
+    kind: string | string[],
+    subject: string,
+    q: Db | pg.PoolClient = this.db,
+  ): Promise<void> {
     await q.query(
-      'UPDATE alerts SET resolved_at = now() WHERE firm_id = $1 AND kind = $2 AND subject = $3 AND resolved_at IS NULL',
-      [firmId, kind, subject],
+      'UPDATE alerts SET resolved_at = now() WHERE firm_id = $1 AND kind = ANY($2::text[]) AND subject = $3 AND resolved_at IS NULL',
+      [firmId, [kind].flat(), subject],
     );
   }
 

@@ -344,12 +344,13 @@ export class InvoiceRepository {
     const before = await this.require(firmId, invoiceNumber, client);
     const paidCents = netPaidCents(ledger.map((r) => ({ effectCents: Number(r.effect_cents) })));
     const status = statusAfterMoney({ ...moneyOf(before), paidCents });
-    await client.query(
+    const { rows } = await client.query(
       `UPDATE invoices SET paid_cents = $3, status = $4,
          settled_at = CASE WHEN $4 = 'paid' THEN coalesce(settled_at, clock_timestamp()) WHEN $4 = 'void' THEN settled_at ELSE NULL END, updated_at = now()
-       WHERE firm_id = $1 AND invoice_number = $2`,
+       WHERE firm_id = $1 AND invoice_number = $2
+       RETURNING ${columns}`,
       [firmId, invoiceNumber, paidCents, status],
     );
-    return this.require(firmId, invoiceNumber, client);
+    return toRecord(rows[0]);
   }
 }
