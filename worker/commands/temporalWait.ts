@@ -64,8 +64,27 @@ export function waitForTemporal(address: string, tell: (line: string) => void, w
     interceptor: makeGrpcRetryInterceptor(retries),
     async quiesce() {
       closing = true;
+      ignoreRetriesAfterClose();
       const due = lastRetryDueAt - Date.now();
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due + 50));
     },
   };
+}
+
+let ignoringRetriesAfterClose = false;
+/**
+ * The wait above is not always enough: Node's timers count from the event loop's cached clock, which lags the wall
+ * clock while a long task runs, so a retry's timer can come due after the connection closed (a clean-clone CI run of
+ * `matterpay backfill` through an outage printed its totals, then died with "Channel has been shut down" out of
+ * `Timeout.retry`). Once the command is closing, that one error is a retry nobody waits for: it is dropped. Any
+ * other uncaught error still ends the command as Node would, with its stack and exit code 1.
+ */
+function ignoreRetriesAfterClose(): void {
+  if (ignoringRetriesAfterClose) return;
+  ignoringRetriesAfterClose = true;
+  process.on('uncaughtException', (err) => {
+    if (err instanceof Error && err.message === 'Channel has been shut down') return;
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
 }
