@@ -1,4 +1,5 @@
 import {
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -6,6 +7,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -55,6 +57,11 @@ const MONEY_FROM_STORE = 'invoice-money-from-store';
 const MATTER_CREDIT_FIRST = 'invoice-matter-credit-first';
 /** From this rule on, the invoice reloads its money from the store with a local activity. */
 const LOCAL_RELOAD = 'invoice-local-reload';
+/**
+ * From this rule on, a wait keeps one timer however many payments wake it: before, each wake-up cancelled the timer
+ * and started a new one, two more events and timer writes on the engine for every payment.
+ */
+const ONE_TIMER_PER_WAIT = 'invoice-one-timer-per-wait';
 
 export interface InvoiceInput {
   firmId: string;
@@ -298,6 +305,31 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
    */
   async function waitUntil(atMs: number, options: { untilPaidOrCancelled?: boolean } = {}): Promise<boolean> {
     const ended = options.untilPaidOrCancelled ? () => state.amountDueCents === 0 || cancelReason !== null : stopped;
+    if (patched(ONE_TIMER_PER_WAIT)) {
+      if (ended()) return true;
+      const remaining = atMs - Date.now();
+      if (remaining <= 0) return false;
+      let due = false;
+      const timer = new CancellationScope();
+      void timer
+        .run(() => sleep(remaining))
+        .then(
+          () => {
+            due = true;
+          },
+          () => undefined, // cancelled below, when the wait ends first
+        );
+      try {
+        for (;;) {
+          await condition(() => due || moneyChanged || ended());
+          if (moneyChanged) await reload();
+          if (ended()) return true;
+          if (due) return false;
+        }
+      } finally {
+        if (!due) timer.cancel();
+      }
+    }
     for (;;) {
       if (ended()) return true;
       const remaining = atMs - Date.now();

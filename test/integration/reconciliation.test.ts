@@ -150,6 +150,18 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       ...patiently,
     });
     expect(await scheduled(handle)).toBe(invoiceActivitiesBefore);
+    // Woken twice while it waits for its first reminder, the invoice still holds the one timer it started: a wake-up
+    // that cancelled it and started another cost the engine two events and two timer writes per payment.
+    const timers = async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
+      return {
+        started: count(temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED),
+        cancelled: count(temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_CANCELED),
+      };
+    };
+    expect(await timers()).toEqual({ started: 1, cancelled: 0 });
+    expect((await handle.query(invoiceStatusQuery)).nextReminder).toMatchObject({ kind: 'reminder 1' });
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
   });
 
