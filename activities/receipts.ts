@@ -96,6 +96,26 @@ export function receiptActivities(deps: ActivityDeps) {
       return 'sent';
     },
 
+    /**
+     * The receipt could not be sent for good (its client's matter is gone from the practice system, the mailer refused
+     * it, hours of outage): the money stays applied and the firm is told, so someone sends it by hand.
+     */
+    async holdPaymentReceipt(input: {
+      firmId: string;
+      payment: Payment;
+      invoiceNumber: string;
+      reason: string;
+    }): Promise<'held'> {
+      const { firmId, payment } = input;
+      await alerts.raise(
+        firmId,
+        'receipt-held',
+        `${payment.processor}/${payment.transactionId}`,
+        `The receipt for ${formatCents(payment.amountCents)} on invoice ${input.invoiceNumber} was not emailed: ${input.reason}. The payment is applied. Send it by hand.`,
+      );
+      return 'held';
+    },
+
     /** "$450.00 received on invoice 00001-Smith-1, balance $200.00", to STAFF_EMAIL. */
     async notifyStaffOfPayment(input: {
       firmId: string;

@@ -71,6 +71,8 @@ const RECEIPT_READS_OFF_THE_TASK = 'reconciliation-receipt-reads-off-the-task';
 const WAKE_BY_ACTIVITY = 'reconciliation-wakes-invoice-by-activity';
 /** From this rule on, a start whose payment the ingress has just read from the processor does not read it again. */
 const TRUSTS_INGRESS_READ = 'reconciliation-trusts-ingress-read';
+/** From this rule on, a receipt that cannot be sent raises an alert instead of failing the applied payment's workflow. */
+const RECEIPT_FAILURE_HELD = 'reconciliation-receipt-failure-held';
 /**
  * From this rule on, a change signalled before a round decided is never forgotten: the round remembers how many
  * signals its state covers instead of clearing a flag when it begins. A transaction voided while its first workflow
@@ -202,7 +204,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
               (await store.sendPaymentReceipt({ ...receipt, mayReadPracticeSystem: false })) ===
               'needs the practice system'
             )
-              await remoteSteps.vendor.sendPaymentReceipt(receipt);
+              await heldIfItFails(receipt, () => remoteSteps.vendor.sendPaymentReceipt(receipt));
           } else await store.sendPaymentReceipt(receipt);
         }
         await store.notifyStaffOfPayment({
@@ -247,6 +249,24 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
       if (!(err instanceof ActivityFailure)) throw err;
       status.detail = `could not read ${payment.processor} (${err.cause?.message ?? err.message}); applied as last seen`;
       return payment;
+    }
+  }
+
+  /**
+   * The money is applied before any message: a receipt that fails for good (its matter deleted in the practice
+   * system, six hours of outage) becomes an alert for the firm, and the payment's workflow still completes.
+   */
+  async function heldIfItFails(
+    receipt: { firmId: string; payment: Payment; invoiceNumber: string },
+    send: () => Promise<unknown>,
+  ): Promise<void> {
+    const holds = patched(RECEIPT_FAILURE_HELD);
+    try {
+      await send();
+    } catch (err) {
+      if (!holds || !(err instanceof ActivityFailure)) throw err;
+      const reason = err.cause?.message ?? err.message;
+      await store.holdPaymentReceipt({ ...receipt, reason });
     }
   }
 

@@ -270,6 +270,40 @@ describe('the pay page, due dates and receipts', () => {
     expect(scheduled).toEqual(['sendPaymentReceipt']);
   });
 
+  it('keeps a payment applied and its workflow completed when its receipt cannot be sent, and tells the firm', async () => {
+    const inv = await issued(await h.createMatter({ client: { name: 'Gus Gone', email: 'gus@client.test' } }), 60_000);
+    await emailed(inv.number);
+    // Never emailed, and its matter since deleted in the practice system: the receipt's read of it is refused (404).
+    await h.database.db.query(
+      `UPDATE invoices SET emailed_to_email = NULL, emailed_to_name = NULL, matter_id = '990099' WHERE invoice_number = $1`,
+      [inv.number],
+    );
+    const { payment, receipts } = await paidByHand(inv.number, 10_000);
+    expect(await payment.result()).toMatchObject({ state: 'applied', invoiceNumber: inv.number });
+    expect((await payment.describe()).status.name).toBe('COMPLETED');
+    expect(receipts).toEqual([]);
+    const { rows: ledger } = await h.database.db.query(
+      "SELECT amount_cents FROM processed_payments WHERE invoice_number = $1 AND state = 'applied'",
+      [inv.number],
+    );
+    expect(ledger).toEqual([{ amount_cents: 10_000 }]);
+    const { rows: alerts } = await h.database.db.query(
+      "SELECT message FROM alerts WHERE kind = 'receipt-held' AND resolved_at IS NULL AND message LIKE '%' || $1 || '%'",
+      [inv.number],
+    );
+    expect(alerts).toEqual([
+      {
+        message: expect.stringMatching(
+          new RegExp(`^The receipt for \\$100\\.00 on invoice ${inv.number} was not emailed: .*404.*Send it by hand`),
+        ),
+      },
+    ]);
+    const staff = (await h.emailsWithAttachments()).filter((m) =>
+      m.subject.startsWith(`$100.00 received on invoice ${inv.number}`),
+    );
+    expect(staff).toHaveLength(1);
+  });
+
   it('sends the receipt of an invoice never emailed to the address the firm gave for it, inside the payment', async () => {
     const inv = await issued(
       await h.createMatter({ client: { name: 'Ora Override', email: 'ora@client.test' } }),
