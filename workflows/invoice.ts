@@ -62,6 +62,8 @@ const LOCAL_RELOAD = 'invoice-local-reload';
  * and started a new one, two more events and timer writes on the engine for every payment.
  */
 const ONE_TIMER_PER_WAIT = 'invoice-one-timer-per-wait';
+/** From this rule on, search attributes are written only when one changes (each write is an event and an index update). */
+const SKIP_UNCHANGED_ATTRIBUTES = 'invoice-skip-unchanged-attributes';
 
 export interface InvoiceInput {
   firmId: string;
@@ -111,6 +113,9 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   /** Set by `paymentReceived`: the money changed in the store; reload before deciding anything. */
   let moneyChanged = false;
   const moneyFromStore = patched(MONEY_FROM_STORE);
+  const skipUnchangedAttributes = patched(SKIP_UNCHANGED_ATTRIBUTES);
+  /** What the last upsert wrote, to tell whether the next one would change anything. */
+  let published: string | null = null;
 
   setHandler(invoiceStatusQuery, () => state);
   setHandler(paymentReceivedSignal, (payment) => {
@@ -435,6 +440,11 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     // Histories from before due dates replay without it: their upserts stay exactly as recorded.
     if (current?.dueAtMs && patched('due-at-search-attribute'))
       attributes.push({ key: DUE_AT, value: new Date(current.dueAtMs) });
+    if (skipUnchangedAttributes) {
+      const values = JSON.stringify(attributes.map(({ key, value }) => [key.name, value]));
+      if (values === published) return;
+      published = values;
+    }
     upsertSearchAttributes(attributes);
   }
 }

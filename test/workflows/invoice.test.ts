@@ -197,6 +197,30 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect(await emailsTo('ed@client.test')).toHaveLength(3); // escalation does not email the client
   });
 
+  it('writes its search attributes only when one of them changes, through reminders and daily wake-ups', async () => {
+    const matter = await h.createMatter({ client: { name: 'Ugo Upsert', email: 'ugo.upsert@client.test' } });
+    const { handle } = await issue(matter, 2);
+    await settle(handle);
+    await env.sleep('36 days'); // both reminders, the escalation, then daily wake-ups
+    const upserts = ((await handle.fetchHistory()).events ?? [])
+      .filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)
+      .map((e) => {
+        const fields = e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes?.indexedFields ?? {};
+        return JSON.stringify(
+          Object.fromEntries(
+            Object.entries(fields)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([key, payload]) => [key, Buffer.from(payload.data ?? []).toString()]),
+          ),
+        );
+      });
+    // Each upsert is an event and a visibility write on the engine: 10,000 open invoices wake every day.
+    const repeats = upserts.filter((fields, i) => i > 0 && fields === upserts[i - 1]);
+    expect(repeats).toEqual([]);
+    expect(upserts.at(-1)).toContain('"DaysOverdue":"36"'); // still written every day the count moves
+    expect((await handle.describe()).typedSearchAttributes.get(ESCALATED)).toBe(true);
+  });
+
   it('sends every reminder of a longer schedule, each once; the last step is the escalation', async () => {
     const matter = await h.createMatter({ client: { name: 'Uma Four', email: 'uma@client.test' } });
     const { handle, number } = await issue(matter, 3, {
