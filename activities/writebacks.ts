@@ -1,4 +1,4 @@
-import { VendorError } from '../connectors/errors';
+import { VendorError, VendorRejectedError } from '../connectors/errors';
 import { AlertRepository } from '../store/alerts';
 import { PracticeWriteRepository } from '../store/practiceWrites';
 import { WritebackRepository, type Writeback, type WritebackPayload } from '../store/writebacks';
@@ -96,7 +96,9 @@ export function writebackActivities(deps: ActivityDeps) {
           result.written++;
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          const refusedCredentials = err instanceof VendorError && (err.status === 401 || err.status === 403);
+          const refusedCredentials =
+            err instanceof VendorError &&
+            (err.status === 401 || err.status === 403 || (err instanceof VendorRejectedError && err.connectionRefused));
           if (err instanceof VendorError && (err.retryable || refusedCredentials)) {
             const waitMs = writebackBackoffMs(Math.max(...rows.map((r) => r.attempts)), err.retryAfterSeconds);
             const firstFailedAt = await queue.markRetry(ids, waitMs, message);
@@ -123,6 +125,8 @@ export function writebackActivities(deps: ActivityDeps) {
           }
           await queue.markDead(ids, message);
           result.deadLettered++;
+          // Refused for a reason of its own, so the connection answered: a refusal it met earlier is over.
+          if (rows.some((r) => r.firstFailedAt !== null)) await alerts.resolve(firmId, 'writeback-connection', firmId);
           await alerts.raise(
             firmId,
             'writeback-dead',

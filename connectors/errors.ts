@@ -26,7 +26,16 @@ export class VendorUnavailableError extends VendorError {
 
 /** A 4xx other than 429: repeating the request cannot help. */
 export class VendorRejectedError extends VendorError {
-  constructor(vendor: string, message: string, status: number) {
+  constructor(
+    vendor: string,
+    message: string,
+    status: number,
+    /**
+     * The firm's connection itself is refused (no connection, a grant revoked or expired), not this one request:
+     * every call fails the same way until an admin reconnects, so queued work waits for that instead of failing.
+     */
+    readonly connectionRefused = false,
+  ) {
     super(message, vendor, false, status);
   }
 }

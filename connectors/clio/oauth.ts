@@ -55,7 +55,7 @@ export class ClioTokenManager implements TokenSource {
 
   async accessToken(): Promise<string> {
     const tokens = await this.store.load();
-    if (!tokens) throw new VendorRejectedError('Clio', 'no Clio connection: run `matterpay connect clio`', 401);
+    if (!tokens) throw new VendorRejectedError('Clio', 'no Clio connection: run `matterpay connect clio`', 401, true);
     if (this.isFresh(tokens)) return tokens.accessToken;
     return this.refresh(tokens.accessToken);
   }
@@ -77,7 +77,7 @@ export class ClioTokenManager implements TokenSource {
 
   private async doRefresh(staleToken?: string): Promise<string> {
     const tokens = await this.store.load();
-    if (!tokens) throw new VendorRejectedError('Clio', 'no Clio connection: run `matterpay connect clio`', 401);
+    if (!tokens) throw new VendorRejectedError('Clio', 'no Clio connection: run `matterpay connect clio`', 401, true);
     if (staleToken !== undefined && tokens.accessToken !== staleToken && this.isFresh(tokens))
       return tokens.accessToken;
     const oauth = oauthClient(this.client);
@@ -86,7 +86,8 @@ export class ClioTokenManager implements TokenSource {
       refresh_token: tokens.refreshToken,
       token_type: 'bearer',
     });
-    const refreshed = toTokens(await callTokenEndpoint(() => current.refresh()), tokens.refreshToken);
+    // A refresh refused (invalid_grant: the grant was revoked or has expired) ends the connection, not one call.
+    const refreshed = toTokens(await callTokenEndpoint(() => current.refresh(), true), tokens.refreshToken);
     await this.store.save(refreshed);
     return refreshed.accessToken;
   }
@@ -94,6 +95,7 @@ export class ClioTokenManager implements TokenSource {
 
 async function callTokenEndpoint(
   call: () => Promise<{ token: Record<string, unknown> }>,
+  refusalEndsConnection = false,
 ): Promise<Record<string, unknown>> {
   try {
     return (await call()).token;
@@ -101,7 +103,7 @@ async function callTokenEndpoint(
     const status = (err as { output?: { statusCode?: number } }).output?.statusCode ?? null;
     const message = `Clio token endpoint: ${(err as Error).message}`;
     if (status !== null && status >= 400 && status < 500 && status !== 429)
-      throw new VendorRejectedError('Clio', message, status);
+      throw new VendorRejectedError('Clio', message, status, refusalEndsConnection);
     throw new VendorUnavailableError('Clio', message, status);
   }
 }
