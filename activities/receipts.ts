@@ -22,6 +22,15 @@ export function receiptActivities(deps: ActivityDeps) {
   const invoices = new InvoiceRepository(deps.db);
   const alerts = new AlertRepository(deps.db);
 
+  /** The money stays applied; the firm is told which receipt did not go out, and why, so someone sends it by hand. */
+  const holdReceipt = (firmId: string, payment: Payment, invoiceNumber: string, reason: string) =>
+    alerts.raise(
+      firmId,
+      'receipt-held',
+      `${payment.processor}/${payment.transactionId}`,
+      `The receipt for ${formatCents(payment.amountCents)} on invoice ${invoiceNumber} was not emailed: ${reason}. The payment is applied. Send it by hand.`,
+    );
+
   return {
     /** The receipt email to the client, with the receipt PDF (amount, date, method, invoice, balance after). */
     async sendPaymentReceipt(input: {
@@ -52,12 +61,7 @@ export function receiptActivities(deps: ActivityDeps) {
       const to = invoice.recipientEmail ?? client.email;
       const receivedFrom = invoice.recipientName ?? client.name;
       if (!to || !isDeliverableEmail(to)) {
-        await alerts.raise(
-          firmId,
-          'receipt-held',
-          `${payment.processor}/${payment.transactionId}`,
-          `The receipt for ${formatCents(payment.amountCents)} on invoice ${invoice.invoiceNumber} was not emailed: the client has no valid email address.`,
-        );
+        await holdReceipt(firmId, payment, invoice.invoiceNumber, 'the client has no valid email address');
         return 'no email';
       }
       const view = await loadInvoiceView(deps.db, {
@@ -96,23 +100,14 @@ export function receiptActivities(deps: ActivityDeps) {
       return 'sent';
     },
 
-    /**
-     * The receipt could not be sent for good (its client's matter is gone from the practice system, the mailer refused
-     * it, hours of outage): the money stays applied and the firm is told, so someone sends it by hand.
-     */
+    /** The receipt could not be sent for good (its client's matter gone from the practice system, hours of outage). */
     async holdPaymentReceipt(input: {
       firmId: string;
       payment: Payment;
       invoiceNumber: string;
       reason: string;
     }): Promise<'held'> {
-      const { firmId, payment } = input;
-      await alerts.raise(
-        firmId,
-        'receipt-held',
-        `${payment.processor}/${payment.transactionId}`,
-        `The receipt for ${formatCents(payment.amountCents)} on invoice ${input.invoiceNumber} was not emailed: ${input.reason}. The payment is applied. Send it by hand.`,
-      );
+      await holdReceipt(input.firmId, input.payment, input.invoiceNumber, input.reason);
       return 'held';
     },
 

@@ -204,7 +204,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
               (await store.sendPaymentReceipt({ ...receipt, mayReadPracticeSystem: false })) ===
               'needs the practice system'
             )
-              await heldIfItFails(receipt, () => remoteSteps.vendor.sendPaymentReceipt(receipt));
+              await sendReceiptOrHoldIt(receipt);
           } else await store.sendPaymentReceipt(receipt);
         }
         await store.notifyStaffOfPayment({
@@ -256,13 +256,10 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
    * The money is applied before any message: a receipt that fails for good (its matter deleted in the practice
    * system, six hours of outage) becomes an alert for the firm, and the payment's workflow still completes.
    */
-  async function heldIfItFails(
-    receipt: { firmId: string; payment: Payment; invoiceNumber: string },
-    send: () => Promise<unknown>,
-  ): Promise<void> {
+  async function sendReceiptOrHoldIt(receipt: { firmId: string; payment: Payment; invoiceNumber: string }) {
     const holds = patched(RECEIPT_FAILURE_HELD);
     try {
-      await send();
+      await remoteSteps.vendor.sendPaymentReceipt(receipt);
     } catch (err) {
       if (!holds || !(err instanceof ActivityFailure)) throw err;
       const reason = err.cause?.message ?? err.message;
