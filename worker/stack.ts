@@ -29,6 +29,8 @@ export interface StackParts {
   ingress: boolean;
   /** Start the embedded Temporal dev server / PostgreSQL when their variables are unset. */
   embedded: boolean;
+  /** What the benchmarks count on the embedded servers: Temporal's request metrics, PostgreSQL's statement statistics. */
+  diagnostics?: { temporalMetricsPort?: number; postgresStatementStats?: boolean };
 }
 
 export interface RunningStack {
@@ -69,6 +71,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
       const pg = await startEmbeddedPostgres({
         dir: path.join(config.dataDir, 'postgres'),
         port: config.EMBEDDED_POSTGRES_PORT,
+        settings: parts.diagnostics?.postgresStatementStats ? ['shared_preload_libraries=pg_stat_statements'] : [],
         log: (line) => logger.debug({ component: 'postgres' }, line),
       });
       stops.push({ name: 'PostgreSQL', stop: pg.stop });
@@ -112,6 +115,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
         codecEndpoint: config.TEMPORAL_PAYLOAD_ENCRYPTION ? `${config.publicBaseUrl}/codec` : undefined,
+        metricsPort: parts.diagnostics?.temporalMetricsPort,
         log: (line) => logger.debug({ component: 'temporal-server' }, line),
       });
       stops.push({ name: 'Temporal dev server', stop: server.stop });

@@ -25,6 +25,8 @@ export async function startTemporalDevServer(options: {
   uiPort: number;
   namespace: string;
   codecEndpoint?: string;
+  /** Serve the server's Prometheus metrics on this port (the benchmarks count its requests per payment). */
+  metricsPort?: number;
   log?: (line: string) => void;
 }): Promise<DevServerHandle> {
   const cli = ensureTool('temporal-cli');
@@ -44,6 +46,7 @@ export async function startTemporalDevServer(options: {
     options.namespace,
     '--log-level',
     'warn',
+    ...(options.metricsPort ? ['--metrics-port', String(options.metricsPort)] : []),
     ...searchAttributeCliFlags(),
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
   ];
