@@ -14,6 +14,7 @@ import { wakeParkedActivities } from './wakeParked';
 import { webhookActivities } from './webhooks';
 import { creditActivities } from './credits';
 import { checkoutActivities } from './checkouts';
+import { paymentFollowUpActivities } from './paymentFollowUps';
 import { recordedMailer } from './messages';
 import type { FirmServices } from './deps';
 
@@ -52,6 +53,7 @@ export function createActivities(given: ActivityDeps) {
     ...receiptActivities(deps),
     ...wakeParkedActivities(deps),
     ...invoiceWakeupActivities(deps),
+    ...paymentFollowUpActivities(deps),
     ...webhookActivities(deps),
     ...backfillActivities(deps),
   };

@@ -69,6 +69,7 @@ export function receiptActivities(deps: ActivityDeps) {
         invoiceNumber: invoice.invoiceNumber,
         clientFacing: clientFacingOf(firm),
         timeZone: firm.timeZone,
+        invoice,
       });
       const receipt = view && receiptFromInvoiceView(view, payment.transactionId, receivedFrom);
       if (!receipt) return 'no invoice';

@@ -250,6 +250,8 @@ export function reconciliationActivities(deps: ActivityDeps) {
         await lockMatter(client, firmId, resolution.matterId);
         const existing = await payments.get(firmId, payment.processor, payment.transactionId, payment.kind, client);
         let invoiceNumber: string | null;
+        /** The invoice named by the payment, read under the matter's lock: its money is current until this commits. */
+        let namedUnderLock: InvoiceRecord | null = null;
         const charge =
           (payment.kind === 'refund' || payment.kind === 'dispute') && payment.chargeTransactionId
             ? await payments.get(firmId, payment.processor, payment.chargeTransactionId, 'charge', client)
@@ -265,6 +267,7 @@ export function reconciliationActivities(deps: ActivityDeps) {
           return { waitForCharge: true } as const;
         } else {
           const named = resolution.namedInvoice ? await invoices.get(firmId, resolution.namedInvoice, client) : null;
+          namedUnderLock = named;
           const choice = choosePaymentTarget({
             namedInvoice: named ? candidate(named) : null,
             matterInvoices: named
@@ -300,7 +303,14 @@ export function reconciliationActivities(deps: ActivityDeps) {
             detail: invoiceNumber ? null : 'no open invoice on the matter: held as a credit',
           }),
         );
-        const current = invoiceNumber ? await invoices.recomputeMoney(client, firmId, invoiceNumber) : null;
+        const current = invoiceNumber
+          ? await invoices.recomputeMoney(
+              client,
+              firmId,
+              invoiceNumber,
+              namedUnderLock?.invoiceNumber === invoiceNumber ? namedUnderLock : undefined,
+            )
+          : null;
         const subject = invoiceNumber ?? resolution.matterId;
         const credited = await settleMatterCredit(client, firmId, resolution.matterId);
         if (current && current.overpaymentCents > 0 && current.status !== 'void') {

@@ -1,6 +1,6 @@
 import type { ClientFacing } from '../activities/deps';
 import type { Db } from '../store/db';
-import { InvoiceRepository } from '../store/invoices';
+import { InvoiceRepository, type InvoiceRecord } from '../store/invoices';
 import { PaymentRepository } from '../store/payments';
 import { buildInvoiceView, type InvoiceView } from './invoiceView';
 
@@ -15,10 +15,12 @@ export async function loadInvoiceView(
     nowMs?: number;
     matterDescription?: string | null;
     billedTo?: string | null;
+    /** The invoice as the caller has just read it from the store, so it is not read twice. */
+    invoice?: InvoiceRecord;
   },
 ): Promise<InvoiceView | null> {
   const invoices = new InvoiceRepository(db);
-  const invoice = await invoices.get(input.firmId, input.invoiceNumber);
+  const invoice = input.invoice ?? (await invoices.get(input.firmId, input.invoiceNumber));
   if (!invoice) return null;
   const [lines, payments] = await Promise.all([
     invoices.lines(input.firmId, input.invoiceNumber),

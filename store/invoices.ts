@@ -336,12 +336,18 @@ export class InvoiceRepository {
    * (domain/invoiceMoney.ts): recomputed, never adjusted by a delta, so the order and number of events cannot matter.
    * Call under the matter lock, in the transaction that wrote the ledger row.
    */
-  async recomputeMoney(client: pg.PoolClient, firmId: string, invoiceNumber: string): Promise<InvoiceRecord> {
+  async recomputeMoney(
+    client: pg.PoolClient,
+    firmId: string,
+    invoiceNumber: string,
+    /** The invoice as this transaction read it under the matter's lock, when it has: it is not read again. */
+    readUnderLock?: InvoiceRecord,
+  ): Promise<InvoiceRecord> {
     const { rows: ledger } = await client.query(
       `SELECT effect_cents FROM processed_payments WHERE firm_id = $1 AND invoice_number = $2 AND state = 'applied'`,
       [firmId, invoiceNumber],
     );
-    const before = await this.require(firmId, invoiceNumber, client);
+    const before = readUnderLock ?? (await this.require(firmId, invoiceNumber, client));
     const paidCents = netPaidCents(ledger.map((r) => ({ effectCents: Number(r.effect_cents) })));
     const status = statusAfterMoney({ ...moneyOf(before), paidCents });
     const { rows } = await client.query(

@@ -19,6 +19,7 @@ import {
   reconciliationStatusQuery,
   retryMatchSignal,
   transactionChangedSignal,
+  type PaymentReceived,
   type ReconciliationStatus,
 } from '../shared/messages';
 import { ReconcileStateValues } from '../shared/reconcileState';
@@ -28,6 +29,7 @@ import { invoice } from './invoice';
 import type { BillingPolicy } from '../shared/billingPolicy';
 import {
   storeActivityOptions,
+  followUpLocalActivityOptions,
   storeLocalActivityOptions,
   vendorActivityOptions,
   vendorLocalActivityOptions,
@@ -41,6 +43,8 @@ const localSteps = {
   vendor: proxyLocalActivities<Activities>(vendorLocalActivityOptions),
   store: proxyLocalActivities<Activities>(storeLocalActivityOptions),
 };
+/** The follow-ups may expire a processor's checkout (a vendor call), and retry as a store step does: until done. */
+const followUps = proxyLocalActivities<Activities>(followUpLocalActivityOptions);
 
 export interface PaymentReconciliationInput {
   firmId: string;
@@ -71,6 +75,11 @@ const RECEIPT_READS_OFF_THE_TASK = 'reconciliation-receipt-reads-off-the-task';
 const WAKE_BY_ACTIVITY = 'reconciliation-wakes-invoice-by-activity';
 /** From this rule on, a start whose payment the ingress has just read from the processor does not read it again. */
 const TRUSTS_INGRESS_READ = 'reconciliation-trusts-ingress-read';
+/**
+ * From this rule on, what follows an applied payment (the invoices' wake-ups, their stale checkouts, the receipt and
+ * the staff notice) is one local activity, not four (activities/paymentFollowUps.ts says why).
+ */
+const FOLLOW_UPS_AS_ONE_STEP = 'reconciliation-follow-ups-as-one-step';
 /** From this rule on, a receipt that cannot be sent raises an alert instead of failing the applied payment's workflow. */
 const RECEIPT_FAILURE_HELD = 'reconciliation-receipt-failure-held';
 /**
@@ -182,19 +191,41 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
       }
       // A wake-up costs little and the invoice decides from the store: sent even when this call changed nothing (its
       // first answer may have been lost), and to every invoice the matter's credit just paid down.
-      for (const invoiceNumber of new Set(
-        [outcome.invoiceNumber, ...(outcome.creditedInvoices ?? [])].filter((n): n is string => n !== null),
-      )) {
+      const woken = [
+        ...new Set([outcome.invoiceNumber, ...(outcome.creditedInvoices ?? [])].filter((n): n is string => n !== null)),
+      ];
+      const messagesDue = payment.status === 'completed' && (payment.kind === 'charge' || payment.kind === 'refund');
+      if (patched(FOLLOW_UPS_AS_ONE_STEP)) {
+        const receiptFor = messagesDue && payment.kind === 'charge' ? outcome.invoiceNumber : null;
+        const followed = await followUps.followUpAppliedPayment({
+          firmId,
+          payment,
+          policy,
+          invoices: woken.map((invoiceNumber) => ({
+            invoiceNumber,
+            signal: wakeSignal(outcome.paidCentsAfter, outcome.amountDueCentsAfter),
+          })),
+          receiptFor,
+          staffNotice: messagesDue
+            ? {
+                invoiceNumber: outcome.invoiceNumber,
+                matterId: outcome.matterId,
+                amountDueCentsAfter: outcome.amountDueCentsAfter,
+              }
+            : null,
+        });
+        if (receiptFor && followed.receipt === 'needs the practice system')
+          await sendReceiptOrHoldIt({ firmId, payment, invoiceNumber: receiptFor });
+        if (changedSince()) continue;
+        return status;
+      }
+      for (const invoiceNumber of woken) {
         await tellInvoice(invoiceNumber, outcome.paidCentsAfter, outcome.amountDueCentsAfter);
         await vendor.expireStaleCheckouts({ firmId, invoiceNumber });
       }
       // The money has moved: now the client's receipt and the staff notice, each keyed by the payment, so asking
       // again (a duplicate event, a retry whose first answer was lost) never sends a second one.
-      if (
-        payment.status === 'completed' &&
-        (payment.kind === 'charge' || payment.kind === 'refund') &&
-        patched('receipts-and-staff-notice')
-      ) {
+      if (messagesDue && patched('receipts-and-staff-notice')) {
         if (outcome.invoiceNumber && payment.kind === 'charge') {
           const receipt = { firmId, payment, invoiceNumber: outcome.invoiceNumber };
           if (patched(RECEIPT_READS_OFF_THE_TASK)) {
@@ -267,13 +298,8 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     }
   }
 
-  /** Wakes the invoice (it reloads its money from the store); an invoice whose workflow had finished is reopened. */
-  async function tellInvoice(
-    invoiceNumber: string,
-    paidCentsAfter: number,
-    amountDueCentsAfter: number,
-  ): Promise<void> {
-    const signal = {
+  function wakeSignal(paidCentsAfter: number, amountDueCentsAfter: number): PaymentReceived {
+    return {
       processor: payment.processor,
       transactionId: payment.transactionId,
       kind: payment.kind,
@@ -281,6 +307,15 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
       paidCentsAfter,
       amountDueCentsAfter,
     };
+  }
+
+  /** Wakes the invoice (it reloads its money from the store); an invoice whose workflow had finished is reopened. */
+  async function tellInvoice(
+    invoiceNumber: string,
+    paidCentsAfter: number,
+    amountDueCentsAfter: number,
+  ): Promise<void> {
+    const signal = wakeSignal(paidCentsAfter, amountDueCentsAfter);
     if (patched(WAKE_BY_ACTIVITY)) {
       await store.wakeInvoice({ firmId, invoiceNumber, payment: signal, policy });
       return;

@@ -50,6 +50,15 @@ export const storeLocalActivityOptions: LocalActivityOptions = {
 };
 
 /**
+ * A payment's follow-ups (activities/paymentFollowUps.ts): a vendor call's time to finish, since expiring a checkout
+ * calls the processor, and the store's retries, which never give up on a receipt or a wake-up the firm relies on.
+ */
+export const followUpLocalActivityOptions: LocalActivityOptions = {
+  startToCloseTimeout: vendorActivityOptions.startToCloseTimeout,
+  retry: storeActivityOptions.retry,
+};
+
+/**
  * How long an activity's worker may stay silent before Temporal gives the activity to another worker. The worker
  * beats for every running activity (worker/liveness.ts), so only a dead worker goes silent. A vendor call gets more
  * slack (its process may be busy with many calls waiting out a rate limit) than a database write. Set by the

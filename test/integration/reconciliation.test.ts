@@ -141,6 +141,12 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
     ).length;
     expect(workflowTasks).toBe(1);
+    // Two steps: the ledger write, then one for what follows it (wake-up, checkouts, receipt, staff notice). Each local
+    // activity costs the workflow an activation, a marker and its payloads' encryption.
+    const localActivities = ((await payment.fetchHistory()).events ?? []).filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    ).length;
+    expect(localActivities).toBe(2);
     const invoiceActivitiesBefore = await scheduled(handle);
     await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: number }).then(async (second) =>
       expect((await postWebhook(await eventBody(String(second.transaction_id)))).status).toBe(200),

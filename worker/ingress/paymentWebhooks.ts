@@ -44,7 +44,9 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: IngressDeps)
           deps.metrics.webhooksReceived.inc({ source: processorName, outcome: 'ignored' });
           return reply.code(200).send({ status: 'ignored' });
         }
-        if (await events.seen(firmId, processorName, outcome.eventId)) return duplicate();
+        // Looked up already when the body named this same event before the processor was read.
+        if (outcome.eventId !== claimed && (await events.seen(firmId, processorName, outcome.eventId)))
+          return duplicate();
         const { payment } = outcome;
         await withTemporalDeadline(deps.temporal, () =>
           startOrSignalReconciliation(deps.temporal, deps.config, firmId, payment, {
