@@ -26,7 +26,7 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
   return {
     /**
      * What follows an applied payment, as one step of the payment's workflow task: wake each invoice (it reloads from
-     * the store), expire its checkouts that ask for another amount, send the client's receipt and the staff notice.
+     * the store), send the client's receipt and the staff notice, expire the checkouts that ask for another amount.
      * One local activity instead of four: each costs the workflow an activation, a marker and two payload encodings,
      * about a tenth of a payment's CPU on the embedded engine (README, *Payments against the engine's ceiling*). Every
      * part is idempotent by its own key (a wake reloads again, an expired checkout is skipped, each email is recorded
@@ -36,10 +36,8 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
      */
     async followUpAppliedPayment(input: PaymentFollowUps): Promise<{ receipt: ReceiptOutcome | null }> {
       const { firmId, payment, policy } = input;
-      for (const { invoiceNumber, signal } of input.invoices) {
+      for (const { invoiceNumber, signal } of input.invoices)
         await wakeups.wakeInvoice({ firmId, invoiceNumber, payment: signal, policy });
-        await checkouts.expireStaleCheckouts({ firmId, invoiceNumber });
-      }
       const receipt = input.receiptFor
         ? await messages.sendPaymentReceipt({
             firmId,
@@ -49,6 +47,9 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
           })
         : null;
       if (input.staffNotice) await messages.notifyStaffOfPayment({ firmId, payment, ...input.staffNotice });
+      // Last, as it is the one part that calls the processor: a processor that keeps failing holds up no email, and
+      // the step retries until the checkout is expired (a stale one could take money the invoice no longer owes).
+      for (const { invoiceNumber } of input.invoices) await checkouts.expireStaleCheckouts({ firmId, invoiceNumber });
       return { receipt };
     },
   };
