@@ -11,7 +11,9 @@ export interface PaymentFollowUps {
   payment: Payment;
   policy: BillingPolicy;
   /** Each invoice whose money the payment moved (its own, and those the matter's credit paid down), woken in order. */
-  invoices: Array<{ invoiceNumber: string; signal: PaymentReceived }>;
+  invoiceNumbers: string[];
+  /** What each of them is told: the payment and the money after it (a wake-up; the invoice reloads from the store). */
+  wakeSignal: PaymentReceived;
   /** The invoice whose client gets a receipt, when the payment is a completed charge on one. */
   receiptFor: string | null;
   /** The staff notice, when the payment is a completed charge or refund. */
@@ -36,8 +38,8 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
      */
     async followUpAppliedPayment(input: PaymentFollowUps): Promise<{ receipt: ReceiptOutcome | null }> {
       const { firmId, payment, policy } = input;
-      for (const { invoiceNumber, signal } of input.invoices)
-        await wakeups.wakeInvoice({ firmId, invoiceNumber, payment: signal, policy });
+      for (const invoiceNumber of input.invoiceNumbers)
+        await wakeups.wakeInvoice({ firmId, invoiceNumber, payment: input.wakeSignal, policy });
       const receipt = input.receiptFor
         ? await messages.sendPaymentReceipt({
             firmId,
@@ -49,7 +51,7 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
       if (input.staffNotice) await messages.notifyStaffOfPayment({ firmId, payment, ...input.staffNotice });
       // Last, as it is the one part that calls the processor: a processor that keeps failing holds up no email, and
       // the step retries until the checkout is expired (a stale one could take money the invoice no longer owes).
-      for (const { invoiceNumber } of input.invoices) await checkouts.expireStaleCheckouts({ firmId, invoiceNumber });
+      for (const invoiceNumber of input.invoiceNumbers) await checkouts.expireStaleCheckouts({ firmId, invoiceNumber });
       return { receipt };
     },
   };

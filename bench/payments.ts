@@ -39,6 +39,7 @@ import {
   BENCH_SQL,
   countsSince,
   describeCounts,
+  enableStatementStats,
   postgresStatements,
   temporalRequests,
   type Counts,
@@ -217,6 +218,7 @@ async function main(): Promise<void> {
     },
   );
   const { config, db, client, stack } = bench;
+  await enableStatementStats(db);
   const counters = async (): Promise<{ temporal: Counts; statements: Counts }> => ({
     temporal: await temporalRequests(temporalMetricsPort),
     statements: await postgresStatements(db),

@@ -201,10 +201,8 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
           firmId,
           payment,
           policy,
-          invoices: woken.map((invoiceNumber) => ({
-            invoiceNumber,
-            signal: wakeSignal(outcome.paidCentsAfter, outcome.amountDueCentsAfter),
-          })),
+          invoiceNumbers: woken,
+          wakeSignal: wakeSignal(outcome.paidCentsAfter, outcome.amountDueCentsAfter),
           receiptFor,
           staffNotice: messagesDue
             ? {

@@ -42,9 +42,13 @@ export async function temporalRequests(metricsPort: number): Promise<Counts> {
 /** Marks the benchmark's own statements, so `postgresStatements` leaves them out of what matterpay asked. */
 export const BENCH_SQL = '/* bench */ ';
 
-/** Statements executed so far by matterpay's processes, by normalised text (pg_stat_statements must be loaded). */
-export async function postgresStatements(db: pg.Pool): Promise<Counts> {
+/** Once, before the first `postgresStatements`: the server was started with the library, the database needs its views. */
+export async function enableStatementStats(db: pg.Pool): Promise<void> {
   await db.query(`${BENCH_SQL}CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
+}
+
+/** Statements executed so far by matterpay's processes, by normalised text. */
+export async function postgresStatements(db: pg.Pool): Promise<Counts> {
   const { rows } = await db.query(
     `${BENCH_SQL}SELECT query, calls::int AS calls FROM pg_stat_statements WHERE query NOT LIKE '/* bench */%' AND query NOT LIKE 'BEGIN%' AND query NOT LIKE 'COMMIT%'`,
   );
@@ -59,26 +63,18 @@ export async function postgresStatements(db: pg.Pool): Promise<Counts> {
 const sum = (counts: Counts) => [...counts.values()].reduce((s, n) => s + n, 0);
 
 /** One line each: the Temporal requests per payment, and the statements per payment with the most frequent ones. */
-export function describeCounts(temporal: Counts | null, statements: Counts | null, payments: number): string[] {
+export function describeCounts(temporal: Counts, statements: Counts, payments: number): string[] {
   const per = (n: number) => (n / payments).toFixed(2).replace(/\.?0+$/, '') || '0';
-  const lines: string[] = [];
-  if (temporal) {
-    const requests = [...temporal].filter(([k]) => !k.startsWith('persistence ')).sort((a, b) => b[1] - a[1]);
-    const writes = temporal.get('persistence UpdateWorkflowExecution') ?? 0;
-    lines.push(
-      `  Temporal requests per payment: ${per(sum(new Map(requests)))} (${requests
-        .filter(([, n]) => n / payments >= 0.05)
-        .map(([k, n]) => `${k} ${per(n)}`)
-        .join(', ')}); workflow state writes ${per(writes)}`,
-    );
-  }
-  if (statements) {
-    const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, 4);
-    lines.push(
-      `  PostgreSQL statements per payment (BEGIN/COMMIT aside): ${per(sum(statements))}; most: ${top
-        .map(([k, n]) => `${per(n)} × "${k.slice(0, 48)}…"`)
-        .join(', ')}`,
-    );
-  }
-  return lines;
+  const requests = [...temporal].filter(([k]) => !k.startsWith('persistence ')).sort((a, b) => b[1] - a[1]);
+  const writes = temporal.get('persistence UpdateWorkflowExecution') ?? 0;
+  const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, 4);
+  return [
+    `  Temporal requests per payment: ${per(sum(new Map(requests)))} (${requests
+      .filter(([, n]) => n / payments >= 0.05)
+      .map(([k, n]) => `${k} ${per(n)}`)
+      .join(', ')}); workflow state writes ${per(writes)}`,
+    `  PostgreSQL statements per payment (BEGIN/COMMIT aside): ${per(sum(statements))}; most: ${top
+      .map(([k, n]) => `${per(n)} × "${k.slice(0, 48)}…"`)
+      .join(', ')}`,
+  ];
 }
