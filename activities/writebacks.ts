@@ -99,8 +99,14 @@ export function writebackActivities(deps: ActivityDeps) {
           const refusedCredentials =
             err instanceof VendorError &&
             (err.status === 401 || err.status === 403 || (err instanceof VendorRejectedError && err.connectionRefused));
-          if (err instanceof VendorError && (err.retryable || refusedCredentials)) {
-            const waitMs = writebackBackoffMs(Math.max(...rows.map((r) => r.attempts)), err.retryAfterSeconds);
+          // Only the practice system can refuse a write for good. A failure of matterpay's own (a database deadlock or
+          // restart between the write and its record) is tried again, and the retry looks before writing (attempts > 1).
+          const vendorError = err instanceof VendorError ? err : null;
+          if (!vendorError || vendorError.retryable || refusedCredentials) {
+            const waitMs = writebackBackoffMs(
+              Math.max(...rows.map((r) => r.attempts)),
+              vendorError?.retryAfterSeconds ?? null,
+            );
             const firstFailedAt = await queue.markRetry(ids, waitMs, message);
             result.retrying++;
             if (refusedCredentials) {
@@ -120,7 +126,7 @@ export function writebackActivities(deps: ActivityDeps) {
               );
             }
             // The vendor is down or throttling: the rest of the queue waits too instead of hammering it.
-            await queue.holdFirm(firmId, waitMs);
+            if (vendorError) await queue.holdFirm(firmId, waitMs);
             break;
           }
           await queue.markDead(ids, message);

@@ -1,5 +1,6 @@
 import { writebackActivities } from '../../activities/writebacks';
 import { ClioTokenManager, createClioConnector, type ClioTokens } from '../../connectors/clio';
+import type { PracticeManagement } from '../../connectors/ports';
 import { WritebackRepository } from '../../store/writebacks';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
@@ -19,7 +20,7 @@ describe('write-backs while the practice-system connection is refused', () => {
   const queue = () => new WritebackRepository(h.database.db);
 
   /** A connection of the firm's own, as `matterpay connect clio` makes one: fresh tokens from the sandbox. */
-  async function connection() {
+  async function connection(around: (practice: PracticeManagement) => PracticeManagement = (practice) => practice) {
     const fresh = async (): Promise<ClioTokens> => {
       const issued = await h.control<{ access_token: string; refresh_token: string; expires_in: number }>(
         'POST',
@@ -36,7 +37,7 @@ describe('write-backs while the practice-system connection is refused', () => {
       { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', baseUrl: h.clio.url },
       { load: async () => tokens, save: async (next) => void (tokens = next) },
     );
-    const { practice } = createClioConnector({ baseUrl: h.clio.url, tokens: manager });
+    const practice = around(createClioConnector({ baseUrl: h.clio.url, tokens: manager }).practice);
     const services = h.firms.get(FIRM);
     return {
       drain: () =>
@@ -89,6 +90,28 @@ describe('write-backs while the practice-system connection is refused', () => {
     await clio.drain();
     expect((await states(String(matter.id))).map(([, state]) => state)).toEqual(['done', 'done', 'done']);
     expect(await openAlerts()).toEqual([]);
+  });
+
+  it('keeps a write queued when matterpay itself fails it (a database deadlock), and writes it on the next attempt', async () => {
+    const matter = await h.createMatter();
+    let failures = 1;
+    const clio = await connection((practice) => ({
+      ...practice,
+      addMatterNote: async (...args: Parameters<PracticeManagement['addMatterNote']>) => {
+        if (failures-- > 0) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        return practice.addMatterNote(...args);
+      },
+    }));
+    await queue().enqueue(FIRM, 'ours/deadlock', String(matter.id), note('paid'));
+
+    await clio.drain();
+    // Not the practice system's refusal: dead-lettering it would lose the payment's note until an admin noticed.
+    expect(await states(String(matter.id))).toEqual([['ours/deadlock', 'pending']]);
+    expect(await openAlerts()).toEqual([]);
+
+    await dueNow();
+    await clio.drain();
+    expect(await states(String(matter.id))).toEqual([['ours/deadlock', 'done']]);
   });
 
   it('clears the reconnect alert when the write that first met the refusal is then refused for a reason of its own', async () => {
