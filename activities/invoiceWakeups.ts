@@ -1,4 +1,6 @@
+import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/common';
+import { InvoiceRepository } from '../store/invoices';
 import type { BillingPolicy } from '../shared/billingPolicy';
 import { paymentReceivedSignal, type PaymentReceived } from '../shared/messages';
 import { workflowIds } from '../shared/workflowIds';
@@ -8,6 +10,18 @@ import type { ActivityDeps } from './deps';
 export type InvoiceWakeup = 'woken' | 'woken or reopened' | 'finished' | 'no temporal';
 
 export function invoiceWakeupActivities(deps: ActivityDeps) {
+  const invoices = new InvoiceRepository(deps.db);
+
+  /**
+   * Whether money is due on the invoice, so a finished workflow must be reopened. The first attempt takes the figure
+   * the payment's own transaction returned moments before. A retry may come minutes later, after later payments
+   * settled the invoice and its workflow finished, and then asks the store: a stale figure would reopen a paid invoice.
+   */
+  async function moneyDue(firmId: string, invoiceNumber: string, figure: number): Promise<boolean> {
+    if (Context.current().info.attempt <= 1) return figure > 0;
+    return (await invoices.require(firmId, invoiceNumber)).amountDueCents > 0;
+  }
+
   return {
     /**
      * Wakes an invoice's workflow after a payment moved its money in the store (the invoice then reloads from the
@@ -26,7 +40,7 @@ export function invoiceWakeupActivities(deps: ActivityDeps) {
       if (!deps.temporal) return 'no temporal';
       const { client, taskQueue } = deps.temporal;
       const workflowId = workflowIds.invoice(input.firmId, input.invoiceNumber);
-      if (input.payment.amountDueCentsAfter > 0) {
+      if (await moneyDue(input.firmId, input.invoiceNumber, input.payment.amountDueCentsAfter)) {
         await client.workflow.signalWithStart(workflowRef('invoice'), {
           taskQueue,
           workflowId,

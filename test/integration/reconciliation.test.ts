@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { invoiceStatusQuery, reconciliationStatusQuery, transactionChangedSignal } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
@@ -76,6 +76,36 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       args: [{ firmId: FIRM, lookbackMs: 3_600_000, policy: h.policy() }],
     });
   }
+
+  it('does not reopen a paid invoice when a payment step is retried after a later payment settled it', async () => {
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+    const matter = await h.createMatter({ client: { name: 'Rita Retry', email: 'rita@client.test' } });
+    const { number, handle } = await issuedInvoice(matter, 30_000);
+    const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 30_000, reference: number });
+    expect((await postWebhook(await eventBody(String(paid.transaction_id)))).status).toBe(200);
+    expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
+    // The wake-up of an earlier, partial payment, retried now: its figure says $100 due, the store says none.
+    const retried = new MockActivityEnvironment({ attempt: 2 });
+    const outcome = await retried.run(h.activities.wakeInvoice, {
+      firmId: FIRM,
+      invoiceNumber: number,
+      payment: {
+        processor: 'lawpay' as const,
+        transactionId: 'earlier-partial',
+        kind: 'charge' as const,
+        amountCents: 20_000,
+        paidCentsAfter: 20_000,
+        amountDueCentsAfter: 10_000,
+      },
+      policy: h.policy(),
+    });
+    expect(outcome).toBe('finished');
+    // The handle follows the newest run: a reopened invoice would be running again, asking for money it is not owed.
+    expect((await h.env.client.workflow.getHandle(workflowIds.invoice(FIRM, number)).describe()).status.name).toBe(
+      'COMPLETED',
+    );
+    await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+  });
 
   it('applies one payment once when it arrives five times at once (webhook ×3, sweep ×2)', async () => {
     await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 }); // we deliver this one by hand
