@@ -230,13 +230,7 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
     const present = [...notesByEvent.keys()].some((key) => key.startsWith(`${row.transaction_id} `));
     if (!present) notes.fail(`${row.transaction_id} (${row.kind}, ${row.effect_cents}c) has no note`);
   }
-  const writebacks = (
-    await db.query<{ state: string; kind: string; last_error: string | null; n: number }>(
-      `SELECT state, kind, last_error, count(*)::int AS n FROM practice_writebacks
-        WHERE firm_id = $1 AND state <> 'done' GROUP BY state, kind, last_error`,
-      [firmId],
-    )
-  ).rows;
+  const writebacks = await writebacksNotDelivered(db, firmId, PENDING_WRITEBACK_GRACE_MS);
   // The last error says why a write-back died: the faults injected are all retryable, so a dead one is a bug.
   for (const w of writebacks)
     notes.fail(`${w.n} ${w.kind} write-backs still ${w.state}${w.last_error ? ` (${w.last_error})` : ''}`);
@@ -271,6 +265,31 @@ export async function checkInvariants(input: InvariantInput): Promise<InvariantR
   );
 
   return [lost, twice, net, duplicates, trust, late, emails, notes, stuck].map((c) => c.result());
+}
+
+/**
+ * A write still queued is owed, not lost: a reminder's timer or an activity's retry backoff can enqueue one after the
+ * settle's quiet spell. So a pending write is given this long to reach the matter; a dead one fails at once.
+ */
+const PENDING_WRITEBACK_GRACE_MS = 60_000;
+
+async function writebacksNotDelivered(
+  db: pg.Pool,
+  firmId: string,
+  graceMs: number,
+): Promise<{ state: string; kind: string; last_error: string | null; n: number }[]> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const rows = (
+      await db.query<{ state: string; kind: string; last_error: string | null; n: number }>(
+        `SELECT state, kind, last_error, count(*)::int AS n FROM practice_writebacks
+          WHERE firm_id = $1 AND state <> 'done' GROUP BY state, kind, last_error`,
+        [firmId],
+      )
+    ).rows;
+    if (rows.every((row) => row.state !== 'pending') || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }
 
 /** Why a run failed, from its closing event: what a failed run's seed needs to be replayed into a fix. */
