@@ -2,15 +2,16 @@
  * The embedded default mailer (docs/domain.md §4.4, §9): each message becomes an RFC 822 `.eml` file in an outbox folder,
  * built by nodemailer exactly as it would be sent, so a person can open it in any mail program.
  *
- * Once per idempotency key: the file name ends with the key's hash, and a send whose hash is already there writes
+ * Once per idempotency key: the file name ends with the key's hash, and a send whose key already has a file writes
  * nothing. The file is written under a temporary dot-name, synced, then renamed into place, so a crash leaves either
  * the whole message or no message under a `.eml` name (at worst a stray `.tmp` file, which is never read).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Mailer } from '../ports';
+import { outboxKeyIndex } from './outboxKeys';
 import { assertDeliverable, keyHash, mailOptions, messageIdFor } from './message';
 
 export interface OutboxMailerOptions {
@@ -28,22 +29,29 @@ function fileStamp(ms: number): string {
     .replace(/[-:]/g, '');
 }
 
-async function alreadyWritten(dir: string, hash: string): Promise<string | null> {
-  const suffix = `-${hash}.eml`;
-  const names = await readdir(dir);
-  return names.find((name) => name.endsWith(suffix) && !name.startsWith('.')) ?? null;
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
 }
 
 export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
   const now = options.now ?? Date.now;
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const keys = outboxKeyIndex(options.dir);
   return {
     async send(message) {
       assertDeliverable(message.to);
       const hash = keyHash(message.idempotencyKey);
       const messageId = messageIdFor(message.idempotencyKey);
       await mkdir(options.dir, { recursive: true });
-      if (await alreadyWritten(options.dir, hash)) return { messageId };
+      await keys.ready();
+      const claimed = await keys.fileFor(hash);
+      if (claimed && (await exists(path.join(options.dir, claimed)))) return { messageId };
 
       const at = now();
       const info = await composer.sendMail(mailOptions(message, options.from, new Date(at)));
@@ -57,12 +65,14 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
       } finally {
         await handle.close();
       }
-      // A concurrent send of the same key may have finished meanwhile: keep one file.
-      if (await alreadyWritten(options.dir, hash)) {
+      // One name per key, whoever claims it first: a concurrent send, or an earlier one that crashed before its
+      // rename, gets the same name, so the outbox ends with one whole file for the key (a rename replaces atomically).
+      const name = await keys.claim(hash, claimed ?? `${fileStamp(at)}-${hash}.eml`);
+      if (await exists(path.join(options.dir, name))) {
         await rm(temp, { force: true });
         return { messageId };
       }
-      await rename(temp, path.join(options.dir, `${fileStamp(at)}-${hash}.eml`));
+      await rename(temp, path.join(options.dir, name));
       return { messageId };
     },
   };

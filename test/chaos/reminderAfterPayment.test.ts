@@ -79,7 +79,9 @@ describe('a reminder racing a payment', () => {
     );
     expect(rows).toEqual([]);
     const reminders = fs.existsSync(h.outboxDir)
-      ? fs.readdirSync(h.outboxDir).filter((f) => fs.readFileSync(`${h.outboxDir}/${f}`, 'utf8').includes('Reminder'))
+      ? fs
+          .readdirSync(h.outboxDir)
+          .filter((f) => f.endsWith('.eml') && fs.readFileSync(`${h.outboxDir}/${f}`, 'utf8').includes('Reminder'))
       : [];
     expect(reminders).toEqual([]);
   });

@@ -4,7 +4,7 @@
  * exercised over the wire only as far as a refused connection; the message it would send is the outbox's, built by
  * the same nodemailer composer with the same options.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import fsPromises, { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -14,7 +14,7 @@ import {
   isDeliverableEmail,
   messageIdFor,
 } from '../../connectors/mail';
-import { mapSmtpError } from '../../connectors/mail/message';
+import { keyHash, mapSmtpError } from '../../connectors/mail/message';
 import { VendorRejectedError, VendorUnavailableError } from '../../connectors/errors';
 import type { MailMessage } from '../../connectors/ports';
 import { simpleParser } from 'mailparser';
@@ -45,6 +45,11 @@ function parseEml(raw: string): { headers: Record<string, string>; body: string 
   return { headers, body: raw.slice(split + 4) };
 }
 
+/** The messages in the outbox, as a person browsing it sees them (dot-names are the mailer's own bookkeeping). */
+async function messages(): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => name.endsWith('.eml') && !name.startsWith('.')).sort();
+}
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'matterpay-outbox-'));
@@ -60,7 +65,7 @@ describe('outbox mailer', () => {
 
     expect(messageId).toBe(messageIdFor(invoiceMail.idempotencyKey));
     expect(messageId).toMatch(/^<[0-9a-f]{32}@matterpay>$/);
-    const files = await readdir(dir);
+    const files = await messages();
     expect(files).toEqual([`20260302T101500Z-${messageId.slice(1, 33)}.eml`]);
 
     const raw = await readFile(path.join(dir, files[0]!), 'utf8');
@@ -81,19 +86,21 @@ describe('outbox mailer', () => {
     const later = createOutboxMailer({ dir, from: FROM, now: () => AT + 3_600_000 });
     const again = await later.send({ ...invoiceMail, subject: 'resent after a crash' });
     expect(again.messageId).toBe(first.messageId);
-    expect(await readdir(dir)).toHaveLength(1);
+    expect(await messages()).toHaveLength(1);
 
     const other = { ...invoiceMail, idempotencyKey: 'reminder-7d:SL-0042-0007' };
     await Promise.all([1, 2, 3, 4, 5].map(() => mailer.send(other)));
     const files = await readdir(dir);
     expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(2);
-    expect(files.filter((f) => f.startsWith('.'))).toEqual([]); // no temp files left behind
+    // No temp file left behind, in the outbox or in its key index.
+    expect(files.filter((f) => f.startsWith('.'))).toEqual(['.keys']);
+    expect((await readdir(path.join(dir, '.keys'))).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('builds a multipart message when there is HTML too', async () => {
     const mailer = createOutboxMailer({ dir, from: FROM, now: () => AT });
     await mailer.send({ ...invoiceMail, html: '<p>Your invoice is ready.</p>' });
-    const [file] = await readdir(dir);
+    const [file] = await messages();
     const { headers, body } = parseEml(await readFile(path.join(dir, file!), 'utf8'));
     expect(headers['content-type']).toMatch(/^multipart\/alternative/);
     expect(body).toContain('text/plain');
@@ -110,7 +117,50 @@ describe('outbox mailer', () => {
 
   it('is what createMailer picks without an SMTP URL', async () => {
     await createMailer({ outboxDir: dir, from: FROM }).send(invoiceMail);
-    expect(await readdir(dir)).toHaveLength(1);
+    expect(await messages()).toHaveLength(1);
+  });
+
+  it('finds a key without listing the outbox, so a send costs the same however many messages the firm has sent', async () => {
+    const mailer = createOutboxMailer({ dir, from: FROM, now: () => AT });
+    await mailer.send(invoiceMail);
+    const listings = jest.spyOn(fsPromises, 'readdir');
+    try {
+      await mailer.send(invoiceMail);
+      await mailer.send({ ...invoiceMail, idempotencyKey: 'reminder-7d:SL-0042-0007' });
+      await createOutboxMailer({ dir, from: FROM, now: () => AT }).send(invoiceMail);
+      expect(listings).not.toHaveBeenCalled();
+    } finally {
+      listings.mockRestore();
+    }
+    expect(await messages()).toHaveLength(2);
+  });
+
+  it('sends no second copy of a message an outbox from before the key index already holds', async () => {
+    const hash = keyHash(invoiceMail.idempotencyKey);
+    await writeFile(path.join(dir, `20260301T090000Z-${hash}.eml`), 'Subject: sent by an earlier version\r\n\r\n');
+    await createOutboxMailer({ dir, from: FROM, now: () => AT }).send(invoiceMail);
+    await createOutboxMailer({ dir, from: FROM, now: () => AT }).send({
+      ...invoiceMail,
+      idempotencyKey: 'reminder-7d:SL-0042-0007',
+    });
+    expect(await messages()).toEqual(
+      [`20260301T090000Z-${hash}.eml`, `20260302T101500Z-${keyHash('reminder-7d:SL-0042-0007')}.eml`].sort(),
+    );
+  });
+
+  it('completes, under the name it claimed, a message whose send crashed before the file was in place', async () => {
+    const mailer = createOutboxMailer({ dir, from: FROM, now: () => AT + 3_600_000 });
+    await mailer.send({ ...invoiceMail, idempotencyKey: 'first message: builds the index' });
+    const hash = keyHash(invoiceMail.idempotencyKey);
+    // What a crash between the claim and the rename leaves: the key's claim, and no message under its name.
+    await mkdir(path.join(dir, '.keys'), { recursive: true });
+    await writeFile(path.join(dir, '.keys', hash), `20260302T101500Z-${hash}.eml`);
+    await mailer.send(invoiceMail);
+    await mailer.send(invoiceMail);
+    const ours = (await messages()).filter((name) => name.endsWith(`-${hash}.eml`));
+    expect(ours).toEqual([`20260302T101500Z-${hash}.eml`]);
+    const { headers } = parseEml(await readFile(path.join(dir, ours[0]!), 'utf8'));
+    expect(headers.subject).toBe(invoiceMail.subject);
   });
 });
 
@@ -123,7 +173,7 @@ const withPdf: MailMessage = {
 describe('attachments: the invoice or receipt PDF travels with the message', () => {
   it('the outbox writes the PDF into the .eml, byte for byte, beside the text', async () => {
     await createOutboxMailer({ dir, from: FROM, now: () => AT }).send(withPdf);
-    const [file] = await readdir(dir);
+    const [file] = await messages();
     const mail = await simpleParser(await readFile(path.join(dir, file!)));
     expect(mail.text).toContain('Pay online: https://pay.example.com/pay/tok_abc123');
     expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
