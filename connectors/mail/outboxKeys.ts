@@ -58,7 +58,11 @@ export function outboxKeyIndex(outboxDir: string): OutboxKeyIndex {
     try {
       for (const name of await readdir(outboxDir)) {
         const hash = MESSAGE_FILE.exec(name)?.[1];
-        if (hash) await writeWhole(path.join(staging, hash), name).catch(() => undefined);
+        // Two files of one key (an older version's race) keep the first name; any other failure stops the index.
+        if (hash)
+          await writeWhole(path.join(staging, hash), name).catch((error: unknown) => {
+            if (!isCode(error, 'EEXIST')) throw error;
+          });
       }
       await rename(staging, keysDir);
     } catch (error) {
