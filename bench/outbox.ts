@@ -13,11 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createOutboxMailer } from '../connectors/mail/outbox';
 import { keyHash } from '../connectors/mail/message';
-import type { Mailer } from '../connectors/ports';
 import { runBench } from './support/stack';
 import { numberOption, stringOption } from './support/timing';
 
-type MakeMailer = (options: { dir: string; from: string }) => Mailer;
+type MakeMailer = typeof createOutboxMailer;
 
 async function perSend(make: MakeMailer, existing: number, sends: number): Promise<{ wallMs: number; cpuMs: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'matterpay-outbox-bench-'));

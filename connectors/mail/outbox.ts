@@ -7,11 +7,11 @@
  * the whole message or no message under a `.eml` name (at worst a stray `.tmp` file, which is never read).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Mailer } from '../ports';
-import { outboxKeyIndex } from './outboxKeys';
+import { exists, outboxKeyIndex, writeWhole } from './outboxKeys';
 import { assertDeliverable, keyHash, mailOptions, messageIdFor } from './message';
 
 export interface OutboxMailerOptions {
@@ -27,16 +27,6 @@ function fileStamp(ms: number): string {
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z')
     .replace(/[-:]/g, '');
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
 }
 
 export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
@@ -58,13 +48,7 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
       if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer stream transport returned no buffer');
 
       const temp = path.join(options.dir, `.${hash}.${randomBytes(6).toString('hex')}.tmp`);
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(info.message);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeWhole(temp, info.message);
       // One name per key, whoever claims it first: a concurrent send, or an earlier one that crashed before its
       // rename, gets the same name, so the outbox ends with one whole file for the key (a rename replaces atomically).
       const name = await keys.claim(hash, claimed ?? `${fileStamp(at)}-${hash}.eml`);

@@ -24,7 +24,8 @@ const KEYS_FOLDER = '.keys';
 /** `20261121T110355Z-<32 hex>.eml`, the outbox's own file names (outbox.ts). */
 const MESSAGE_FILE = /^[0-9TZ]+-([0-9a-f]{32})\.eml$/;
 
-async function writeWhole(file: string, content: string): Promise<void> {
+/** Writes a new file (never one already there) and syncs it, so whoever finds it finds all of it. */
+export async function writeWhole(file: string, content: string | Buffer): Promise<void> {
   const handle = await open(file, 'wx', 0o600);
   try {
     await handle.writeFile(content);
@@ -38,20 +39,23 @@ function isCode(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === code;
 }
 
+export async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    (error: unknown) => {
+      if (isCode(error, 'ENOENT')) return false;
+      throw error;
+    },
+  );
+}
+
 export function outboxKeyIndex(outboxDir: string): OutboxKeyIndex {
   const keysDir = path.join(outboxDir, KEYS_FOLDER);
   let built: Promise<void> | null = null;
 
   async function build(): Promise<void> {
     await mkdir(outboxDir, { recursive: true });
-    const existing = await stat(keysDir).then(
-      () => true,
-      (error: unknown) => {
-        if (isCode(error, 'ENOENT')) return false;
-        throw error;
-      },
-    );
-    if (existing) return;
+    if (await exists(keysDir)) return;
     // Built aside and renamed into place, so a crash mid-way leaves no partial index to be trusted later.
     const staging = path.join(outboxDir, `.keys-${randomBytes(6).toString('hex')}.tmp`);
     await mkdir(staging);
