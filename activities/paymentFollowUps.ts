@@ -1,3 +1,4 @@
+import { VendorRejectedError } from '../connectors/errors';
 import type { Payment } from '../connectors/ports';
 import type { BillingPolicy } from '../shared/billingPolicy';
 import type { PaymentReceived } from '../shared/messages';
@@ -20,6 +21,21 @@ export interface PaymentFollowUps {
   staffNotice: { invoiceNumber: string | null; matterId: string; amountDueCentsAfter: number } | null;
 }
 
+/**
+ * A message the mail server refuses for good (a 5xx: a mailbox that does not exist, an address it will not take) is
+ * held as an alert for the firm instead of failing the step: a retry cannot change the answer, and the step would
+ * otherwise retry without end inside the payment's workflow task, its stale checkouts never expired. A refusal that
+ * may pass (the server down, a 4xx) still fails the step, which is retried until the message goes.
+ */
+async function heldIfRefused<T, H>(send: () => Promise<T>, hold: (reason: string) => Promise<H>): Promise<T | H> {
+  try {
+    return await send();
+  } catch (err) {
+    if (!(err instanceof VendorRejectedError)) throw err;
+    return hold(`the mail server refused it (${err.message})`);
+  }
+}
+
 export function paymentFollowUpActivities(deps: ActivityDeps) {
   const wakeups = invoiceWakeupActivities(deps);
   const checkouts = checkoutActivities(deps);
@@ -36,19 +52,27 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
      * A receipt whose client address is only in the practice system is left to the workflow, which sends it as an
      * activity of its own: this step never waits on the practice system's rate limit.
      */
-    async followUpAppliedPayment(input: PaymentFollowUps): Promise<{ receipt: ReceiptOutcome | null }> {
+    async followUpAppliedPayment(input: PaymentFollowUps): Promise<{ receipt: ReceiptOutcome | 'held' | null }> {
       const { firmId, payment, policy } = input;
       for (const invoiceNumber of input.invoiceNumbers)
         await wakeups.wakeInvoice({ firmId, invoiceNumber, payment: input.wakeSignal, policy });
-      const receipt = input.receiptFor
-        ? await messages.sendPaymentReceipt({
-            firmId,
-            payment,
-            invoiceNumber: input.receiptFor,
-            mayReadPracticeSystem: false,
-          })
+      const receiptFor = input.receiptFor;
+      const receipt = receiptFor
+        ? await heldIfRefused(
+            () =>
+              messages.sendPaymentReceipt({ firmId, payment, invoiceNumber: receiptFor, mayReadPracticeSystem: false }),
+            async (reason) => {
+              await messages.holdPaymentReceipt({ firmId, payment, invoiceNumber: receiptFor, reason });
+              return 'held' as const;
+            },
+          )
         : null;
-      if (input.staffNotice) await messages.notifyStaffOfPayment({ firmId, payment, ...input.staffNotice });
+      const staffNotice = input.staffNotice;
+      if (staffNotice)
+        await heldIfRefused(
+          () => messages.notifyStaffOfPayment({ firmId, payment, ...staffNotice }),
+          (reason) => messages.holdStaffNotice({ firmId, payment, ...staffNotice, reason }),
+        );
       // Last, as it is the one part that calls the processor: a processor that keeps failing holds up no email, and
       // the step retries until the checkout is expired (a stale one could take money the invoice no longer owes).
       for (const invoiceNumber of input.invoiceNumbers) await checkouts.expireStaleCheckouts({ firmId, invoiceNumber });

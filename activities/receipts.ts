@@ -112,6 +112,26 @@ export function receiptActivities(deps: ActivityDeps) {
       return 'held';
     },
 
+    /** The staff notice was refused for good by the mail server: the firm learns of the payment from the alert. */
+    async holdStaffNotice(input: {
+      firmId: string;
+      payment: Payment;
+      invoiceNumber: string | null;
+      matterId: string;
+      reason: string;
+    }): Promise<'held'> {
+      const { firmId, payment } = input;
+      const what = payment.kind === 'refund' ? 'refunded' : 'received';
+      const on = input.invoiceNumber ? `invoice ${input.invoiceNumber}` : `matter ${input.matterId}`;
+      await alerts.raise(
+        firmId,
+        'staff-notice-held',
+        `${payment.processor}/${payment.transactionId}/${payment.kind}`,
+        `The staff notice of ${formatCents(payment.amountCents)} ${what} on ${on} was not emailed to ${deps.firm(firmId).staffEmail ?? 'staff'}: ${input.reason}. The payment is applied.`,
+      );
+      return 'held';
+    },
+
     /** "$450.00 received on invoice 00001-Smith-1, balance $200.00", to STAFF_EMAIL. */
     async notifyStaffOfPayment(input: {
       firmId: string;

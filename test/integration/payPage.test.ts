@@ -8,6 +8,7 @@ import { invoice } from '../../workflows';
 import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 import { waitFor } from '../support/wait';
+import { VendorRejectedError } from '../../connectors/errors';
 
 /**
  * The pay link's page over HTTP (docs/domain.md §4.4, issue 12): one invoice per link and nothing of any other, the Pay
@@ -320,5 +321,79 @@ describe('the pay page, due dates and receipts', () => {
       (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
     );
     expect(scheduled).toEqual([]);
+  });
+
+  /**
+   * The firm's mail server refuses one address for good (550: a mistyped staff mailbox, a client's closed one) while
+   * the payment goes through: returns the payment's workflow handle once its status has settled, or after 20 s.
+   */
+  async function paidWhileRefusing(invoiceNumber: string, refused: string) {
+    // The worker wraps the firm's mailer once (activities/index.ts), so the refusal goes into the mailer itself.
+    const mailer = h.services.mailer;
+    const send = mailer.send;
+    mailer.send = async (message) => {
+      if (message.to === refused)
+        throw new VendorRejectedError('mail', `550 5.1.1 <${refused}>: mailbox unavailable`, 550);
+      return send.call(mailer, message);
+    };
+    try {
+      await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+      const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: invoiceNumber });
+      const txn = String(paid.transaction_id);
+      expect((await deliver(await paymentEvent(txn))).status).toBe(200);
+      await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+      const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
+      await waitFor(async () => (await payment.describe()).status.name !== 'RUNNING', {
+        what: "the payment's workflow to finish",
+        timeoutMs: 20_000,
+        everyMs: 200,
+      }).catch(() => undefined);
+      return payment;
+    } finally {
+      mailer.send = send;
+    }
+  }
+
+  const openAlerts = async (kind: string, invoiceNumber: string) =>
+    (
+      await h.database.db.query(
+        "SELECT message FROM alerts WHERE kind = $1 AND resolved_at IS NULL AND message LIKE '%' || $2 || '%'",
+        [kind, invoiceNumber],
+      )
+    ).rows.map((r) => r.message as string);
+
+  it('completes a payment whose staff notice the mail server refuses for good, and tells the firm which notice', async () => {
+    const inv = await issued(await h.createMatter({ client: { name: 'Sol Staff', email: 'sol@client.test' } }), 60_000);
+    await emailed(inv.number);
+    const payment = await paidWhileRefusing(inv.number, 'staff@firm.test');
+    expect((await payment.describe()).status.name).toBe('COMPLETED');
+    expect(await payment.result()).toMatchObject({ state: 'applied', invoiceNumber: inv.number });
+    const receipts = (await h.emailsWithAttachments()).filter(
+      (m) => m.subject.startsWith('Receipt:') && m.subject.includes(inv.number),
+    );
+    expect(receipts.map((m) => m.to)).toEqual(['sol@client.test']);
+    expect(await openAlerts('staff-notice-held', inv.number)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^The staff notice of \\$100\\.00 received on invoice ${inv.number} was not emailed to staff@firm\\.test: .*550.*The payment is applied\\.`,
+        ),
+      ),
+    ]);
+  });
+
+  it("completes a payment whose receipt the client's mail server refuses for good, and tells the firm", async () => {
+    const inv = await issued(await h.createMatter({ client: { name: 'Cy Closed', email: 'cy@client.test' } }), 60_000);
+    await emailed(inv.number);
+    const payment = await paidWhileRefusing(inv.number, 'cy@client.test');
+    expect((await payment.describe()).status.name).toBe('COMPLETED');
+    expect(await openAlerts('receipt-held', inv.number)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^The receipt for \\$100\\.00 on invoice ${inv.number} was not emailed: .*550.*Send it by hand`),
+      ),
+    ]);
+    const staff = (await h.emailsWithAttachments()).filter((m) =>
+      m.subject.startsWith(`$100.00 received on invoice ${inv.number}`),
+    );
+    expect(staff).toHaveLength(1);
   });
 });
