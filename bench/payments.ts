@@ -11,6 +11,7 @@
  * and the highest rate whose applied p99 ≤ 1 s as a ratio of the ceiling, with both absolute rates.
  *
  *   npm run bench -- --seconds 60 [--rates 2,4,8] [--ceiling-seconds 20] [--ceiling-only] [--worker-env NAME=value] [--bare]
+ *     [--all-statements]
  *
  * Without --rates, the rates are 10%, 20% … 85% of the ceiling just measured, rising until applied p99 passes 15 s.
  *
@@ -20,6 +21,7 @@
  * its Retry-After, as LawPay would. TEMPORAL_SQLITE_PRAGMAS=none measures SQLite's own defaults (what `npm start` ran
  * before).
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import type pg from 'pg';
 import { formatCents } from '../domain/money';
@@ -31,7 +33,14 @@ import { freePort } from '../test/support/ports';
 import { roleEnvironment, spawnRole, type RoleProcess } from './chaos/roles';
 import { measureCeiling } from './support/ceiling/measure';
 import { connectClioAsAdmin } from './support/connectClio';
-import { childProcessesMatching, sampleProcess, sampleProcessTree, type ProcessSample } from './support/processStats';
+import {
+  childProcessesMatching,
+  sampleProcess,
+  sampleProcessTree,
+  sampleThreads,
+  splitNodeThreads,
+  type ProcessSample,
+} from './support/processStats';
 import { BENCH_FIRM as FIRM, runBench, startBenchStack } from './support/stack';
 import { numberOption, percentile, stringOption } from './support/timing';
 import { benchWorkerEnv } from './support/deployedEnv';
@@ -79,6 +88,8 @@ interface RateFigures {
   cpu: Record<string, number>;
   cpuMs: Record<string, number>;
   rss: Record<string, number>;
+  /** The worker's CPU ms over the rate, by thread (bench/support/processStats.ts, `splitNodeThreads`). */
+  workerThreads: ReturnType<typeof splitNodeThreads>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -306,6 +317,8 @@ async function main(): Promise<void> {
       ingress: ingress.child.pid!,
       Temporal: temporalPid!,
       PostgreSQL: postgresPid!,
+      // This process: the webhooks' sender and the Clio and LawPay sandboxes, which a firm's vendors run elsewhere.
+      'sandboxes and load': process.pid,
     });
 
     const invoiceCount = Math.ceil(Math.max(...rates) * INVOICES_PER_RATE);
@@ -328,7 +341,9 @@ async function main(): Promise<void> {
     });
     console.log('done');
 
-    // 3. Rising rates.
+    // 3. Rising rates. A worker profiled from its start file (bench/support/cpuProfile.js) starts now, so the set-up
+    // is not in its profile.
+    if (workerEnv.CPU_PROFILE_START_FILE) fs.writeFileSync(workerEnv.CPU_PROFILE_START_FILE, '');
     const results: RateFigures[] = [];
     let next = 0;
     for (const rate of rates) {
@@ -342,6 +357,7 @@ async function main(): Promise<void> {
       const events = await eventsOf(lawpay, new Set(batch.map((p) => p.transactionId)));
       for (const payment of batch) payment.event = events.get(payment.transactionId);
       processes.take();
+      const workerThreadsBefore = sampleThreads(worker.child.pid!);
       const countedBefore = await counters();
       const acceptedAt = new Map<string, number>();
       const responseMs: number[] = [];
@@ -370,6 +386,7 @@ async function main(): Promise<void> {
       const sendWallMs = Date.now() - start;
       const applied = await appliedLags(db, acceptedAt);
       const usage = processes.take();
+      const workerThreads = splitNodeThreads(worker.child.pid!, workerThreadsBefore, sampleThreads(worker.child.pid!));
       const noted = await notedLags(db, acceptedAt, 30_000);
       const counted = await counters();
       const checked = await checkPayLinks(db, ingressUrl, [...new Set(batch.map((p) => p.invoice.number))]);
@@ -384,6 +401,7 @@ async function main(): Promise<void> {
         notedOf: count,
         payLinksChecked: checked.checked,
         payLinksWrong: checked.wrong,
+        workerThreads,
         ...usage,
       };
       results.push(figures);
@@ -393,6 +411,7 @@ async function main(): Promise<void> {
           countsSince(countedBefore.temporal, counted.temporal),
           countsSince(countedBefore.statements, counted.statements),
           count,
+          argv.includes('--all-statements') ? Infinity : 4,
         ).join('\n'),
       );
       if (applied.length < count || percentile(applied, 99) > GIVE_UP_P99_MS) break;
@@ -422,7 +441,10 @@ async function main(): Promise<void> {
   } finally {
     if (workerEnv.CPU_PROFILE_FILE && roles[1]) {
       roles[1].child.kill('SIGUSR2'); // bench/support/cpuProfile.js writes the worker's profile
-      await sleep(3_000);
+      // A minute's profile takes seconds to serialise: wait for the file rather than a fixed time.
+      for (let waited = 0; waited < 30_000 && !fs.existsSync(workerEnv.CPU_PROFILE_FILE); waited += 500)
+        await sleep(500);
+      await sleep(1_000);
       console.log(`worker CPU profile: ${workerEnv.CPU_PROFILE_FILE}`);
     }
     for (const role of roles) await role.stop();
@@ -440,6 +462,7 @@ function describe(r: RateFigures, ceilingPerSecond: number): string {
   const usage = Object.keys(r.cpu)
     .map((name) => `${name} ${Math.round(r.cpu[name]! * 100)}% ${r.rss[name]} MiB`)
     .join(', ');
+  const each = (ms: number) => (ms / r.sent).toFixed(1);
   const perPayment = Object.keys(r.cpuMs)
     .map((name) => `${name} ${(r.cpuMs[name]! / r.sent).toFixed(1)}`)
     .join(', ');
@@ -450,6 +473,8 @@ function describe(r: RateFigures, ceilingPerSecond: number): string {
     `  noted (accepted → note on the matter), ${r.noted.length} of ${r.notedOf} within 30 s of the last applied: p50 ${p(r.noted, 50)} ms  p95 ${p(r.noted, 95)} ms  p99 ${p(r.noted, 99)} ms`,
     `  CPU (of one core) and RSS: ${usage}; load average ${os.loadavg()[0]!.toFixed(1)}`,
     `  CPU ms per payment: ${perPayment}`,
+    `  the worker's CPU ms per payment by thread: main ${each(r.workerThreads.main)}, workflow sandbox ${each(r.workerThreads.busiestOther)},` +
+      ` Temporal core ${each(r.workerThreads.temporalCore)}, V8 helpers and libuv ${each(r.workerThreads.rest)}`,
   ].join('\n');
 }
 

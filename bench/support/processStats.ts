@@ -114,3 +114,49 @@ export function rssBreakdown(pid: number): Record<string, number> {
   }
   return Object.fromEntries(Object.entries(kib).map(([k, v]) => [k, Math.round(v / 1024)]));
 }
+
+/** One thread's name (`comm`) and its CPU so far. */
+export interface ThreadSample {
+  name: string;
+  cpuMs: number;
+}
+
+/** Every thread of a process, by thread id: where inside a process its CPU goes (`top -H`). */
+export function sampleThreads(pid: number): Map<number, ThreadSample> {
+  const threads = new Map<number, ThreadSample>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`).map(Number)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const afterName = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(afterName[11]) + Number(afterName[12]);
+      threads.set(tid, {
+        name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        cpuMs: Math.round((ticks * 1000) / CLOCK_TICKS_PER_SECOND),
+      });
+    } catch {
+      // exited between the listing and the read
+    }
+  }
+  return threads;
+}
+
+/**
+ * A Node process's CPU between two thread samples, in four parts: its main thread (the event loop: activities,
+ * drivers, the SDK's bridge), the busiest other JavaScript thread (in a `matterpay worker`, the SDK's workflow
+ * sandbox: Node names every thread it starts `node`, so it is told apart by its load), the Temporal core's Rust
+ * threads (tokio's, and the ones named after their work), and the rest (V8's garbage-collector and compiler
+ * helpers, libuv's file-system pool).
+ */
+export function splitNodeThreads(
+  pid: number,
+  before: Map<number, ThreadSample>,
+  after: Map<number, ThreadSample>,
+): { main: number; busiestOther: number; temporalCore: number; rest: number } {
+  const used = [...after].map(([tid, t]) => ({ tid, name: t.name, ms: t.cpuMs - (before.get(tid)?.cpuMs ?? 0) }));
+  const main = used.find((t) => t.tid === pid)?.ms ?? 0;
+  const temporalCore = used.filter((t) => t.tid !== pid && t.name !== 'node').reduce((s, t) => s + t.ms, 0);
+  const others = used.filter((t) => t.tid !== pid && t.name === 'node').sort((a, b) => b.ms - a.ms);
+  const busiestOther = others[0]?.ms ?? 0;
+  const rest = others.slice(1).reduce((s, t) => s + t.ms, 0);
+  return { main, busiestOther, temporalCore, rest };
+}

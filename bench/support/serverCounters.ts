@@ -62,19 +62,26 @@ export async function postgresStatements(db: pg.Pool): Promise<Counts> {
 
 const sum = (counts: Counts) => [...counts.values()].reduce((s, n) => s + n, 0);
 
-/** One line each: the Temporal requests per payment, and the statements per payment with the most frequent ones. */
-export function describeCounts(temporal: Counts, statements: Counts, payments: number): string[] {
+/**
+ * One line each: the Temporal requests per payment, and the statements per payment with the most frequent ones
+ * (`shown` of them; every one, a line each, when `shown` is Infinity).
+ */
+export function describeCounts(temporal: Counts, statements: Counts, payments: number, shown = 4): string[] {
   const per = (n: number) => (n / payments).toFixed(2).replace(/\.?0+$/, '') || '0';
   const requests = [...temporal].filter(([k]) => !k.startsWith('persistence ')).sort((a, b) => b[1] - a[1]);
   const writes = temporal.get('persistence UpdateWorkflowExecution') ?? 0;
-  const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, 4);
+  const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, shown);
   return [
     `  Temporal requests per payment: ${per(sum(new Map(requests)))} (${requests
       .filter(([, n]) => n / payments >= 0.05)
       .map(([k, n]) => `${k} ${per(n)}`)
       .join(', ')}); workflow state writes ${per(writes)}`,
-    `  PostgreSQL statements per payment (BEGIN/COMMIT aside): ${per(sum(statements))}; most: ${top
-      .map(([k, n]) => `${per(n)} × "${k.slice(0, 48)}…"`)
-      .join(', ')}`,
+    shown === Infinity
+      ? `  PostgreSQL statements per payment (BEGIN/COMMIT aside): ${per(sum(statements))}:\n${top
+          .map(([k, n]) => `    ${per(n)} × ${k.slice(0, 200)}`)
+          .join('\n')}`
+      : `  PostgreSQL statements per payment (BEGIN/COMMIT aside): ${per(sum(statements))}; most: ${top
+          .map(([k, n]) => `${per(n)} × "${k.slice(0, 48)}…"`)
+          .join(', ')}`,
   ];
 }
