@@ -1,10 +1,20 @@
-import { VendorError } from '../connectors/errors';
+import { VendorRejectedError, VendorUnavailableError } from '../connectors/errors';
 import type { Checkout } from '../connectors/ports';
 import type { Db } from '../store/db';
 import type { FirmServices } from './deps';
 import { CheckoutRepository } from '../store/checkouts';
 import { InvoiceRepository } from '../store/invoices';
 import type { ActivityDeps } from './deps';
+
+/**
+ * Stripe's answer to expiring a session that is not open (400: completed or expired already) or that it does not
+ * know (404): nothing is left to close. Any other refusal, above all a key rolled or revoked (401) or an account
+ * disconnected (403), says nothing about the session, which may still be open for the old amount: the step fails as
+ * retryable and is tried again until Stripe takes the call.
+ */
+function sessionNoLongerOpen(err: unknown): boolean {
+  return err instanceof VendorRejectedError && !err.connectionRefused && (err.status === 400 || err.status === 404);
+}
 
 export function checkoutActivities(deps: ActivityDeps) {
   const checkouts = new CheckoutRepository(deps.db);
@@ -29,8 +39,14 @@ export function checkoutActivities(deps: ActivityDeps) {
           try {
             await processor.expireCheckout(checkout.checkoutId);
           } catch (err) {
-            // A 4xx here means the session is no longer open (completed or expired already): nothing left to close.
-            if (!(err instanceof VendorError) || err.retryable) throw err;
+            if (err instanceof VendorRejectedError && !sessionNoLongerOpen(err))
+              // Retryable on every path that expires (a payment's follow-ups, a void): the session must be closed.
+              throw new VendorUnavailableError(
+                err.vendor,
+                `${err.message} (checkout ${checkout.checkoutId} stays open at the processor: its expiry is tried again)`,
+                err.status,
+              );
+            if (!sessionNoLongerOpen(err)) throw err;
           }
         }
         await checkouts.markExpired(input.firmId, checkout.processor, checkout.checkoutId);

@@ -32,6 +32,8 @@ describe('Stripe payments through the ingress, for a second firm', () => {
   const stripeNow = new Map<string, Record<string, unknown>>();
   /** Retrieves answered 503 before the real answer, to keep a workflow busy (as a slow Stripe would). */
   const unavailableFor = new Map<string, number>();
+  /** Set while Stripe refuses matterpay's key (401): a key rolled or revoked in the firm's dashboard. */
+  let refusingKey = false;
   const signer = new Stripe('sk_test_123');
 
   useBillingHarness(devServerEnvironment, async (started, harness) => {
@@ -40,6 +42,11 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     stripeMock = await startStripeMock();
     proxy = await startRecordingProxy(stripeMock);
     proxy.respondWith((req) => {
+      if (refusingKey && req.method === 'POST' && /^\/v1\/checkout\/sessions\/[^/]+\/expire$/.test(req.path))
+        return {
+          status: 401,
+          body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided: sk_test_***123' } },
+        };
       const match = /^\/v1\/(payment_intents|disputes)\/([^/]+)$/.exec(req.path);
       if (req.method !== 'GET' || !match) return undefined;
       const id = decodeURIComponent(match[2]!);
@@ -325,5 +332,52 @@ describe('Stripe payments through the ingress, for a second firm', () => {
         (r) => r.method === 'POST' && r.path === `/v1/checkout/sessions/${String(checkout.checkout_id)}/expire`,
       ),
     ).toBe(true);
+  });
+
+  it("keeps trying to expire a stale Checkout Session while Stripe refuses matterpay's key, and marks it expired only once Stripe has", async () => {
+    const { number } = await issued(70_000, 'Zed Rotated');
+    const link = (
+      await h.database.db.query('SELECT token FROM pay_links WHERE firm_id = $1 AND invoice_number = $2', [
+        STRIPE_FIRM,
+        number,
+      ])
+    ).rows[0].token as string;
+    expect((await fetch(`${ingressUrl}/pay/${link}/checkout`, { method: 'POST', redirect: 'manual' })).status).toBe(
+      303,
+    );
+    const {
+      rows: [checkout],
+    } = await h.database.db.query(
+      'SELECT checkout_id FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2',
+      [STRIPE_FIRM, number],
+    );
+    const expirePath = `/v1/checkout/sessions/${String(checkout.checkout_id)}/expire`;
+    const state = async () =>
+      (
+        await h.database.db.query('SELECT state FROM processor_checkouts WHERE checkout_id = $1', [
+          checkout.checkout_id,
+        ])
+      ).rows[0].state as string;
+    refusingKey = true;
+    try {
+      const partial = succeeded('pi_ZedPartial', 20_000, number);
+      await postStripe(partial, signed(partial));
+      const attempts = () => proxy.requests.filter((r) => r.method === 'POST' && r.path === expirePath).length;
+      await waitFor(async () => attempts() >= 1, {
+        what: 'a refused attempt to expire the session',
+        timeoutMs: 30_000,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Stripe still has the session open, for the old balance: it is not expired until Stripe says so.
+      expect(await state()).toBe('open');
+      await waitFor(async () => attempts() >= 2, { what: 'the expiry to be tried again', timeoutMs: 30_000 });
+      expect(await state()).toBe('open');
+    } finally {
+      refusingKey = false;
+    }
+    await waitFor(async () => (await state()) === 'expired', {
+      what: 'the session to be expired once Stripe takes the key again',
+      timeoutMs: 60_000,
+    });
   });
 });
