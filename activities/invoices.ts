@@ -1,3 +1,4 @@
+import { VendorRejectedError } from '../connectors/errors';
 import { ApplicationFailure } from '@temporalio/activity';
 import { isDeliverableEmail } from '../domain/deliverableEmail';
 import { localDate } from '../domain/dates';
@@ -178,30 +179,36 @@ export function invoiceActivities(deps: ActivityDeps) {
           await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'not_needed' });
         return noNote('firm sends it');
       }
-      const email = invoice.recipientEmail ?? matter.client.email;
-      if (!email || !isDeliverableEmail(email)) {
+      /** Not emailed, and never in silence: the delivery is held, with an alert for the firm and a note on the matter. */
+      const hold = async (alertReason: string, noteReason: string): Promise<DeliveryOutcome> => {
         await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'held' });
         deps.logger?.warn(
           { firmId: input.firmId, invoice: input.invoiceNumber },
-          'invoice delivery held: the client has no valid email (see `matterpay alerts`)',
+          'invoice delivery held (see `matterpay alerts`)',
         );
         await alerts.raise(
           input.firmId,
           'delivery-held',
           input.invoiceNumber,
-          `Invoice ${input.invoiceNumber} was not emailed: the client has ${email ? `an undeliverable email address (${email})` : 'no email address'} in the practice system.`,
+          `Invoice ${input.invoiceNumber} was not emailed: ${alertReason}.`,
         );
         await writeNoteOnce(deps, {
           firmId: input.firmId,
           matterId: invoice.matterId,
           key: `invoice/${input.invoiceNumber}/held`,
           subject: `Invoice ${input.invoiceNumber}: delivery held`,
-          detail: `Invoice ${input.invoiceNumber} for ${formatCents(invoice.amountDueCents)} could not be emailed because the client has no valid email address. Add one in the practice system, or send the invoice by hand${link ? `; its pay link is ${firm.publicBaseUrl}/pay/${link.token}` : ''}.`,
+          detail: `Invoice ${input.invoiceNumber} for ${formatCents(invoice.amountDueCents)} could not be emailed because ${noteReason}. Give the client a working address in the practice system, or send the invoice by hand${link ? `; its pay link is ${firm.publicBaseUrl}/pay/${link.token}` : ''}.`,
           date: today,
           moment: input.moment,
         });
         return 'held';
-      }
+      };
+      const email = invoice.recipientEmail ?? matter.client.email;
+      if (!email || !isDeliverableEmail(email))
+        return hold(
+          `the client has ${email ? `an undeliverable email address (${email})` : 'no email address'} in the practice system`,
+          'the client has no valid email address',
+        );
       const payLinkUrl = link ? `${firm.publicBaseUrl}/pay/${link.token}` : null;
       const clientName = invoice.recipientName ?? matter.client.name;
       const attachments =
@@ -218,7 +225,7 @@ export function invoiceActivities(deps: ActivityDeps) {
       // So the money is read again and the email sent under the matter lock payments are applied under: a payment
       // lands either before (nothing due, no email) or after the email, never in between. The email's record is kept
       // on a connection of its own, taken with the transaction's, so it stands if the transaction rolls back.
-      const sent = await inTransactionWithSpare(deps.db, async (client, spare) => {
+      const sending = inTransactionWithSpare(deps.db, async (client, spare) => {
         await lockMatter(client, input.firmId, invoice.matterId);
         const current = await invoices.require(input.firmId, input.invoiceNumber, client);
         if (current.amountDueCents === 0 || current.status === 'void') return null;
@@ -243,6 +250,18 @@ export function invoiceActivities(deps: ActivityDeps) {
         });
         return { message, amountDueCents: current.amountDueCents };
       });
+      let sent: Awaited<typeof sending>;
+      try {
+        sent = await sending;
+      } catch (err) {
+        // A refusal for good (a 5xx: the mailbox does not exist) cannot pass on a retry; failing here would end the
+        // invoice's workflow after it was issued, with no reminder, no alert and no one to settle it when paid.
+        if (!(err instanceof VendorRejectedError)) throw err;
+        return hold(
+          `the client's mail server refused ${email} (${err.message})`,
+          `the client's mail server refused ${email}, a valid address`,
+        );
+      }
       if (!sent) return noNote('nothing due');
       const { message } = sent;
       if (invoice.delivery !== 'sent' || invoice.emailedToEmail !== email || invoice.emailedToName !== clientName)
@@ -290,12 +309,23 @@ export function invoiceActivities(deps: ActivityDeps) {
         date: localDate(Date.now(), firm.timeZone),
       });
       if (firm.staffEmail) {
-        await firm.mailer.send({
-          to: firm.staffEmail,
-          subject: `Escalated: invoice ${input.invoiceNumber} unpaid for ${unpaidFor}`,
-          text: `${detail}\n`,
-          idempotencyKey: `${input.firmId}/${key}/staff`,
-        });
+        try {
+          await firm.mailer.send({
+            to: firm.staffEmail,
+            subject: `Escalated: invoice ${input.invoiceNumber} unpaid for ${unpaidFor}`,
+            text: `${detail}\n`,
+            idempotencyKey: `${input.firmId}/${key}/staff`,
+          });
+        } catch (err) {
+          // The flag and the note stand; the firm learns of the escalation from the alert instead of the email.
+          if (!(err instanceof VendorRejectedError)) throw err;
+          await alerts.raise(
+            input.firmId,
+            'staff-notice-held',
+            `${input.invoiceNumber}/escalated`,
+            `The escalation of invoice ${input.invoiceNumber} was not emailed to ${firm.staffEmail}: the mail server refused it (${err.message}). ${detail}`,
+          );
+        }
       }
       if (!invoice.escalatedAt) {
         await invoices.update(input.firmId, input.invoiceNumber, { escalatedAt: new Date() });

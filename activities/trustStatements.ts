@@ -1,3 +1,4 @@
+import { VendorRejectedError } from '../connectors/errors';
 import { isDeliverableEmail } from '../domain/deliverableEmail';
 import { localDate } from '../domain/dates';
 import { formatCents } from '../domain/money';
@@ -61,25 +62,33 @@ export function trustStatementActivities(deps: ActivityDeps) {
       });
       if (!statement) return { matterId: input.matterId, outcome: 'no activity' };
       const key = `trust-statement/${input.month}/${input.matterId}`;
-      const email = matter.client.email;
-      if (!email || !isDeliverableEmail(email)) {
-        const reason = email
-          ? `the client's email address (${email}) is not deliverable`
-          : 'the client has no email address';
+      const held = async (reason: string): Promise<TrustStatementOutcome> => {
         await alerts.raise(
           input.firmId,
           'trust-statement-held',
           key,
-          `The ${input.month} trust statement for matter ${matter.displayNumber} was not emailed: ${reason} in the practice system.`,
+          `The ${input.month} trust statement for matter ${matter.displayNumber} was not emailed: ${reason}.`,
         );
         return { matterId: input.matterId, outcome: 'held', reason };
+      };
+      const email = matter.client.email;
+      if (!email || !isDeliverableEmail(email))
+        return held(
+          `${email ? `the client's email address (${email}) is not deliverable` : 'the client has no email address'} in the practice system`,
+        );
+      try {
+        await firm.mailer.send({
+          to: email,
+          subject: statement.subject,
+          text: statement.text,
+          idempotencyKey: `${input.firmId}/${key}`,
+        });
+      } catch (err) {
+        // A refusal for good cannot pass on a retry, and failing here would stop the statements of every client after
+        // this one in the month's run.
+        if (!(err instanceof VendorRejectedError)) throw err;
+        return held(`the client's mail server refused ${email} (${err.message})`);
       }
-      await firm.mailer.send({
-        to: email,
-        subject: statement.subject,
-        text: statement.text,
-        idempotencyKey: `${input.firmId}/${key}`,
-      });
       await writeNoteOnce(deps, {
         firmId: input.firmId,
         matterId: input.matterId,

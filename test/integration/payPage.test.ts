@@ -8,7 +8,6 @@ import { invoice } from '../../workflows';
 import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { devServerEnvironment } from '../support/temporal';
 import { waitFor } from '../support/wait';
-import { VendorRejectedError } from '../../connectors/errors';
 
 /**
  * The pay link's page over HTTP (docs/domain.md §4.4, issue 12): one invoice per link and nothing of any other, the Pay
@@ -328,14 +327,7 @@ describe('the pay page, due dates and receipts', () => {
    * the payment goes through: returns the payment's workflow handle once its status has settled, or after 20 s.
    */
   async function paidWhileRefusing(invoiceNumber: string, refused: string) {
-    // The worker wraps the firm's mailer once (activities/index.ts), so the refusal goes into the mailer itself.
-    const mailer = h.services.mailer;
-    const send = mailer.send;
-    mailer.send = async (message) => {
-      if (message.to === refused)
-        throw new VendorRejectedError('mail', `550 5.1.1 <${refused}>: mailbox unavailable`, 550);
-      return send.call(mailer, message);
-    };
+    const restore = h.refuseMailTo(refused);
     try {
       await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
       const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: invoiceNumber });
@@ -350,7 +342,7 @@ describe('the pay page, due dates and receipts', () => {
       }).catch(() => undefined);
       return payment;
     } finally {
-      mailer.send = send;
+      restore();
     }
   }
 

@@ -17,6 +17,7 @@ import {
 import { PracticeSubscriptionRepository } from '../../store/practiceSubscriptions';
 import { createLawPayProcessor } from '../../connectors/lawpay';
 import { createOutboxMailer } from '../../connectors/mail';
+import { VendorRejectedError } from '../../connectors/errors';
 import { startClioSandbox, startLawPaySandbox, type ClioSandboxHandle, type LawPaySandboxHandle } from '../../sandbox';
 import type { BillingPolicy } from '../../shared/billingPolicy';
 import { randomBytes } from 'node:crypto';
@@ -261,6 +262,24 @@ export class BillingHarness {
         return { to, subject: mail.subject ?? '', text: mail.text ?? '' };
       }),
     );
+  }
+
+  /**
+   * From now until the returned function is called, the firm's mail server refuses `address` for good (550: a
+   * mailbox that does not exist, a mistyped staff address). The worker wraps the firm's mailer once
+   * (activities/index.ts), so the refusal goes into the mailer itself.
+   */
+  refuseMailTo(address: string): () => void {
+    const mailer = this.services.mailer;
+    const send = mailer.send;
+    mailer.send = async (message) => {
+      if (message.to === address)
+        throw new VendorRejectedError('smtp', `550 5.1.1 <${address}>: mailbox unavailable`, 550);
+      return send.call(mailer, message);
+    };
+    return () => {
+      mailer.send = send;
+    };
   }
 
   /** The same, with the attachments each carries (the invoice or receipt PDF). */

@@ -388,6 +388,30 @@ describe('matterpay trust-report --bank-balance: the three-way check, and a sign
 });
 
 describe('matterpay trust-statements', () => {
+  it('holds, with an alert, the statement of a client whose mail server refuses it for good, and sends the others', async () => {
+    const restore = h.refuseMailTo('sam@client.test');
+    try {
+      const run = await matterpay(['trust-statements', '--json']);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const { statements } = JSON.parse(run.stdout) as {
+        statements: Array<{ matterId: string; outcome: string; reason?: string }>;
+      };
+      expect(statements.find((s) => s.matterId === String(smith.id))).toEqual({
+        matterId: String(smith.id),
+        outcome: 'held',
+        reason: expect.stringMatching(/^the client's mail server refused sam@client\.test .*550/),
+      });
+      const { rows } = await h.database.db.query(
+        "SELECT message FROM alerts WHERE kind = 'trust-statement-held' AND subject LIKE '%/' || $1 AND resolved_at IS NULL",
+        [String(smith.id)],
+      );
+      expect(rows).toHaveLength(1);
+    } finally {
+      restore();
+    }
+  });
+
   it('emails each client with trust activity a statement that is never payable', async () => {
     const first = await matterpay(['trust-statements', '--json']);
     expect(first.stderr).toBe('');

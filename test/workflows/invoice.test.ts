@@ -316,6 +316,89 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect((await h.invoiceRows()).find((r) => r.invoice_number === number)?.delivery).toBe('held');
   });
 
+  /** A payment of the whole balance applied in the store, and the invoice woken, as a payment's workflow does. */
+  async function payInFull(handle: Awaited<ReturnType<typeof issue>>['handle'], number: string, transactionId: string) {
+    const due = (await handle.query(invoiceStatusQuery)).amountDueCents;
+    const payment: Payment = {
+      processor: 'lawpay',
+      transactionId,
+      kind: 'charge',
+      status: 'completed',
+      amountCents: due,
+      currency: 'USD',
+      reference: number,
+      accountKind: 'operating',
+      occurredAt: new Date().toISOString(),
+      chargeTransactionId: null,
+      account: null,
+    };
+    const applied = await h.activities.applyPayment({ firmId: FIRM, payment });
+    if (applied.state !== 'applied') throw new Error(applied.reason);
+    await handle.signal(paymentReceivedSignal, {
+      processor: 'lawpay',
+      transactionId,
+      kind: 'charge',
+      amountCents: due,
+      paidCentsAfter: applied.paidCentsAfter,
+      amountDueCentsAfter: applied.amountDueCentsAfter,
+    });
+  }
+
+  it("holds delivery with a note and an alert when the client's mail server refuses the address for good, and stays open for payment", async () => {
+    const matter = await h.createMatter({ client: { name: 'Ned Bounce', email: 'ned@client.test' } });
+    const restore = h.refuseMailTo('ned@client.test');
+    try {
+      const { handle, number } = await issue(matter, 3);
+      const status = await settle(handle);
+      expect(status).toMatchObject({ status: 'issued', deliveryHeld: true });
+      const { rows } = await h.database.db.query(
+        `SELECT kind, message FROM alerts WHERE subject = $1 AND resolved_at IS NULL`,
+        [number],
+      );
+      expect(rows).toEqual([
+        {
+          kind: 'delivery-held',
+          message: expect.stringMatching(
+            new RegExp(`^Invoice ${number} was not emailed: the client's mail server refused ned@client\\.test .*550`),
+          ),
+        },
+      ]);
+      expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: drafted; delivery held`);
+      await payInFull(handle, number, 'txn-ned');
+      expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
+    } finally {
+      restore();
+    }
+  });
+
+  it('escalates an overdue invoice whose staff notice the mail server refuses, with an alert, and stays open for payment', async () => {
+    const matter = await h.createMatter({ client: { name: 'Ola Overdue', email: 'ola@client.test' } });
+    const restore = h.refuseMailTo('staff@firm.test');
+    try {
+      const { handle, number } = await issue(matter, 3);
+      await settle(handle);
+      await env.sleep('31 days');
+      expect(await handle.query(invoiceStatusQuery)).toMatchObject({ escalated: true, status: 'issued' });
+      expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: escalated for attorney review`);
+      const { rows } = await h.database.db.query(
+        `SELECT kind, message FROM alerts WHERE kind = 'staff-notice-held' AND message LIKE '%' || $1 || '%' AND resolved_at IS NULL`,
+        [number],
+      );
+      expect(rows).toEqual([
+        {
+          kind: 'staff-notice-held',
+          message: expect.stringMatching(
+            new RegExp(`^The escalation of invoice ${number} was not emailed to staff@firm\\.test: .*550`),
+          ),
+        },
+      ]);
+      await payInFull(handle, number, 'txn-ola');
+      expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
+    } finally {
+      restore();
+    }
+  });
+
   it('waits for approval when the firm requires it, and records who approved', async () => {
     const matter = await h.createMatter({
       trust_balance_cents: 10_000,
