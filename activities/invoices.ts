@@ -52,6 +52,9 @@ export interface DeliveryRequest {
   moment?: MatterNoteRequest['moment'];
 }
 
+/** What a held delivery's note asks of the firm when the client's address is what failed. */
+const ADD_AN_ADDRESS = 'Give the client a working address in the practice system, or send the invoice by hand';
+
 export function invoiceActivities(deps: ActivityDeps) {
   const invoices = new InvoiceRepository(deps.db);
   const links = new PayLinkRepository(deps.db);
@@ -165,22 +168,14 @@ export function invoiceActivities(deps: ActivityDeps) {
       };
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
       if (invoice.amountDueCents === 0 || invoice.status === 'void') return noNote('nothing due');
-      // The invoice's first email: the evaluation that drafted it has just read the matter.
-      const matter =
-        (input.purpose === 'issued' ? knownMatter(input.known, invoice.matterId, Date.now()) : null) ??
-        (await firm.practice.getMatter(invoice.matterId));
-      if (matter.status === 'closed') return noNote('matter closed');
       const link = await links.outstanding(input.firmId, input.invoiceNumber);
       const today = localDate(Date.now(), firm.timeZone);
-      if (input.purpose === 'issued') await referenceMatter(input.firmId, invoice, matter.clientReference);
-      if (!invoice.sendEmail) {
-        // `--no-email`: the firm sends the pay link itself; matterpay sends neither the invoice nor reminders.
-        if (invoice.delivery !== 'not_needed')
-          await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'not_needed' });
-        return noNote('firm sends it');
-      }
       /** Not emailed, and never in silence: the delivery is held, with an alert for the firm and a note on the matter. */
-      const hold = async (alertReason: string, noteReason: string): Promise<DeliveryOutcome> => {
+      const hold = async (
+        alertReason: string,
+        noteReason: string,
+        advice = ADD_AN_ADDRESS,
+      ): Promise<DeliveryOutcome> => {
         await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'held' });
         deps.logger?.warn(
           { firmId: input.firmId, invoice: input.invoiceNumber },
@@ -197,12 +192,33 @@ export function invoiceActivities(deps: ActivityDeps) {
           matterId: invoice.matterId,
           key: `invoice/${input.invoiceNumber}/held`,
           subject: `Invoice ${input.invoiceNumber}: delivery held`,
-          detail: `Invoice ${input.invoiceNumber} for ${formatCents(invoice.amountDueCents)} could not be emailed because ${noteReason}. Give the client a working address in the practice system, or send the invoice by hand${link ? `; its pay link is ${firm.publicBaseUrl}/pay/${link.token}` : ''}.`,
+          detail: `Invoice ${input.invoiceNumber} for ${formatCents(invoice.amountDueCents)} could not be emailed because ${noteReason}. ${advice}${link ? `; its pay link is ${firm.publicBaseUrl}/pay/${link.token}` : ''}.`,
           date: today,
           moment: input.moment,
         });
         return 'held';
       };
+      // The invoice's first email: the evaluation that drafted it has just read the matter.
+      let matter = input.purpose === 'issued' ? knownMatter(input.known, invoice.matterId, Date.now()) : null;
+      try {
+        matter ??= await firm.practice.getMatter(invoice.matterId);
+      } catch (err) {
+        // Deleted in the practice system: no client to email, and no retry brings it back. The invoice stays open.
+        if (!(err instanceof VendorRejectedError) || err.status !== 404 || err.connectionRefused) throw err;
+        return hold(
+          `its matter ${invoice.matterId} is no longer in the practice system (${err.message})`,
+          'its matter is no longer in the practice system',
+          'Send it to the client by hand',
+        );
+      }
+      if (matter.status === 'closed') return noNote('matter closed');
+      if (input.purpose === 'issued') await referenceMatter(input.firmId, invoice, matter.clientReference);
+      if (!invoice.sendEmail) {
+        // `--no-email`: the firm sends the pay link itself; matterpay sends neither the invoice nor reminders.
+        if (invoice.delivery !== 'not_needed')
+          await invoices.update(input.firmId, input.invoiceNumber, { delivery: 'not_needed' });
+        return noNote('firm sends it');
+      }
       const email = invoice.recipientEmail ?? matter.client.email;
       if (!email || !isDeliverableEmail(email))
         return hold(

@@ -371,6 +371,25 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     }
   });
 
+  it('holds a reminder with an alert when its matter is gone from the practice system, and stays open for payment', async () => {
+    const matter = await h.createMatter({ client: { name: 'Gil Gone', email: 'gil@client.test' } });
+    const { handle, number } = await issue(matter, 3);
+    await settle(handle);
+    // Deleted in the practice system since it was billed: reading it answers 404.
+    await h.database.db.query(`UPDATE invoices SET matter_id = '990099' WHERE invoice_number = $1`, [number]);
+    await env.sleep('8 days');
+    expect(await handle.query(invoiceStatusQuery)).toMatchObject({ status: 'issued', deliveryHeld: true });
+    const { rows } = await h.database.db.query(
+      `SELECT message FROM alerts WHERE kind = 'delivery-held' AND subject = $1 AND resolved_at IS NULL`,
+      [number],
+    );
+    expect(rows).toEqual([
+      { message: expect.stringMatching(new RegExp(`^Invoice ${number} was not emailed: its matter .*404`)) },
+    ]);
+    await payInFull(handle, number, 'txn-gil');
+    expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
+  });
+
   it('escalates an overdue invoice whose staff notice the mail server refuses, with an alert, and stays open for payment', async () => {
     const matter = await h.createMatter({ client: { name: 'Ola Overdue', email: 'ola@client.test' } });
     const restore = h.refuseMailTo('staff@firm.test');
