@@ -409,9 +409,23 @@ export function reconciliationActivities(deps: ActivityDeps) {
       };
     },
 
-    /** The transaction as the processor has it now: what the reconciliation decides on, never the event's copy. */
+    /**
+     * The transaction as the processor has it now: what the reconciliation decides on, never the event's copy. The
+     * transaction came from the processor (a signed event, the ingress's read, the sweep's listing), so an answer
+     * that it does not exist is never routine: most often matterpay's key is for the other mode (test or live) or
+     * another account than its webhooks. Nothing is applied, and the firm is told, since a client may have paid.
+     */
     async fetchTransaction(input: { firmId: string; transactionId: string }): Promise<Payment | null> {
-      return deps.firm(input.firmId).processor.getTransaction(input.transactionId);
+      const { processor } = deps.firm(input.firmId);
+      const current = await processor.getTransaction(input.transactionId);
+      if (!current)
+        await alerts.raise(
+          input.firmId,
+          'payment-unverified',
+          `${processor.name}/${input.transactionId}`,
+          `${processor.name} has no transaction ${input.transactionId}, which its event named: nothing was applied. If a client paid, check that matterpay's ${processor.name} key is for the same account and mode (live or test) as the webhooks it receives.`,
+        );
+      return current;
     },
 
     /**

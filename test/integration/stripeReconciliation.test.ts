@@ -380,4 +380,28 @@ describe('Stripe payments through the ingress, for a second firm', () => {
       timeoutMs: 60_000,
     });
   });
+
+  it('tells the firm when Stripe has no PaymentIntent a signed event named (a key for the other mode or account), instead of ignoring it quietly', async () => {
+    const { number } = await issued(30_000, 'Uma Unknown');
+    const body = succeeded('pi_UmaLiveMode', 30_000, number);
+    stripeNow.delete('pi_UmaLiveMode'); // Stripe answers 404 to the retrieve, as it does for a live object read with a test key
+    const signature = signer.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+    expect((await postStripe(body, signature)).status).toBe(200);
+    const handle = env.client.workflow.getHandle(
+      workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_UmaLiveMode'),
+    );
+    expect(await handle.result()).toMatchObject({ state: 'ignored' });
+    const { rows } = await h.database.db.query(
+      `SELECT kind, message FROM alerts WHERE firm_id = $1 AND subject = 'stripe/pi_UmaLiveMode' AND resolved_at IS NULL`,
+      [STRIPE_FIRM],
+    );
+    expect(rows).toEqual([
+      {
+        kind: 'payment-unverified',
+        message: expect.stringMatching(
+          /^stripe has no transaction pi_UmaLiveMode.*nothing was applied.*same account and mode/,
+        ),
+      },
+    ]);
+  });
 });
