@@ -224,7 +224,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     lawPayApi.calm();
     publicAddress.calm();
     log('faults over; waiting for matterpay to settle');
-    await settle(db, vendors.lawpay, publicAddress, options.settleTimeoutMs);
+    await settle(db, vendors.lawpay, publicAddress, options.settleTimeoutMs, log);
     stopLagWatches.abort();
     await Promise.all(lagWatches);
     supervisor.stop();
@@ -497,9 +497,11 @@ async function settle(
   lawPayUrl: string,
   proxy: { pendingDeliveries(): number },
   timeoutMs: number,
+  log: (line: string) => void,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quietSince = 0;
+  let saidAt = Date.now();
   for (;;) {
     const state = await lawPayState(lawPayUrl);
     const rows = await db
@@ -545,6 +547,13 @@ async function settle(
       if (Date.now() - quietSince > 10_000) return;
     } else quietSince = 0;
     if (Date.now() > deadline) return;
+    // What the run still waits for, every half minute: a settle that never ends says why.
+    if (Date.now() - saidAt >= 30_000) {
+      saidAt = Date.now();
+      log(
+        `settling: ${behind} transactions not applied as the processor has them, ${pendingWrites} write-backs pending, ${sending} emails sending, ${proxy.pendingDeliveries()} webhook deliveries held`,
+      );
+    }
     await sleep(1_000);
   }
 }
