@@ -251,31 +251,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     const matter = await h.createMatter({ client: { name: 'Gus Pays', email: 'gus@client.test' } });
     const { handle, number } = await issue(matter, 5); // $1,000
     const issued = await settle(handle);
-    const pay = async (transactionId: string, amountCents: number) => {
-      const payment: Payment = {
-        processor: 'lawpay',
-        transactionId,
-        kind: 'charge',
-        status: 'completed',
-        amountCents,
-        currency: 'USD',
-        reference: number,
-        accountKind: 'operating',
-        occurredAt: new Date().toISOString(),
-        chargeTransactionId: null,
-        account: null,
-      };
-      const applied = await h.activities.applyPayment({ firmId: FIRM, payment });
-      if (applied.state !== 'applied') throw new Error(applied.reason);
-      await handle.signal(paymentReceivedSignal, {
-        processor: 'lawpay',
-        transactionId,
-        kind: 'charge',
-        amountCents,
-        paidCentsAfter: applied.paidCentsAfter,
-        amountDueCentsAfter: applied.amountDueCentsAfter,
-      });
-    };
+    const pay = (transactionId: string, amountCents: number) => payInStore(handle, number, transactionId, amountCents);
     await env.sleep('2 days');
     await pay('txn-partial', 30_000);
     await pay('txn-partial', 30_000); // the same payment again changes nothing
@@ -316,9 +292,14 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect((await h.invoiceRows()).find((r) => r.invoice_number === number)?.delivery).toBe('held');
   });
 
-  /** A payment of the whole balance applied in the store, and the invoice woken, as a payment's workflow does. */
-  async function payInFull(handle: Awaited<ReturnType<typeof issue>>['handle'], number: string, transactionId: string) {
-    const due = (await handle.query(invoiceStatusQuery)).amountDueCents;
+  /** A payment (of the whole balance unless an amount is given) applied in the store, and the invoice woken, as a payment's workflow does. */
+  async function payInStore(
+    handle: Awaited<ReturnType<typeof issue>>['handle'],
+    number: string,
+    transactionId: string,
+    amountCents?: number,
+  ) {
+    const due = amountCents ?? (await handle.query(invoiceStatusQuery)).amountDueCents;
     const payment: Payment = {
       processor: 'lawpay',
       transactionId,
@@ -364,7 +345,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
         },
       ]);
       expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${number}: drafted; delivery held`);
-      await payInFull(handle, number, 'txn-ned');
+      await payInStore(handle, number, 'txn-ned');
       expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
     } finally {
       restore();
@@ -386,7 +367,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect(rows).toEqual([
       { message: expect.stringMatching(new RegExp(`^Invoice ${number} was not emailed: its matter .*404`)) },
     ]);
-    await payInFull(handle, number, 'txn-gil');
+    await payInStore(handle, number, 'txn-gil');
     expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
   });
 
@@ -411,7 +392,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
           ),
         },
       ]);
-      await payInFull(handle, number, 'txn-ola');
+      await payInStore(handle, number, 'txn-ola');
       expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
     } finally {
       restore();
