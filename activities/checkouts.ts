@@ -1,5 +1,7 @@
 import { VendorRejectedError, VendorUnavailableError } from '../connectors/errors';
 import type { Checkout } from '../connectors/ports';
+import { formatCents } from '../domain/money';
+import { AlertRepository } from '../store/alerts';
 import type { Db } from '../store/db';
 import type { FirmServices } from './deps';
 import { CheckoutRepository } from '../store/checkouts';
@@ -19,6 +21,11 @@ function sessionNoLongerOpen(err: unknown): boolean {
 export function checkoutActivities(deps: ActivityDeps) {
   const checkouts = new CheckoutRepository(deps.db);
   const invoices = new InvoiceRepository(deps.db);
+  const alerts = new AlertRepository(deps.db);
+  /** One alert per session the processor will not let matterpay close, resolved once it is closed. */
+  const NOT_EXPIRED = 'checkout-not-expired';
+  const alertSubject = (checkout: { processor: string; checkoutId: string }) =>
+    `checkout/${checkout.processor}/${checkout.checkoutId}`;
 
   return {
     /**
@@ -39,17 +46,27 @@ export function checkoutActivities(deps: ActivityDeps) {
           try {
             await processor.expireCheckout(checkout.checkoutId);
           } catch (err) {
-            if (err instanceof VendorRejectedError && !sessionNoLongerOpen(err))
+            if (err instanceof VendorRejectedError && !sessionNoLongerOpen(err)) {
+              // The firm is told at once (the retries may last until someone fixes the key), in words that carry
+              // no part of the processor's answer: Stripe's 401 quotes the key it refused.
+              await alerts.raise(
+                input.firmId,
+                NOT_EXPIRED,
+                alertSubject(checkout),
+                `${checkout.processor} refused to expire checkout ${checkout.checkoutId} (HTTP ${err.status ?? 'error'}), opened for ${formatCents(checkout.amountCents)} on invoice ${input.invoiceNumber}, which now owes ${formatCents(invoice.amountDueCents)}${invoice.status === 'void' ? ' (void)' : ''}: the session stays open and could still take that money. matterpay tries again until ${checkout.processor} accepts. Check ${checkout.processor === 'stripe' ? 'STRIPE_SECRET_KEY' : "matterpay's key for the processor"} (a key rolled in the dashboard answers 401) and the connected account, or expire the session in the processor's dashboard.`,
+              );
               // Retryable on every path that expires (a payment's follow-ups, a void): the session must be closed.
               throw new VendorUnavailableError(
                 err.vendor,
                 `${err.message} (checkout ${checkout.checkoutId} stays open at the processor: its expiry is tried again)`,
                 err.status,
               );
+            }
             if (!sessionNoLongerOpen(err)) throw err;
           }
         }
         await checkouts.markExpired(input.firmId, checkout.processor, checkout.checkoutId);
+        await alerts.resolve(input.firmId, NOT_EXPIRED, alertSubject(checkout));
         expired++;
       }
       return { expired };

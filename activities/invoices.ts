@@ -358,7 +358,13 @@ export function invoiceActivities(deps: ActivityDeps) {
      * draw, and keep whatever the client paid as a credit on the matter (with an alert). One transaction under the
      * matter lock: after a crash either all of it happened or none, so a retry finishes the job (docs/domain.md §4.2).
      */
-    async voidInvoice(input: { firmId: string; invoiceNumber: string; reason: string }): Promise<InvoiceSnapshot> {
+    async voidInvoice(input: {
+      firmId: string;
+      invoiceNumber: string;
+      reason: string;
+      /** The workflow expires the checkouts as a step of its own, which retries until the processor takes it. */
+      checkoutsApart?: boolean;
+    }): Promise<InvoiceSnapshot> {
       const firm = deps.firm(input.firmId);
       const voided = await inTransaction(deps.db, async (client) => {
         const found = await invoices.require(input.firmId, input.invoiceNumber, client);
@@ -414,7 +420,8 @@ export function invoiceActivities(deps: ActivityDeps) {
         );
       }
       // Every open checkout of a void invoice is closed (on a retry too: the void itself may have committed already).
-      await checkouts.expireStaleCheckouts({ firmId: input.firmId, invoiceNumber: input.invoiceNumber });
+      if (!input.checkoutsApart)
+        await checkouts.expireStaleCheckouts({ firmId: input.firmId, invoiceNumber: input.invoiceNumber });
       return snapshot(await invoices.require(input.firmId, input.invoiceNumber));
     },
 

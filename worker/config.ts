@@ -142,6 +142,20 @@ export const envSchema = z
       .int('must be a whole number of workflows, such as 500')
       .min(0, 'must be 0 (no cache) or more')
       .optional(),
+    /**
+     * Workflow tasks and local activities a worker runs at once; unset = worker/worker.ts's defaults. More than the
+     * machine can finish in a workflow task's timeout turns a burst into timed-out tasks that run their steps again.
+     */
+    TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce
+      .number({ error: 'must be a whole number of workflow tasks, such as 8' })
+      .int('must be a whole number of workflow tasks, such as 8')
+      .min(2, 'must be 2 or more (one for the sticky queue, one for the normal queue)')
+      .optional(),
+    TEMPORAL_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce
+      .number({ error: 'must be a whole number of local activities, such as 16' })
+      .int('must be a whole number of local activities, such as 16')
+      .min(1, 'must be 1 or more')
+      .optional(),
 
     /**
      * SQLite pragmas of the embedded dev server's file (`npm start` only; a firm's server runs Temporal on

@@ -80,5 +80,7 @@ export async function createWorker(options: {
     // Let an in-flight vendor call finish (and record its result) instead of abandoning it on Ctrl-C.
     shutdownGraceTime: '10s',
     maxCachedWorkflows: options.config.TEMPORAL_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: options.config.TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentLocalActivityExecutions: options.config.TEMPORAL_MAX_CONCURRENT_LOCAL_ACTIVITIES,
   });
 }

@@ -42,9 +42,15 @@ import {
   type InvoiceWorkflowStatus,
 } from '../shared/messages';
 import type { BillingPolicy } from '../shared/billingPolicy';
-import { storeActivityOptions, storeLocalActivityOptions, vendorActivityOptions } from './policy';
+import {
+  checkoutExpiryActivityOptions,
+  storeActivityOptions,
+  storeLocalActivityOptions,
+  vendorActivityOptions,
+} from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
+const checkoutExpiry = proxyActivities<Activities>(checkoutExpiryActivityOptions);
 const store = proxyActivities<Activities>(storeActivityOptions);
 const storeLocal = proxyLocalActivities<Activities>(storeLocalActivityOptions);
 
@@ -64,6 +70,12 @@ const LOCAL_RELOAD = 'invoice-local-reload';
 const ONE_TIMER_PER_WAIT = 'invoice-one-timer-per-wait';
 /** From this rule on, search attributes are written only when one changes (each write is an event and an index update). */
 const SKIP_UNCHANGED_ATTRIBUTES = 'invoice-skip-unchanged-attributes';
+/**
+ * From this rule on, a void is a store step, and closing the void invoice's processor checkouts a step of its own that
+ * retries until the processor takes it: before, both were one vendor step, which failed the invoice's workflow after
+ * six hours of a processor refusing matterpay's key, the void done and a checkout maybe still open.
+ */
+const VOID_CLOSES_CHECKOUTS_APART = 'invoice-void-closes-checkouts-apart';
 
 export interface InvoiceInput {
   firmId: string;
@@ -364,7 +376,10 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   }
 
   async function finishVoid(reason: string): Promise<InvoiceWorkflowStatus> {
-    adopt(await activities.voidInvoice({ firmId, invoiceNumber, reason }));
+    if (patched(VOID_CLOSES_CHECKOUTS_APART)) {
+      adopt(await store.voidInvoice({ firmId, invoiceNumber, reason, checkoutsApart: true }));
+      await checkoutExpiry.expireStaleCheckouts({ firmId, invoiceNumber });
+    } else adopt(await activities.voidInvoice({ firmId, invoiceNumber, reason }));
     // Paid in full just before the void: it stays paid, and says so.
     if (state.status === 'paid')
       await note(

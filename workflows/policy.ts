@@ -32,6 +32,17 @@ export const storeActivityOptions: ActivityOptions = {
 };
 
 /**
+ * Closing a void invoice's processor checkouts: a vendor call, retried until the processor takes it, with no
+ * six-hour limit. A session left open could still take money the invoice no longer asks for, and a key rolled in
+ * the processor's dashboard can take longer than that to be fixed; meanwhile the firm has a `checkout-not-expired`
+ * alert (activities/checkouts.ts) and the invoice shows void.
+ */
+export const checkoutExpiryActivityOptions: ActivityOptions = {
+  startToCloseTimeout: vendorActivityOptions.startToCloseTimeout,
+  retry: vendorActivityOptions.retry,
+};
+
+/**
  * The same steps run as local activities: in the worker, inside the workflow task that asked for them, their results
  * recorded with that task's completion. A payment's read, its ledger write and its receipt cost no server round trip
  * (schedule, start, complete and a new workflow task each), which on the embedded server was most of a payment's

@@ -1,8 +1,9 @@
 import Stripe from 'stripe';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createStripeProcessor } from '../../connectors/stripe';
-import { reconciliationStatusQuery } from '../../shared/messages';
+import { cancelSignal, invoiceStatusQuery, reconciliationStatusQuery } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
+import { invoice } from '../../workflows';
 import { FirmRegistry } from '../../worker/firms';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { startRecordingProxy, startStripeMock, type RecordingProxy, type StripeMock } from '../support/stripe-mock';
@@ -153,6 +154,34 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     return { matter, number };
   }
 
+  /** An issued invoice whose client pressed Pay on its page: a POST that opens a Checkout Session for the balance. */
+  async function issuedWithCheckout(amountCents: number, name: string) {
+    const { number } = await issued(amountCents, name);
+    const link = (
+      await h.database.db.query('SELECT token FROM pay_links WHERE firm_id = $1 AND invoice_number = $2', [
+        STRIPE_FIRM,
+        number,
+      ])
+    ).rows[0].token as string;
+    const opened = await fetch(`${ingressUrl}/pay/${link}/checkout`, { method: 'POST', redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    const {
+      rows: [checkout],
+    } = await h.database.db.query(
+      'SELECT checkout_id, amount_cents, state FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2',
+      [STRIPE_FIRM, number],
+    );
+    return { number, checkout: checkout as { checkout_id: string; amount_cents: number; state: string } };
+  }
+
+  const notExpiredAlerts = async (checkoutId: string) =>
+    (
+      await h.database.db.query(
+        `SELECT message FROM alerts WHERE firm_id = $1 AND kind = 'checkout-not-expired' AND subject = $2 AND resolved_at IS NULL`,
+        [STRIPE_FIRM, `checkout/stripe/${checkoutId}`],
+      )
+    ).rows as { message: string }[];
+
   const stripeInvoice = async (number: string) =>
     (
       await h.database.db.query('SELECT status, paid_cents FROM invoices WHERE firm_id = $1 AND invoice_number = $2', [
@@ -298,22 +327,7 @@ describe('Stripe payments through the ingress, for a second firm', () => {
   });
 
   it('expires the open Checkout Session once a payment changes the balance, so it cannot take a stale amount (stripe-mock answers the expire)', async () => {
-    const { number } = await issued(80_000, 'Yan Session');
-    const link = (
-      await h.database.db.query('SELECT token FROM pay_links WHERE firm_id = $1 AND invoice_number = $2', [
-        STRIPE_FIRM,
-        number,
-      ])
-    ).rows[0].token as string;
-    // The client presses Pay on the invoice page: a POST that opens the Checkout Session for the balance due now.
-    const opened = await fetch(`${ingressUrl}/pay/${link}/checkout`, { method: 'POST', redirect: 'manual' });
-    expect(opened.status).toBe(303);
-    const {
-      rows: [checkout],
-    } = await h.database.db.query(
-      'SELECT checkout_id, amount_cents, state FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2',
-      [STRIPE_FIRM, number],
-    );
+    const { number, checkout } = await issuedWithCheckout(80_000, 'Yan Session');
     expect(checkout).toMatchObject({ amount_cents: 80_000, state: 'open' });
 
     const partial = succeeded('pi_YanPartial', 20_000, number);
@@ -335,22 +349,7 @@ describe('Stripe payments through the ingress, for a second firm', () => {
   });
 
   it("keeps trying to expire a stale Checkout Session while Stripe refuses matterpay's key, and marks it expired only once Stripe has", async () => {
-    const { number } = await issued(70_000, 'Zed Rotated');
-    const link = (
-      await h.database.db.query('SELECT token FROM pay_links WHERE firm_id = $1 AND invoice_number = $2', [
-        STRIPE_FIRM,
-        number,
-      ])
-    ).rows[0].token as string;
-    expect((await fetch(`${ingressUrl}/pay/${link}/checkout`, { method: 'POST', redirect: 'manual' })).status).toBe(
-      303,
-    );
-    const {
-      rows: [checkout],
-    } = await h.database.db.query(
-      'SELECT checkout_id FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2',
-      [STRIPE_FIRM, number],
-    );
+    const { number, checkout } = await issuedWithCheckout(70_000, 'Zed Rotated');
     const expirePath = `/v1/checkout/sessions/${String(checkout.checkout_id)}/expire`;
     const state = async () =>
       (
@@ -370,6 +369,12 @@ describe('Stripe payments through the ingress, for a second firm', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       // Stripe still has the session open, for the old balance: it is not expired until Stripe says so.
       expect(await state()).toBe('open');
+      // The firm is told, while the retries go on, without a word of Stripe's answer (which quotes the key).
+      const [alert] = await notExpiredAlerts(String(checkout.checkout_id));
+      expect(alert?.message).toContain(`on invoice ${number}`);
+      expect(alert?.message).toContain('$700.00');
+      expect(alert?.message).toContain('STRIPE_SECRET_KEY');
+      expect(alert?.message).not.toContain('sk_test');
       await waitFor(async () => attempts() >= 2, { what: 'the expiry to be tried again', timeoutMs: 30_000 });
       expect(await state()).toBe('open');
     } finally {
@@ -379,6 +384,50 @@ describe('Stripe payments through the ingress, for a second firm', () => {
       what: 'the session to be expired once Stripe takes the key again',
       timeoutMs: 60_000,
     });
+    expect(await notExpiredAlerts(String(checkout.checkout_id))).toEqual([]);
+  });
+
+  it('shows a voided invoice void at once while Stripe refuses to expire its checkout, tells the firm, and closes the checkout once Stripe takes the key', async () => {
+    const { number, checkout } = await issuedWithCheckout(50_000, 'Val Voided');
+    const checkoutId = String(checkout.checkout_id);
+    const handle = await env.client.workflow.start(invoice, {
+      workflowId: workflowIds.invoice(STRIPE_FIRM, number),
+      taskQueue: h.taskQueue,
+      args: [
+        {
+          firmId: STRIPE_FIRM,
+          invoiceNumber: number,
+          policy: h.policy(),
+          resume: { seenPayments: [], escalated: false, payLinkUrl: null },
+        },
+      ],
+    });
+    await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'issued', {
+      what: 'the invoice workflow to load the issued invoice',
+    });
+    refusingKey = true;
+    try {
+      await handle.signal(cancelSignal, { reason: 'billed in error' });
+      await waitFor(async () => (await notExpiredAlerts(checkoutId)).length === 1, {
+        what: 'an alert that the checkout could not be expired',
+        timeoutMs: 30_000,
+      });
+      // The void is done and shown while the checkout's expiry is retried: the workflow neither hides it nor fails.
+      await waitFor(async () => (await handle.query(invoiceStatusQuery)).status === 'void', {
+        what: 'the invoice workflow to show the invoice void',
+        timeoutMs: 30_000,
+      });
+      expect((await stripeInvoice(number)).status).toBe('void');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+    } finally {
+      refusingKey = false;
+    }
+    expect(await handle.result()).toMatchObject({ status: 'void' });
+    const { rows } = await h.database.db.query('SELECT state FROM processor_checkouts WHERE checkout_id = $1', [
+      checkoutId,
+    ]);
+    expect(rows).toEqual([{ state: 'expired' }]);
+    expect(await notExpiredAlerts(checkoutId)).toEqual([]);
   });
 
   it('tells the firm when Stripe has no PaymentIntent a signed event named (a key for the other mode or account), instead of ignoring it quietly', async () => {
