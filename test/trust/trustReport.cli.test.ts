@@ -388,6 +388,25 @@ describe('matterpay trust-report --bank-balance: the three-way check, and a sign
 });
 
 describe('matterpay trust-statements', () => {
+  it("says at once that no worker is taking its work, instead of waiting out the workflow's 30 minutes", async () => {
+    const started = Date.now();
+    const run = await matterpay(['trust-statements'], { TEMPORAL_TASK_QUEUE: `${cliQueue}-nobody-polls` });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `trust statements not sent: no matterpay worker is taking work from task queue ${cliQueue}-nobody-polls. Start one (\`npm start\`, or \`matterpay worker\` with the same TEMPORAL_TASK_QUEUE) and run the command again.`,
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('names the step that failed and why, rather than asking whether a worker runs', async () => {
+    const run = await matterpay(['trust-statements'], { FIRM_ID: 'a-firm-this-worker-does-not-serve' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^trust statements not sent: its step \w+ failed: firm a-firm-this-worker-does-not-serve is not configured on this deployment \(workflow \S+ in the Temporal UI shows it\)\n$/,
+    );
+    expect(run.stderr).not.toContain('is a matterpay worker running');
+  }, 60_000);
+
   it('holds, with an alert, the statement of a client whose mail server refuses it for good, and sends the others', async () => {
     const restore = h.refuseMailTo('sam@client.test');
     try {

@@ -3,6 +3,7 @@ import type { TrustReportData, TrustReport } from '../../domain/trustReconciliat
 import { buildTrustReport } from '../../domain/trustReconciliation';
 import { TrustReconciliationRepository } from '../../store/trustReconciliations';
 import { CommandError, commandAction, firstLine, type CommandContext } from './context';
+import { runCommandWorkflow } from './commandWorkflow';
 import { dateTime } from './format';
 import { jsonOption, parseWith } from './shared';
 import { currentMonth, dateArg, monthArg, moneyArg, personArg } from './trustArgs';
@@ -139,18 +140,13 @@ function print(
 }
 
 async function gather(ctx: CommandContext, month: string): Promise<TrustReportData> {
-  const client = await ctx.temporal();
   const workflowId = workflowIds.trustReport(ctx.firmId, month, new Date());
-  try {
-    return (await client.workflow.execute(workflowRef('trustReportData'), {
+  return (await runCommandWorkflow(ctx, 'could not gather the trust data', workflowId, (client) =>
+    client.workflow.execute(workflowRef('trustReportData'), {
       workflowId,
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
       args: [{ firmId: ctx.firmId, month }],
       workflowExecutionTimeout: '5 minutes',
-    })) as TrustReportData;
-  } catch (err) {
-    throw new CommandError(
-      `could not gather the trust data (${firstLine(err)}): is a matterpay worker running on task queue ${ctx.config.TEMPORAL_TASK_QUEUE}?`,
-    );
-  }
+    }),
+  )) as TrustReportData;
 }

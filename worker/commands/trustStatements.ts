@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { TrustStatementOutcome } from '../../activities/trustStatements';
-import { CommandError, commandAction, firstLine, type CommandContext } from './context';
+import { commandAction, type CommandContext } from './context';
+import { runCommandWorkflow } from './commandWorkflow';
 import { money, table } from './format';
 import { jsonOption, parseWith } from './shared';
 import { currentMonth, monthArg } from './trustArgs';
@@ -22,20 +23,15 @@ export function registerTrustStatementsCommand(program: Command): void {
 
 async function trustStatements(ctx: CommandContext, options: { month?: string; json?: boolean }): Promise<number> {
   const month = options.month ?? currentMonth(ctx.timeZone);
-  const client = await ctx.temporal();
-  let outcomes: TrustStatementOutcome[];
-  try {
-    outcomes = (await client.workflow.execute(workflowRef('trustStatements'), {
-      workflowId: workflowIds.trustStatements(ctx.firmId, month, new Date()),
+  const workflowId = workflowIds.trustStatements(ctx.firmId, month, new Date());
+  const outcomes = (await runCommandWorkflow(ctx, 'trust statements not sent', workflowId, (client) =>
+    client.workflow.execute(workflowRef('trustStatements'), {
+      workflowId,
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
       args: [{ firmId: ctx.firmId, month }],
       workflowExecutionTimeout: '30 minutes',
-    })) as TrustStatementOutcome[];
-  } catch (err) {
-    throw new CommandError(
-      `trust statements not sent (${firstLine(err)}): is a matterpay worker running on task queue ${ctx.config.TEMPORAL_TASK_QUEUE}?`,
-    );
-  }
+    }),
+  )) as TrustStatementOutcome[];
   if (options.json) {
     ctx.printJson({ month, statements: outcomes });
     return 0;
