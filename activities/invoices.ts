@@ -1,4 +1,4 @@
-import { VendorRejectedError } from '../connectors/errors';
+import { VendorRejectedError, VendorUnavailableError } from '../connectors/errors';
 import { ApplicationFailure } from '@temporalio/activity';
 import { isDeliverableEmail } from '../domain/deliverableEmail';
 import { localDate } from '../domain/dates';
@@ -12,6 +12,7 @@ import { TrustDrawRepository } from '../store/trustDraws';
 import { dueAtForTerms } from '../domain/dueDates';
 import { clientFacingOf, DEFAULT_PAYMENT_TERMS_DAYS, type ActivityDeps } from './deps';
 import { invoicePdfAttachment } from './documents';
+import { hoursIntoLastAttempts } from './lastAttempt';
 import { mailerRecordingOn } from './messages';
 import { checkoutActivities } from './checkouts';
 import { invoiceEmail, type EmailPurpose } from './emails';
@@ -272,6 +273,15 @@ export function invoiceActivities(deps: ActivityDeps) {
       } catch (err) {
         // A refusal for good (a 5xx: the mailbox does not exist) cannot pass on a retry; failing here would end the
         // invoice's workflow after it was issued, with no reminder, no alert and no one to settle it when paid.
+        // An outage (the server down, matterpay's login refused) is retried, but held too on the step's last
+        // attempts, for the same reason: the invoice stays open and its next reminder tries again.
+        const hours = err instanceof VendorUnavailableError ? hoursIntoLastAttempts() : null;
+        if (err instanceof VendorUnavailableError && hours !== null)
+          return hold(
+            `the mail server has not taken it for ${hours} hours (${err.message})`,
+            `the mail server has not taken it for ${hours} hours`,
+            'The next reminder tries again; send it by hand if it cannot wait',
+          );
         if (!(err instanceof VendorRejectedError)) throw err;
         return hold(
           `the client's mail server refused ${email} (${err.message})`,

@@ -1,4 +1,5 @@
 import { VendorRejectedError } from '../connectors/errors';
+import { MailLoginRefusedError } from './messages';
 import { isDeliverableEmail } from '../domain/deliverableEmail';
 import { localDate } from '../domain/dates';
 import { formatCents } from '../domain/money';
@@ -85,7 +86,10 @@ export function trustStatementActivities(deps: ActivityDeps) {
         });
       } catch (err) {
         // A refusal for good cannot pass on a retry, and failing here would stop the statements of every client after
-        // this one in the month's run.
+        // this one in the month's run. A refused login is held too: an admin waits on the command, which sends the
+        // held statements when run again once SMTP_URL is fixed.
+        if (err instanceof MailLoginRefusedError)
+          return held(`${err.message}; run \`matterpay trust-statements\` again once it is fixed`);
         if (!(err instanceof VendorRejectedError)) throw err;
         return held(`the client's mail server refused ${email} (${err.message})`);
       }

@@ -59,10 +59,16 @@ interface SmtpFailure {
 }
 
 const NOT_RETRYABLE_CODES = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE', 'EMAXRECIPIENTS', 'EREQUIRETLS']);
+/** Failures of matterpay's own mail set-up (its login, its settings), not of one message or recipient. */
+const SETUP_CODES = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EREQUIRETLS']);
+/** SMTP's authentication replies (RFC 4954): required, too weak, refused, needs encryption. */
+const SETUP_REPLIES = new Set([530, 534, 535, 538]);
 
 /**
  * 5xx replies (but 503) are permanent and so are bad credentials or configuration: VendorRejectedError (status =
- * the SMTP reply code, 0 when the server gave none). 4xx replies, timeouts and dropped connections may pass later.
+ * the SMTP reply code, 0 when the server gave none). A refused login or a bad setting is marked `connectionRefused`:
+ * every message fails the same way until an admin fixes SMTP_URL, so messages wait for that rather than being held
+ * one by one as a refused address is. 4xx replies, timeouts and dropped connections may pass later.
  */
 export function mapSmtpError(err: unknown): unknown {
   if (typeof err !== 'object' || err === null) return err;
@@ -74,7 +80,8 @@ export function mapSmtpError(err: unknown): unknown {
   const permanent =
     e.permanent ??
     (reply !== undefined ? reply >= 500 && reply !== 503 : code !== undefined && NOT_RETRYABLE_CODES.has(code));
+  const setup = (code !== undefined && SETUP_CODES.has(code)) || (reply !== undefined && SETUP_REPLIES.has(reply));
   return permanent
-    ? new VendorRejectedError(MAIL_VENDOR, message, reply ?? 0)
+    ? new VendorRejectedError(MAIL_VENDOR, message, reply ?? 0, setup)
     : new VendorUnavailableError(MAIL_VENDOR, message, reply ?? null);
 }

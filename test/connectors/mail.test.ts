@@ -245,6 +245,21 @@ describe('SMTP mailer', () => {
     expect((out as VendorRejectedError).status).toBe(status);
   });
 
+  it.each([
+    ['535 bad credentials', { code: 'EAUTH', responseCode: 535 }, true],
+    ['missing credentials', { code: 'ENOAUTH' }, true],
+    ['530 authentication required', { code: 'EENVELOPE', responseCode: 530 }, true],
+    ['550 mailbox unavailable', { code: 'EENVELOPE', responseCode: 550, permanent: true }, false],
+    ['553 address refused', { code: 'EENVELOPE', responseCode: 553 }, false],
+  ] as const)(
+    "tells a refusal of matterpay's own login or settings (%s) from one of a message",
+    (_l, failure, setup) => {
+      const out = mapSmtpError(Object.assign(new Error('smtp said no'), failure));
+      expect(out).toBeInstanceOf(VendorRejectedError);
+      expect((out as VendorRejectedError).connectionRefused).toBe(setup);
+    },
+  );
+
   it("leaves errors that are not nodemailer's alone", () => {
     const bug = new TypeError('bug');
     expect(mapSmtpError(bug)).toBe(bug);

@@ -373,6 +373,44 @@ describe('the pay page, due dates and receipts', () => {
     ]);
   });
 
+  it("sends a payment's receipt and staff notice once the mail server takes matterpay's login again, rather than holding them, and tells the firm meanwhile", async () => {
+    const inv = await issued(await h.createMatter({ client: { name: 'Lu Login', email: 'lu@client.test' } }), 60_000);
+    await emailed(inv.number);
+    const loginAlerts = async () =>
+      (
+        await h.database.db.query(
+          "SELECT message FROM alerts WHERE kind = 'mail-login-refused' AND subject = 'smtp' AND resolved_at IS NULL",
+        )
+      ).rows.map((r) => r.message as string);
+    const restore = h.refuseMailLogin();
+    let txn: string;
+    try {
+      await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 1 });
+      const paid = await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: inv.number });
+      txn = String(paid.transaction_id);
+      expect((await deliver(await paymentEvent(txn))).status).toBe(200);
+      await lawpay('POST', '/__sandbox/faults', { webhook_drop_rate: 0 });
+      await waitFor(async () => (await loginAlerts()).length === 1, {
+        what: 'an alert that the mail server refuses the login',
+        timeoutMs: 30_000,
+      });
+      const [alert] = await loginAlerts();
+      expect(alert).toMatch(/^The mail server refuses matterpay's login or settings \(SMTP 535\): .*SMTP_URL/);
+      expect(alert).not.toContain('billing@firm.test');
+      expect(await openAlerts('receipt-held', inv.number)).toEqual([]);
+      expect(await openAlerts('staff-notice-held', inv.number)).toEqual([]);
+    } finally {
+      restore();
+    }
+    const payment = env.client.workflow.getHandle(workflowIds.paymentReconciliation(FIRM, 'lawpay', txn));
+    expect(await payment.result()).toMatchObject({ state: 'applied', invoiceNumber: inv.number });
+    const sent = (await h.emailsWithAttachments()).filter((m) => m.subject.includes(inv.number));
+    expect(sent.filter((m) => m.subject.startsWith('Receipt:')).map((m) => m.to)).toEqual(['lu@client.test']);
+    expect(sent.filter((m) => m.subject.startsWith(`$100.00 received on invoice ${inv.number}`))).toHaveLength(1);
+    expect(await openAlerts('receipt-held', inv.number)).toEqual([]);
+    expect(await loginAlerts()).toEqual([]);
+  });
+
   it("completes a payment whose receipt the client's mail server refuses for good, and tells the firm", async () => {
     const inv = await issued(await h.createMatter({ client: { name: 'Cy Closed', email: 'cy@client.test' } }), 60_000);
     await emailed(inv.number);

@@ -17,7 +17,7 @@ import {
 import { PracticeSubscriptionRepository } from '../../store/practiceSubscriptions';
 import { createLawPayProcessor } from '../../connectors/lawpay';
 import { createOutboxMailer } from '../../connectors/mail';
-import { VendorRejectedError } from '../../connectors/errors';
+import { VendorRejectedError, VendorUnavailableError } from '../../connectors/errors';
 import { startClioSandbox, startLawPaySandbox, type ClioSandboxHandle, type LawPaySandboxHandle } from '../../sandbox';
 import type { BillingPolicy } from '../../shared/billingPolicy';
 import { randomBytes } from 'node:crypto';
@@ -276,6 +276,41 @@ export class BillingHarness {
       if (message.to === address)
         throw new VendorRejectedError('smtp', `550 5.1.1 <${address}>: mailbox unavailable`, 550);
       return send.call(mailer, message);
+    };
+    return () => {
+      mailer.send = send;
+    };
+  }
+
+  /**
+   * Makes the mail server refuse matterpay's own login (535, a password rotated or mistyped in SMTP_URL) for every
+   * message, as connectors/mail/message.ts classifies it, until the returned function is called.
+   */
+  refuseMailLogin(): () => void {
+    return this.failAllMail(
+      () =>
+        new VendorRejectedError(
+          'smtp',
+          'SMTP send failed (EAUTH 535): Invalid login: 535 5.7.8 Authentication failed for billing@firm.test',
+          535,
+          true,
+        ),
+    );
+  }
+
+  /** Makes the mail server unreachable (421: it may pass) for every message until the returned function is called. */
+  mailOutage(): () => void {
+    return this.failAllMail(
+      () =>
+        new VendorUnavailableError('smtp', 'SMTP send failed (ECONNECTION 421): 421 4.3.2 service not available', 421),
+    );
+  }
+
+  private failAllMail(failure: () => Error): () => void {
+    const mailer = this.services.mailer;
+    const send = mailer.send;
+    mailer.send = async () => {
+      throw failure();
     };
     return () => {
       mailer.send = send;

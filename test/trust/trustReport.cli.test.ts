@@ -431,6 +431,29 @@ describe('matterpay trust-statements', () => {
     }
   });
 
+  it("holds the statements while the mail server refuses matterpay's login, and sends them when run again once it takes it", async () => {
+    const restore = h.refuseMailLogin();
+    let first: Run;
+    try {
+      first = await matterpay(['trust-statements', '--json']);
+    } finally {
+      restore();
+    }
+    expect(first.code).toBe(0);
+    type Outcomes = { statements: Array<{ matterId: string; outcome: string; reason?: string }> };
+    // Statements sent by an earlier run stay sent; every other one waits for the login (Sam's, held by the test above).
+    const run = (JSON.parse(first.stdout) as Outcomes).statements;
+    const held = run.filter((s) => s.outcome === 'held');
+    expect(held.map((s) => s.matterId)).toContain(String(smith.id));
+    expect(run.filter((s) => s.outcome !== 'held' && s.outcome !== 'sent' && s.outcome !== 'no activity')).toEqual([]);
+    for (const statement of held)
+      expect(statement.reason).toMatch(/refuses matterpay's login \(535\).*run `matterpay trust-statements` again/);
+    const again = await matterpay(['trust-statements', '--json']);
+    const outcomes = (JSON.parse(again.stdout) as Outcomes).statements;
+    for (const statement of held)
+      expect(outcomes.find((o) => o.matterId === statement.matterId)).toMatchObject({ outcome: 'sent' });
+  });
+
   it('emails each client with trust activity a statement that is never payable', async () => {
     const first = await matterpay(['trust-statements', '--json']);
     expect(first.stderr).toBe('');

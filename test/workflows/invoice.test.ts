@@ -352,6 +352,45 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     }
   });
 
+  it.each([
+    ['the mail server is down', (harness: BillingHarness) => harness.mailOutage(), /421/],
+    ["the mail server refuses matterpay's login", (harness: BillingHarness) => harness.refuseMailLogin(), /535/],
+  ])(
+    'retries the invoice email while %s, then holds it with an alert instead of failing the invoice, and stays open for payment',
+    async (_label, fail, code) => {
+      const matter = await h.createMatter({ client: { name: 'Oz Outage', email: 'oz@client.test' } });
+      const restore = fail(h);
+      try {
+        const { handle, number } = await issue(matter, 3);
+        await settle(handle);
+        // Retried for the first hours: nothing is held yet.
+        await env.sleep('2 hours');
+        expect(await handle.query(invoiceStatusQuery)).toMatchObject({ status: 'issued', deliveryHeld: false });
+        // Past the vendor step's six hours the failure would have ended the invoice's workflow.
+        await env.sleep('5 hours');
+        expect((await handle.describe()).status.name).toBe('RUNNING');
+        expect(await handle.query(invoiceStatusQuery)).toMatchObject({ status: 'issued', deliveryHeld: true });
+        const { rows } = await h.database.db.query(
+          `SELECT message FROM alerts WHERE kind = 'delivery-held' AND subject = $1 AND resolved_at IS NULL`,
+          [number],
+        );
+        expect(rows).toEqual([
+          {
+            message: expect.stringMatching(
+              new RegExp(`^Invoice ${number} was not emailed: the mail server has not taken it for 5 hours`),
+            ),
+          },
+        ]);
+        expect(rows[0].message).toMatch(code);
+        restore();
+        await payInStore(handle, number, `txn-${number}`);
+        expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
+      } finally {
+        restore();
+      }
+    },
+  );
+
   it('holds a reminder with an alert when its matter is gone from the practice system, and stays open for payment', async () => {
     const matter = await h.createMatter({ client: { name: 'Gil Gone', email: 'gil@client.test' } });
     const { handle, number } = await issue(matter, 3);

@@ -1,0 +1,24 @@
+import { Context } from '@temporalio/activity';
+
+/** How close to its schedule-to-close limit an attempt counts as the last: more than one retry's wait and run. */
+const LAST_ATTEMPT_WINDOW_MS = 30 * 60_000;
+
+/**
+ * Hours since this activity was first scheduled, when the attempt running now is one of the last its
+ * schedule-to-close limit leaves room for (workflows/policy.ts: six hours for a vendor step); otherwise null, and
+ * null outside an activity. A step that would rather hold its work than fail its workflow asks this before it
+ * rethrows an outage: after the limit the failure would reach the workflow.
+ */
+export function hoursIntoLastAttempts(): number | null {
+  let info: ReturnType<typeof Context.current>['info'];
+  try {
+    info = Context.current().info;
+  } catch {
+    return null;
+  }
+  const limitMs = info.scheduleToCloseTimeoutMs;
+  if (!limitMs) return null;
+  // Both times are the server's, so a worker's clock (or a test's skipped time) does not move the answer.
+  const elapsedMs = info.currentAttemptScheduledTimestampMs - info.scheduledTimestampMs;
+  return limitMs - elapsedMs <= LAST_ATTEMPT_WINDOW_MS ? Math.floor(elapsedMs / 3_600_000) : null;
+}
