@@ -343,13 +343,19 @@ export function invoiceActivities(deps: ActivityDeps) {
             idempotencyKey: `${input.firmId}/${key}/staff`,
           });
         } catch (err) {
-          // The flag and the note stand; the firm learns of the escalation from the alert instead of the email.
-          if (!(err instanceof VendorRejectedError)) throw err;
+          // The flag and the note stand; the firm learns of the escalation from the alert instead of the email. An
+          // outage is retried, and held the same way on the step's last attempts rather than failing the invoice.
+          const hours = err instanceof VendorUnavailableError ? hoursIntoLastAttempts() : null;
+          if (!(err instanceof VendorRejectedError) && hours === null) throw err;
+          const why =
+            hours === null
+              ? `the mail server refused it (${(err as Error).message})`
+              : `the mail server has not taken it for ${hours} hours (${(err as Error).message})`;
           await alerts.raise(
             input.firmId,
             'staff-notice-held',
             `${input.invoiceNumber}/escalated`,
-            `The escalation of invoice ${input.invoiceNumber} was not emailed to ${firm.staffEmail}: the mail server refused it (${err.message}). ${detail}`,
+            `The escalation of invoice ${input.invoiceNumber} was not emailed to ${firm.staffEmail}: ${why}. ${detail}`,
           );
         }
       }

@@ -438,6 +438,36 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     }
   });
 
+  it('escalates an overdue invoice while the mail server is down, holding the staff notice with an alert on its last attempts instead of failing the invoice', async () => {
+    const matter = await h.createMatter({ client: { name: 'Ike Idle', email: 'ike@client.test' } });
+    const { handle, number } = await issue(matter, 3);
+    await settle(handle);
+    await env.sleep('29 days');
+    const restore = h.mailOutage();
+    try {
+      await env.sleep('2 days');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(await handle.query(invoiceStatusQuery)).toMatchObject({ escalated: true, status: 'issued' });
+      const { rows } = await h.database.db.query(
+        `SELECT message FROM alerts WHERE kind = 'staff-notice-held' AND subject = $1 AND resolved_at IS NULL`,
+        [`${number}/escalated`],
+      );
+      expect(rows).toEqual([
+        {
+          message: expect.stringMatching(
+            new RegExp(
+              `^The escalation of invoice ${number} was not emailed to staff@firm\\.test: the mail server has not taken it for 5 hours .*421`,
+            ),
+          ),
+        },
+      ]);
+    } finally {
+      restore();
+    }
+    await payInStore(handle, number, 'txn-ike');
+    expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
+  });
+
   it('waits for approval when the firm requires it, and records who approved', async () => {
     const matter = await h.createMatter({
       trust_balance_cents: 10_000,
