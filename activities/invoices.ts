@@ -204,6 +204,14 @@ export function invoiceActivities(deps: ActivityDeps) {
       try {
         matter ??= await firm.practice.getMatter(invoice.matterId);
       } catch (err) {
+        // The practice system down for nearly the step's six hours: held rather than failing the invoice's workflow.
+        const hours = err instanceof VendorUnavailableError ? hoursIntoLastAttempts() : null;
+        if (err instanceof VendorUnavailableError && hours !== null)
+          return hold(
+            `its matter could not be read from the practice system for ${hours} hours (${err.message})`,
+            `the practice system could not be read for ${hours} hours`,
+            'The next reminder tries again; send it by hand if it cannot wait',
+          );
         // Deleted in the practice system: no client to email, and no retry brings it back. The invoice stays open.
         if (!(err instanceof VendorRejectedError) || err.status !== 404 || err.connectionRefused) throw err;
         return hold(

@@ -43,14 +43,14 @@ import {
 } from '../shared/messages';
 import type { BillingPolicy } from '../shared/billingPolicy';
 import {
-  checkoutExpiryActivityOptions,
+  untilDoneVendorActivityOptions,
   storeActivityOptions,
   storeLocalActivityOptions,
   vendorActivityOptions,
 } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
-const checkoutExpiry = proxyActivities<Activities>(checkoutExpiryActivityOptions);
+const untilDone = proxyActivities<Activities>(untilDoneVendorActivityOptions);
 const store = proxyActivities<Activities>(storeActivityOptions);
 const storeLocal = proxyLocalActivities<Activities>(storeLocalActivityOptions);
 
@@ -208,7 +208,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     if (cancelReason !== null) return finishVoid(cancelReason);
 
     if (patched(MATTER_CREDIT_FIRST)) await store.applyMatterCredit({ firmId, invoiceNumber });
-    const trust = await activities.drawTrust({ firmId, invoiceNumber, known });
+    const trust = await untilDone.drawTrust({ firmId, invoiceNumber, known });
     if (trust.drawCents > 0) {
       await note(
         'trust-draw',
@@ -378,7 +378,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   async function finishVoid(reason: string): Promise<InvoiceWorkflowStatus> {
     if (patched(VOID_CLOSES_CHECKOUTS_APART)) {
       adopt(await store.voidInvoice({ firmId, invoiceNumber, reason, checkoutsApart: true }));
-      await checkoutExpiry.expireStaleCheckouts({ firmId, invoiceNumber });
+      await untilDone.expireStaleCheckouts({ firmId, invoiceNumber });
     } else adopt(await activities.voidInvoice({ firmId, invoiceNumber, reason }));
     // Paid in full just before the void: it stays paid, and says so.
     if (state.status === 'paid')

@@ -32,12 +32,13 @@ export const storeActivityOptions: ActivityOptions = {
 };
 
 /**
- * Closing a void invoice's processor checkouts: a vendor call, retried until the processor takes it, with no
- * six-hour limit. A session left open could still take money the invoice no longer asks for, and a key rolled in
- * the processor's dashboard can take longer than that to be fixed; meanwhile the firm has a `checkout-not-expired`
- * alert (activities/checkouts.ts) and the invoice shows void.
+ * Vendor steps that must happen however long the vendor takes, retried as a vendor call with no six-hour limit: the
+ * trust draw an invoice waits on before it is issued (a practice system down for an evening of month-end must not
+ * end the invoice's workflow with nothing issued), and closing a void invoice's processor checkouts (a session left
+ * open could still take money the invoice no longer asks for; meanwhile the firm has a `checkout-not-expired` alert,
+ * activities/checkouts.ts, and the invoice shows void). The Web UI shows such a step pending, with its last failure.
  */
-export const checkoutExpiryActivityOptions: ActivityOptions = {
+export const untilDoneVendorActivityOptions: ActivityOptions = {
   startToCloseTimeout: vendorActivityOptions.startToCloseTimeout,
   retry: vendorActivityOptions.retry,
 };

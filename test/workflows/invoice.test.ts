@@ -11,6 +11,7 @@ import {
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice } from '../../workflows';
 import { waitFor } from '../support/wait';
+import { VendorUnavailableError } from '../../connectors/errors';
 import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
@@ -59,6 +60,18 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
       await env.sleep('1 minute');
     }
     throw new Error('invoice never left draft');
+  }
+
+  /** The invoice's workflow is still running with its delivery held: returns the one open `delivery-held` alert. */
+  async function heldAndRunning(handle: Awaited<ReturnType<typeof issue>>['handle'], number: string) {
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect(await handle.query(invoiceStatusQuery)).toMatchObject({ status: 'issued', deliveryHeld: true });
+    const { rows } = await h.database.db.query(
+      `SELECT message FROM alerts WHERE kind = 'delivery-held' AND subject = $1 AND resolved_at IS NULL`,
+      [number],
+    );
+    expect(rows).toHaveLength(1);
+    return rows[0].message as string;
   }
 
   const emailsTo = async (to: string) => (await h.emails()).filter((e) => e.to === to);
@@ -116,6 +129,30 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     const [email] = await emailsTo('bo@client.test');
     expect(email?.text).toContain('Amount due: $450.00');
     expect(email?.text).toContain(status.payLinkUrl!);
+  });
+
+  it("waits for the practice system's trust ledger however long it is down, then draws trust first and issues", async () => {
+    const matter = await h.createMatter({
+      trust_balance_cents: 15_000,
+      client: { name: 'Di Down', email: 'di@client.test' },
+    });
+    const practice = h.services.practice;
+    const listTrustLedger = practice.listTrustLedger;
+    practice.listTrustLedger = async () => {
+      throw new VendorUnavailableError('clio', 'Clio GET /trust_line_items failed (503): down for maintenance', 503);
+    };
+    let handle: Awaited<ReturnType<typeof issue>>['handle'];
+    try {
+      ({ handle } = await issue(matter, 3));
+      // Longer than the six hours a vendor step is given: the invoice waits, unissued, rather than failing.
+      await env.sleep('8 hours');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect((await handle.query(invoiceStatusQuery)).status).toBe('draft');
+    } finally {
+      practice.listTrustLedger = listTrustLedger;
+    }
+    const status = await settle(handle);
+    expect(status).toMatchObject({ status: 'issued', trustAppliedCents: 15_000, amountDueCents: 45_000 });
   });
 
   it('asks for the whole amount when the matter has no trust', async () => {
@@ -368,20 +405,11 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
         expect(await handle.query(invoiceStatusQuery)).toMatchObject({ status: 'issued', deliveryHeld: false });
         // Past the vendor step's six hours the failure would have ended the invoice's workflow.
         await env.sleep('5 hours');
-        expect((await handle.describe()).status.name).toBe('RUNNING');
-        expect(await handle.query(invoiceStatusQuery)).toMatchObject({ status: 'issued', deliveryHeld: true });
-        const { rows } = await h.database.db.query(
-          `SELECT message FROM alerts WHERE kind = 'delivery-held' AND subject = $1 AND resolved_at IS NULL`,
-          [number],
+        const held = await heldAndRunning(handle, number);
+        expect(held).toMatch(
+          new RegExp(`^Invoice ${number} was not emailed: the mail server has not taken it for 5 hours`),
         );
-        expect(rows).toEqual([
-          {
-            message: expect.stringMatching(
-              new RegExp(`^Invoice ${number} was not emailed: the mail server has not taken it for 5 hours`),
-            ),
-          },
-        ]);
-        expect(rows[0].message).toMatch(code);
+        expect(held).toMatch(code);
         restore();
         await payInStore(handle, number, `txn-${number}`);
         expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
@@ -390,6 +418,30 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
       }
     },
   );
+
+  it('holds a reminder with an alert when the practice system stays down through its last attempts, instead of failing the invoice', async () => {
+    const matter = await h.createMatter({ client: { name: 'Cal Clio', email: 'cal@client.test' } });
+    const { handle, number } = await issue(matter, 3);
+    await settle(handle);
+    await env.sleep('6 days');
+    const practice = h.services.practice;
+    const getMatter = practice.getMatter;
+    practice.getMatter = async () => {
+      throw new VendorUnavailableError('clio', 'Clio GET /matters failed (503): down for maintenance', 503);
+    };
+    try {
+      await env.sleep('2 days');
+      expect(await heldAndRunning(handle, number)).toMatch(
+        new RegExp(
+          `^Invoice ${number} was not emailed: its matter could not be read from the practice system for 5 hours .*503`,
+        ),
+      );
+    } finally {
+      practice.getMatter = getMatter;
+    }
+    await payInStore(handle, number, 'txn-cal');
+    expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });
+  });
 
   it('holds a reminder with an alert when its matter is gone from the practice system, and stays open for payment', async () => {
     const matter = await h.createMatter({ client: { name: 'Gil Gone', email: 'gil@client.test' } });
