@@ -25,9 +25,11 @@ import {
 import { invoiceMemo, workflowIds } from '../shared/workflowIds';
 import { invoice } from './invoice';
 import type { BillingPolicy } from '../shared/billingPolicy';
-import { vendorActivityOptions } from './policy';
+import { untilDoneVendorActivityOptions, vendorActivityOptions } from './policy';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
+/** The matter's evaluation waits for the practice system however long it is down: this workflow bills every month. */
+const untilDone = proxyActivities<Activities>(untilDoneVendorActivityOptions);
 
 export interface MatterBillingInput {
   firmId: string;
@@ -123,7 +125,7 @@ export async function matterBilling(input: MatterBillingInput): Promise<MatterBi
   });
 
   async function evaluate(billingDateReached: boolean): Promise<void> {
-    const evaluation = await activities.evaluateMatter({
+    const evaluation = await untilDone.evaluateMatter({
       firmId,
       matterId,
       thresholdCents: policy.thresholdCents,

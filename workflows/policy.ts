@@ -32,8 +32,9 @@ export const storeActivityOptions: ActivityOptions = {
 };
 
 /**
- * Vendor steps that must happen however long the vendor takes, retried as a vendor call with no six-hour limit: the
- * trust draw an invoice waits on before it is issued (a practice system down for an evening of month-end must not
+ * Vendor steps that must happen however long the vendor takes, retried as a vendor call with no six-hour limit: a
+ * matter's billing evaluation (its workflow bills every later period, so it must not fail), the trust draw an
+ * invoice waits on before it is issued (a practice system down for an evening of month-end must not
  * end the invoice's workflow with nothing issued), and closing a void invoice's processor checkouts (a session left
  * open could still take money the invoice no longer asks for; meanwhile the firm has a `checkout-not-expired` alert,
  * activities/checkouts.ts, and the invoice shows void). The Web UI shows such a step pending, with its last failure.

@@ -9,6 +9,7 @@ import { workflowIds } from '../../shared/workflowIds';
 import { billingRun, matterBilling } from '../../workflows';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
+import { VendorUnavailableError } from '../../connectors/errors';
 
 /**
  * The billing trigger (docs/domain.md §4.1) end to end on real peers: approved time in the Clio-style sandbox, signals as
@@ -54,6 +55,29 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
       kind: 'hourly',
     });
     expect(await h.noteSubjects(matter.id)).toContain(`Invoice ${matter.display_number}-1: drafted; invoice emailed`);
+  });
+
+  it('waits out a practice system down for longer than a vendor step is given, then invoices the matter', async () => {
+    const matter = await h.createMatter();
+    await h.addEntry(matter.id, 2.5, 25_000); // $625: over the $500 threshold
+    const practice = h.services.practice;
+    const getMatter = practice.getMatter;
+    practice.getMatter = async () => {
+      throw new VendorUnavailableError('clio', 'Clio GET /matters failed (503): down for maintenance', 503);
+    };
+    let handle: Awaited<ReturnType<typeof startBilling>>;
+    try {
+      handle = await startBilling(matter.id);
+      await env.sleep('8 hours');
+      // The matter's billing waits: its workflow is what bills every later month.
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(await invoicesOf(matter.id)).toHaveLength(0);
+    } finally {
+      practice.getMatter = getMatter;
+    }
+    await env.sleep('1 hour');
+    expect(await invoicesOf(matter.id)).toHaveLength(1);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
   });
 
   it('debounces: entries arriving five minutes apart give one invoice with all of them', async () => {
