@@ -65,8 +65,9 @@ export function checkoutActivities(deps: ActivityDeps) {
             if (!sessionNoLongerOpen(err)) throw err;
           }
         }
-        await checkouts.markExpired(input.firmId, checkout.processor, checkout.checkoutId);
+        // The alert first: a crash between the two leaves the session open, and the retry raises it again if need be.
         await alerts.resolve(input.firmId, NOT_EXPIRED, alertSubject(checkout));
+        await checkouts.markExpired(input.firmId, checkout.processor, checkout.checkoutId);
         expired++;
       }
       return { expired };

@@ -33,7 +33,7 @@ export function createActivities(given: ActivityDeps) {
       const services = given.firm(firmId);
       let firm = wrapped.get(services);
       if (!firm) {
-        firm = { ...services, mailer: recordedMailer(given.db, firmId, services.mailer, given.db) };
+        firm = { ...services, mailer: recordedMailer(given.db, firmId, services.mailer) };
         wrapped.set(services, firm);
       }
       return firm;

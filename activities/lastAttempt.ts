@@ -17,7 +17,8 @@ export function hoursIntoLastAttempts(): number | null {
     return null;
   }
   const limitMs = info.scheduleToCloseTimeoutMs;
-  if (!limitMs) return null;
+  // A limit this short (none is, today) would make every attempt a last one: such a step is not held.
+  if (!limitMs || limitMs <= 2 * LAST_ATTEMPT_WINDOW_MS) return null;
   // Both times are the server's, so a worker's clock (or a test's skipped time) does not move the answer.
   const elapsedMs = info.currentAttemptScheduledTimestampMs - info.scheduledTimestampMs;
   return limitMs - elapsedMs <= LAST_ATTEMPT_WINDOW_MS ? Math.floor(elapsedMs / 3_600_000) : null;

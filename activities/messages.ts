@@ -15,8 +15,14 @@ export class MailLoginRefusedError extends VendorUnavailableError {
 
 const LOGIN_REFUSED = 'mail-login-refused';
 const LOGIN_ALERT_SUBJECT = 'smtp';
-/** Firms whose login refusal this process raised: the next message that goes resolves it (no statement otherwise). */
+/** Firms whose login this process has seen refused since its alert was last resolved. */
 const loginRefusedFor = new Set<string>();
+/**
+ * Firms whose open `mail-login-refused` alert this process has looked at since it started: fixing SMTP_URL restarts
+ * the process, so its first message that goes resolves the alert (another process's too); after that, only a
+ * refusal it saw itself costs a statement.
+ */
+const loginAlertChecked = new Set<string>();
 
 /**
  * Wraps a firm's mailer so every message is recorded by key before it is sent (docs/domain.md §4.4): a message recorded
@@ -24,33 +30,28 @@ const loginRefusedFor = new Set<string>();
  * `sending` by a crash is sent again with the same Message-ID (the mailer derives it from the key), which is the most
  * an SMTP client can do: the receiving side can tell the copy.
  */
-export function recordedMailer(
-  db: Db | pg.PoolClient,
-  firmId: string,
-  inner: Mailer,
-  /** Where a refused login is raised: the pool, whichever connection keeps the message's record. */
-  pool: Db,
-): RecordedMailer {
+export function recordedMailer(db: Db | pg.PoolClient, firmId: string, inner: Mailer): RecordedMailer {
   const messages = new OutboundMessageRepository(db);
-  const alerts = new AlertRepository(pool);
+  // On the record's own connection: a send inside a transaction holds its connections and never waits for the pool.
+  const alerts = new AlertRepository(db);
 
   /**
    * The mail server refused matterpay's own login or settings: no message can go, whoever it is for. The firm is told
-   * once, and the message's step is retried (as an outage is) rather than held as a refused address is: it goes out
-   * by itself once SMTP_URL is fixed. The alert quotes only the reply code: the server's words may echo the login.
+   * once, and the message's step is retried (as an outage is) rather than held as a refused address is. The alert
+   * quotes only the reply code: the server's words may echo the login.
    */
-  async function loginRefused(err: VendorRejectedError): Promise<MailLoginRefusedError> {
+  async function loginRefused(vendor: string, status: number | null): Promise<MailLoginRefusedError> {
     await alerts.raise(
       firmId,
       LOGIN_REFUSED,
       LOGIN_ALERT_SUBJECT,
-      `The mail server refuses matterpay's login or settings (${err.status ? `SMTP ${err.status}` : 'no reply code'}): no email can be sent until SMTP_URL is fixed. Invoices, reminders, receipts and notices wait and go out by themselves once it is; none is lost or sent twice.`,
+      `The mail server refuses matterpay's login or settings (${status ? `SMTP ${status}` : 'no reply code'}): no email can be sent until SMTP_URL is fixed. Receipts and notices of payments wait and go out once it is; an invoice email or reminder waits up to six hours and is then held (a delivery-held alert; the next reminder tries again); a trust statement is held (run \`matterpay trust-statements\` again). None is sent twice.`,
     );
     loginRefusedFor.add(firmId);
     return new MailLoginRefusedError(
-      err.vendor,
-      `the mail server refuses matterpay's login (${err.status || 'no reply code'}): the message waits until SMTP_URL is fixed`,
-      err.status,
+      vendor,
+      `the mail server refuses matterpay's login (${status || 'no reply code'}): the message waits until SMTP_URL is fixed`,
+      status,
     );
   }
 
@@ -63,13 +64,17 @@ export function recordedMailer(
         sent = await inner.send(message);
       } catch (err) {
         if (!(err instanceof VendorRejectedError && err.connectionRefused)) throw err;
-        throw await loginRefused(err);
+        throw await loginRefused(err.vendor, err.status);
       }
       await messages.markSent(firmId, message.idempotencyKey, sent.messageId);
-      if (loginRefusedFor.delete(firmId)) await alerts.resolve(firmId, LOGIN_REFUSED, LOGIN_ALERT_SUBJECT);
+      if (loginRefusedFor.has(firmId) || !loginAlertChecked.has(firmId)) {
+        await alerts.resolve(firmId, LOGIN_REFUSED, LOGIN_ALERT_SUBJECT);
+        loginAlertChecked.add(firmId);
+        loginRefusedFor.delete(firmId);
+      }
       return sent;
     },
-    recordingOn: (connection) => recordedMailer(connection, firmId, inner, pool),
+    recordingOn: (connection) => recordedMailer(connection, firmId, inner),
   };
 }
 

@@ -41,6 +41,29 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
   const checkouts = checkoutActivities(deps);
   const messages = receiptActivities(deps);
 
+  /** The client's receipt and the staff notice, each held as an alert when the mail server refuses it for good. */
+  async function sendMessages(input: PaymentFollowUps): Promise<ReceiptOutcome | 'held' | null> {
+    const { firmId, payment } = input;
+    const receiptFor = input.receiptFor;
+    const receipt = receiptFor
+      ? await heldIfRefused(
+          () =>
+            messages.sendPaymentReceipt({ firmId, payment, invoiceNumber: receiptFor, mayReadPracticeSystem: false }),
+          async (reason) => {
+            await messages.holdPaymentReceipt({ firmId, payment, invoiceNumber: receiptFor, reason });
+            return 'held' as const;
+          },
+        )
+      : null;
+    const staffNotice = input.staffNotice;
+    if (staffNotice)
+      await heldIfRefused(
+        () => messages.notifyStaffOfPayment({ firmId, payment, ...staffNotice }),
+        (reason) => messages.holdStaffNotice({ firmId, payment, ...staffNotice, reason }),
+      );
+    return receipt;
+  }
+
   return {
     /**
      * What follows an applied payment, as one step of the payment's workflow task: wake each invoice (it reloads from
@@ -56,26 +79,19 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
       const { firmId, payment, policy } = input;
       for (const invoiceNumber of input.invoiceNumbers)
         await wakeups.wakeInvoice({ firmId, invoiceNumber, payment: input.wakeSignal, policy });
-      const receiptFor = input.receiptFor;
-      const receipt = receiptFor
-        ? await heldIfRefused(
-            () =>
-              messages.sendPaymentReceipt({ firmId, payment, invoiceNumber: receiptFor, mayReadPracticeSystem: false }),
-            async (reason) => {
-              await messages.holdPaymentReceipt({ firmId, payment, invoiceNumber: receiptFor, reason });
-              return 'held' as const;
-            },
-          )
-        : null;
-      const staffNotice = input.staffNotice;
-      if (staffNotice)
-        await heldIfRefused(
-          () => messages.notifyStaffOfPayment({ firmId, payment, ...staffNotice }),
-          (reason) => messages.holdStaffNotice({ firmId, payment, ...staffNotice, reason }),
-        );
+      // The emails, then the stale checkouts whatever the emails did: a mail server refusing matterpay's login (retried
+      // until it is fixed) must not keep open a checkout that could take money the invoice no longer asks for.
+      let receipt: ReceiptOutcome | 'held' | null = null;
+      let mailFailure: unknown = null;
+      try {
+        receipt = await sendMessages(input);
+      } catch (err) {
+        mailFailure = err;
+      }
       // Last, as it is the one part that calls the processor: a processor that keeps failing holds up no email, and
       // the step retries until the checkout is expired (a stale one could take money the invoice no longer owes).
       for (const invoiceNumber of input.invoiceNumbers) await checkouts.expireStaleCheckouts({ firmId, invoiceNumber });
+      if (mailFailure) throw mailFailure;
       return { receipt };
     },
   };

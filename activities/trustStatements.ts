@@ -93,6 +93,8 @@ export function trustStatementActivities(deps: ActivityDeps) {
         if (!(err instanceof VendorRejectedError)) throw err;
         return held(`the client's mail server refused ${email} (${err.message})`);
       }
+      // A statement held before (a refused login, a mailbox since reopened) and sent now is no longer the firm's to do.
+      await alerts.resolve(input.firmId, 'trust-statement-held', key);
       await writeNoteOnce(deps, {
         firmId: input.firmId,
         matterId: input.matterId,

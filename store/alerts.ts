@@ -11,7 +11,8 @@ export interface Alert {
 
 /** Things a person must look at. One open alert per (kind, subject): raising it again is a no-op. */
 export class AlertRepository {
-  constructor(private readonly db: Db) {}
+  /** A pool, or one connection held for a caller that must not wait for the pool (activities/messages.ts). */
+  constructor(private readonly db: Db | pg.PoolClient) {}
 
   async raise(
     firmId: string,

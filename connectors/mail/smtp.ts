@@ -18,7 +18,15 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
   }
   if (protocol !== 'smtp:' && protocol !== 'smtps:')
     throw new RangeError(`SMTP URL must be smtp:// or smtps://, not ${protocol}//`);
-  const transport = nodemailer.createTransport(options.url);
+  // Well under the 2 minutes a mail step is given (nodemailer waits 2 minutes to connect and 10 for a silent socket):
+  // a server that does not answer fails the attempt with an error the step sees, so it can hold the message on its
+  // last attempts instead of timing out every one. A timeout given in SMTP_URL's query still wins.
+  const transport = nodemailer.createTransport({
+    url: options.url,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
   return {
     async send(message) {
       assertDeliverable(message.to);

@@ -15,6 +15,7 @@ import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/tempor
 import { TEST_SECRET_KEY, encryptingClient, testDataConverter } from '../support/codec';
 import { startParkedPayment } from '../support/workflowStarts';
 import { startTcpProxy } from '../support/tcpProxy';
+import { commandEnv } from '../support/cli';
 
 /**
  * The lookup-table commands as an admin runs them (`node bin/matterpay.js …` in its own process): `matterpay link`
@@ -44,15 +45,7 @@ function spawnMatterpay(
 ): ChildProcess & { done: Promise<Run>; output: () => Run } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: workDir,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
-      FIRM_ID: FIRM,
-      LOG_LEVEL: 'silent',
-      MATTERPAY_SECRET_KEYS: TEST_SECRET_KEY,
-      ...env,
-    },
+    env: commandEnv(database.url, FIRM, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -9,6 +9,7 @@ import { workflowRef } from '../../shared/workflowTypes';
 import { TEST_SECRET_KEY } from '../support/codec';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startTcpProxy } from '../support/tcpProxy';
+import { commandEnv, runMatterpay } from '../support/cli';
 import { waitFor } from '../support/wait';
 
 /**
@@ -101,3 +102,17 @@ it('ends within its wait when Temporal stops answering after the void was asked,
     await proxy.stop();
   }
 }, 90_000);
+
+it('answers a second void of the same invoice (a run that lost its connection after voiding) with its state, not an error', async () => {
+  const voided = '00001-Frozen-2';
+  await database.db.query(
+    `INSERT INTO invoices (firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents, delivery, issued_at, voided_at)
+     VALUES ($1, $2, 'm-1', '00001-Frozen', 2, 'hourly', '2026-11', 'void', 50000, 'sent', now(), now())`,
+    [FIRM, voided],
+  );
+  const run = await runMatterpay(['void', voided, '--reason', 'billed in error'], {
+    cwd: workDir,
+    env: commandEnv(database.url, FIRM),
+  });
+  expect(run).toEqual({ code: 0, stdout: `Invoice ${voided} is already void.\n`, stderr: '' });
+}, 60_000);

@@ -387,6 +387,33 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     expect(await notExpiredAlerts(String(checkout.checkout_id))).toEqual([]);
   });
 
+  it("expires the stale Checkout Session after a payment even while the mail server refuses matterpay's login", async () => {
+    const { number, checkout } = await issuedWithCheckout(60_000, 'Lin Locked');
+    const state = async () =>
+      (
+        await h.database.db.query('SELECT state FROM processor_checkouts WHERE checkout_id = $1', [
+          checkout.checkout_id,
+        ])
+      ).rows[0].state as string;
+    const restore = h.refuseMailLogin();
+    try {
+      const partial = succeeded('pi_LinPartial', 20_000, number);
+      await postStripe(partial, signed(partial));
+      // The staff notice waits for the login; the session for the old $600.00 must not.
+      await waitFor(async () => (await state()) === 'expired', {
+        what: 'the stale session to be expired while the mail waits',
+        timeoutMs: 30_000,
+      });
+      expect(await stripeInvoice(number)).toEqual({ status: 'partially_paid', paid_cents: 20_000 });
+    } finally {
+      restore();
+    }
+    const payment = env.client.workflow.getHandle(
+      workflowIds.paymentReconciliation(STRIPE_FIRM, 'stripe', 'pi_LinPartial'),
+    );
+    expect(await payment.result()).toMatchObject({ state: 'applied', invoiceNumber: number });
+  });
+
   it('shows a voided invoice void at once while Stripe refuses to expire its checkout, tells the firm, and closes the checkout once Stripe takes the key', async () => {
     const { number, checkout } = await issuedWithCheckout(50_000, 'Val Voided');
     const checkoutId = String(checkout.checkout_id);

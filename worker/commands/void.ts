@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { cancelSignal, invoiceStatusQuery, type InvoiceWorkflowStatus } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
-import { InvoiceRepository } from '../../store/invoices';
+import { InvoiceRepository, type InvoiceRecord } from '../../store/invoices';
 import { formatCents } from '../../domain/money';
 import { commandAction, CommandError, firstLine, type CommandContext } from './context';
 import { invoiceNumberArg, jsonOption, parseWith } from './shared';
@@ -43,7 +43,8 @@ async function voidInvoice(
     throw new CommandError(
       `invoice ${invoiceNumber} is paid in full and cannot be voided; refund the payment at the processor instead`,
     );
-  if (invoice.status === 'void') throw new CommandError(`invoice ${invoiceNumber} is already void`);
+  // Asked again (a first run that lost its connection after the void): the same answer, not an error.
+  if (invoice.status === 'void') return report(ctx, invoice, { reason: null, json: options.json });
   const client = await ctx.temporal();
   const handle = client.workflow.getHandle(workflowIds.invoice(ctx.firmId, invoiceNumber));
   try {
@@ -71,12 +72,24 @@ async function voidInvoice(
     throw new CommandError(
       `invoice ${invoiceNumber} was asked to void but has not yet; check it with: matterpay invoice ${invoiceNumber}`,
     );
-  const after = await new InvoiceRepository(await ctx.db()).require(ctx.firmId, invoiceNumber);
+  report(ctx, await new InvoiceRepository(await ctx.db()).require(ctx.firmId, invoiceNumber), options);
+}
+
+function report(
+  ctx: CommandContext,
+  after: InvoiceRecord,
+  options: { reason: string | null; json?: boolean | undefined },
+): void {
+  const { invoiceNumber } = after;
   if (options.json) {
     ctx.printJson({ invoiceNumber, status: 'void', reason: options.reason, creditCents: after.overpaymentCents });
     return;
   }
-  ctx.print(`Invoice ${invoiceNumber} is void: ${options.reason}.`);
+  ctx.print(
+    options.reason
+      ? `Invoice ${invoiceNumber} is void: ${options.reason}.`
+      : `Invoice ${invoiceNumber} is already void.`,
+  );
   if (after.overpaymentCents > 0)
     ctx.print(
       `${formatCents(after.overpaymentCents)} paid on it is held as a credit on matter ${after.matterDisplayNumber} (see \`matterpay alerts\`).`,
