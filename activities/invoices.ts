@@ -1,4 +1,4 @@
-import { VendorRejectedError, VendorUnavailableError } from '../connectors/errors';
+import { VendorRejectedError } from '../connectors/errors';
 import { ApplicationFailure } from '@temporalio/activity';
 import { isDeliverableEmail } from '../domain/deliverableEmail';
 import { localDate } from '../domain/dates';
@@ -12,7 +12,7 @@ import { TrustDrawRepository } from '../store/trustDraws';
 import { dueAtForTerms } from '../domain/dueDates';
 import { clientFacingOf, DEFAULT_PAYMENT_TERMS_DAYS, type ActivityDeps } from './deps';
 import { invoicePdfAttachment } from './documents';
-import { hoursIntoLastAttempts } from './lastAttempt';
+import { outageHoursOnLastAttempts } from './lastAttempt';
 import { mailerRecordingOn } from './messages';
 import { checkoutActivities } from './checkouts';
 import { invoiceEmail, type EmailPurpose } from './emails';
@@ -205,10 +205,10 @@ export function invoiceActivities(deps: ActivityDeps) {
         matter ??= await firm.practice.getMatter(invoice.matterId);
       } catch (err) {
         // The practice system down for nearly the step's six hours: held rather than failing the invoice's workflow.
-        const hours = err instanceof VendorUnavailableError ? hoursIntoLastAttempts() : null;
-        if (err instanceof VendorUnavailableError && hours !== null)
+        const hours = outageHoursOnLastAttempts(err);
+        if (hours !== null)
           return hold(
-            `its matter could not be read from the practice system for ${hours} hours (${err.message})`,
+            `its matter could not be read from the practice system for ${hours} hours (${(err as Error).message})`,
             `the practice system could not be read for ${hours} hours`,
             'The next reminder tries again; send it by hand if it cannot wait',
           );
@@ -283,10 +283,10 @@ export function invoiceActivities(deps: ActivityDeps) {
         // invoice's workflow after it was issued, with no reminder, no alert and no one to settle it when paid.
         // An outage (the server down, matterpay's login refused) is retried, but held too on the step's last
         // attempts, for the same reason: the invoice stays open and its next reminder tries again.
-        const hours = err instanceof VendorUnavailableError ? hoursIntoLastAttempts() : null;
-        if (err instanceof VendorUnavailableError && hours !== null)
+        const hours = outageHoursOnLastAttempts(err);
+        if (hours !== null)
           return hold(
-            `the mail server has not taken it for ${hours} hours (${err.message})`,
+            `the mail server has not taken it for ${hours} hours (${(err as Error).message})`,
             `the mail server has not taken it for ${hours} hours`,
             'The next reminder tries again; send it by hand if it cannot wait',
           );
@@ -353,12 +353,9 @@ export function invoiceActivities(deps: ActivityDeps) {
         } catch (err) {
           // The flag and the note stand; the firm learns of the escalation from the alert instead of the email. An
           // outage is retried, and held the same way on the step's last attempts rather than failing the invoice.
-          const hours = err instanceof VendorUnavailableError ? hoursIntoLastAttempts() : null;
+          const hours = outageHoursOnLastAttempts(err);
           if (!(err instanceof VendorRejectedError) && hours === null) throw err;
-          const why =
-            hours === null
-              ? `the mail server refused it (${(err as Error).message})`
-              : `the mail server has not taken it for ${hours} hours (${(err as Error).message})`;
+          const why = `${hours === null ? 'the mail server refused it' : `the mail server has not taken it for ${hours} hours`} (${(err as Error).message})`;
           await alerts.raise(
             input.firmId,
             'staff-notice-held',

@@ -1,15 +1,17 @@
 import { Context } from '@temporalio/activity';
+import { VendorUnavailableError } from '../connectors/errors';
 
 /** How close to its schedule-to-close limit an attempt counts as the last: more than one retry's wait and run. */
 const LAST_ATTEMPT_WINDOW_MS = 30 * 60_000;
 
 /**
- * Hours since this activity was first scheduled, when the attempt running now is one of the last its
- * schedule-to-close limit leaves room for (workflows/policy.ts: six hours for a vendor step); otherwise null, and
- * null outside an activity. A step that would rather hold its work than fail its workflow asks this before it
- * rethrows an outage: after the limit the failure would reach the workflow.
+ * For an outage (`VendorUnavailableError`) met on one of the last attempts its step's schedule-to-close limit leaves
+ * room for (workflows/policy.ts: six hours for a vendor step), the hours since the step was first scheduled;
+ * otherwise null, and null outside an activity. A step that would rather hold its work than fail its workflow asks
+ * this before it rethrows: after the limit the failure would reach the workflow.
  */
-export function hoursIntoLastAttempts(): number | null {
+export function outageHoursOnLastAttempts(err: unknown): number | null {
+  if (!(err instanceof VendorUnavailableError)) return null;
   let info: ReturnType<typeof Context.current>['info'];
   try {
     info = Context.current().info;

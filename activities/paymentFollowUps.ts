@@ -81,18 +81,14 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
         await wakeups.wakeInvoice({ firmId, invoiceNumber, payment: input.wakeSignal, policy });
       // The emails, then the stale checkouts whatever the emails did: a mail server refusing matterpay's login (retried
       // until it is fixed) must not keep open a checkout that could take money the invoice no longer asks for.
-      let receipt: ReceiptOutcome | 'held' | null = null;
-      let mailFailure: unknown = null;
       try {
-        receipt = await sendMessages(input);
-      } catch (err) {
-        mailFailure = err;
+        return { receipt: await sendMessages(input) };
+      } finally {
+        // Last, as it is the one part that calls the processor: a processor that keeps failing holds up no email, and
+        // the step retries until the checkout is expired (a stale one could take money the invoice no longer owes).
+        for (const invoiceNumber of input.invoiceNumbers)
+          await checkouts.expireStaleCheckouts({ firmId, invoiceNumber });
       }
-      // Last, as it is the one part that calls the processor: a processor that keeps failing holds up no email, and
-      // the step retries until the checkout is expired (a stale one could take money the invoice no longer owes).
-      for (const invoiceNumber of input.invoiceNumbers) await checkouts.expireStaleCheckouts({ firmId, invoiceNumber });
-      if (mailFailure) throw mailFailure;
-      return { receipt };
     },
   };
 }

@@ -143,8 +143,8 @@ export const envSchema = z
       .min(0, 'must be 0 (no cache) or more')
       .optional(),
     /**
-     * Workflow tasks and local activities a worker runs at once; unset = worker/worker.ts's defaults. More than the
-     * machine can finish in a workflow task's timeout turns a burst into timed-out tasks that run their steps again.
+     * Workflow tasks and local activities a worker runs at once; unset = the SDK's (40, 100). Fewer cost less CPU per
+     * payment but hold each one longer (bench/README.md, *Payments, run 10*): set them only after measuring.
      */
     TEMPORAL_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce
       .number({ error: 'must be a whole number of workflow tasks, such as 8' })

@@ -306,6 +306,21 @@ export class BillingHarness {
     );
   }
 
+  /**
+   * Makes one practice-system read answer 503 (Clio down for maintenance) until the returned function is called. The
+   * worker calls the firm's practice connector itself, so the outage goes into it.
+   */
+  practiceOutage(read: 'getMatter' | 'listTrustLedger'): () => void {
+    const practice = this.services.practice;
+    const original = practice[read];
+    practice[read] = async () => {
+      throw new VendorUnavailableError('clio', `Clio ${read} failed (503): down for maintenance`, 503);
+    };
+    return () => {
+      practice[read] = original as never;
+    };
+  }
+
   private failAllMail(failure: () => Error): () => void {
     const mailer = this.services.mailer;
     const send = mailer.send;

@@ -11,7 +11,6 @@ import {
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice } from '../../workflows';
 import { waitFor } from '../support/wait';
-import { VendorUnavailableError } from '../../connectors/errors';
 import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
@@ -136,11 +135,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
       trust_balance_cents: 15_000,
       client: { name: 'Di Down', email: 'di@client.test' },
     });
-    const practice = h.services.practice;
-    const listTrustLedger = practice.listTrustLedger;
-    practice.listTrustLedger = async () => {
-      throw new VendorUnavailableError('clio', 'Clio GET /trust_line_items failed (503): down for maintenance', 503);
-    };
+    const restore = h.practiceOutage('listTrustLedger');
     let handle: Awaited<ReturnType<typeof issue>>['handle'];
     try {
       ({ handle } = await issue(matter, 3));
@@ -149,7 +144,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
       expect((await handle.describe()).status.name).toBe('RUNNING');
       expect((await handle.query(invoiceStatusQuery)).status).toBe('draft');
     } finally {
-      practice.listTrustLedger = listTrustLedger;
+      restore();
     }
     const status = await settle(handle);
     expect(status).toMatchObject({ status: 'issued', trustAppliedCents: 15_000, amountDueCents: 45_000 });
@@ -424,11 +419,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     const { handle, number } = await issue(matter, 3);
     await settle(handle);
     await env.sleep('6 days');
-    const practice = h.services.practice;
-    const getMatter = practice.getMatter;
-    practice.getMatter = async () => {
-      throw new VendorUnavailableError('clio', 'Clio GET /matters failed (503): down for maintenance', 503);
-    };
+    const restore = h.practiceOutage('getMatter');
     try {
       await env.sleep('2 days');
       expect(await heldAndRunning(handle, number)).toMatch(
@@ -437,7 +428,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
         ),
       );
     } finally {
-      practice.getMatter = getMatter;
+      restore();
     }
     await payInStore(handle, number, 'txn-cal');
     expect(await handle.result()).toMatchObject({ status: 'paid', amountDueCents: 0 });

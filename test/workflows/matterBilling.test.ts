@@ -9,7 +9,6 @@ import { workflowIds } from '../../shared/workflowIds';
 import { billingRun, matterBilling } from '../../workflows';
 import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
-import { VendorUnavailableError } from '../../connectors/errors';
 
 /**
  * The billing trigger (docs/domain.md §4.1) end to end on real peers: approved time in the Clio-style sandbox, signals as
@@ -60,11 +59,7 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
   it('waits out a practice system down for longer than a vendor step is given, then invoices the matter', async () => {
     const matter = await h.createMatter();
     await h.addEntry(matter.id, 2.5, 25_000); // $625: over the $500 threshold
-    const practice = h.services.practice;
-    const getMatter = practice.getMatter;
-    practice.getMatter = async () => {
-      throw new VendorUnavailableError('clio', 'Clio GET /matters failed (503): down for maintenance', 503);
-    };
+    const restore = h.practiceOutage('getMatter');
     let handle: Awaited<ReturnType<typeof startBilling>>;
     try {
       handle = await startBilling(matter.id);
@@ -73,7 +68,7 @@ describe('matterBilling: approved time becomes an invoice draft', () => {
       expect((await handle.describe()).status.name).toBe('RUNNING');
       expect(await invoicesOf(matter.id)).toHaveLength(0);
     } finally {
-      practice.getMatter = getMatter;
+      restore();
     }
     await env.sleep('1 hour');
     expect(await invoicesOf(matter.id)).toHaveLength(1);
