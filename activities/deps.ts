@@ -2,6 +2,7 @@ import type { Mailer, PaymentProcessor, PracticeManagement, SubscriptionUpkeep }
 import type { Client } from '@temporalio/client';
 import type { Db } from '../store/db';
 import type { Logger } from '../worker/logger';
+import type { MailLoginHold } from './mailLoginHold';
 
 /** What one firm's activities talk to: its practice system, its processor, its mail, and its house rules. */
 export interface FirmServices {
@@ -51,6 +52,11 @@ export interface ActivityDeps {
    * tests); the drain also looks on a slow timer of its own.
    */
   wakeWritebacks?: (firmId: string) => Promise<void>;
+  /**
+   * Holds every firm's mail login after its server refused it (activities/mailLoginHold.ts); one per worker process,
+   * made by createActivities when absent. Tests hand in a short one.
+   */
+  mailLoginHold?: MailLoginHold;
   /** Throws UnknownFirmError for a firm this deployment does not serve: nothing from one firm reaches another. */
   firm(firmId: string): FirmServices;
 }

@@ -15,6 +15,7 @@ import { webhookActivities } from './webhooks';
 import { creditActivities } from './credits';
 import { checkoutActivities } from './checkouts';
 import { paymentFollowUpActivities } from './paymentFollowUps';
+import { MailLoginHold } from './mailLoginHold';
 import { recordedMailer } from './messages';
 import type { FirmServices } from './deps';
 
@@ -27,13 +28,14 @@ export { withWritebackDrainer, WritebackDrainer } from './writebackDrainer';
  */
 export function createActivities(given: ActivityDeps) {
   const wrapped = new WeakMap<FirmServices, FirmServices>();
+  const loginHold = given.mailLoginHold ?? new MailLoginHold();
   const deps: ActivityDeps = {
     ...given,
     firm(firmId) {
       const services = given.firm(firmId);
       let firm = wrapped.get(services);
       if (!firm) {
-        firm = { ...services, mailer: recordedMailer(given.db, firmId, services.mailer) };
+        firm = { ...services, mailer: recordedMailer(given.db, firmId, services.mailer, loginHold) };
         wrapped.set(services, firm);
       }
       return firm;

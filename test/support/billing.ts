@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { livenessHeartbeats } from '../../worker/liveness';
 import { createActivities, withWritebackDrainer, type Activities, type WritebackDrainer } from '../../activities';
+import { MailLoginHold } from '../../activities/mailLoginHold';
 import type { FirmServices } from '../../activities/deps';
 import {
   ClioTokenManager,
@@ -133,7 +134,11 @@ export class BillingHarness {
       { idleLookMs: 1_000 },
     );
     this.drainer = wired.drainer;
-    this.activities = createActivities(wired.deps);
+    // A refused mail login holds logins for half a second here, not a minute: tests restore the login and wait.
+    this.activities = createActivities({
+      ...wired.deps,
+      mailLoginHold: new MailLoginHold({ firstHoldMs: 500, longestHoldMs: 2_000 }),
+    });
     this.drainer.start();
     this.worker = await Worker.create({
       connection: this.env.nativeConnection,
