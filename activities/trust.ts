@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { planTrustDraw } from '../domain/trust';
+import { drawsTheLedgerDoesNotShowCents, planTrustDraw } from '../domain/trust';
 import { knownMatter, type KnownMatter } from '../shared/knownMatter';
-import { inTransaction } from '../store/db';
+import { databaseNowMs, inTransaction } from '../store/db';
 import { InvoiceRepository } from '../store/invoices';
 import { TrustDrawRepository } from '../store/trustDraws';
 import type { ActivityDeps } from './deps';
@@ -20,8 +20,8 @@ export function trustActivities(deps: ActivityDeps) {
     /**
      * Trust first (docs/domain.md §4.3), idempotent by invoice: one draw row per invoice. One read of the matter's trust
      * ledger per decision; under the matter's lock the ledger's withdrawals confirm the draws they match, and every
-     * draw still unconfirmed is subtracted from the ledger's balance, so no interleaving of invoices, postings and
-     * other withdrawals draws more than is there. Only this matter's trust is read.
+     * draw that read does not show (recorded, or confirmed since it began by a fresher read) is subtracted from the
+     * ledger's balance, so no interleaving of invoices, postings and other withdrawals draws more than is there. Only this matter's trust is read.
      */
     async drawTrust(input: { firmId: string; invoiceNumber: string; known?: KnownMatter }): Promise<TrustDrawResult> {
       const invoice = await invoices.require(input.firmId, input.invoiceNumber);
@@ -59,6 +59,8 @@ export function trustActivities(deps: ActivityDeps) {
         );
         return { drawCents: 0, remainderCents: invoice.amountDueCents, practiceBalanceCents: known.trustBalanceCents };
       }
+      // On the database's clock, which also dates the draws' confirmations (domain/trust.ts says why it matters).
+      const readStartedAtMs = await databaseNowMs(deps.db);
       const ledger = await firm.practice.listTrustLedger({ matterId: invoice.matterId });
       const practiceBalanceCents = ledgerBalanceCents(ledger.filter((e) => e.matterId === invoice.matterId));
       return inTransaction(deps.db, async (client) => {
@@ -73,9 +75,15 @@ export function trustActivities(deps: ActivityDeps) {
         const again = current.find((d) => d.invoiceNumber === input.invoiceNumber);
         if (again)
           return { drawCents: again.amountCents, remainderCents: invoice.amountDueCents, practiceBalanceCents };
-        const unconfirmedDrawsCents = current
-          .filter((d) => d.state === 'recorded')
-          .reduce((sum, d) => sum + d.amountCents, 0);
+        const unconfirmedDrawsCents = drawsTheLedgerDoesNotShowCents(
+          current.map((d) => ({
+            amountCents: d.amountCents,
+            state: d.state,
+            ledgerEntryId: d.ledgerEntryId,
+            confirmedAtMs: d.confirmedAt?.getTime() ?? null,
+          })),
+          { entryIds: new Set(ledger.map((e) => e.id)), startedAtMs: readStartedAtMs },
+        );
         const plan = planTrustDraw({
           practiceBalanceCents,
           unconfirmedDrawsCents,

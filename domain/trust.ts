@@ -29,3 +29,35 @@ export function planTrustDraw(input: {
   const drawCents = Math.min(availableCents, amountDueCents);
   return { availableCents, drawCents, remainderCents: amountDueCents - drawCents };
 }
+
+/** One of matterpay's draws on a matter, as a trust decision weighs it against one read of the matter's ledger. */
+export interface DrawAgainstLedger {
+  amountCents: number;
+  state: 'recorded' | 'confirmed' | 'reversed';
+  /** The ledger entry that confirmed it; null when a person confirmed it, or while it is recorded. */
+  ledgerEntryId: string | null;
+  confirmedAtMs: number | null;
+}
+
+/**
+ * What of matterpay's draws one read of the ledger does not show (docs/domain.md §4.3): every recorded draw, and every
+ * draw confirmed after the read began that the read does not hold the entry of. Another decision may confirm a draw
+ * from a fresher read while this one is deciding on its older read: its posting may be missing from this read, and
+ * forgetting it would count the same money twice. A draw confirmed before the read began was posted before it, so
+ * the read shows it, whatever became of its entry since.
+ */
+export function drawsTheLedgerDoesNotShowCents(
+  draws: readonly DrawAgainstLedger[],
+  read: { entryIds: ReadonlySet<string>; startedAtMs: number },
+): number {
+  let cents = 0;
+  for (const draw of draws) {
+    const unseen =
+      draw.state === 'recorded' ||
+      (draw.state === 'confirmed' &&
+        (draw.confirmedAtMs === null || draw.confirmedAtMs >= read.startedAtMs) &&
+        (draw.ledgerEntryId === null || !read.entryIds.has(draw.ledgerEntryId)));
+    if (unseen) cents += draw.amountCents;
+  }
+  return cents;
+}

@@ -55,6 +55,14 @@ async function take(db: Db): Promise<TakenConnection> {
 }
 
 /** Runs `work` in one transaction; rolls back on any error. */
+/** The database's clock (epoch ms): what dates its rows' `now()`, whatever the worker's own clock says. */
+export async function databaseNowMs(db: Db): Promise<number> {
+  const { rows } = await db.query<{ ms: string }>(
+    'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms',
+  );
+  return Number(rows[0]?.ms);
+}
+
 export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const taken = await take(db);
   try {
