@@ -397,7 +397,18 @@ export function invoiceActivities(deps: ActivityDeps) {
         await invoices.update(input.firmId, input.invoiceNumber, { status: 'void', voidedAt: new Date() }, client);
         await links.close(input.firmId, input.invoiceNumber, 'cancelled', client);
         const draw = await draws.forInvoice(input.firmId, input.invoiceNumber, client);
-        if (draw?.state === 'recorded') await draws.setState(client, draw.id, 'reversed');
+        if (draw?.state === 'recorded') {
+          await draws.setState(client, draw.id, 'reversed');
+          // Recorded means only that no ledger read has shown it yet: the bookkeeper may have posted it as its note
+          // asked, and a reversed draw matches no ledger entry, so nothing else would ever say so.
+          await alerts.raise(
+            input.firmId,
+            'trust-reversal',
+            input.invoiceNumber,
+            `Invoice ${input.invoiceNumber} was voided before its trust draw of ${formatCents(draw.amountCents)} showed in the practice system's trust ledger: do not post that transfer, and if it was already posted, return it to the client's trust.`,
+            client,
+          );
+        }
         if (draw?.state === 'confirmed') {
           await alerts.raise(
             input.firmId,
@@ -424,7 +435,7 @@ export function invoiceActivities(deps: ActivityDeps) {
             matterId: invoice.matterId,
             key: `invoice/${input.invoiceNumber}/void`,
             subject: `Invoice ${input.invoiceNumber}: void`,
-            detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.${kept > 0 ? ` ${formatCents(kept)} paid on it is held as a credit on the matter.` : ''}`,
+            detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.${kept > 0 ? ` ${formatCents(kept)} paid on it is held as a credit on the matter.` : ''}${draw && draw.state !== 'reversed' ? ` Its trust draw of ${formatCents(draw.amountCents)} is withdrawn: ${draw.state === 'recorded' ? 'do not post it; if it was posted, return it to trust' : 'return it to trust'}.` : ''}`,
             date: localDate(Date.now(), firm.timeZone),
             // Voided before it was issued, the void completes the issue's moment: "drafted; void" is one note.
             moment: { key: issueMoment(input.invoiceNumber), closes: true },
