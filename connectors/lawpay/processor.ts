@@ -12,6 +12,7 @@ import type {
 } from '../ports';
 import type { LawPayHttp } from './http';
 import {
+  eventPageSchema,
   eventSchema,
   merchantSchema,
   transactionPageSchema,
@@ -52,8 +53,17 @@ export class LawPayProcessor implements PaymentProcessor {
     return transaction ? this.toPayment(transaction) : null;
   }
 
-  /** Page by page from `since` (the sweep passes a window that overlaps the previous one). Cursor = next page number. */
+  /**
+   * Every transaction created or changed since `since` (the sweep passes a window that overlaps the previous one), as
+   * LawPay has it now. Two listings, one after the other: the transactions created since, then the events since for
+   * the transactions created before (a charge voided hours after it was taken, an eCheck that completes or fails
+   * days later), each of those read again, since an event carries the transaction as it was. Listing by creation
+   * alone missed every such change whose one webhook was lost. Cursor: the transactions' next page (`2`), then the
+   * events' (`events:1`).
+   */
   async listTransactionsSince(sinceIso: string, cursor: string | null): Promise<Page<Payment>> {
+    const events = /^events:(\d+)$/.exec(cursor ?? '');
+    if (events) return this.changedSince(sinceIso, Number(events[1]));
     const page = Number(cursor ?? '1');
     const result = (await this.http.request('GET', '/v1/transactions', {
       query: { start_date: sinceIso, page, page_size: PAGE_SIZE, order_by: 'created' },
@@ -61,7 +71,28 @@ export class LawPayProcessor implements PaymentProcessor {
     }))!;
     const items = await Promise.all(result.results.map((t) => this.toPayment(t)));
     const more = result.page * result.page_size < result.total_entries;
-    return { items, nextCursor: more ? String(page + 1) : null };
+    return { items, nextCursor: more ? String(page + 1) : 'events:1' };
+  }
+
+  /** One page of the events since `since`: the transactions created before it that they name, read as they are now. */
+  private async changedSince(sinceIso: string, page: number): Promise<Page<Payment>> {
+    const result = (await this.http.request('GET', '/v1/events', {
+      query: { start_date: sinceIso, page, page_size: PAGE_SIZE, order_by: 'created' },
+      schema: eventPageSchema,
+    }))!;
+    const sinceMs = Date.parse(sinceIso);
+    const older = new Set<string>();
+    for (const event of result.results) {
+      const created = Date.parse(event.data.created);
+      // Created inside the window: the transactions' listing has it, as it is now.
+      if (event.type.startsWith('transaction.') && !(created >= sinceMs)) older.add(event.data.id);
+    }
+    const current = await Promise.all([...older].map((id) => this.getTransaction(id)));
+    const more = result.page * result.page_size < result.total_entries;
+    return {
+      items: current.filter((p): p is Payment => p !== null),
+      nextCursor: more ? `events:${page + 1}` : null,
+    };
   }
 
   /**

@@ -115,7 +115,7 @@ describe('listTransactionsSince', () => {
       pages += 1;
     } while (cursor !== null && pages < 10);
 
-    expect(pages).toBe(3);
+    expect(pages).toBe(6); // three of transactions, then three of their events (which name no older transaction)
     const ids = payments.map((payment) => payment.transactionId);
     expect(new Set(ids).size).toBe(450);
     expect([...ids].sort()).toEqual([...created].sort());
@@ -137,6 +137,14 @@ describe('listTransactionsSince', () => {
       ['3', '200'],
     ]);
     expect(listCalls.every((request) => request.query.get('start_date') === since)).toBe(true);
+    const eventCalls = lawpay.serverLog.filter((request) => request.path === '/v1/events');
+    expect(eventCalls.map((request) => [request.query.get('page'), request.query.get('start_date')])).toEqual([
+      ['1', since],
+      ['2', since],
+      ['3', since],
+    ]);
+    // Each transaction was read from its listing, none again by id.
+    expect(lawpay.serverLog.filter((request) => request.path.startsWith('/v1/transactions/'))).toHaveLength(0);
     // The merchant's accounts are read once, not per transaction.
     expect(lawpay.serverLog.filter((request) => request.path === '/v1/merchant')).toHaveLength(1);
   });
@@ -149,7 +157,8 @@ describe('listTransactionsSince', () => {
     const fresh = await pay({ amount_cents: 600, reference: 'NEW' });
     const page = await processor.listTransactionsSince(since, null);
     expect(page.items.map((payment) => payment.transactionId)).toEqual([fresh.transaction_id]);
-    expect(page.nextCursor).toBeNull();
+    const events = await processor.listTransactionsSince(since, page.nextCursor);
+    expect(events).toEqual({ items: [], nextCursor: null });
   });
 });
 
