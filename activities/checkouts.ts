@@ -92,6 +92,7 @@ export async function openCheckout(
   const checkout = await firm.processor.checkoutForLink({
     invoiceNumber: invoice.invoiceNumber,
     amountCents: invoice.amountDueCents,
+    currency: firm.currency ?? 'USD',
     reference: invoice.invoiceNumber,
     idempotencyKey: `checkout/${firm.firmId}/${invoice.invoiceNumber}/${invoice.amountDueCents}/${generation}`,
     clientEmail,

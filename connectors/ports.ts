@@ -227,6 +227,8 @@ export interface CheckoutRequest {
   invoiceNumber: string;
   /** The balance due at this moment: what the client will be asked to pay. */
   amountCents: number;
+  /** The firm's one currency (ISO 4217, e.g. USD), which its books and the reconciliation expect. */
+  currency: string;
   /** Canonical reference carried by the resulting transaction (the invoice number). */
   reference: string;
   /** Same key for the same invoice and balance, so a retried request never opens a second checkout. */

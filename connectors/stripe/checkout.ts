@@ -52,7 +52,11 @@ export function checkoutParams(request: CheckoutRequest, expiresAtUnix: number):
     line_items: [
       {
         quantity: 1,
-        price_data: { currency: 'usd', unit_amount: request.amountCents, product_data: { name } },
+        price_data: {
+          currency: request.currency.toLowerCase(),
+          unit_amount: request.amountCents,
+          product_data: { name },
+        },
       },
     ],
     ...(request.clientEmail ? { customer_email: request.clientEmail } : {}),

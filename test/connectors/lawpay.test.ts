@@ -62,6 +62,7 @@ describe('checkoutForLink', () => {
   const request: CheckoutRequest = {
     invoiceNumber: 'SL-0042-0007',
     amountCents: 125_050,
+    currency: 'USD',
     reference: 'SL-0042-0007',
     idempotencyKey: 'checkout:SL-0042-0007:125050',
     clientEmail: 'client@example.com',

@@ -65,6 +65,7 @@ describe('checkoutForLink', () => {
   const request: CheckoutRequest = {
     invoiceNumber: 'SL-0042-0007',
     amountCents: 125_000,
+    currency: 'USD',
     reference: 'SL-0042-0007',
     idempotencyKey: 'checkout:SL-0042-0007:125000',
     clientEmail: 'client@example.com',
@@ -124,6 +125,11 @@ describe('checkoutForLink', () => {
     expect(later!.headers['idempotency-key']).not.toBe(first!.headers['idempotency-key']);
     const laterExpiry = Number(later!.form.get('expires_at'));
     expect(laterExpiry - Math.floor((NOW + CHECKOUT_WINDOW_MS) / 1000)).toBeGreaterThanOrEqual(17 * 3600);
+  });
+
+  it("asks the client in the firm's currency, not always in dollars", async () => {
+    await processorAt(NOW).checkoutForLink({ ...request, currency: 'CAD' });
+    expect(proxy.requests[0]!.form.get('line_items[0][price_data][currency]')).toBe('cad');
   });
 
   it('leaves customer_email out when the client has none', async () => {

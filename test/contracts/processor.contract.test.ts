@@ -65,6 +65,7 @@ describe.each(processorImplementations)('payment-processor contract: $name', (pe
     const request: CheckoutRequest = {
       invoiceNumber: 'INV-0007',
       amountCents: 125_000,
+      currency: 'USD',
       reference: 'INV-0007',
       idempotencyKey: 'checkout:INV-0007:125000',
       clientEmail: 'client@example.com',

@@ -85,6 +85,7 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     const checkout = await h.services.processor.checkoutForLink({
       invoiceNumber: rows[0].invoice_number,
       amountCents: due,
+      currency: 'USD',
       reference: rows[0].invoice_number,
       idempotencyKey: 'k',
       clientEmail: null,
