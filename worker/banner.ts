@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { RunningStack } from './stack';
+import { redactPassword } from './redactUrl';
 
 /** The short start-up banner: where everything is, so a new user can open the UI without reading logs. */
 export function printBanner(config: Config, stack: RunningStack, startupMs: number): void {
@@ -31,8 +32,4 @@ export function printBanner(config: Config, stack: RunningStack, startupMs: numb
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-function redactPassword(url: string): string {
-  return url.replace(/:\/\/([^:/]+):[^@]+@/, '://$1:***@');
 }

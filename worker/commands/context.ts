@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createPool, hasMatterpaySchema, type Db } from '../../store/db';
 import { ConfigError, loadConfig, type Config } from '../config';
+import { redactPassword } from '../redactUrl';
 
 /**
  * What every admin command (docs/architecture.md §8) shares: the validated configuration, where the store and Temporal are, and
@@ -63,10 +64,6 @@ export function resolveDatabaseUrl(config: Config): string {
 /** TEMPORAL_ADDRESS, or the embedded dev server of a running `npm start`. */
 export function resolveTemporalAddress(config: Config): string {
   return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
-}
-
-export function redactPassword(url: string): string {
-  return url.replace(/:\/\/([^:/@]+):[^@]+@/, '://$1:***@');
 }
 
 export function createCommandContext(config: Config): CommandContext {
