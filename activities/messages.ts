@@ -45,7 +45,7 @@ export function recordedMailer(
       firmId,
       LOGIN_REFUSED,
       LOGIN_ALERT_SUBJECT,
-      `The mail server refuses matterpay's login or settings (${status ? `SMTP ${status}` : 'no reply code'}): no email can be sent until SMTP_URL is fixed. Receipts and notices of payments wait and go out once it is; an invoice email or reminder waits up to six hours and is then held (a delivery-held alert; the next reminder tries again); a trust statement is held (run \`matterpay trust-statements\` again). None is sent twice. So that failed logins do not lock the mail account, matterpay offers the login again ${loginHold.describe()}; restarting the worker (after fixing SMTP_URL) offers it at once.`,
+      `The mail server refuses matterpay's login or settings (${status ? `SMTP ${status}` : 'no reply code'}): no email can be sent until SMTP_URL (its login) or MAIL_FROM (an address that login may send as) is fixed. Receipts and notices of payments wait and go out once it is; an invoice email or reminder waits up to six hours and is then held (a delivery-held alert; the next reminder tries again); a trust statement is held (run \`matterpay trust-statements\` again). None is sent twice. So that failed logins do not lock the mail account, matterpay offers the login again ${loginHold.describe()}; restarting the worker (after fixing SMTP_URL) offers it at once.`,
     );
     return heldError(refusal);
   }

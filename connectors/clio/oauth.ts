@@ -3,6 +3,7 @@ import { VendorRejectedError, VendorUnavailableError } from '../errors';
 import type { OAuthAppCredentials, OAuthTokens, OAuthTokenStore } from '../ports';
 import type { TokenSource } from './http';
 import { tokenResponseSchema } from './schemas';
+import { withoutQuotedCredentials } from '../shared/vendorWords';
 
 /** Clio's names for the port's OAuth shapes: the firm's Clio app, its tokens, and where they are kept. */
 export type ClioOAuthClient = OAuthAppCredentials;
@@ -101,7 +102,7 @@ async function callTokenEndpoint(
     return (await call()).token;
   } catch (err) {
     const status = (err as { output?: { statusCode?: number } }).output?.statusCode ?? null;
-    const message = `Clio token endpoint: ${(err as Error).message}`;
+    const message = `Clio token endpoint: ${withoutQuotedCredentials((err as Error).message)}`;
     if (status !== null && status >= 400 && status < 500 && status !== 429)
       throw new VendorRejectedError('Clio', message, status, refusalEndsConnection);
     throw new VendorUnavailableError('Clio', message, status);

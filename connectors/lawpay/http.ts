@@ -5,6 +5,7 @@ import type { HeaderDrivenRateLimiter } from '../shared/rateLimiter';
 import { sendToVendor } from '../shared/transport';
 import { describeIssues, issuePaths } from '../shared/validation';
 import { errorBodySchema } from './schemas';
+import { withoutQuotedCredentials } from '../shared/vendorWords';
 
 const VENDOR = 'LawPay';
 
@@ -49,7 +50,9 @@ export class LawPayHttp {
         throw new VendorUnavailableError(VENDOR, `${endpoint}: HTTP ${response.status}`, response.status);
       if (response.status >= 400) {
         const body = errorBodySchema.safeParse(response.data);
-        const message = body.success ? body.data.messages.map((m) => m.message).join('; ') : '';
+        const message = body.success
+          ? withoutQuotedCredentials(body.data.messages.map((m) => m.message).join('; '))
+          : '';
         throw new VendorRejectedError(VENDOR, `${endpoint}: HTTP ${response.status} ${message}`, response.status);
       }
       const parsed = options.schema.safeParse(response.data);

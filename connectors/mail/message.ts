@@ -53,6 +53,8 @@ export function mailOptions(message: MailMessage, from: string, date?: Date): Se
 
 interface SmtpFailure {
   code?: string;
+  /** The SMTP command the server refused (nodemailer's `MAIL FROM`, `RCPT TO`, …). */
+  command?: string;
   responseCode?: number;
   permanent?: boolean;
   message?: string;
@@ -75,12 +77,18 @@ export function mapSmtpError(err: unknown): unknown {
   const e = err as SmtpFailure;
   const code = typeof e.code === 'string' ? e.code : undefined;
   const reply = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-  const message = `SMTP send failed${code ? ` (${code}${reply ? ` ${reply}` : ''})` : ''}: ${e.message ?? String(err)}`;
   if (code === undefined && reply === undefined && e.permanent === undefined) return err; // not nodemailer's
   const permanent =
     e.permanent ??
     (reply !== undefined ? reply >= 500 && reply !== 503 : code !== undefined && NOT_RETRYABLE_CODES.has(code));
-  const setup = (code !== undefined && SETUP_CODES.has(code)) || (reply !== undefined && SETUP_REPLIES.has(reply));
+  // A sender refused at MAIL FROM (553: MAIL_FROM is not an address this login may send as) is matterpay's own
+  // setting, as a refused login is; a message too large (552) is that message's.
+  const refusedSender = code === 'EENVELOPE' && e.command === 'MAIL FROM' && reply !== 552;
+  const setup =
+    (code !== undefined && SETUP_CODES.has(code)) || (reply !== undefined && SETUP_REPLIES.has(reply)) || refusedSender;
+  // The server's words about matterpay's own login or sender may quote the login: only the codes are kept then.
+  const words = permanent && setup ? "the server refuses matterpay's login or sender" : (e.message ?? String(err));
+  const message = `SMTP send failed${code ? ` (${code}${reply ? ` ${reply}` : ''})` : ''}: ${words}`;
   return permanent
     ? new VendorRejectedError(MAIL_VENDOR, message, reply ?? 0, setup)
     : new VendorUnavailableError(MAIL_VENDOR, message, reply ?? null);

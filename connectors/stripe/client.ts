@@ -4,6 +4,7 @@
  */
 import Stripe from 'stripe';
 import { VendorError, VendorRejectedError, VendorUnavailableError } from '../errors';
+import { withoutQuotedCredentials } from '../shared/vendorWords';
 
 export const VENDOR = 'stripe';
 
@@ -61,7 +62,7 @@ function headerOf(err: Stripe.errors.StripeError, name: string): string | undefi
 export function mapStripeError(err: unknown, action: string): unknown {
   if (err instanceof VendorError || !(err instanceof Stripe.errors.StripeError)) return err;
   const status = typeof err.statusCode === 'number' ? err.statusCode : null;
-  const detail = [err.type, err.code, err.message].filter(Boolean).join(': ');
+  const detail = withoutQuotedCredentials([err.type, err.code, err.message].filter(Boolean).join(': '));
   const message = `Stripe ${action} failed (${status ?? 'no response'}${err.requestId ? `, ${err.requestId}` : ''}): ${detail}`;
   const retryAfter = parseRetryAfter(headerOf(err, 'retry-after'));
 

@@ -7,6 +7,7 @@
 import fsPromises, { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import {
   createMailer,
   createOutboxMailer,
@@ -251,6 +252,9 @@ describe('SMTP mailer', () => {
     ['530 authentication required', { code: 'EENVELOPE', responseCode: 530 }, true],
     ['550 mailbox unavailable', { code: 'EENVELOPE', responseCode: 550, permanent: true }, false],
     ['553 address refused', { code: 'EENVELOPE', responseCode: 553 }, false],
+    ['553 at RCPT TO', { code: 'EENVELOPE', responseCode: 553, command: 'RCPT TO' }, false],
+    ['553 sender refused at MAIL FROM', { code: 'EENVELOPE', responseCode: 553, command: 'MAIL FROM' }, true],
+    ['552 too large at MAIL FROM', { code: 'EENVELOPE', responseCode: 552, command: 'MAIL FROM' }, false],
   ] as const)(
     "tells a refusal of matterpay's own login or settings (%s) from one of a message",
     (_l, failure, setup) => {
@@ -259,6 +263,38 @@ describe('SMTP mailer', () => {
       expect((out as VendorRejectedError).connectionRefused).toBe(setup);
     },
   );
+
+  it("takes a refused sender for matterpay's own settings, and keeps the server's words (which quote the login) out", async () => {
+    const login = 'smithlaw-billing-login';
+    // Postfix's reject_sender_login_mismatch: MAIL_FROM is not an address this login may send as.
+    const server = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      logger: false,
+      onAuth: (auth, _session, done) => done(null, { user: auth.username }),
+      onMailFrom(address, session, done) {
+        done(
+          Object.assign(new Error(`<${address.address}>: Sender address rejected: not owned by user ${session.user}`), {
+            responseCode: 553,
+          }),
+        );
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.server.address() as AddressInfo;
+    try {
+      const err = await createSmtpMailer({ url: `smtp://${login}:s3cret-pw@127.0.0.1:${port}`, from: FROM })
+        .send({ to: 'client@example.com', subject: 's', text: 't', idempotencyKey: 'k' })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VendorRejectedError);
+      expect({ message: (err as Error).message, setup: (err as VendorRejectedError).connectionRefused }).toEqual({
+        message: expect.not.stringContaining(login),
+        setup: true,
+      });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 
   it("leaves errors that are not nodemailer's alone", () => {
     const bug = new TypeError('bug');

@@ -601,6 +601,19 @@ describe('mapStripeError', () => {
     expect((out as VendorUnavailableError).vendor).toBe('stripe');
   });
 
+  it.each([
+    ['a refused key', 'Invalid API Key provided: sk_live_***************************1234', 'sk_live'],
+    ['a restricted key', "The provided key 'rk_test_***5678' does not have the required permissions", 'rk_test'],
+    ['a webhook secret', 'No signatures found for whsec_0123456789abcdef', 'whsec_0123'],
+  ])(
+    "keeps the key Stripe's answer quotes (%s) out of the error, which reaches Temporal and the log",
+    (_label, said, secret) => {
+      const out = mapStripeError(new Stripe.errors.StripeAuthenticationError({ message: said, statusCode: 401 }), 'x');
+      expect((out as Error).message).not.toContain(secret);
+      expect((out as Error).message).toMatch(/\(401\)/);
+    },
+  );
+
   it("leaves errors that are not Stripe's alone", () => {
     const plain = new TypeError('bug');
     expect(mapStripeError(plain, 'x')).toBe(plain);
