@@ -76,6 +76,11 @@ const SKIP_UNCHANGED_ATTRIBUTES = 'invoice-skip-unchanged-attributes';
  * six hours of a processor refusing matterpay's key, the void done and a checkout maybe still open.
  */
 const VOID_CLOSES_CHECKOUTS_APART = 'invoice-void-closes-checkouts-apart';
+/**
+ * From this rule on, a cancel that came while the trust draw waited (a practice system down for hours) voids the
+ * invoice before anything reaches the client: before, the invoice was issued and emailed first, and voided after.
+ */
+const CANCEL_BEFORE_ISSUE = 'invoice-cancel-checked-before-issue';
 
 export interface InvoiceInput {
   firmId: string;
@@ -209,6 +214,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
 
     if (patched(MATTER_CREDIT_FIRST)) await store.applyMatterCredit({ firmId, invoiceNumber });
     const trust = await untilDone.drawTrust({ firmId, invoiceNumber, known });
+    if (cancelReason !== null && patched(CANCEL_BEFORE_ISSUE)) return finishVoid(cancelReason);
     if (trust.drawCents > 0) {
       await note(
         'trust-draw',
@@ -221,6 +227,8 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     adopt(issued.snapshot);
     state.payLinkUrl = issued.payLinkUrl;
     publish();
+    if (cancelReason !== null && state.status !== 'paid' && patched(CANCEL_BEFORE_ISSUE))
+      return finishVoid(cancelReason);
     if (state.status === 'paid') {
       await note(
         'settled-from-trust',

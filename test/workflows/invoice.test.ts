@@ -151,6 +151,36 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
     expect(status).toMatchObject({ status: 'issued', trustAppliedCents: 15_000, amountDueCents: 45_000 });
   });
 
+  it('voids, without emailing the client or drawing trust, an invoice cancelled while its trust draw waited', async () => {
+    const matter = await h.createMatter({
+      trust_balance_cents: 15_000,
+      client: { name: 'Vi Waiting', email: 'vi@client.test' },
+    });
+    const restore = h.practiceOutage('listTrustLedger');
+    let handle: Awaited<ReturnType<typeof issue>>['handle'];
+    let number: string;
+    try {
+      ({ handle, number } = await issue(matter, 3));
+      await env.sleep('1 hour');
+      expect((await handle.query(invoiceStatusQuery)).status).toBe('draft');
+      // The admin runs `matterpay void` while the practice system is still down.
+      await handle.signal(cancelSignal, { reason: 'billed to the wrong matter' });
+      await env.sleep('10 minutes');
+    } finally {
+      restore();
+    }
+    await env.sleep('1 hour');
+    expect(await handle.result()).toMatchObject({ status: 'void' });
+    expect(await emailsTo('vi@client.test')).toEqual([]);
+    const { rows: draws } = await h.database.db.query(
+      'SELECT state FROM trust_draws WHERE firm_id = $1 AND invoice_number = $2',
+      [FIRM, number],
+    );
+    expect(draws.filter((d) => d.state !== 'reversed')).toEqual([]);
+    const notes = await h.noteSubjects(matter.id);
+    expect(notes.filter((subject) => /trust draw|emailed/.test(subject))).toEqual([]);
+  });
+
   it('asks for the whole amount when the matter has no trust', async () => {
     const matter = await h.createMatter({
       trust_balance_cents: 0,
