@@ -79,6 +79,7 @@ export function checkoutActivities(deps: ActivityDeps) {
  * Opens the processor's checkout for an invoice's balance due now, and records it so it can be expired when that
  * balance changes. The idempotency key names the balance and how many checkouts were expired before, so a retried
  * open reuses its session while a balance that comes back to an earlier figure gets a fresh one, not the expired one.
+ * Null when the balance changed while the checkout was opened: it is closed again, and the page shows what changed.
  */
 export async function openCheckout(
   db: Db,
@@ -86,7 +87,7 @@ export async function openCheckout(
   invoice: { invoiceNumber: string; amountDueCents: number },
   returnUrl: string,
   clientEmail: string | null = null,
-): Promise<Checkout> {
+): Promise<Checkout | null> {
   const checkouts = new CheckoutRepository(db);
   const generation = await checkouts.expiredCount(firm.firmId, invoice.invoiceNumber);
   const checkout = await firm.processor.checkoutForLink({
@@ -105,6 +106,16 @@ export async function openCheckout(
       invoiceNumber: invoice.invoiceNumber,
       amountCents: invoice.amountDueCents,
     });
+    // A payment or a void that landed after the balance was read expired the checkouts recorded then, not this one:
+    // read again now that it is recorded. Either that expiry lists it, or this read sees what changed.
+    const now = await new InvoiceRepository(db).require(firm.firmId, invoice.invoiceNumber);
+    if (now.amountDueCents !== invoice.amountDueCents || now.amountDueCents <= 0) {
+      await checkoutActivities({ db, firm: () => firm }).expireStaleCheckouts({
+        firmId: firm.firmId,
+        invoiceNumber: invoice.invoiceNumber,
+      });
+      return null;
+    }
   }
   return checkout;
 }

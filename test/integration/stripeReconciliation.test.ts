@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { openCheckout } from '../../activities/checkouts';
 import { createStripeProcessor } from '../../connectors/stripe';
 import { cancelSignal, invoiceStatusQuery, reconciliationStatusQuery } from '../../shared/messages';
 import { workflowIds } from '../../shared/workflowIds';
@@ -385,6 +386,37 @@ describe('Stripe payments through the ingress, for a second firm', () => {
       timeoutMs: 60_000,
     });
     expect(await notExpiredAlerts(String(checkout.checkout_id))).toEqual([]);
+  });
+
+  it('closes a Checkout Session the client opened while the invoice was being voided', async () => {
+    const { number } = await issued(45_000, 'Ray Race');
+    const firm = h.firms.get(STRIPE_FIRM);
+    const real = firm.processor;
+    // The void lands between the page's read of the balance and the session's record: its expiry cannot see it.
+    const racing = new Proxy(real, {
+      get(target, name) {
+        if (name === 'checkoutForLink')
+          return async (request: Parameters<typeof real.checkoutForLink>[0]) => {
+            const checkout = await target.checkoutForLink(request);
+            await h.activities.voidInvoice({ firmId: STRIPE_FIRM, invoiceNumber: number, reason: 'billed in error' });
+            return checkout;
+          };
+        const value = Reflect.get(target, name, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const opened = await openCheckout(
+      h.database.db,
+      { ...firm, processor: racing },
+      { invoiceNumber: number, amountDueCents: 45_000 },
+      'http://pay.firm.test/pay/t',
+    );
+    expect(opened).toBeNull();
+    const { rows } = await h.database.db.query(
+      'SELECT state FROM processor_checkouts WHERE firm_id = $1 AND invoice_number = $2',
+      [STRIPE_FIRM, number],
+    );
+    expect(rows).toEqual([{ state: 'expired' }]);
   });
 
   it("expires the stale Checkout Session after a payment even while the mail server refuses matterpay's login", async () => {

@@ -86,6 +86,8 @@ export function registerPayLinks(app: FastifyInstance, deps: IngressDeps): void 
       try {
         // Same invoice and balance, same key: pressing Pay twice opens one checkout, not two (activities/checkouts.ts).
         const checkout = await openCheckout(deps.db, firm, view, `${firm.publicBaseUrl}/pay/${link.token}`);
+        // Paid or voided while the checkout opened: it was closed again, and the page says what changed.
+        if (!checkout) return reply.redirect(`/pay/${link.token}`, 303);
         deps.metrics.payLinkOpens.inc({ outcome: 'redirected' });
         return reply.redirect(checkout.url, 303);
       } catch (err) {
