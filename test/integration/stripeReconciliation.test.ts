@@ -388,6 +388,30 @@ describe('Stripe payments through the ingress, for a second firm', () => {
     expect(await notExpiredAlerts(String(checkout.checkout_id))).toEqual([]);
   });
 
+  it("takes Stripe's signed event while an outsider floods the route with forged signatures", async () => {
+    // Behind the firm's reverse proxy, which says who sent each request.
+    const limited = await h.startIngress({
+      extraFirms: [[STRIPE_FIRM, h.firms.connection(STRIPE_FIRM)]],
+      env: { WEBHOOK_RATE_LIMIT: '5/1m', INGRESS_TRUST_PROXY: '127.0.0.1' },
+    });
+    const post = (body: string, signature: string, from: string) =>
+      fetch(`${limited.url}/webhooks/stripe?firm=${STRIPE_FIRM}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature, 'x-forwarded-for': from },
+        body,
+      });
+    try {
+      const forged: number[] = [];
+      for (let i = 0; i < 7; i++) forged.push((await post('{}', 't=1,v1=00', '203.0.113.9')).status);
+      expect(forged).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      const { number } = await issued(25_000, 'Flo Flood');
+      const real = succeeded('pi_FloReal', 25_000, number);
+      expect((await post(real, signed(real), '54.187.174.169')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('closes a Checkout Session the client opened while the invoice was being voided', async () => {
     const { number } = await issued(45_000, 'Ray Race');
     const firm = h.firms.get(STRIPE_FIRM);

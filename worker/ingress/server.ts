@@ -126,9 +126,15 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
 }
 
 /**
- * Each webhook route is limited per firm (the sender may use many addresses; the firm's budget is what a flood
- * spends), each page per client address. Attached by URL, so every route added later under these paths is covered.
+ * A webhook whose signature the ingress checks itself (Stripe's, Clio's: an HMAC, no vendor call) is limited per firm
+ * and sender address, so an outsider's flood of forged signatures spends only its own allowance and never shuts out
+ * the vendor's signed deliveries (behind a reverse proxy, INGRESS_TRUST_PROXY makes the address the sender's). A
+ * webhook that is only a hint (LawPay signs nothing: each costs a read of the firm's LawPay budget) is limited per
+ * firm, since that budget is what a flood spends, from however many addresses; the sweep finds what a flood pushes
+ * out. Each page is limited per client address. Attached by URL, so every route added later is covered.
  */
+const SIGNED_WEBHOOKS = new Set(['/webhooks/stripe', '/webhooks/clio']);
+
 function routeRateLimit(url: string, deps: IngressDeps) {
   const { config } = deps;
   const firmOf = (req: FastifyRequest) => {
@@ -141,7 +147,9 @@ function routeRateLimit(url: string, deps: IngressDeps) {
     return {
       max: config.WEBHOOK_RATE_LIMIT.max,
       timeWindow: config.WEBHOOK_RATE_LIMIT.windowMs,
-      keyGenerator: (req: FastifyRequest) => `${url}|${firmOf(req)}`,
+      keyGenerator: SIGNED_WEBHOOKS.has(url)
+        ? (req: FastifyRequest) => `${url}|${firmOf(req)}|${req.ip}`
+        : (req: FastifyRequest) => `${url}|${firmOf(req)}`,
     };
   }
   if (url.startsWith('/pay/') || url.startsWith('/oauth/')) {
