@@ -87,7 +87,12 @@ export function mapSmtpError(err: unknown): unknown {
   const setup =
     (code !== undefined && SETUP_CODES.has(code)) || (reply !== undefined && SETUP_REPLIES.has(reply)) || refusedSender;
   // The server's words about matterpay's own login or sender may quote the login: only the codes are kept then.
-  const words = permanent && setup ? "the server refuses matterpay's login or sender" : (e.message ?? String(err));
+  // An address in the server's words is a client's (or the login): the error reaches Temporal's history, which
+  // does not encrypt failure messages, so it is left out; the alerts name the client's address from the store.
+  const words =
+    permanent && setup
+      ? "the server refuses matterpay's login or sender"
+      : (e.message ?? String(err)).replace(/[^\s<>@"']+@[^\s<>@"']+/g, 'an address');
   const message = `SMTP send failed${code ? ` (${code}${reply ? ` ${reply}` : ''})` : ''}: ${words}`;
   return permanent
     ? new VendorRejectedError(MAIL_VENDOR, message, reply ?? 0, setup)

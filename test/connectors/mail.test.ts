@@ -296,6 +296,24 @@ describe('SMTP mailer', () => {
     }
   });
 
+  it("keeps the client's address, which the server's words may quote, out of the error", () => {
+    const out = mapSmtpError(
+      Object.assign(
+        new Error(
+          "Can't send mail - all recipients were rejected: 450 4.2.0 <jane.doe@client.test>: Recipient address rejected: Greylisted",
+        ),
+        {
+          code: 'EENVELOPE',
+          responseCode: 450,
+          command: 'RCPT TO',
+        },
+      ),
+    );
+    expect(out).toBeInstanceOf(VendorUnavailableError);
+    expect((out as Error).message).not.toContain('jane.doe');
+    expect((out as Error).message).toMatch(/450 .*Greylisted/);
+  });
+
   it("leaves errors that are not nodemailer's alone", () => {
     const bug = new TypeError('bug');
     expect(mapSmtpError(bug)).toBe(bug);
