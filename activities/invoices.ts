@@ -385,6 +385,8 @@ export function invoiceActivities(deps: ActivityDeps) {
       reason: string;
       /** The workflow expires the checkouts as a step of its own, which retries until the processor takes it. */
       checkoutsApart?: boolean;
+      /** The draw's note was never written (cancelled right after the draw): nobody was asked to post it. */
+      drawUnannounced?: boolean;
     }): Promise<InvoiceSnapshot> {
       const firm = deps.firm(input.firmId);
       const voided = await inTransaction(deps.db, async (client) => {
@@ -397,8 +399,11 @@ export function invoiceActivities(deps: ActivityDeps) {
         await invoices.update(input.firmId, input.invoiceNumber, { status: 'void', voidedAt: new Date() }, client);
         await links.close(input.firmId, input.invoiceNumber, 'cancelled', client);
         const draw = await draws.forInvoice(input.firmId, input.invoiceNumber, client);
+        const announced = draw !== null && draw !== undefined && !input.drawUnannounced;
         if (draw?.state === 'recorded') {
           await draws.setState(client, draw.id, 'reversed');
+        }
+        if (draw?.state === 'recorded' && announced) {
           // Recorded means only that no ledger read has shown it yet: the bookkeeper may have posted it as its note
           // asked, and a reversed draw matches no ledger entry, so nothing else would ever say so.
           await alerts.raise(
@@ -435,7 +440,7 @@ export function invoiceActivities(deps: ActivityDeps) {
             matterId: invoice.matterId,
             key: `invoice/${input.invoiceNumber}/void`,
             subject: `Invoice ${input.invoiceNumber}: void`,
-            detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.${kept > 0 ? ` ${formatCents(kept)} paid on it is held as a credit on the matter.` : ''}${draw && draw.state !== 'reversed' ? ` Its trust draw of ${formatCents(draw.amountCents)} is withdrawn: ${draw.state === 'recorded' ? 'do not post it; if it was posted, return it to trust' : 'return it to trust'}.` : ''}`,
+            detail: `Invoice ${input.invoiceNumber} was voided: ${input.reason}.${kept > 0 ? ` ${formatCents(kept)} paid on it is held as a credit on the matter.` : ''}${announced && draw.state !== 'reversed' ? ` Its trust draw of ${formatCents(draw.amountCents)} is withdrawn: ${draw.state === 'recorded' ? 'do not post it; if it was posted, return it to trust' : 'return it to trust'}.` : ''}`,
             date: localDate(Date.now(), firm.timeZone),
             // Voided before it was issued, the void completes the issue's moment: "drafted; void" is one note.
             moment: { key: issueMoment(input.invoiceNumber), closes: true },

@@ -214,7 +214,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
 
     if (patched(MATTER_CREDIT_FIRST)) await store.applyMatterCredit({ firmId, invoiceNumber });
     const trust = await untilDone.drawTrust({ firmId, invoiceNumber, known });
-    if (cancelReason !== null && patched(CANCEL_BEFORE_ISSUE)) return finishVoid(cancelReason);
+    if (cancelReason !== null && patched(CANCEL_BEFORE_ISSUE)) return finishVoid(cancelReason, true);
     if (trust.drawCents > 0) {
       await note(
         'trust-draw',
@@ -383,9 +383,18 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     });
   }
 
-  async function finishVoid(reason: string): Promise<InvoiceWorkflowStatus> {
+  /** `drawUnannounced`: the trust draw was recorded but its note, which asks the bookkeeper to post it, never written. */
+  async function finishVoid(reason: string, drawUnannounced = false): Promise<InvoiceWorkflowStatus> {
     if (patched(VOID_CLOSES_CHECKOUTS_APART)) {
-      adopt(await store.voidInvoice({ firmId, invoiceNumber, reason, checkoutsApart: true }));
+      adopt(
+        await store.voidInvoice({
+          firmId,
+          invoiceNumber,
+          reason,
+          checkoutsApart: true,
+          ...(drawUnannounced ? { drawUnannounced } : {}),
+        }),
+      );
       await untilDone.expireStaleCheckouts({ firmId, invoiceNumber });
     } else adopt(await activities.voidInvoice({ firmId, invoiceNumber, reason }));
     // Paid in full just before the void: it stays paid, and says so.

@@ -6,6 +6,7 @@ import { CLIO_API_VERSION } from './constants';
 import type { HeaderDrivenRateLimiter, RateLimitHeaders } from '../shared/rateLimiter';
 import { sendToVendor } from '../shared/transport';
 import { describeIssues, issuePaths } from '../shared/validation';
+import { withoutQuotedCredentials } from '../shared/vendorWords';
 
 export interface TokenSource {
   accessToken(): Promise<string>;
@@ -100,7 +101,7 @@ export class ClioHttp {
       if (response.status >= 400) {
         throw new VendorRejectedError(
           VENDOR,
-          `${endpoint}: HTTP ${response.status} ${errorMessage(response.data)}`,
+          `${endpoint}: HTTP ${response.status} ${withoutQuotedCredentials(errorMessage(response.data))}`,
           response.status,
         );
       }

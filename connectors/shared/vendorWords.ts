@@ -6,7 +6,8 @@
 const QUOTED_CREDENTIALS = [
   /\b(sk|rk|pk)_(live|test)_[A-Za-z0-9*]+/g,
   /\bwhsec_[A-Za-z0-9*]+/g,
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=*-]+/gi,
+  // A token, not the word "Basic" in "Basic authentication failed": case as sent, and long.
+  /\b(Bearer|Basic) [A-Za-z0-9._~+/=*-]{20,}/g,
 ];
 
 export function withoutQuotedCredentials(text: string): string {

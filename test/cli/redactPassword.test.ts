@@ -10,6 +10,11 @@ it.each([
   ['postgres://matterpay:pa/ss@db.internal/matterpay', 'postgres://matterpay:***@db.internal/matterpay'],
   ['postgres://matterpay@db.internal/matterpay', 'postgres://matterpay@db.internal/matterpay'],
   ['postgres://db.internal/matterpay', 'postgres://db.internal/matterpay'],
+  ['postgres:///mp?host=/run/pg&password=s3cret&sslmode=off', 'postgres:///mp?host=/run/pg&password=***&sslmode=off'],
+  [
+    'postgres://db.internal:5432/mp?application_name=ops@box',
+    'postgres://db.internal:5432/mp?application_name=ops@box',
+  ],
 ])('redacts the whole password of %s', (url, shown) => {
   expect(redactPassword(url)).toBe(shown);
 });

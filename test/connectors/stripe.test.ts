@@ -605,6 +605,7 @@ describe('mapStripeError', () => {
     ['a refused key', 'Invalid API Key provided: sk_live_***************************1234', 'sk_live'],
     ['a restricted key', "The provided key 'rk_test_***5678' does not have the required permissions", 'rk_test'],
     ['a webhook secret', 'No signatures found for whsec_0123456789abcdef', 'whsec_0123'],
+    ['a bearer token', 'Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc is not valid', '4eC39HqLyjWDarjtT1zdp7dc'],
   ])(
     "keeps the key Stripe's answer quotes (%s) out of the error, which reaches Temporal and the log",
     (_label, said, secret) => {
@@ -613,6 +614,12 @@ describe('mapStripeError', () => {
       expect((out as Error).message).toMatch(/\(401\)/);
     },
   );
+
+  it('keeps the words of an answer that quotes no key', () => {
+    const said = 'Basic authentication failed for this account';
+    const out = mapStripeError(new Stripe.errors.StripeAuthenticationError({ message: said, statusCode: 401 }), 'x');
+    expect((out as Error).message).toContain(said);
+  });
 
   it("leaves errors that are not Stripe's alone", () => {
     const plain = new TypeError('bug');

@@ -177,6 +177,12 @@ describe('invoice: trust first, pay link, delivery, reminders, escalation, payme
       [FIRM, number],
     );
     expect(draws.filter((d) => d.state !== 'reversed')).toEqual([]);
+    // Nobody was asked to post that draw: the firm is not told to undo it.
+    const { rows: trustAlerts } = await h.database.db.query(
+      `SELECT kind FROM alerts WHERE kind = 'trust-reversal' AND subject = $1 AND resolved_at IS NULL`,
+      [number],
+    );
+    expect(trustAlerts).toEqual([]);
     const notes = await h.noteSubjects(matter.id);
     expect(notes.filter((subject) => /trust draw|emailed/.test(subject))).toEqual([]);
   });
