@@ -48,7 +48,9 @@ export function trustReportActivities(deps: ActivityDeps) {
     const found: ProcessorTrustDeposit[] = [];
     let cursor: string | null = null;
     do {
-      const page = await firm.processor.listTransactionsSince(new Date(fromMs).toISOString(), cursor);
+      const page = await firm.processor.listTransactionsSince(new Date(fromMs).toISOString(), cursor, {
+        createdOnly: true,
+      });
       for (const p of page.items) {
         const at = Date.parse(p.occurredAt);
         if (

@@ -284,6 +284,10 @@ export type WebhookOutcome =
     }
   | { kind: 'ignored'; eventId: string; reason: string };
 
+export interface ListOptions {
+  createdOnly?: boolean;
+}
+
 export interface PaymentProcessor {
   readonly name: ProcessorName;
   checkoutForLink(request: CheckoutRequest): Promise<Checkout>;
@@ -293,7 +297,11 @@ export interface PaymentProcessor {
    */
   expireCheckout?(processorCheckoutId: string): Promise<void>;
   getTransaction(transactionId: string): Promise<Payment | null>;
-  listTransactionsSince(sinceIso: string, cursor: string | null): Promise<Page<Payment>>;
+  /**
+   * The transactions created or changed since `sinceIso`, as they are now, page by page (the cursor is the
+   * processor's own). `createdOnly`: a period's own transactions, not older ones that changed in it.
+   */
+  listTransactionsSince(sinceIso: string, cursor: string | null, options?: ListOptions): Promise<Page<Payment>>;
   /**
    * Verifies (signature, or a re-fetch where the vendor signs nothing) and translates one webhook. A payment's
    * `eventId` is what deliveries are de-duplicated by; an `ignored` outcome's id is the sender's and is never recorded.

@@ -4,6 +4,7 @@ import type {
   AccountKind,
   Checkout,
   CheckoutRequest,
+  ListOptions,
   Page,
   Payment,
   PaymentProcessor,
@@ -14,6 +15,7 @@ import type { LawPayHttp } from './http';
 import {
   eventPageSchema,
   eventSchema,
+  transactionEventSchema,
   merchantSchema,
   transactionPageSchema,
   transactionSchema,
@@ -61,7 +63,11 @@ export class LawPayProcessor implements PaymentProcessor {
    * alone missed every such change whose one webhook was lost. Cursor: the transactions' next page (`2`), then the
    * events' (`events:1`).
    */
-  async listTransactionsSince(sinceIso: string, cursor: string | null): Promise<Page<Payment>> {
+  async listTransactionsSince(
+    sinceIso: string,
+    cursor: string | null,
+    options: ListOptions = {},
+  ): Promise<Page<Payment>> {
     const events = /^events:(\d+)$/.exec(cursor ?? '');
     if (events) return this.changedSince(sinceIso, Number(events[1]));
     const page = Number(cursor ?? '1');
@@ -71,24 +77,35 @@ export class LawPayProcessor implements PaymentProcessor {
     }))!;
     const items = await Promise.all(result.results.map((t) => this.toPayment(t)));
     const more = result.page * result.page_size < result.total_entries;
-    return { items, nextCursor: more ? String(page + 1) : 'events:1' };
+    return { items, nextCursor: more ? String(page + 1) : options.createdOnly ? null : 'events:1' };
   }
 
-  /** One page of the events since `since`: the transactions created before it that they name, read as they are now. */
+  /**
+   * One page of the events since `since`, newest first: the transactions created before it that they name, read as
+   * they are now. Paging stops at the first event older than `since`, so an API that ignored `start_date` (LawPay
+   * documents only paging, docs/vendors.md §2.6) costs the window's pages, not the account's history. An event that
+   * is not about a transaction, or not in the shape expected, is skipped: it must not stop the sweep.
+   */
   private async changedSince(sinceIso: string, page: number): Promise<Page<Payment>> {
     const result = (await this.http.request('GET', '/v1/events', {
-      query: { start_date: sinceIso, page, page_size: PAGE_SIZE, order_by: 'created' },
+      query: { start_date: sinceIso, page, page_size: PAGE_SIZE, order_by: '-created' },
       schema: eventPageSchema,
     }))!;
     const sinceMs = Date.parse(sinceIso);
     const older = new Set<string>();
-    for (const event of result.results) {
-      const created = Date.parse(event.data.created);
+    let pastWindow = false;
+    for (const raw of result.results) {
+      const event = transactionEventSchema.safeParse(raw);
+      if (!event.success) continue;
+      if (Date.parse(event.data.created) < sinceMs) {
+        pastWindow = true;
+        continue;
+      }
       // Created inside the window: the transactions' listing has it, as it is now.
-      if (event.type.startsWith('transaction.') && !(created >= sinceMs)) older.add(event.data.id);
+      if (!(Date.parse(event.data.data.created) >= sinceMs)) older.add(event.data.data.id);
     }
     const current = await Promise.all([...older].map((id) => this.getTransaction(id)));
-    const more = result.page * result.page_size < result.total_entries;
+    const more = !pastWindow && result.page * result.page_size < result.total_entries;
     return {
       items: current.filter((p): p is Payment => p !== null),
       nextCursor: more ? `events:${page + 1}` : null,

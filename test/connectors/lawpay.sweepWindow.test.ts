@@ -1,4 +1,4 @@
-import { createLawPayProcessor } from '../../connectors/lawpay';
+import { createLawPayProcessor, LawPayProcessor, type LawPayHttp } from '../../connectors/lawpay';
 import type { PaymentProcessor } from '../../connectors/ports';
 import { sweepLookbackMs } from '../../worker/schedules';
 import { startSandboxedLawPay, type SandboxedLawPay } from '../support/sandboxes';
@@ -55,5 +55,53 @@ describe('the LawPay sweep sees a charge voided after its creation window', () =
     } while (cursor);
 
     expect(seen).toContainEqual({ id: paid.transaction_id, status: 'voided' });
+  });
+});
+
+describe("the LawPay sweep's events pass, against answers the sandbox does not give", () => {
+  const SINCE = '2026-11-02T14:00:00.000Z';
+  const transaction = { id: 'txnOld1', created: '2026-10-30T09:00:00Z', type: 'CHARGE', status: 'VOIDED' };
+  const answers: Record<string, unknown> = {
+    '/v1/merchant': { merchant_accounts: [{ id: 'acct_op', name: 'Operating', trust_account: false }] },
+    '/v1/transactions/txnOld1': {
+      ...transaction,
+      account_id: 'acct_op',
+      amount: 50_000,
+      currency: 'USD',
+      reference: 'SL-0042-1',
+    },
+    '/v1/events': {
+      page: 1,
+      page_size: 200,
+      total_entries: 5_000,
+      results: [
+        { id: 'evtMerchant', created: '2026-11-02T14:30:00Z', type: 'merchant.application.approved', data: {} },
+        { id: 'evtVoid', created: '2026-11-02T14:20:00Z', type: 'transaction.voided', data: transaction },
+        {
+          id: 'evtOdd',
+          created: '2026-11-02T14:10:00Z',
+          type: 'transaction.updated',
+          data: { id: 'not a gateway id!' },
+        },
+        { id: 'evtBefore', created: '2026-11-02T13:00:00Z', type: 'transaction.completed', data: transaction },
+      ],
+    },
+  };
+  const calls: string[] = [];
+  const http = {
+    async request(_method: string, path: string, options: { schema: { parse(v: unknown): unknown } }) {
+      calls.push(path);
+      return options.schema.parse(answers[path]);
+    },
+  };
+  const processor = new LawPayProcessor(http as unknown as LawPayHttp, 'https://secure.lawpay.com/pages/x');
+
+  it('skips an event it cannot read, and stops paging at the first event older than the window', async () => {
+    const page = await processor.listTransactionsSince(SINCE, 'events:1');
+    expect(page.items.map((p) => ({ id: p.transactionId, status: p.status }))).toEqual([
+      { id: 'txnOld1', status: 'voided' },
+    ]);
+    expect(page.nextCursor).toBeNull();
+    expect(calls.filter((c) => c === '/v1/events')).toHaveLength(1);
   });
 });
