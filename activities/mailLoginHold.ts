@@ -53,21 +53,27 @@ export class MailLoginHold {
   }
 
   /**
-   * Null when a message may offer the firm's login now (after a hold, it is the one that does, until `refused`,
-   * `passed` or `released`); otherwise the refusal that holds it.
+   * Whether a message may offer the firm's login now. `refusal` when it may not. After a hold has run out, the one that
+   * may is the `probe` (until `refused`, `passed` or `released`), and only its refusal lengthens the hold.
    */
-  claim(firmId: string): LoginRefusal | null {
+  claim(firmId: string): { refusal: LoginRefusal | null; probe: boolean } {
     const held = this.held.get(firmId);
-    if (!held) return null;
+    if (!held) return { refusal: null, probe: false };
     const now = this.now();
     const probing = held.probingSinceMs !== null && now - held.probingSinceMs < PROBE_GIVES_UP_MS;
-    if (probing || now < held.retryAtMs) return { vendor: held.vendor, status: held.status, retryAtMs: held.retryAtMs };
+    if (probing || now < held.retryAtMs)
+      return { refusal: { vendor: held.vendor, status: held.status, retryAtMs: held.retryAtMs }, probe: false };
     held.probingSinceMs = now;
-    return null;
+    return { refusal: null, probe: true };
   }
 
-  refused(firmId: string, vendor: string, status: number | null): LoginRefusal {
+  /**
+   * A login was refused. The hold starts, or, after the probe's refusal, doubles; messages that offered the login
+   * together before the first refusal was known do not each lengthen it.
+   */
+  refused(firmId: string, vendor: string, status: number | null, probe: boolean): LoginRefusal {
     const before = this.held.get(firmId);
+    if (before && !probe) return { vendor: before.vendor, status: before.status, retryAtMs: before.retryAtMs };
     const holdMs = before ? Math.min(before.holdMs * 2, this.longestHoldMs) : this.firstHoldMs;
     const retryAtMs = this.now() + holdMs;
     this.held.set(firmId, { vendor, status, holdMs, retryAtMs, probingSinceMs: null });

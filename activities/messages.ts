@@ -39,8 +39,8 @@ export function recordedMailer(
    * held (activities/mailLoginHold.ts), so the waiting messages do not lock the account. The alert quotes only the
    * reply code: the server's words may echo the login.
    */
-  async function loginRefused(vendor: string, status: number | null): Promise<MailLoginRefusedError> {
-    const refusal = loginHold.refused(firmId, vendor, status);
+  async function loginRefused(vendor: string, status: number | null, probe: boolean): Promise<MailLoginRefusedError> {
+    const refusal = loginHold.refused(firmId, vendor, status, probe);
     await alerts.raise(
       firmId,
       LOGIN_REFUSED,
@@ -62,8 +62,8 @@ export function recordedMailer(
     async send(message: MailMessage) {
       const before = await messages.begin(firmId, message.idempotencyKey, message.to, message.subject);
       if (before?.state === 'sent' && before.messageId) return { messageId: before.messageId };
-      const held = loginHold.claim(firmId);
-      if (held) throw heldError(held);
+      const turn = loginHold.claim(firmId);
+      if (turn.refusal) throw heldError(turn.refusal);
       let sent: { messageId: string };
       try {
         sent = await inner.send(message);
@@ -72,7 +72,7 @@ export function recordedMailer(
           loginHold.released(firmId);
           throw err;
         }
-        throw await loginRefused(err.vendor, err.status);
+        throw await loginRefused(err.vendor, err.status, turn.probe);
       }
       loginHold.passed(firmId);
       await messages.markSent(firmId, message.idempotencyKey, sent.messageId);

@@ -89,12 +89,13 @@ export function mapSmtpError(err: unknown): unknown {
   // The server's words about matterpay's own login or sender may quote the login: only the codes are kept then.
   // An address in the server's words is a client's (or the login): the error reaches Temporal's history, which
   // does not encrypt failure messages, so it is left out; the alerts name the client's address from the store.
-  const words =
-    permanent && setup
-      ? "the server refuses matterpay's login or sender"
-      : (e.message ?? String(err)).replace(/[^\s<>@"']+@[^\s<>@"']+/g, 'an address');
+  const words = setup
+    ? "the server refuses matterpay's login or sender"
+    : (e.message ?? String(err)).replace(/[^\s<>@"']+@[^\s<>@"']+/g, 'an address');
   const message = `SMTP send failed${code ? ` (${code}${reply ? ` ${reply}` : ''})` : ''}: ${words}`;
-  return permanent
+  // A refusal of the login is matterpay's own, even a passing one (454: too many login attempts, the step before a
+  // provider locks the account): it is held as one (activities/mailLoginHold.ts), not retried by every message.
+  return permanent || setup
     ? new VendorRejectedError(MAIL_VENDOR, message, reply ?? 0, setup)
     : new VendorUnavailableError(MAIL_VENDOR, message, reply ?? null);
 }

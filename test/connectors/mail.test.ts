@@ -254,6 +254,7 @@ describe('SMTP mailer', () => {
     ['553 address refused', { code: 'EENVELOPE', responseCode: 553 }, false],
     ['553 at RCPT TO', { code: 'EENVELOPE', responseCode: 553, command: 'RCPT TO' }, false],
     ['553 sender refused at MAIL FROM', { code: 'EENVELOPE', responseCode: 553, command: 'MAIL FROM' }, true],
+    ['454 too many login attempts', { code: 'EAUTH', responseCode: 454 }, true],
     ['552 too large at MAIL FROM', { code: 'EENVELOPE', responseCode: 552, command: 'MAIL FROM' }, false],
   ] as const)(
     "tells a refusal of matterpay's own login or settings (%s) from one of a message",

@@ -113,4 +113,26 @@ describe('a refused mail login is not tried again for every waiting message', ()
     expect(delivered.sort()).toEqual([1, 2, 3, 4, 5].map((n) => `client${n}@client.test`));
     expect(await openLoginAlerts()).toEqual([]);
   });
+
+  it('is not lengthened by each of the messages that offered the login together before the first refusal came', async () => {
+    acceptLogin = false;
+    let nowMs = Date.parse('2026-12-03T18:00:00Z');
+    const hold = new MailLoginHold({ now: () => nowMs });
+    const inner = createSmtpMailer({ url: `smtp://burst:wrong@127.0.0.1:${port}`, from: 'billing@firm.test' });
+    const mailer = recordedMailer(database.db, 'firm-burst', inner, hold);
+    const burst = (round: number) =>
+      Promise.allSettled(
+        [1, 2, 3, 4, 5].map((n) =>
+          mailer.send({ to: `c${n}@client.test`, subject: 's', text: 't', idempotencyKey: `firm-burst/${round}/${n}` }),
+        ),
+      );
+    // A restart: the queued retries come due together, before any refusal is known.
+    await burst(1);
+    const offered = logins.filter((l) => l === 'burst').length;
+    expect(offered).toBeGreaterThanOrEqual(1);
+    // One minute later the hold has run out (it was not doubled five times to 15 minutes): one message offers it.
+    nowMs += FIRST_LOGIN_HOLD_MS;
+    await burst(2);
+    expect(logins.filter((l) => l === 'burst')).toHaveLength(offered + 1);
+  });
 });
