@@ -135,6 +135,24 @@ export async function buildIngress(deps: IngressDeps): Promise<FastifyInstance> 
  */
 const SIGNED_WEBHOOKS = new Set(['/webhooks/stripe', '/webhooks/clio']);
 
+/**
+ * The sender a webhook limit counts: an IPv4 address, or an IPv6 address's /64 (one host is commonly given a whole
+ * /64, so counting addresses there would give one sender endless allowances).
+ */
+export function senderNetwork(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g || '0').toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 function routeRateLimit(url: string, deps: IngressDeps) {
   const { config } = deps;
   const firmOf = (req: FastifyRequest) => {
@@ -148,7 +166,7 @@ function routeRateLimit(url: string, deps: IngressDeps) {
       max: config.WEBHOOK_RATE_LIMIT.max,
       timeWindow: config.WEBHOOK_RATE_LIMIT.windowMs,
       keyGenerator: SIGNED_WEBHOOKS.has(url)
-        ? (req: FastifyRequest) => `${url}|${firmOf(req)}|${req.ip}`
+        ? (req: FastifyRequest) => `${url}|${firmOf(req)}|${senderNetwork(req.ip)}`
         : (req: FastifyRequest) => `${url}|${firmOf(req)}`,
     };
   }
