@@ -1,4 +1,4 @@
-import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
+import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
 /**
@@ -13,29 +13,14 @@ describe('a trust draw decided on a ledger read before another draw was confirme
     h = harness;
   });
 
-  let period = 0;
-  async function draft(matter: SandboxMatter, amountCents: number): Promise<string> {
-    period += 1;
-    const entry = await h.addEntry(matter.id, amountCents / 20_000, 20_000);
-    const d = await h.activities.draftInvoice({
-      firmId: FIRM,
-      matterId: String(matter.id),
-      matterDisplayNumber: matter.display_number,
-      kind: 'manual',
-      period: `2026-${String(period).padStart(2, '0')}`,
-      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents }],
-    });
-    return d.invoiceNumber!;
-  }
-
   it('never draws more than the trust the matter holds', async () => {
     const matter = await h.createMatter({
       trust_balance_cents: 100_000,
       client: { name: 'Stale Ledger', email: 'stale@client.test' },
     });
-    const a = await draft(matter, 100_000);
-    const b = await draft(matter, 40_000);
-    const c = await draft(matter, 10_000);
+    const a = await h.draftHourly(matter, 100_000, '2026-09');
+    const b = await h.draftHourly(matter, 40_000, '2026-10');
+    const c = await h.draftHourly(matter, 10_000, '2026-11');
 
     // A draws all $1,000 (recorded, not yet posted by the bookkeeper).
     expect((await h.activities.drawTrust({ firmId: FIRM, invoiceNumber: a })).drawCents).toBe(100_000);

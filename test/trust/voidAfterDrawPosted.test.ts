@@ -18,16 +18,7 @@ describe('void of an invoice whose trust draw the bookkeeper has already posted'
       trust_balance_cents: 30_000,
       client: { name: 'Posted Draw', email: 'posted@client.test' },
     });
-    const entry = await h.addEntry(matter.id, 2.5, 20_000);
-    const d = await h.activities.draftInvoice({
-      firmId: FIRM,
-      matterId: String(matter.id),
-      matterDisplayNumber: matter.display_number,
-      kind: 'manual',
-      period: '2026-11',
-      lines: [{ lineKey: `entry:${entry}`, description: 'time', amountCents: 50_000 }],
-    });
-    const number = d.invoiceNumber!;
+    const number = await h.draftHourly(matter, 50_000);
     expect((await h.activities.drawTrust({ firmId: FIRM, invoiceNumber: number })).drawCents).toBe(30_000);
     await h.activities.issueInvoice({ firmId: FIRM, invoiceNumber: number, nowMs: Date.now() });
 
