@@ -38,6 +38,7 @@ export function snapshot(invoice: InvoiceRecord): InvoiceSnapshot {
     issuedAtMs: invoice.issuedAt?.getTime() ?? null,
     escalated: invoice.escalatedAt !== null,
     dueAtMs: invoice.dueAt?.getTime() ?? null,
+    revision: invoice.revision,
   };
 }
 

@@ -12,6 +12,7 @@ import { creditToApplyCents, matterCreditBalanceCents } from '../domain/invoiceM
 import { MatterLinkRepository } from '../store/matterLinks';
 import { PaymentRepository, type LedgerRow, type PaymentState } from '../store/payments';
 import type { ActivityDeps } from './deps';
+import { snapshot, type InvoiceSnapshot } from './invoices';
 import { writeNoteOnce } from './notes';
 import { paymentNote } from './paymentNotes';
 
@@ -26,6 +27,11 @@ export type ApplyOutcome =
       amountDueCentsAfter: number;
       /** Other invoices of the matter whose balance the matter's credit just lowered: they must be woken too. */
       creditedInvoices?: string[];
+      /**
+       * The payment's invoice as this transaction left it, with its revision: its wake-up carries it, so the invoice's
+       * workflow need not read the row again. Absent in histories recorded before it.
+       */
+      invoiceAfter?: InvoiceSnapshot | null;
     }
   | { state: 'unmatched' | 'parked' | 'rejected' | 'ignored'; reason: string };
 
@@ -406,6 +412,7 @@ export function reconciliationActivities(deps: ActivityDeps) {
         paidCentsAfter: outcome.current?.paidCents ?? 0,
         amountDueCentsAfter: outcome.current?.amountDueCents ?? 0,
         creditedInvoices: 'credited' in outcome ? (outcome.credited ?? []) : [],
+        invoiceAfter: outcome.current ? snapshot(outcome.current) : null,
       };
     },
 

@@ -16,4 +16,6 @@ export interface InvoiceSnapshot {
   escalated: boolean;
   /** The due date's firm-local midnight (DueAt); absent in histories recorded before due dates. */
   dueAtMs?: number | null;
+  /** The row's revision when read (migration 0014): the higher of two snapshots is the newer. Absent in older histories. */
+  revision?: number;
 }

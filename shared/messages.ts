@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { InvoiceSnapshot } from './invoiceSnapshot';
 import type { KnownMatter } from './knownMatter';
 import type { ProcessorName } from './processors';
 
@@ -48,6 +49,12 @@ export interface PaymentReceived {
   amountCents: number;
   paidCentsAfter: number;
   amountDueCentsAfter: number;
+  /**
+   * The woken invoice as the payment's own database transaction left it, revision included (migration 0014). The
+   * invoice takes it only when it is newer than what it holds; a wake-up without it (another invoice the matter's
+   * credit paid down, an older worker) makes the invoice read the store.
+   */
+  invoice?: InvoiceSnapshot | null;
 }
 export interface InvoiceWorkflowStatus {
   invoiceNumber: string;

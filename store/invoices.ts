@@ -48,6 +48,8 @@ export interface InvoiceRecord {
   /** The name and address the invoice's latest email went to (null until one is sent). */
   emailedToName: string | null;
   emailedToEmail: string | null;
+  /** Taken afresh by every change to the row (migration 0014): which of two readings of it is the newer. */
+  revision: number;
 }
 
 export interface InvoiceLine {
@@ -65,7 +67,7 @@ type Queryable = Db | pg.PoolClient;
 const columns = `firm_id, invoice_number, matter_id, matter_display_number, sequence, kind, period, status, total_cents,
   trust_applied_cents, credit_applied_cents, paid_cents, delivery, approved_by, approved_at, issued_at, settled_at, voided_at, escalated_at, created_at,
   due_at, to_char(invoice_date, 'YYYY-MM-DD') AS invoice_date, recipient_name, recipient_email, custom_message, send_email,
-  emailed_to_name, emailed_to_email`;
+  emailed_to_name, emailed_to_email, revision`;
 
 export function moneyOf(
   invoice: Pick<InvoiceRecord, 'status' | 'totalCents' | 'trustAppliedCents' | 'creditAppliedCents' | 'paidCents'>,
@@ -114,6 +116,7 @@ function toRecord(row: Record<string, unknown>): InvoiceRecord {
     sendEmail: row.send_email !== false,
     emailedToName: (row.emailed_to_name as string | null) ?? null,
     emailedToEmail: (row.emailed_to_email as string | null) ?? null,
+    revision: Number(row.revision),
   };
 }
 

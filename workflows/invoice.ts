@@ -20,6 +20,7 @@ import { issueMoment } from '../shared/noteMoments';
 import type { EmailPurpose } from '../shared/emailPurposes';
 import type { InvoiceSnapshot } from '../shared/invoiceSnapshot';
 import { wholeDaysBetween } from '../domain/dates';
+import { catchUpAfterWakeUps } from '../domain/invoiceReadings';
 import { formatCents } from '../domain/money';
 import { dunningSteps } from '../domain/reminders';
 import {
@@ -61,6 +62,12 @@ const storeLocal = proxyLocalActivities<Activities>(storeLocalActivityOptions);
 const MONEY_FROM_STORE = 'invoice-money-from-store';
 /** From this rule on, a matter's credit is applied to a new invoice before trust. */
 const MATTER_CREDIT_FIRST = 'invoice-matter-credit-first';
+/**
+ * From this rule on, a wake-up that brings the invoice as its payment's transaction left it is taken without a read
+ * of the store, when it is the newest reading (domain/invoiceReadings.ts): a local activity, its marker and a query
+ * fewer for every payment. A reminder, an escalation and the settling still read the store.
+ */
+const TAKES_WOKEN_READINGS = 'invoice-takes-woken-readings';
 /** From this rule on, the invoice reloads its money from the store with a local activity. */
 const LOCAL_RELOAD = 'invoice-local-reload';
 /**
@@ -131,6 +138,9 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   let moneyChanged = false;
   const moneyFromStore = patched(MONEY_FROM_STORE);
   const skipUnchangedAttributes = patched(SKIP_UNCHANGED_ATTRIBUTES);
+  const takesWokenReadings = patched(TAKES_WOKEN_READINGS);
+  /** What each wake-up since the last reading brought: the invoice as its payment left it, or nothing. */
+  let wokenReadings: (InvoiceSnapshot | null)[] = [];
   /** What the last upsert wrote, to tell whether the next one would change anything. */
   let published: string | null = null;
 
@@ -138,6 +148,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   setHandler(paymentReceivedSignal, (payment) => {
     if (moneyFromStore) {
       moneyChanged = true;
+      wokenReadings.push(payment.invoice?.invoiceNumber === invoiceNumber ? payment.invoice : null);
       return;
     }
     const key = `${payment.processor}:${payment.transactionId}:${payment.kind}`;
@@ -318,8 +329,23 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     return state.amountDueCents === 0 || cancelReason !== null || matterClosed;
   }
 
+  /** After wake-ups: the newest reading they brought, or the store when they cannot tell (domain/invoiceReadings.ts). */
+  async function catchUp(): Promise<void> {
+    if (takesWokenReadings) {
+      const outcome = catchUpAfterWakeUps(current, wokenReadings);
+      if (outcome.take !== 'the store') {
+        moneyChanged = false;
+        wokenReadings = [];
+        if (outcome.take === 'the newest woken') adopt(outcome.reading);
+        return;
+      }
+    }
+    await reload();
+  }
+
   async function reload(): Promise<void> {
     moneyChanged = false;
+    wokenReadings = [];
     // Every payment wakes its invoice for this read: as a local activity it costs no server round trip.
     adopt(await (patched(LOCAL_RELOAD) ? storeLocal : store).loadInvoice({ firmId, invoiceNumber }));
   }
@@ -347,7 +373,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       try {
         for (;;) {
           await condition(() => due || moneyChanged || ended());
-          if (moneyChanged) await reload();
+          if (moneyChanged) await catchUp();
           if (ended()) return true;
           if (due) return false;
         }
@@ -360,7 +386,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       const remaining = atMs - Date.now();
       if (remaining <= 0) return false;
       if (!(await condition(() => moneyChanged || ended(), remaining))) return false;
-      if (moneyChanged) await reload();
+      if (moneyChanged) await catchUp();
     }
   }
 

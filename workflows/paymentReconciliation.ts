@@ -202,7 +202,11 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
           payment,
           policy,
           invoiceNumbers: woken,
-          wakeSignal: wakeSignal(outcome.paidCentsAfter, outcome.amountDueCentsAfter),
+          // The invoice as this payment's transaction left it rides along: the invoice need not read it again.
+          wakeSignal: {
+            ...wakeSignal(outcome.paidCentsAfter, outcome.amountDueCentsAfter),
+            invoice: outcome.invoiceAfter,
+          },
           receiptFor,
           staffNotice: messagesDue
             ? {

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { invoiceStatusQuery, reconciliationStatusQuery, transactionChangedSignal } from '../../shared/messages';
+import {
+  invoiceStatusQuery,
+  paymentReceivedSignal,
+  reconciliationStatusQuery,
+  transactionChangedSignal,
+} from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice, paymentReconciliation, reconciliationSweep } from '../../workflows';
 import { BillingHarness, FIRM, useBillingHarness, type SandboxMatter } from '../support/billing';
@@ -19,6 +24,15 @@ import { Worker } from '@temporalio/worker';
  * real ingress over HTTP, which starts reconciliation on the dev server; the sweep lists the sandbox's
  * transactions. What a bookkeeper checks: the invoice's balance, one ledger row, one note per payment.
  */
+/** Workflow tasks the workflow has completed so far. */
+async function workflowTasksOf(handle: {
+  fetchHistory(): Promise<{ events?: Array<{ eventType?: unknown }> | null }>;
+}) {
+  return ((await handle.fetchHistory()).events ?? []).filter(
+    (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  ).length;
+}
+
 describe('payment reconciliation: exactly once, however the payment arrives', () => {
   let env: TestWorkflowEnvironment;
   let h: BillingHarness;
@@ -185,6 +199,11 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     ).length;
     expect(localActivities).toBe(2);
     const invoiceActivitiesBefore = await scheduled(handle);
+    const invoiceLocalActivities = async () =>
+      ((await handle.fetchHistory()).events ?? []).filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+      ).length;
+    const invoiceReadsBefore = await invoiceLocalActivities();
     await lawpay('POST', '/__sandbox/pay', { amount_cents: 10_000, reference: number }).then(async (second) =>
       expect((await postWebhook(await eventBody(String(second.transaction_id)))).status).toBe(200),
     );
@@ -193,6 +212,41 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       ...patiently,
     });
     expect(await scheduled(handle)).toBe(invoiceActivitiesBefore);
+    // The wake-up brought the invoice as the payment's transaction left it: the invoice did not read its row again.
+    expect(await invoiceLocalActivities()).toBe(invoiceReadsBefore);
+    // A late wake-up from the first payment, with the invoice as it stood then ($600 due), changes nothing: $500 is
+    // still due and shown. The revision says which reading is newer, whatever order the wake-ups come in.
+    const row = (await h.invoiceRows()).find((r) => r.invoice_number === number)!;
+    const tasksBefore = await workflowTasksOf(handle);
+    await handle.signal(paymentReceivedSignal, {
+      processor: 'lawpay',
+      transactionId: txn,
+      kind: 'charge',
+      amountCents: 30_000,
+      paidCentsAfter: 30_000,
+      amountDueCentsAfter: 60_000,
+      invoice: {
+        invoiceNumber: number,
+        matterId: String(row.matter_id),
+        matterDisplayNumber: String(row.matter_display_number),
+        status: 'partially_paid',
+        totalCents: 90_000,
+        trustAppliedCents: 0,
+        creditAppliedCents: 0,
+        paidCents: 30_000,
+        amountDueCents: 60_000,
+        overpaymentCents: 0,
+        issuedAtMs: (row.issued_at as Date).getTime(),
+        escalated: false,
+        revision: 1,
+      },
+    });
+    await waitFor(async () => (await workflowTasksOf(handle)) > tasksBefore, {
+      what: 'the invoice to take the late wake-up',
+      ...patiently,
+    });
+    expect((await handle.query(invoiceStatusQuery)).amountDueCents).toBe(50_000);
+    expect(await invoiceLocalActivities()).toBe(invoiceReadsBefore);
     // Woken twice while it waits for its first reminder, the invoice still holds the one timer it started: a wake-up
     // that cancelled it and started another cost the engine two events and two timer writes per payment.
     const timers = async () => {
