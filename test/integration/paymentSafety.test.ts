@@ -312,6 +312,35 @@ describe('payment safety: every processor event applied exactly once, to the rig
     expect(await invoiceRow(next)).toMatchObject({ credit_applied_cents: 25_000, trust_applied_cents: 0 });
   });
 
+  it("wakes an invoice with the invoice as the payment's transaction committed it, the matter's credit included", async () => {
+    const matter = await h.createMatter({ client: { name: 'Una Credit', email: 'una@client.test' } });
+    const earlier = await draft(matter, 40_000);
+    await h.activities.issueInvoice({ firmId: FIRM, invoiceNumber: earlier, nowMs: Date.now() - 1000 });
+    // $200 more than it owed: held as a credit on the matter, with no other invoice owing yet.
+    await h.activities.applyPayment({ firmId: FIRM, payment: payment({ amountCents: 60_000, reference: earlier }) });
+    const later = await draft(matter, 50_000);
+    await h.activities.issueInvoice({ firmId: FIRM, invoiceNumber: later, nowMs: Date.now() });
+    // A $100 payment on the later invoice; in the same transaction the matter's $200 credit pays it down too.
+    const outcome = await h.activities.applyPayment({
+      firmId: FIRM,
+      payment: payment({ amountCents: 10_000, reference: later }),
+    });
+    const row = await invoiceRow(later);
+    expect(row).toMatchObject({ paid_cents: 10_000, credit_applied_cents: 20_000 });
+    // What the invoice's workflow is told is the row as committed: $200 due, at the row's latest revision.
+    expect(outcome).toMatchObject({
+      state: 'applied',
+      invoiceNumber: later,
+      invoiceAfter: {
+        invoiceNumber: later,
+        paidCents: 10_000,
+        creditAppliedCents: 20_000,
+        amountDueCents: 20_000,
+        revision: Number(row.revision),
+      },
+    });
+  });
+
   it('pays two invoices, not the oldest twice, when two payments race on one legacy reference', async () => {
     const matter = await h.createMatter({ client: { name: 'Ivy Race', email: 'ivy@client.test' } });
     const first = await draft(matter, 50_000);

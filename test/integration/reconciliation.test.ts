@@ -9,6 +9,7 @@ import {
   paymentReceivedSignal,
   reconciliationStatusQuery,
   transactionChangedSignal,
+  type PaymentReceived,
 } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
 import { invoice, paymentReconciliation, reconciliationSweep } from '../../workflows';
@@ -218,7 +219,7 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
     // still due and shown. The revision says which reading is newer, whatever order the wake-ups come in.
     const row = (await h.invoiceRows()).find((r) => r.invoice_number === number)!;
     const tasksBefore = await workflowTasksOf(handle);
-    await handle.signal(paymentReceivedSignal, {
+    const lateWakeUp = {
       processor: 'lawpay',
       transactionId: txn,
       kind: 'charge',
@@ -240,13 +241,29 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
         escalated: false,
         revision: 1,
       },
-    });
+    } satisfies PaymentReceived;
+    await handle.signal(paymentReceivedSignal, lateWakeUp);
     await waitFor(async () => (await workflowTasksOf(handle)) > tasksBefore, {
       what: 'the invoice to take the late wake-up',
       ...patiently,
     });
     expect((await handle.query(invoiceStatusQuery)).amountDueCents).toBe(50_000);
     expect(await invoiceLocalActivities()).toBe(invoiceReadsBefore);
+    // A reading that says nothing is due would end the reminders for good (a void of that payment may be committed,
+    // its wake-up still on the way): the invoice asks the store, which still has $500 due, and keeps its reminders.
+    await handle.signal(paymentReceivedSignal, {
+      ...lateWakeUp,
+      invoice: { ...lateWakeUp.invoice, status: 'paid', paidCents: 90_000, amountDueCents: 0, revision: 1_000_000 },
+    });
+    // Its read is a local activity: its marker is in the history once the workflow task that read it completed.
+    await waitFor(async () => (await invoiceLocalActivities()) > invoiceReadsBefore, {
+      what: 'the invoice to read the store',
+      ...patiently,
+    });
+    expect(await handle.query(invoiceStatusQuery)).toMatchObject({
+      amountDueCents: 50_000,
+      nextReminder: { kind: 'reminder 1' },
+    });
     // Woken twice while it waits for its first reminder, the invoice still holds the one timer it started: a wake-up
     // that cancelled it and started another cost the engine two events and two timer writes per payment.
     const timers = async () => {

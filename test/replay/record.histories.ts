@@ -20,6 +20,7 @@ import { BillingHarness, FIRM, useBillingHarness } from '../support/billing';
 import { timeSkippingEnvironment } from '../support/temporal';
 
 const outDir = path.join(__dirname, '..', 'histories');
+const recordedOn = process.env.RECORDED_ON ?? new Date().toISOString().slice(0, 10);
 
 describe('record workflow histories', () => {
   let env: TestWorkflowEnvironment;
@@ -31,7 +32,11 @@ describe('record workflow histories', () => {
 
   async function save(name: string, handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }) {
     fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, `${name}.json`), `${historyToJSON(await handle.fetchHistory())}\n`);
+    // Dated, beside the earlier recordings: those stay, so running workflows of every earlier version keep replaying.
+    fs.writeFileSync(
+      path.join(outDir, `${name}-${recordedOn}.json`),
+      `${historyToJSON(await handle.fetchHistory())}\n`,
+    );
   }
 
   it('matterBilling: debounced approved time reaches the threshold, then the matter closes', async () => {
@@ -142,8 +147,14 @@ describe('record workflow histories', () => {
       chargeTransactionId,
       account: null,
     });
-    await h.activities.applyPayment({ firmId: FIRM, payment: pay('replay-store-charge', 'charge', 40_000) });
-    await h.activities.applyPayment({
+    // Each wake-up brings the invoice as its payment left it: the refund's (newer) comes first, the charge's after it.
+    const readingOf = (outcome: Awaited<ReturnType<typeof h.activities.applyPayment>>) =>
+      outcome.state === 'applied' ? (outcome.invoiceAfter ?? null) : null;
+    const charged = await h.activities.applyPayment({
+      firmId: FIRM,
+      payment: pay('replay-store-charge', 'charge', 40_000),
+    });
+    const refunded = await h.activities.applyPayment({
       firmId: FIRM,
       payment: pay('replay-store-refund', 'refund', 10_000, 'replay-store-charge'),
     });
@@ -154,6 +165,7 @@ describe('record workflow histories', () => {
       amountCents: 10_000,
       paidCentsAfter: 30_000,
       amountDueCentsAfter: 10_000,
+      invoice: readingOf(refunded),
     });
     await handle.signal(paymentReceivedSignal, {
       processor: 'lawpay',
@@ -162,9 +174,10 @@ describe('record workflow histories', () => {
       amountCents: 40_000,
       paidCentsAfter: 40_000,
       amountDueCentsAfter: 0,
+      invoice: readingOf(charged),
     });
     await env.sleep('2 days');
-    await h.activities.applyPayment({ firmId: FIRM, payment: pay('replay-store-rest', 'charge', 10_000) });
+    const rest = await h.activities.applyPayment({ firmId: FIRM, payment: pay('replay-store-rest', 'charge', 10_000) });
     await handle.signal(paymentReceivedSignal, {
       processor: 'lawpay',
       transactionId: 'replay-store-rest',
@@ -172,6 +185,7 @@ describe('record workflow histories', () => {
       amountCents: 10_000,
       paidCentsAfter: 40_000,
       amountDueCentsAfter: 0,
+      invoice: readingOf(rest),
     });
     expect((await handle.result()).status).toBe('paid');
     await save('invoice-store-truth-refund-before-charge-paid', handle);
