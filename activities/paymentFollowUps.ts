@@ -14,8 +14,8 @@ export interface PaymentFollowUps {
   /** Each invoice whose money the payment moved (its own, and those the matter's credit paid down), woken in order. */
   invoiceNumbers: string[];
   /**
-   * What each of them is told: the payment and the money after it (a wake-up), and for the payment's own invoice its
-   * reading after the payment, which that invoice takes when it is the newest it has seen.
+   * What each of them is told: the payment and the money after it (a wake-up), and the payment's own invoice as the
+   * payment left it, which only that invoice takes (one the matter's credit paid down reads the store).
    */
   wakeSignal: PaymentReceived;
   /** The invoice whose client gets a receipt, when the payment is a completed charge on one. */
@@ -80,11 +80,8 @@ export function paymentFollowUpActivities(deps: ActivityDeps) {
      */
     async followUpAppliedPayment(input: PaymentFollowUps): Promise<{ receipt: ReceiptOutcome | 'held' | null }> {
       const { firmId, payment, policy } = input;
-      for (const invoiceNumber of input.invoiceNumbers) {
-        // Only the payment's own invoice is told its reading; one the matter's credit paid down reads the store.
-        const invoice = input.wakeSignal.invoice?.invoiceNumber === invoiceNumber ? input.wakeSignal.invoice : null;
-        await wakeups.wakeInvoice({ firmId, invoiceNumber, payment: { ...input.wakeSignal, invoice }, policy });
-      }
+      for (const invoiceNumber of input.invoiceNumbers)
+        await wakeups.wakeInvoice({ firmId, invoiceNumber, payment: input.wakeSignal, policy });
       // The emails, then the stale checkouts whatever the emails did: a mail server refusing matterpay's login (retried
       // until it is fixed) must not keep open a checkout that could take money the invoice no longer asks for.
       try {

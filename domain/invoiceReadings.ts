@@ -21,12 +21,12 @@ export function catchUpAfterWakeUps<T extends InvoiceReading>(
   woken: ReadonlyArray<T | null | undefined>,
 ): CatchUp<T> {
   if (held?.revision === undefined) return { take: 'the store' };
-  let newest: T | null = null;
+  let newest = held;
   for (const reading of woken) {
     if (reading?.revision === undefined) return { take: 'the store' };
-    if (newest === null || reading.revision > (newest.revision as number)) newest = reading;
+    if (reading.revision > (newest.revision ?? -1)) newest = reading;
   }
-  if (newest === null || (newest.revision as number) <= held.revision) return { take: 'what it holds' };
+  if (newest === held) return { take: 'what it holds' };
   if (newest.amountDueCents === 0) return { take: 'the store' };
   return { take: 'the newest woken', reading: newest };
 }

@@ -264,6 +264,18 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       amountDueCents: 50_000,
       nextReminder: { kind: 'reminder 1' },
     });
+    // Woken by a payment on another invoice of the matter (its credit paid this one down), the invoice is told that
+    // other invoice's reading: it takes nothing from it ($50 due there, not here) and reads its own row.
+    const readsBeforeOtherInvoice = await invoiceLocalActivities();
+    await handle.signal(paymentReceivedSignal, {
+      ...lateWakeUp,
+      invoice: { ...lateWakeUp.invoice, invoiceNumber: `${number}-OTHER`, amountDueCents: 5_000, revision: 2_000_000 },
+    });
+    await waitFor(async () => (await invoiceLocalActivities()) > readsBeforeOtherInvoice, {
+      what: 'the invoice to read its own row',
+      ...patiently,
+    });
+    expect((await handle.query(invoiceStatusQuery)).amountDueCents).toBe(50_000);
     // Woken twice while it waits for its first reminder, the invoice still holds the one timer it started: a wake-up
     // that cancelled it and started another cost the engine two events and two timer writes per payment.
     const timers = async () => {
