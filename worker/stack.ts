@@ -179,6 +179,7 @@ export async function startStack(config: Config, logger: Logger, parts: StackPar
             box,
             firmId,
             redirectUri: `${config.publicBaseUrl}/oauth/clio/callback`,
+            sandboxIsNew: sandboxes.clioSandboxIsNew,
           });
         if (await tokens.load()) {
           await connection.services

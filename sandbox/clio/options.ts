@@ -33,9 +33,14 @@ export interface ClioSandboxOptions {
   user?: { name: string; email: string };
   clock?: Clock;
   random?: RandomSource;
+  /**
+   * Keep the sandbox's records in this file across restarts (`matterpay start` does, under its data dir); without it
+   * the state lives in memory only, as tests want.
+   */
+  stateFile?: string;
 }
 
-export type ResolvedClioOptions = Required<Omit<ClioSandboxOptions, 'redirectUris' | 'faults'>> & {
+export type ResolvedClioOptions = Required<Omit<ClioSandboxOptions, 'redirectUris' | 'faults' | 'stateFile'>> & {
   redirectUris: string[] | null;
   faults: FaultPatch;
 };

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createSandboxApp, listen } from '../common/app';
+import { keepSandboxStateIn } from '../common/stateFile';
 import { installApiGuards } from './apiGuards';
 import { ClioContext } from './context';
 import { registerClioControlRoutes } from './control';
@@ -9,6 +10,7 @@ import type { TokenResponse } from './oauth';
 import { registerOAuthRoutes } from './oauth';
 import type { ClioSandboxOptions } from './options';
 import { resolveClioOptions } from './options';
+import type { ClioState } from './state';
 import { registerActivityRoutes } from './resources/activities';
 import { registerBankRoutes } from './resources/bankTransactions';
 import { registerBillRoutes } from './resources/bills';
@@ -50,6 +52,16 @@ export function createClioSandbox(options: ClioSandboxOptions = {}): ClioSandbox
     if (route !== undefined && !route.startsWith('/__sandbox')) context.requestCounter.record(request.method, route);
   });
   app.addHook('onClose', async () => context.deliverer.close());
+  if (options.stateFile)
+    keepSandboxStateIn({
+      app,
+      file: options.stateFile,
+      sandbox: 'Clio',
+      read: () => context.state,
+      replace: (state: ClioState) => {
+        context.state = state;
+      },
+    });
 
   registerOAuthRoutes(app, context);
   registerClioControlRoutes(app, context);

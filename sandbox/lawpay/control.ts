@@ -103,7 +103,8 @@ export function registerLawPayControlRoutes(app: FastifyInstance, ctx: LawPayCon
   /** Extension: LawPay's webhook registration is undocumented, so URLs are registered here. */
   app.post('/__sandbox/webhooks', async (request, reply) => {
     const input = parseControlInput(webhookSchema, request.body);
-    return reply.code(201).send(subscribeWebhook(ctx, input.url));
+    const { subscription, created } = subscribeWebhook(ctx, input.url);
+    return reply.code(created ? 201 : 200).send(subscription);
   });
 
   app.delete('/__sandbox/webhooks/:id', async (request, reply) => {

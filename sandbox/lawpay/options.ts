@@ -20,9 +20,16 @@ export interface LawPaySandboxOptions {
   faults?: FaultPatch;
   clock?: Clock;
   random?: RandomSource;
+  /**
+   * Keep the sandbox's records in this file across restarts (`matterpay start` does, under its data dir); without it
+   * the state lives in memory only, as tests want.
+   */
+  stateFile?: string;
 }
 
-export type ResolvedLawPayOptions = Required<Omit<LawPaySandboxOptions, 'faults'>> & { faults: FaultPatch };
+export type ResolvedLawPayOptions = Required<Omit<LawPaySandboxOptions, 'faults' | 'stateFile'>> & {
+  faults: FaultPatch;
+};
 
 export const LAWPAY_DEFAULT_PORT = 8802;
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createSandboxApp, listen } from '../common/app';
+import { keepSandboxStateIn } from '../common/stateFile';
 import { installApiGuards } from './apiGuards';
 import { LawPayContext } from './context';
 import { registerLawPayControlRoutes } from './control';
@@ -9,6 +10,7 @@ import { registerHostedPageRoutes } from './hostedPage/routes';
 import { registerMerchantRoutes } from './merchant';
 import type { LawPaySandboxOptions } from './options';
 import { resolveLawPayOptions } from './options';
+import type { LawPayState } from './state';
 import { registerTransactionRoutes } from './transactions';
 
 export interface LawPaySandbox {
@@ -37,6 +39,16 @@ export function createLawPaySandbox(options: LawPaySandboxOptions = {}): LawPayS
     if (route !== undefined && !route.startsWith('/__sandbox')) context.requestCounter.record(request.method, route);
   });
   app.addHook('onClose', async () => context.deliverer.close());
+  if (options.stateFile)
+    keepSandboxStateIn({
+      app,
+      file: options.stateFile,
+      sandbox: 'LawPay',
+      read: () => context.state,
+      replace: (state: LawPayState) => {
+        context.state = state;
+      },
+    });
 
   registerLawPayControlRoutes(app, context);
   registerHostedPageRoutes(app, context);

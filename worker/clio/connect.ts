@@ -96,8 +96,11 @@ export async function connectToSandbox(options: {
   box: SecretBox;
   firmId: string;
   redirectUri: string;
+  /** The sandbox started with no records (a data dir from before it kept them): a stored grant means nothing to it. */
+  sandboxIsNew: boolean;
 }): Promise<'connected' | 'already connected'> {
-  if (await new ClioConnectionRepository(options.db, options.box).identity(options.firmId)) return 'already connected';
+  const stored = await new ClioConnectionRepository(options.db, options.box).identity(options.firmId);
+  if (stored && !options.sandboxIsNew) return 'already connected';
   const authorize = await fetch(options.authorization.authorizeUrl(options.redirectUri, newSecret()), {
     redirect: 'manual',
   });

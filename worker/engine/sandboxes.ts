@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { startClioSandbox, startLawPaySandbox } from '../../sandbox';
 import { CLIO_REGION_HOSTS } from '../../connectors';
 import type { Config } from '../config';
@@ -6,6 +8,8 @@ import type { VendorEndpoints } from '../firms';
 export interface SandboxSet {
   endpoints: VendorEndpoints;
   clioSandboxUrl: string | null;
+  /** The Clio-style sandbox had no records to carry on from (its state file was missing): it knows no connection. */
+  clioSandboxIsNew: boolean;
   lawPaySandboxUrl: string | null;
   /** Tells the LawPay-style sandbox where to deliver its webhooks (its control surface; real LawPay is set up by support). */
   registerLawPayWebhook(url: string): Promise<void>;
@@ -24,6 +28,7 @@ export async function startSandboxesWhereNeeded(config: Config, options: { allow
   };
   const stops: Array<() => Promise<void>> = [];
   let clioSandboxUrl: string | null = null;
+  let clioSandboxIsNew = false;
   let lawPaySandboxUrl: string | null = null;
 
   let clio: VendorEndpoints['clio'];
@@ -35,9 +40,12 @@ export async function startSandboxesWhereNeeded(config: Config, options: { allow
     };
   } else {
     if (!options.allowed) refuse('CLIO_CLIENT_ID');
+    const stateFile = path.join(config.dataDir, 'sandboxes', 'clio.json');
+    clioSandboxIsNew = !fs.existsSync(stateFile);
     const sandbox = await startClioSandbox({
       port: config.SANDBOX_CLIO_PORT,
       webhookRetryBaseMs: config.SANDBOX_WEBHOOK_RETRY_BASE,
+      stateFile,
     });
     stops.push(() => sandbox.close());
     clioSandboxUrl = sandbox.url;
@@ -56,6 +64,7 @@ export async function startSandboxesWhereNeeded(config: Config, options: { allow
     const sandbox = await startLawPaySandbox({
       port: config.SANDBOX_LAWPAY_PORT,
       webhookRetryBaseMs: config.SANDBOX_WEBHOOK_RETRY_BASE,
+      stateFile: path.join(config.dataDir, 'sandboxes', 'lawpay.json'),
     });
     stops.push(() => sandbox.close());
     lawPaySandboxUrl = sandbox.url;
@@ -78,6 +87,7 @@ export async function startSandboxesWhereNeeded(config: Config, options: { allow
   return {
     endpoints: { clio, lawpay, stripe },
     clioSandboxUrl,
+    clioSandboxIsNew,
     lawPaySandboxUrl,
     async registerLawPayWebhook(url: string) {
       if (!lawPaySandboxUrl) return;
