@@ -8,7 +8,9 @@ const { bundleWorkflowCode } = require('@temporalio/worker');
 
 const [workflowsPath, outFile, ...workflowInterceptorModules] = process.argv.slice(2);
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quiet }).then(
+// A workflow's own failures keep their words encrypted too (shared/failureConverter.ts).
+const failureConverterPath = path.join(__dirname, '..', 'shared', 'failureConverter.ts');
+bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: quiet }).then(
   ({ code }) => {
     fs.mkdirSync(path.dirname(outFile), { recursive: true });
     const temporary = `${outFile}.${process.pid}.tmp`;

@@ -2,13 +2,15 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { AesGcmPayloadCodec, payloadKeys } from '../../worker/codec';
 import { loadConfig } from '../../worker/config';
 import { codecCallerAllowed, registerCodecServer } from '../../worker/ingress/codecServer';
 import type { IngressDeps } from '../../worker/ingress/server';
-import { echo } from '../fixtures/foundation-workflows';
+import { echo, failInWorkflow, failThroughStep } from '../fixtures/foundation-workflows';
 import { encryptingClient, testDataConverter, TEST_SECRET_KEY } from '../support/codec';
 import { bundle, devServerEnvironment, uniqueTaskQueue } from '../support/temporal';
 import { workflowRefsOf } from '../support/workflowStarts';
@@ -105,6 +107,65 @@ describe('Temporal payload encryption (AES-256-GCM codec)', () => {
       const started = history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!;
       const input = started.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
       expect(new TextDecoder().decode(input.metadata!.encoding!)).toBe('binary/encrypted');
+    });
+
+    it("keeps a failure's message and stack out of the history, yet the client reads them", async () => {
+      const taskQueue = uniqueTaskQueue('codec-failure');
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        dataConverter: testDataConverter,
+        workflowBundle: await bundle(require.resolve('../fixtures/foundation-workflows')),
+        activities: {
+          refuse: async (text: string) => {
+            throw ApplicationFailure.nonRetryable(`card of ${text} declined`, 'Declined');
+          },
+        },
+      });
+      const client = encryptingClient(env);
+      const handle = await client.workflow.start(failThroughStep, {
+        taskQueue,
+        workflowId: `codec-failure-${taskQueue}`,
+        args: ['Jane Smith, 12 Elm St'],
+      });
+      // A workflow's own failure is converted inside the workflow bundle, not by the worker's data converter.
+      const own = await client.workflow.start(failInWorkflow, {
+        taskQueue,
+        workflowId: `codec-own-failure-${taskQueue}`,
+        args: ['Jane Smith, 12 Elm St'],
+      });
+      const rootMessages = await worker.runUntil(
+        Promise.all(
+          [handle, own].map((h) =>
+            h.result().then(
+              () => 'succeeded',
+              (err: unknown) => {
+                expect(err).toBeInstanceOf(WorkflowFailedError);
+                let root: unknown = err;
+                while (root instanceof Error && root.cause) root = root.cause;
+                return (root as Error).message;
+              },
+            ),
+          ),
+        ),
+      );
+      expect(rootMessages).toEqual([
+        'card of Jane Smith, 12 Elm St declined',
+        'nothing to bill for Jane Smith, 12 Elm St',
+      ]);
+
+      for (const [h, type] of [
+        [handle, 'Declined'],
+        [own, 'NothingToBill'],
+      ] as const) {
+        const history = await env.client.workflow.getHandle(h.workflowId).fetchHistory();
+        const raw = JSON.stringify(history.events, (_k, v) =>
+          v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v,
+        );
+        expect(raw).toContain(type);
+        expect(raw).not.toContain('Jane Smith');
+        expect(raw).not.toMatch(/codec\.test|foundation-workflows/);
+      }
     });
   });
 

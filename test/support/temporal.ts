@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../worker/codec/aesGcmCodec';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { ALL_SEARCH_ATTRIBUTES } from '../../shared/searchAttributes';
 import { ensureTool } from '../../worker/engine/tools';
@@ -43,6 +44,8 @@ export async function bundle(
   return bundleWorkflowCode({
     workflowsPath,
     workflowInterceptorModules,
+    // As the production bundle (bin/bundle-workflows.js): a workflow's failures keep their words encrypted.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
 }

@@ -63,6 +63,12 @@ export function payloadKeys(secretKeys: Buffer[]): Buffer[] {
   return secretKeys.map((key) => createHmac('sha256', key).update('matterpay:temporal-payloads').digest());
 }
 
+/** Where the failure converter lives: clients, workers and the workflow bundle load it by path. */
+export const FAILURE_CONVERTER_PATH = require.resolve('../../shared/failureConverter');
+
 export function dataConverterFor(secretKeys: Buffer[]) {
-  return { payloadCodecs: [new AesGcmPayloadCodec(payloadKeys(secretKeys))] };
+  return {
+    payloadCodecs: [new AesGcmPayloadCodec(payloadKeys(secretKeys))],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
 }
