@@ -3,7 +3,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -49,6 +48,7 @@ import {
   storeLocalActivityOptions,
   vendorActivityOptions,
 } from './policy';
+import { rulesOf } from './rules';
 
 const activities = proxyActivities<Activities>(vendorActivityOptions);
 const untilDone = proxyActivities<Activities>(untilDoneVendorActivityOptions);
@@ -88,6 +88,10 @@ const VOID_CLOSES_CHECKOUTS_APART = 'invoice-void-closes-checkouts-apart';
  * invoice before anything reaches the client: before, the invoice was issued and emailed first, and voided after.
  */
 const CANCEL_BEFORE_ISSUE = 'invoice-cancel-checked-before-issue';
+/** From this rule on, the invoice's due date is a search attribute (`DueAt`). */
+const DUE_AT_SEARCH_ATTRIBUTE = 'due-at-search-attribute';
+/** Every rule above, taken at once by an execution that records it (workflows/rules.ts says why). */
+const INVOICE_RULES_2026_12 = 'invoice-rules-2026-12';
 
 export interface InvoiceInput {
   firmId: string;
@@ -112,6 +116,17 @@ const MAX_DAILY_WAKEUPS = 120;
  * reminders → paid, or void. Decides only: every read and write is an activity, idempotent by its key.
  */
 export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatus> {
+  const rule = rulesOf(INVOICE_RULES_2026_12, [
+    MONEY_FROM_STORE,
+    SKIP_UNCHANGED_ATTRIBUTES,
+    TAKES_WOKEN_READINGS,
+    MATTER_CREDIT_FIRST,
+    CANCEL_BEFORE_ISSUE,
+    LOCAL_RELOAD,
+    ONE_TIMER_PER_WAIT,
+    VOID_CLOSES_CHECKOUTS_APART,
+    DUE_AT_SEARCH_ATTRIBUTE,
+  ]);
   const { firmId, invoiceNumber, policy } = input;
   const seenPayments = new Set(input.resume?.seenPayments ?? []);
   const state: InvoiceWorkflowStatus = {
@@ -136,9 +151,9 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
   let matterClosed = false;
   /** Set by `paymentReceived`: the money changed in the store; reload before deciding anything. */
   let moneyChanged = false;
-  const moneyFromStore = patched(MONEY_FROM_STORE);
-  const skipUnchangedAttributes = patched(SKIP_UNCHANGED_ATTRIBUTES);
-  const takesWokenReadings = patched(TAKES_WOKEN_READINGS);
+  const moneyFromStore = rule(MONEY_FROM_STORE);
+  const skipUnchangedAttributes = rule(SKIP_UNCHANGED_ATTRIBUTES);
+  const takesWokenReadings = rule(TAKES_WOKEN_READINGS);
   /** What each wake-up since the last reading brought: the invoice as its payment left it, or nothing. */
   let wokenReadings: (InvoiceSnapshot | null)[] = [];
   /** What the last upsert wrote, to tell whether the next one would change anything. */
@@ -223,9 +238,9 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     }
     if (cancelReason !== null) return finishVoid(cancelReason);
 
-    if (patched(MATTER_CREDIT_FIRST)) await store.applyMatterCredit({ firmId, invoiceNumber });
+    if (rule(MATTER_CREDIT_FIRST)) await store.applyMatterCredit({ firmId, invoiceNumber });
     const trust = await untilDone.drawTrust({ firmId, invoiceNumber, known });
-    if (cancelReason !== null && patched(CANCEL_BEFORE_ISSUE)) return finishVoid(cancelReason, true);
+    if (cancelReason !== null && rule(CANCEL_BEFORE_ISSUE)) return finishVoid(cancelReason, true);
     if (trust.drawCents > 0) {
       await note(
         'trust-draw',
@@ -238,7 +253,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     adopt(issued.snapshot);
     state.payLinkUrl = issued.payLinkUrl;
     publish();
-    if (cancelReason !== null && state.status !== 'paid' && patched(CANCEL_BEFORE_ISSUE))
+    if (cancelReason !== null && state.status !== 'paid' && rule(CANCEL_BEFORE_ISSUE))
       return finishVoid(cancelReason);
     if (state.status === 'paid') {
       await note(
@@ -347,7 +362,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     moneyChanged = false;
     wokenReadings = [];
     // Every payment wakes its invoice for this read: as a local activity it costs no server round trip.
-    adopt(await (patched(LOCAL_RELOAD) ? storeLocal : store).loadInvoice({ firmId, invoiceNumber }));
+    adopt(await (rule(LOCAL_RELOAD) ? storeLocal : store).loadInvoice({ firmId, invoiceNumber }));
   }
 
   /**
@@ -356,7 +371,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
    */
   async function waitUntil(atMs: number, options: { untilPaidOrCancelled?: boolean } = {}): Promise<boolean> {
     const ended = options.untilPaidOrCancelled ? () => state.amountDueCents === 0 || cancelReason !== null : stopped;
-    if (patched(ONE_TIMER_PER_WAIT)) {
+    if (rule(ONE_TIMER_PER_WAIT)) {
       if (ended()) return true;
       const remaining = atMs - Date.now();
       if (remaining <= 0) return false;
@@ -411,7 +426,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
 
   /** `drawUnannounced`: the trust draw was recorded but its note, which asks the bookkeeper to post it, never written. */
   async function finishVoid(reason: string, drawUnannounced = false): Promise<InvoiceWorkflowStatus> {
-    if (patched(VOID_CLOSES_CHECKOUTS_APART)) {
+    if (rule(VOID_CLOSES_CHECKOUTS_APART)) {
       adopt(
         await store.voidInvoice({
           firmId,
@@ -496,7 +511,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
       { key: ESCALATED, value: state.escalated },
     ];
     // Histories from before due dates replay without it: their upserts stay exactly as recorded.
-    if (current?.dueAtMs && patched('due-at-search-attribute'))
+    if (current?.dueAtMs && rule(DUE_AT_SEARCH_ATTRIBUTE))
       attributes.push({ key: DUE_AT, value: new Date(current.dueAtMs) });
     if (skipUnchangedAttributes) {
       const values = JSON.stringify(attributes.map(({ key, value }) => [key.name, value]));

@@ -4,7 +4,6 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -34,6 +33,7 @@ import {
   vendorActivityOptions,
   vendorLocalActivityOptions,
 } from './policy';
+import { rulesOf } from './rules';
 
 const remoteSteps = {
   vendor: proxyActivities<Activities>(vendorActivityOptions),
@@ -88,6 +88,10 @@ const RECEIPT_FAILURE_HELD = 'reconciliation-receipt-failure-held';
  * task was still running (a loaded worker) came in the same activation as the start, and the cleared flag lost it.
  */
 const COUNTS_CHANGES = 'reconciliation-counts-changes';
+/** From this rule on, a completed charge or refund sends the client's receipt and the staff notice. */
+const RECEIPTS_AND_STAFF_NOTICE = 'receipts-and-staff-notice';
+/** Every rule above, taken at once by an execution that records it (workflows/rules.ts says why). */
+const RECONCILIATION_RULES_2026_12 = 'reconciliation-rules-2026-12';
 
 /**
  * One per processor transaction (`payment/<firm>/<processor>/<transactionId>`): applies the transaction's current
@@ -100,6 +104,18 @@ const COUNTS_CHANGES = 'reconciliation-counts-changes';
  * otherwise on a backoff.
  */
 export async function paymentReconciliation(input: PaymentReconciliationInput): Promise<ReconciliationStatus> {
+  const rule = rulesOf(RECONCILIATION_RULES_2026_12, [
+    SKIP_UNCHANGED_ATTRIBUTES,
+    LOCAL_STEPS,
+    READS_CURRENT_STATE,
+    TRUSTS_INGRESS_READ,
+    COUNTS_CHANGES,
+    FOLLOW_UPS_AS_ONE_STEP,
+    RECEIPTS_AND_STAFF_NOTICE,
+    RECEIPT_READS_OFF_THE_TASK,
+    RECEIPT_FAILURE_HELD,
+    WAKE_BY_ACTIVITY,
+  ]);
   const { firmId, policy } = input;
   let payment = input.payment;
   const status: ReconciliationStatus = {
@@ -127,7 +143,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
   const shown = workflowInfo().typedSearchAttributes;
   let shownFirm = shown.get(FIRM_ID);
   let shownState = shown.get(RECONCILE_STATE);
-  const skipUnchanged = patched(SKIP_UNCHANGED_ATTRIBUTES);
+  const skipUnchanged = rule(SKIP_UNCHANGED_ATTRIBUTES);
   const publish = () => {
     const state = ReconcileStateValues[status.state];
     if (skipUnchanged && shownFirm === firmId && shownState === state) return;
@@ -141,18 +157,18 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
   publish();
 
   // Histories from before the rule replay with the activities they scheduled.
-  const { vendor, store } = patched(LOCAL_STEPS) ? localSteps : remoteSteps;
+  const { vendor, store } = rule(LOCAL_STEPS) ? localSteps : remoteSteps;
   let waitMs = FIRST_RETRY_MS;
   for (let round = 0; round < ATTEMPTS_BEFORE_CONTINUE_AS_NEW; round++) {
     status.attempts++;
     changed = false;
-    const readsCurrentState = patched(READS_CURRENT_STATE);
-    const readJustNow = round === 0 && input.readJustNow === true && !input.attempts && patched(TRUSTS_INGRESS_READ);
+    const readsCurrentState = rule(READS_CURRENT_STATE);
+    const readJustNow = round === 0 && input.readJustNow === true && !input.attempts && rule(TRUSTS_INGRESS_READ);
     // The signals this round's state accounts for: all so far when it reads the processor now; when it trusts the
     // ingress's read, those that saw the status that read saw (the start's own signal), up to the first that did not.
     const firstNewer = readJustNow ? signalled.findIndex((seen) => seen !== payment.status) : -1;
     const covered = firstNewer === -1 ? signalled.length : firstNewer;
-    const countsChanges = patched(COUNTS_CHANGES);
+    const countsChanges = rule(COUNTS_CHANGES);
     const changedSince = () => (countsChanges ? signalled.length > covered : changed);
     if (readsCurrentState && !readJustNow) {
       const current = await currentState();
@@ -195,7 +211,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
         ...new Set([outcome.invoiceNumber, ...(outcome.creditedInvoices ?? [])].filter((n): n is string => n !== null)),
       ];
       const messagesDue = payment.status === 'completed' && (payment.kind === 'charge' || payment.kind === 'refund');
-      if (patched(FOLLOW_UPS_AS_ONE_STEP)) {
+      if (rule(FOLLOW_UPS_AS_ONE_STEP)) {
         const receiptFor = messagesDue && payment.kind === 'charge' ? outcome.invoiceNumber : null;
         const followed = await followUps.followUpAppliedPayment({
           firmId,
@@ -227,10 +243,10 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
       }
       // The money has moved: now the client's receipt and the staff notice, each keyed by the payment, so asking
       // again (a duplicate event, a retry whose first answer was lost) never sends a second one.
-      if (messagesDue && patched('receipts-and-staff-notice')) {
+      if (messagesDue && rule(RECEIPTS_AND_STAFF_NOTICE)) {
         if (outcome.invoiceNumber && payment.kind === 'charge') {
           const receipt = { firmId, payment, invoiceNumber: outcome.invoiceNumber };
-          if (patched(RECEIPT_READS_OFF_THE_TASK)) {
+          if (rule(RECEIPT_READS_OFF_THE_TASK)) {
             // The client's address is not on the invoice (it was never emailed): the practice-system read waits on its
             // rate limit, so it runs as an activity of its own, not inside this workflow task.
             if (
@@ -290,7 +306,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
    * system, six hours of outage) becomes an alert for the firm, and the payment's workflow still completes.
    */
   async function sendReceiptOrHoldIt(receipt: { firmId: string; payment: Payment; invoiceNumber: string }) {
-    const holds = patched(RECEIPT_FAILURE_HELD);
+    const holds = rule(RECEIPT_FAILURE_HELD);
     try {
       await remoteSteps.vendor.sendPaymentReceipt(receipt);
     } catch (err) {
@@ -318,7 +334,7 @@ export async function paymentReconciliation(input: PaymentReconciliationInput): 
     amountDueCentsAfter: number,
   ): Promise<void> {
     const signal = wakeSignal(paidCentsAfter, amountDueCentsAfter);
-    if (patched(WAKE_BY_ACTIVITY)) {
+    if (rule(WAKE_BY_ACTIVITY)) {
       await store.wakeInvoice({ firmId, invoiceNumber, payment: signal, policy });
       return;
     }

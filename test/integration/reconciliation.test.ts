@@ -199,6 +199,14 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
     ).length;
     expect(localActivities).toBe(2);
+    // Its versioning rules are one marker: each marker of a new execution also upserts TemporalChangeVersion, an event
+    // and an index write on the engine (workflows/rules.ts).
+    const ruleMarkers = async (h: typeof payment) =>
+      ((await h.fetchHistory()).events ?? []).filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+      ).length;
+    expect(await ruleMarkers(payment)).toBe(1);
+    expect(await ruleMarkers(handle)).toBe(1);
     const invoiceActivitiesBefore = await scheduled(handle);
     const invoiceLocalActivities = async () =>
       ((await handle.fetchHistory()).events ?? []).filter(
