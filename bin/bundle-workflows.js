@@ -10,7 +10,11 @@ const [workflowsPath, outFile, ...workflowInterceptorModules] = process.argv.sli
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 // A workflow's own failures keep their words encrypted too (shared/failureConverter.ts).
 const failureConverterPath = path.join(__dirname, '..', 'shared', 'failureConverter.ts');
-bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: quiet }).then(
+// The workflows and interceptors are loaded once and shared by every workflow the worker runs (the SDK's reusable V8
+// context), instead of evaluated again for each new execution and each replay of one out of the cache: their module
+// scope holds only constants, functions and a cache of Intl formatters, never a workflow's state.
+const preloadModules = [workflowsPath, ...workflowInterceptorModules];
+bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, preloadModules, logger: quiet }).then(
   ({ code }) => {
     fs.mkdirSync(path.dirname(outFile), { recursive: true });
     const temporary = `${outFile}.${process.pid}.tmp`;

@@ -46,6 +46,8 @@ export async function bundle(
     workflowInterceptorModules,
     // As the production bundle (bin/bundle-workflows.js): a workflow's failures keep their words encrypted.
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    // As the production bundle: the workflows' modules are loaded once and shared by every workflow.
+    preloadModules: [workflowsPath, ...workflowInterceptorModules],
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
 }

@@ -18,7 +18,7 @@ function sourceDigest(root: string): string {
       .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
       .map((entry) => path.join(entry.parentPath, entry.name)),
   ).sort();
-  for (const file of [...files, path.join(root, 'package-lock.json')]) {
+  for (const file of [...files, path.join(root, 'bin', 'bundle-workflows.js'), path.join(root, 'package-lock.json')]) {
     if (!fs.existsSync(file)) continue;
     hash.update(path.relative(root, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   }
