@@ -14,7 +14,13 @@ const failureConverterPath = path.join(__dirname, '..', 'shared', 'failureConver
 // context), instead of evaluated again for each new execution and each replay of one out of the cache: their module
 // scope holds only constants, functions and a cache of Intl formatters, never a workflow's state.
 const preloadModules = [workflowsPath, ...workflowInterceptorModules];
-bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, preloadModules, logger: quiet }).then(
+bundleWorkflowCode({
+  workflowsPath,
+  workflowInterceptorModules,
+  failureConverterPath,
+  preloadModules,
+  logger: quiet,
+}).then(
   ({ code }) => {
     fs.mkdirSync(path.dirname(outFile), { recursive: true });
     const temporary = `${outFile}.${process.pid}.tmp`;

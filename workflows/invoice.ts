@@ -253,8 +253,7 @@ export async function invoice(input: InvoiceInput): Promise<InvoiceWorkflowStatu
     adopt(issued.snapshot);
     state.payLinkUrl = issued.payLinkUrl;
     publish();
-    if (cancelReason !== null && state.status !== 'paid' && rule(CANCEL_BEFORE_ISSUE))
-      return finishVoid(cancelReason);
+    if (cancelReason !== null && state.status !== 'paid' && rule(CANCEL_BEFORE_ISSUE)) return finishVoid(cancelReason);
     if (state.status === 'paid') {
       await note(
         'settled-from-trust',

@@ -30,7 +30,7 @@ import { buildIngress } from '../../worker/ingress/server';
 import { createLogger } from '../../worker/logger';
 import { createMetrics } from '../../worker/metrics';
 import { createTestDatabase, type TestDatabase } from './db';
-import { HEARTBEAT_TIMEOUTS_MODULE, uniqueTaskQueue } from './temporal';
+import { HEARTBEAT_TIMEOUTS_MODULE, bundle, uniqueTaskQueue } from './temporal';
 import { waitFor } from './wait';
 import { invoiceStatusQuery } from '../../shared/messages';
 import { invoiceMemo, workflowIds } from '../../shared/workflowIds';
@@ -143,14 +143,12 @@ export class BillingHarness {
     this.worker = await Worker.create({
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
-      workflowsPath,
+      // Bundled as production bundles them (bin/bundle-workflows.js): modules preloaded and shared, failures encoded.
+      workflowBundle: await bundle(workflowsPath, this.env.supportsTimeSkipping ? [] : [HEARTBEAT_TIMEOUTS_MODULE]),
       activities: this.activities,
       // As in production (worker/worker.ts): a running activity beats, so its heartbeat timeout only fires if it died.
       // The Java time-skipping server would fire a seconds-long heartbeat timeout at once: there, none is set.
-      interceptors: {
-        activity: [livenessHeartbeats],
-        workflowModules: this.env.supportsTimeSkipping ? [] : [HEARTBEAT_TIMEOUTS_MODULE],
-      },
+      interceptors: { activity: [livenessHeartbeats] },
     });
     this.running = this.worker.run();
   }
