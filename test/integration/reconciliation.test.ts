@@ -199,8 +199,8 @@ describe('payment reconciliation: exactly once, however the payment arrives', ()
       (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
     ).length;
     expect(localActivities).toBe(2);
-    // Its versioning rules are one marker: each marker of a new execution also upserts TemporalChangeVersion, an event
-    // and an index write on the engine (workflows/rules.ts).
+    // Its versioning rules are one marker: each marker of a new execution also upserts TemporalChangeVersion, two
+    // events apiece (workflows/rules.ts).
     const ruleMarkers = async (h: typeof payment) =>
       ((await h.fetchHistory()).events ?? []).filter(
         (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
