@@ -49,6 +49,9 @@ export interface SandboxMatter {
   client_id: number;
 }
 
+/** A refused mail login holds logins for half a second here, up to two, not a minute: tests restore it and wait. */
+export const TEST_MAIL_LOGIN_HOLD = { firstHoldMs: 500, longestHoldMs: 2_000 } as const;
+
 /**
  * Real peers for workflow tests: the real activities, over HTTP to the Clio- and LawPay-style sandboxes, writing to
  * a fresh PostgreSQL database and an outbox of .eml files. Only Temporal's clock is fake (the time-skipping server).
@@ -134,11 +137,7 @@ export class BillingHarness {
       { idleLookMs: 1_000 },
     );
     this.drainer = wired.drainer;
-    // A refused mail login holds logins for half a second here, not a minute: tests restore the login and wait.
-    this.activities = createActivities({
-      ...wired.deps,
-      mailLoginHold: new MailLoginHold({ firstHoldMs: 500, longestHoldMs: 2_000 }),
-    });
+    this.activities = createActivities({ ...wired.deps, mailLoginHold: new MailLoginHold(TEST_MAIL_LOGIN_HOLD) });
     this.drainer.start();
     this.worker = await Worker.create({
       connection: this.env.nativeConnection,
